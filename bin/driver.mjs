@@ -1,0 +1,63 @@
+/**
+ * Drives the Procbox sandbox in headless Chromium: used by `procbox run`, the tests and the
+ * benchmarks. The page is headless.html, which holds the kernel and nothing else.
+ */
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+/** Flags for Chromium on a machine with a closed network (see the README). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** PROCBOX_CHROMIUM, then Playwright's own browser, then Debian's. */
+export function findChromium() {
+  const candidates = [process.env.PROCBOX_CHROMIUM];
+  try {
+    candidates.push(chromium.executablePath());
+  } catch {
+    // Playwright has no browser of its own here.
+  }
+  candidates.push('/usr/bin/chromium', '/usr/bin/chromium-browser');
+  const found = candidates.find((path) => path && existsSync(path));
+  if (!found) {
+    throw new Error('No Chromium found: install Debian\'s "chromium" or set PROCBOX_CHROMIUM.');
+  }
+  return found;
+}
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens the headless runner in a new page. `onOutput(chunk)` sees every output chunk in
+ * arrival order.
+ */
+export async function openRunner(browser, baseURL, { onOutput = () => {}, onNotice = () => {} } = {}) {
+  const page = await browser.newPage();
+  await page.exposeFunction('procboxOutput', (chunks) => {
+    for (const chunk of chunks) onOutput(chunk);
+  });
+  await page.exposeFunction('procboxNotice', (key, detail) => onNotice(key, detail));
+  await page.goto(new URL('headless.html', baseURL).href);
+  await page.waitForFunction(() => window.procboxHeadless !== undefined);
+  await page.evaluate(() => window.procboxHeadless.ready);
+  return {
+    page,
+    /** Resolves with the exit code of the last entry. */
+    run: (request) => page.evaluate((r) => window.procboxHeadless.run(r), request),
+    stop: () => page.evaluate(() => window.procboxHeadless.stop()),
+    writeStdin: (text) => page.evaluate((t) => window.procboxHeadless.writeStdin(t), text),
+    closeStdin: () => page.evaluate(() => window.procboxHeadless.closeStdin()),
+    interrupt: () => page.evaluate(() => window.procboxHeadless.interrupt()),
+    waitIdle: () => page.evaluate(() => window.procboxHeadless.waitIdle()),
+    close: () => page.close(),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The kernel worker: the one owner of process state. The page talks to it through Comlink
+ * (src/kernel-client.ts); process workers are its own nested workers (kernel/worker-host.ts).
+ */
+import * as Comlink from 'comlink';
+import type { KernelApi, KernelConfig, KernelObserver } from './protocol/kernel';
+import { Kernel } from './kernel/kernel';
+import { WorkerHost } from './kernel/worker-host';
+
+let kernel: Kernel | null = null;
+let observer: KernelObserver | null = null;
+
+function booted(): Kernel {
+  if (!kernel) throw new Error('the kernel is not initialised');
+  return kernel;
+}
+
+const api = {
+  async init(config: KernelConfig, ui: KernelObserver) {
+    observer = ui;
+    const host = new WorkerHost({
+      pyodideIndexURL: config.pyodideIndexURL,
+      warmPoolSize: config.warmPoolSize,
+    });
+    kernel = new Kernel(host, { processLimit: config.processLimit }, () => observer);
+    host.warm();
+  },
+  run: (request) => booted().run(request),
+  stop: async () => booted().stop(),
+  writeStdin: (text) => booted().writeStdin(text),
+  closeStdin: () => booted().closeStdin(),
+  interrupt: () => booted().interrupt(),
+  waitIdle: () => booted().waitIdle(),
+  trace: async () => booted().trace.all(),
+} satisfies KernelApi;
+
+Comlink.expose(api);

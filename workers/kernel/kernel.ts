@@ -1,0 +1,290 @@
+import type {
+  KernelObserver,
+  Pid,
+  RunRequest,
+  StartMethod,
+  WorkspaceFile,
+} from '../protocol/kernel';
+import type { ErrnoValue, ExecRequest, Job, Syscalls } from '../protocol/process';
+import { Errno, Signal } from '../protocol/process';
+import { Outbox } from './outbox';
+import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
+import { StdinPipe } from './stdin';
+import { Trace } from './trace';
+
+/** A booted process worker, as the kernel drives it. */
+export interface ProcessHandle {
+  exec(request: ExecRequest): Promise<void>;
+  /** Writes a signal number into the process's interrupt buffer. */
+  raise(signal: number): void;
+  terminate(): void;
+}
+
+/** Where processes come from: Web Workers in the browser, scripted processes in unit tests. */
+export interface ProcessHost {
+  launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle>;
+}
+
+export interface KernelOptions {
+  processLimit: number;
+  now?: () => number;
+}
+
+/** The working directory every process starts in; the workspace files live there. */
+export const HOME = '/home/user';
+
+const EINTR = { errno: Errno.EINTR } as const;
+const utf8 = new TextEncoder();
+
+/**
+ * The operating system between Procbox processes: the process table, signals, exit codes,
+ * standard streams and the event trace. It owns every piece of process state; a process reaches
+ * it only through the `Syscalls` object bound to its own pid.
+ */
+export class Kernel {
+  readonly table = new ProcessTable();
+  readonly trace: Trace;
+  private readonly outbox: Outbox;
+  private readonly handles = new Map<Pid, ProcessHandle>();
+  private readonly stdin = new Map<Pid, StdinPipe>();
+  private readonly decoders = new Map<string, TextDecoder>();
+  private files: WorkspaceFile[] = [];
+  private startMethod: StartMethod = 'fork';
+  private entries: Pid[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly host: ProcessHost,
+    private readonly options: KernelOptions,
+    observer: () => KernelObserver | null,
+  ) {
+    const now = options.now ?? (() => performance.now());
+    this.trace = new Trace(now);
+    this.outbox = new Outbox(observer, () => this.table.snapshot());
+  }
+
+  /** Starts a run: every previous process is killed, then each entry starts in order. */
+  async run(request: RunRequest): Promise<Pid[]> {
+    this.stop();
+    this.table.reap();
+    this.trace.clear();
+    this.files = request.files.map(({ path, content }) => ({ path, content }));
+    this.startMethod = request.startMethod;
+    this.entries = [];
+    for (const path of request.entries) {
+      const pid = await this.start(0, null, path, { kind: 'script', path }, 'script');
+      if (typeof pid === 'number') this.entries.push(pid);
+    }
+    return this.entries.slice();
+  }
+
+  /** Ends every process at once. */
+  stop(): void {
+    for (const p of this.table.live()) this.signal(null, p.pid, Signal.SIGKILL);
+  }
+
+  writeStdin(text: string): void {
+    const fg = this.foreground();
+    if (fg) this.stdin.get(fg.pid)?.write(utf8.encode(text));
+  }
+
+  closeStdin(): void {
+    const fg = this.foreground();
+    if (fg) this.stdin.get(fg.pid)?.close();
+  }
+
+  /** Ctrl-C: SIGINT to every process of the foreground process group, as a terminal does. */
+  interrupt(): void {
+    const fg = this.foreground();
+    if (!fg) return;
+    for (const p of this.table.group(fg.pgid)) this.signal(null, p.pid, Signal.SIGINT);
+  }
+
+  waitIdle(): Promise<void> {
+    if (this.table.live().length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The process that gets typed input: the last entry still alive. */
+  private foreground(): ProcessRecord | undefined {
+    for (const pid of [...this.entries].reverse()) {
+      const p = this.table.get(pid);
+      if (p && p.state !== 'exited') return p;
+    }
+    return undefined;
+  }
+
+  private async start(
+    ppid: Pid,
+    pgid: Pid | null,
+    name: string,
+    job: Job,
+    method: 'script' | StartMethod,
+  ): Promise<Pid | { errno: ErrnoValue }> {
+    if (this.table.live().length >= this.options.processLimit) {
+      this.outbox.notice('processLimit', String(this.options.processLimit));
+      return { errno: Errno.EAGAIN };
+    }
+    const record = this.table.create(ppid, pgid, name);
+    const stdin = new StdinPipe();
+    if (ppid !== 0) stdin.close(); // children read end of file, as multiprocessing arranges
+    this.stdin.set(record.pid, stdin);
+    this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
+    this.outbox.tableChanged();
+
+    let handle: ProcessHandle;
+    try {
+      handle = await this.host.launch(this.syscallsFor(record), (message) =>
+        this.crashed(record, message),
+      );
+    } catch (error) {
+      this.crashed(record, String(error));
+      return record.pid;
+    }
+    if (record.state === 'exited') {
+      handle.terminate(); // killed while its worker was booting
+      return record.pid;
+    }
+    this.handles.set(record.pid, handle);
+    record.state = 'running';
+    this.outbox.tableChanged();
+    const request: ExecRequest = {
+      pid: record.pid,
+      ppid,
+      cwd: HOME,
+      files: this.files,
+      startMethod: this.startMethod,
+      job,
+    };
+    handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
+    return record.pid;
+  }
+
+  /** The syscall table of one process: its identity is the closure, never a message field. */
+  private syscallsFor(self: ProcessRecord): Syscalls {
+    return {
+      write: async (fd, data) => {
+        if ((fd !== 1 && fd !== 2) || !(data instanceof Uint8Array)) return;
+        const key = `${self.pid}:${fd}`;
+        let decoder = this.decoders.get(key);
+        if (!decoder) this.decoders.set(key, (decoder = new TextDecoder()));
+        const text = decoder.decode(data, { stream: true });
+        if (text) await this.outbox.output({ pid: self.pid, fd, text });
+      },
+      read: async (fd, max) => {
+        const pipe = this.stdin.get(self.pid);
+        if (fd !== 0 || !pipe || !(max > 0)) return { errno: Errno.EINVAL };
+        for (;;) {
+          const data = pipe.take(max);
+          if (data) return data;
+          const ready = pipe.ready();
+          const interrupted = await this.block(self, 'input()', ready.promise);
+          ready.cancel();
+          if (interrupted) return EINTR;
+        }
+      },
+      sleep: async (ms) => {
+        if (!(ms >= 0)) return { errno: Errno.EINVAL };
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+        const interrupted = await this.block(self, 'sleep', elapsed);
+        clearTimeout(timer);
+        return interrupted ? EINTR : 0;
+      },
+      spawn: async (request) => {
+        if (typeof request?.name !== 'string' || !(request.payload instanceof Uint8Array)) {
+          return { errno: Errno.EINVAL };
+        }
+        if (request.method !== 'fork' && request.method !== 'spawn') return { errno: Errno.EINVAL };
+        const job: Job = { kind: 'child', method: request.method, payload: request.payload };
+        return this.start(self.pid, self.pgid, request.name, job, request.method);
+      },
+      waitpid: async (pid, timeoutMs) => {
+        const child = this.table.get(pid);
+        if (!child || child.ppid !== self.pid) return { errno: Errno.ECHILD };
+        if (child.exitCode !== null) return { pid, exitCode: child.exitCode };
+        if (timeoutMs === 0) return null;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const waits: Promise<unknown>[] = [child.exited];
+        if (timeoutMs !== null && timeoutMs > 0) {
+          waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))));
+        }
+        const interrupted = await this.block(self, `join(${pid})`, Promise.race(waits));
+        clearTimeout(timer);
+        if (interrupted) return EINTR;
+        return child.exitCode === null ? null : { pid, exitCode: child.exitCode };
+      },
+      kill: async (pid, signal) => this.signal(self.pid, pid, signal),
+      exit: (code) => this.exited(self, Number.isInteger(code) ? code : 1),
+    };
+  }
+
+  /**
+   * Waits for `until` on behalf of a process, shown as blocked on `what`. Resolves true when a
+   * signal or the process's death cut the wait short (EINTR).
+   */
+  private async block(self: ProcessRecord, what: string, until: Promise<unknown>): Promise<boolean> {
+    if (self.state === 'exited') return true;
+    let call!: PendingCall;
+    const interrupted = new Promise<boolean>((resolve) => (call = { interrupt: () => resolve(true) }));
+    self.pending.add(call);
+    self.state = 'blocked';
+    self.waitingOn = what;
+    this.outbox.tableChanged();
+    const result = await Promise.race([until.then(() => false), interrupted]);
+    self.pending.delete(call);
+    if (self.state === 'blocked' && self.pending.size === 0) {
+      self.state = 'running';
+      self.waitingOn = null;
+      this.outbox.tableChanged();
+    }
+    return result;
+  }
+
+  /** kill(2): `from` is null when the console (the user) sends it. */
+  signal(from: Pid | null, to: Pid, signal: number): 0 | { errno: ErrnoValue } {
+    if (!Number.isInteger(signal) || signal < 0 || signal > 64) return { errno: Errno.EINVAL };
+    const target = this.table.get(to);
+    if (!target || target.state === 'exited') return { errno: Errno.ESRCH };
+    if (signal === 0) return 0;
+    this.trace.record({ type: 'signal', from, to, signal });
+    if (signal === Signal.SIGINT) {
+      // Python's handler runs at the next eval-breaker check; blocking calls end with EINTR.
+      this.handles.get(to)?.raise(signal);
+      for (const call of target.pending) call.interrupt();
+      return 0;
+    }
+    // Every other signal takes its default action here: the process ends.
+    this.handles.get(to)?.terminate();
+    this.exited(target, -signal);
+    return 0;
+  }
+
+  private crashed(self: ProcessRecord, message: string): void {
+    if (self.state === 'exited') return;
+    void this.outbox.output({ pid: self.pid, fd: 2, text: `procbox: ${message}\n` });
+    this.handles.get(self.pid)?.terminate();
+    this.exited(self, 1);
+  }
+
+  private exited(self: ProcessRecord, code: number): void {
+    if (self.state === 'exited') return;
+    self.state = 'exited';
+    self.waitingOn = null;
+    self.exitCode = code;
+    self.markExited(code);
+    for (const call of self.pending) call.interrupt();
+    self.pending.clear();
+    this.handles.get(self.pid)?.terminate();
+    this.handles.delete(self.pid);
+    this.stdin.delete(self.pid);
+    for (const fd of [1, 2]) this.decoders.delete(`${self.pid}:${fd}`);
+    this.trace.record({ type: 'exit', pid: self.pid, code });
+    this.outbox.tableChanged();
+    if (this.table.live().length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type {
+  KernelNoticeKey,
+  KernelObserver,
+  OutputChunk,
+  ProcessInfo,
+} from '../protocol/kernel';
+
+type Item =
+  | { kind: 'output'; chunk: OutputChunk; shown: () => void }
+  | { kind: 'table' }
+  | { kind: 'notice'; key: KernelNoticeKey; detail: string };
+
+/** Largest batch of text handed to the UI in one call. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Everything the kernel tells the UI, in order: output, process-table changes and notices. A
+ * process's exit therefore never overtakes its last lines. Output resolves once the UI has shown
+ * it, which is what makes a flooding process wait (a pipe's back-pressure).
+ */
+export class Outbox {
+  private queue: Item[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly observer: () => KernelObserver | null,
+    private readonly table: () => ProcessInfo[],
+  ) {}
+
+  output(chunk: OutputChunk): Promise<void> {
+    return new Promise((shown) => {
+      this.queue.push({ kind: 'output', chunk, shown });
+      this.schedule();
+    });
+  }
+
+  tableChanged(): void {
+    if (this.queue.at(-1)?.kind !== 'table') this.queue.push({ kind: 'table' });
+    this.schedule();
+  }
+
+  notice(key: KernelNoticeKey, detail: string): void {
+    this.queue.push({ kind: 'notice', key, detail });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const observer = this.observer();
+        const item = this.queue[0];
+        if (item.kind === 'output') {
+          const batch = this.takeOutputBatch();
+          try {
+            await observer?.output(batch.map((b) => b.chunk));
+          } finally {
+            for (const b of batch) for (const shown of b.shown) shown();
+          }
+        } else {
+          this.queue.shift();
+          if (item.kind === 'table') observer?.processes(this.table());
+          else observer?.notice(item.key, item.detail);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Takes the leading run of output items, merging neighbours from the same stream. */
+  private takeOutputBatch(): { chunk: OutputChunk; shown: (() => void)[] }[] {
+    const batch: { chunk: OutputChunk; shown: (() => void)[] }[] = [];
+    let chars = 0;
+    while (chars < BATCH_CHARS) {
+      const item = this.queue[0];
+      if (item?.kind !== 'output') break;
+      this.queue.shift();
+      chars += item.chunk.text.length;
+      const last = batch.at(-1);
+      if (last && last.chunk.pid === item.chunk.pid && last.chunk.fd === item.chunk.fd) {
+        last.chunk = { ...last.chunk, text: last.chunk.text + item.chunk.text };
+        last.shown.push(item.shown);
+      } else {
+        batch.push({ chunk: item.chunk, shown: [item.shown] });
+      }
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,75 @@
+import type { Pid, ProcessInfo, ProcessState } from '../protocol/kernel';
+
+/** A blocking syscall in flight: a signal or the process's death ends it early. */
+export interface PendingCall {
+  interrupt(): void;
+}
+
+export interface ProcessRecord {
+  pid: Pid;
+  ppid: Pid;
+  pgid: Pid;
+  name: string;
+  state: ProcessState;
+  waitingOn: string | null;
+  exitCode: number | null;
+  pending: Set<PendingCall>;
+  /** Resolved by the process's exit; `waitpid` races it against a timer. */
+  exited: Promise<number>;
+  markExited(code: number): void;
+}
+
+/** The kernel's process table: pids are never reused within a session, as a learner expects. */
+export class ProcessTable {
+  private readonly records = new Map<Pid, ProcessRecord>();
+  private nextPid = 1;
+
+  create(ppid: Pid, pgid: Pid | null, name: string): ProcessRecord {
+    const pid = this.nextPid++;
+    let markExited!: (code: number) => void;
+    const exited = new Promise<number>((resolve) => (markExited = resolve));
+    const record: ProcessRecord = {
+      pid,
+      ppid,
+      pgid: pgid ?? pid,
+      name,
+      state: 'starting',
+      waitingOn: null,
+      exitCode: null,
+      pending: new Set(),
+      exited,
+      markExited,
+    };
+    this.records.set(pid, record);
+    return record;
+  }
+
+  get(pid: Pid): ProcessRecord | undefined {
+    return this.records.get(pid);
+  }
+
+  live(): ProcessRecord[] {
+    return [...this.records.values()].filter((p) => p.state !== 'exited');
+  }
+
+  group(pgid: Pid): ProcessRecord[] {
+    return this.live().filter((p) => p.pgid === pgid);
+  }
+
+  /** Forgets exited processes, as a new run starts. */
+  reap(): void {
+    for (const [pid, p] of this.records) if (p.state === 'exited') this.records.delete(pid);
+  }
+
+  snapshot(): ProcessInfo[] {
+    return [...this.records.values()].map(({ pid, ppid, pgid, name, state, waitingOn, exitCode }) => ({
+      pid,
+      ppid,
+      pgid,
+      name,
+      state,
+      waitingOn,
+      exitCode,
+    }));
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A process's standard input: bytes typed into the console, read by `input()` / `sys.stdin`.
+ * Readers wait until data or end of file arrives.
+ */
+export class StdinPipe {
+  private chunks: Uint8Array[] = [];
+  private eof = false;
+  private readers: (() => void)[] = [];
+
+  write(data: Uint8Array): void {
+    if (this.eof || data.length === 0) return;
+    this.chunks.push(data);
+    this.wakeReaders();
+  }
+
+  close(): void {
+    this.eof = true;
+    this.wakeReaders();
+  }
+
+  /** Data at hand, end of file (empty array), or null when a reader must wait. */
+  take(max: number): Uint8Array | null {
+    const first = this.chunks[0];
+    if (!first) return this.eof ? new Uint8Array(0) : null;
+    if (first.length <= max) {
+      this.chunks.shift();
+      return first;
+    }
+    this.chunks[0] = first.subarray(max);
+    return first.subarray(0, max);
+  }
+
+  /** Resolves when `take` may have something; `cancel` drops the wait. */
+  ready(): { promise: Promise<void>; cancel(): void } {
+    let wake!: () => void;
+    const promise = new Promise<void>((resolve) => (wake = resolve));
+    this.readers.push(wake);
+    return { promise, cancel: () => (this.readers = this.readers.filter((r) => r !== wake)) };
+  }
+
+  private wakeReaders(): void {
+    const readers = this.readers;
+    this.readers = [];
+    for (const wake of readers) wake();
+  }
+}

@@ -1,0 +1,115 @@
+import * as Comlink from 'comlink';
+import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/process';
+import type { ProcessHandle, ProcessHost } from './kernel';
+import { SnapshotStore } from './snapshot-store';
+
+interface BootedWorker {
+  worker: Worker;
+  runtime: Comlink.Remote<ProcessRuntimeApi>;
+  interrupt: Int32Array;
+  /** The kernel's end of the syscall channel; bound to a pid when the worker is taken. */
+  syscallPort: MessagePort;
+}
+
+export interface WorkerHostOptions {
+  pyodideIndexURL: string;
+  warmPoolSize: number;
+}
+
+/**
+ * Process workers for the kernel: booted from one memory snapshot, kept warm in a small pool so
+ * that starting a process costs a message, not a boot.
+ */
+export class WorkerHost implements ProcessHost {
+  private readonly idle: Promise<BootedWorker>[] = [];
+  private readonly snapshots = new SnapshotStore();
+  private snapshot: Promise<Uint8Array> | null = null;
+
+  constructor(private readonly options: WorkerHostOptions) {}
+
+  /** Starts making (or loading) the snapshot and fills the pool. */
+  warm(): void {
+    this.refill();
+  }
+
+  async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
+    const next = this.idle.shift() ?? this.boot();
+    this.refill();
+    const booted = await next;
+    booted.worker.onerror = (event) => onCrash(event.message || 'the process worker crashed');
+    Comlink.expose(syscalls, booted.syscallPort);
+    let ended = false;
+    return {
+      exec: (request) => booted.runtime.exec(request),
+      raise: (signal) => void Atomics.store(booted.interrupt, 0, signal),
+      terminate: () => {
+        if (ended) return;
+        ended = true;
+        booted.worker.terminate();
+        booted.syscallPort.close();
+      },
+    };
+  }
+
+  private refill(): void {
+    while (this.idle.length < this.options.warmPoolSize) {
+      const booting = this.boot();
+      booting.catch(() => this.idle.splice(this.idle.indexOf(booting), 1));
+      this.idle.push(booting);
+    }
+  }
+
+  private snapshotBytes(): Promise<Uint8Array> {
+    this.snapshot ??= this.snapshots.load().then(async (cached) => {
+      if (cached) return cached;
+      const { worker, runtime } = this.spawnWorker();
+      try {
+        const channel = new MessageChannel();
+        const request: BootRequest = {
+          pyodideIndexURL: this.options.pyodideIndexURL,
+          snapshot: null,
+          interruptBuffer: new SharedArrayBuffer(4),
+          syscallPort: channel.port2,
+        };
+        const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
+        if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
+        await this.snapshots.save(result.snapshot);
+        return result.snapshot;
+      } finally {
+        worker.terminate();
+      }
+    });
+    this.snapshot.catch(() => (this.snapshot = null));
+    return this.snapshot;
+  }
+
+  private spawnWorker(): { worker: Worker; runtime: Comlink.Remote<ProcessRuntimeApi> } {
+    const worker = new Worker(new URL('../process.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'procbox-process',
+    });
+    const control = new MessageChannel();
+    worker.postMessage({ control: control.port2 }, [control.port2]);
+    return { worker, runtime: Comlink.wrap<ProcessRuntimeApi>(control.port1) };
+  }
+
+  private async boot(): Promise<BootedWorker> {
+    const snapshot = await this.snapshotBytes();
+    const { worker, runtime } = this.spawnWorker();
+    const interrupt = new Int32Array(new SharedArrayBuffer(4));
+    const channel = new MessageChannel();
+    const request: BootRequest = {
+      pyodideIndexURL: this.options.pyodideIndexURL,
+      snapshot,
+      interruptBuffer: interrupt.buffer as SharedArrayBuffer,
+      syscallPort: channel.port2,
+    };
+    try {
+      await runtime.boot(Comlink.transfer(request, [channel.port2]));
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    return { worker, runtime, interrupt, syscallPort: channel.port1 };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * HTTP headers Procbox needs, shared by the dev server, the preview server and the service worker
+ * that adds them on static hosts which cannot set headers.
+ */
+
+/** Cross-origin isolation: SharedArrayBuffer and Atomics.wait need `crossOriginIsolated`. */
+export const isolationHeaders: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * The process worker runs untrusted Python. Its own CSP allows loading Procbox's same-origin
+ * scripts and Pyodide's files, and nothing else: no other origin, no eval.
+ */
+export const PROCESS_WORKER_CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'none'";

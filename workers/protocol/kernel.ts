@@ -1,0 +1,85 @@
+/**
+ * The UI ↔ kernel boundary. The page holds a Comlink `Remote<KernelApi>`; the kernel worker
+ * exposes an object that `satisfies KernelApi`. Types only: both sides `import type` this file.
+ */
+
+export type Pid = number;
+export type StartMethod = 'fork' | 'spawn';
+
+/** A file of the user's workspace, as the processes see it on their disk. */
+export interface WorkspaceFile {
+  path: string;
+  content: string;
+}
+
+export interface RunRequest {
+  files: WorkspaceFile[];
+  /** Files started as top-level processes, in this order. The last one is the foreground. */
+  entries: string[];
+  startMethod: StartMethod;
+}
+
+export type ProcessState = 'starting' | 'running' | 'blocked' | 'exited';
+
+export interface ProcessInfo {
+  pid: Pid;
+  ppid: Pid;
+  /** Process group: a top-level process leads one, its children inherit it. */
+  pgid: Pid;
+  name: string;
+  state: ProcessState;
+  /** What a blocked process waits for, e.g. "input()" or "join(3)". */
+  waitingOn: string | null;
+  /** Python's convention: a negative code is the signal that ended the process. */
+  exitCode: number | null;
+}
+
+export interface OutputChunk {
+  pid: Pid;
+  fd: 1 | 2;
+  text: string;
+}
+
+/** The kernel's structured event trace; later IPC and socket events join this union. */
+export type TraceEvent =
+  | { type: 'spawn'; t: number; pid: Pid; ppid: Pid; name: string; method: 'script' | StartMethod }
+  | { type: 'exit'; t: number; pid: Pid; code: number }
+  | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number };
+
+/** Callbacks the UI hands to the kernel (as `Comlink.proxy`). */
+export interface KernelObserver {
+  /** Resolves once the UI has shown the chunks: that is the back-pressure on printing processes. */
+  output(chunks: OutputChunk[]): Promise<void>;
+  processes(table: ProcessInfo[]): void;
+  /** A message from the kernel itself (process limit reached, …); `key` indexes the i18n table. */
+  notice(key: KernelNoticeKey, detail: string): void;
+}
+
+export type KernelNoticeKey = 'processLimit' | 'bootFailed';
+
+export interface KernelConfig {
+  /** Absolute URL of the directory that holds Pyodide's files. */
+  pyodideIndexURL: string;
+  hardwareConcurrency: number;
+  /** Idle booted workers kept ready for the next process. */
+  warmPoolSize: number;
+  /** Live processes allowed at once; a fork bomb stops here. */
+  processLimit: number;
+}
+
+export interface KernelApi {
+  init(config: KernelConfig, observer: KernelObserver): Promise<void>;
+  /** Starts each entry as a top-level process; resolves with their pids. */
+  run(request: RunRequest): Promise<Pid[]>;
+  /** Ends every process at once (SIGKILL, worker terminated). */
+  stop(): Promise<void>;
+  /** Typed console input for the foreground process's stdin. */
+  writeStdin(text: string): void;
+  /** Ctrl-D: end of file on the foreground process's stdin. */
+  closeStdin(): void;
+  /** Ctrl-C: SIGINT to the foreground process group. */
+  interrupt(): void;
+  /** Resolves when no process is left. */
+  waitIdle(): Promise<void>;
+  trace(): Promise<TraceEvent[]>;
+}

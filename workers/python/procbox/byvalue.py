@@ -1,0 +1,138 @@
+"""Pickling for the 'fork' start method: ``__main__`` travels by value.
+
+A real fork gives the child a copy of the parent's memory, so the child never re-runs the main
+script. A browser cannot copy a running interpreter, so ``Process.start()`` pickles the process
+object with this pickler instead: functions and classes defined in ``__main__`` are sent as code
+and state, together with the ``__main__`` globals they use, as the parent has them at ``start()``.
+Everything else pickles as usual (modules by name, kernel objects by handle).
+
+Objects are rebuilt in two steps, a skeleton and then its state, so that recursive functions and
+classes whose methods name the class pickle without endless recursion.
+"""
+
+import builtins
+import importlib
+import io
+import marshal
+import sys
+import types
+
+from multiprocessing.reduction import ForkingPickler
+
+_MAIN_MODULES = ("__main__", "__mp_main__")
+
+
+def _main_globals():
+    """The child's ``__main__`` namespace, where rebuilt functions live."""
+    return sys.modules["__main__"].__dict__
+
+
+def _global_names(code):
+    """Names a code object (and the code nested in it) may look up in its globals."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def _make_function(code_bytes, name, cell_count):
+    cells = tuple(types.CellType() for _ in range(cell_count))
+    return types.FunctionType(marshal.loads(code_bytes), _main_globals(), name, None, cells)
+
+
+def _set_function_state(func, state):
+    used_globals, defaults, kwdefaults, qualname, attrs, cell_values = state
+    func.__globals__.update(used_globals)
+    func.__defaults__ = defaults
+    func.__kwdefaults__ = kwdefaults
+    func.__qualname__ = qualname
+    func.__module__ = "__main__"
+    func.__dict__.update(attrs)
+    for cell, (filled, value) in zip(func.__closure__ or (), cell_values):
+        if filled:
+            cell.cell_contents = value
+
+
+def _reduce_function(func):
+    used_globals = {}
+    for name in _global_names(func.__code__):
+        if name in func.__globals__ and name != "__builtins__":
+            used_globals[name] = func.__globals__[name]
+    cell_values = []
+    for cell in func.__closure__ or ():
+        try:
+            cell_values.append((True, cell.cell_contents))
+        except ValueError:  # an empty cell: the variable was not assigned yet
+            cell_values.append((False, None))
+    state = (
+        used_globals,
+        func.__defaults__,
+        func.__kwdefaults__,
+        func.__qualname__,
+        dict(func.__dict__),
+        cell_values,
+    )
+    skeleton = (marshal.dumps(func.__code__), func.__name__, len(cell_values))
+    return _make_function, skeleton, state, None, None, _set_function_state
+
+
+def _make_class(metaclass, name, bases, qualname):
+    cls = types.new_class(name, bases, {"metaclass": metaclass})
+    cls.__module__ = "__main__"
+    cls.__qualname__ = qualname
+    return cls
+
+
+def _set_class_state(cls, attrs):
+    for key, value in attrs.items():
+        setattr(cls, key, value)
+
+
+_CLASS_SKIP = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__"}
+
+
+def _reduce_class(cls):
+    attrs = {}
+    for key, value in cls.__dict__.items():
+        if key in _CLASS_SKIP or isinstance(value, types.MemberDescriptorType):
+            continue
+        attrs[key] = value
+    if cls.__doc__ is not None:
+        attrs["__doc__"] = cls.__doc__
+    skeleton = (type(cls), cls.__name__, cls.__bases__, cls.__qualname__)
+    return _make_class, skeleton, attrs, None, None, _set_class_state
+
+
+def _is_main(obj):
+    return getattr(obj, "__module__", None) in _MAIN_MODULES
+
+
+class MainByValuePickler(ForkingPickler):
+    """ForkingPickler that sends what ``__main__`` defines as code, not as a name."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, types.FunctionType) and _is_main(obj):
+            return _reduce_function(obj)
+        if isinstance(obj, type) and _is_main(obj) and not _is_builtin_type(obj):
+            return _reduce_class(obj)
+        if isinstance(obj, types.ModuleType):
+            return importlib.import_module, (obj.__name__,)
+        if isinstance(obj, staticmethod):
+            return staticmethod, (obj.__func__,)
+        if isinstance(obj, classmethod):
+            return classmethod, (obj.__func__,)
+        if isinstance(obj, property):
+            return property, (obj.fget, obj.fset, obj.fdel, obj.__doc__)
+        return NotImplemented
+
+
+def _is_builtin_type(cls):
+    return getattr(builtins, cls.__name__, None) is cls
+
+
+def dumps(obj):
+    buffer = io.BytesIO()
+    MainByValuePickler(buffer, None).dump(obj)
+    return buffer.getvalue()
+

@@ -1,0 +1,139 @@
+"""How a Procbox process starts and ends, as CPython's ``main()`` does it.
+
+``start()`` is the one entry the process worker calls. It installs the layer, then runs either a
+script as ``__main__``, or a multiprocessing child handed over by its parent.
+"""
+
+import atexit
+import builtins
+import io
+import os
+import pickle
+import signal
+import sys
+import threading
+import types
+
+from . import kernel, oscalls, popen, stdio, tracebacks
+
+
+def start(bridge):
+    kernel.bind(bridge)
+    stdio.install()
+    oscalls.install()
+    tracebacks.install()
+    popen.install(bridge.startMethod)
+    _reseed_random()
+    job = bridge.job
+    if job.kind == "script":
+        status = run_script(job.path)
+    elif job.method == "fork":
+        status = run_fork_child(job.payload.to_bytes())
+    else:
+        status = run_spawn_child(job.payload.to_bytes())
+    kernel.exit(status)
+
+
+def _reseed_random():
+    """Every process boots from one memory snapshot; CPython reseeds after fork, so do we."""
+    if "random" in sys.modules:
+        sys.modules["random"].seed()
+
+
+def _new_main(file=None):
+    main = types.ModuleType("__main__")
+    main.__builtins__ = builtins
+    main.__spec__ = None
+    if file is not None:
+        main.__file__ = file
+        main.__cached__ = None
+    sys.modules["__main__"] = main
+    return main
+
+
+def run_script(path):
+    """``python path``: the script runs as ``__main__``, its directory first on sys.path."""
+    file = os.path.abspath(path)
+    main = _new_main(file)
+    sys.argv[:] = [path]
+    sys.path.insert(0, os.path.dirname(file))
+
+    def compile_main():
+        with open(file, "rb") as source:
+            return compile(source.read(), file, "exec")
+
+    return _run_main(main, compile_main)
+
+
+def run_fork_child(payload):
+    """The child's side of popen_fork's ``_launch``: bootstrap the copied process object."""
+    from multiprocessing import util
+
+    stream = io.BytesIO(payload)
+    header = pickle.load(stream)
+    _new_main(header["main_file"])
+    sys.argv[:] = header["argv"]
+    sys.path[:] = header["path"]
+    process_obj = pickle.load(stream)
+    atexit._clear()
+    atexit.register(util._exit_function)
+    status = 1
+    try:
+        status = process_obj._bootstrap(parent_sentinel=None)
+    finally:
+        atexit._run_exitfuncs()
+        _flush_std_streams()
+    return status
+
+
+def run_spawn_child(payload):
+    """``python -c 'from multiprocessing.spawn import spawn_main; spawn_main(...)'``."""
+    pipe = f"/tmp/procbox-spawn-{os.getpid()}"
+    with open(pipe, "wb") as f:
+        f.write(payload)
+    fd = os.open(pipe, os.O_RDONLY)
+    os.unlink(pipe)
+    main = _new_main()
+    sys.argv[:] = ["-c", "--multiprocessing-fork"]
+    source = f"from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle={fd})\n"
+    return _run_main(main, lambda: compile(source, "<string>", "exec"))
+
+
+def _run_main(main, compile_main):
+    try:
+        exec(compile_main(), main.__dict__)
+        status = 0
+    except SystemExit as exit:
+        status = _exit_status(exit)
+    except BaseException as error:
+        sys.excepthook(type(error), error, error.__traceback__)
+        status = -signal.SIGINT if isinstance(error, KeyboardInterrupt) else 1
+    return _finalize(status)
+
+
+def _exit_status(exit):
+    if exit.code is None:
+        return 0
+    if isinstance(exit.code, int):
+        return exit.code & 0xFF
+    print(exit.code, file=sys.stderr)
+    return 1
+
+
+def _finalize(status):
+    """Interpreter shutdown: join non-daemon threads, run atexit (which joins children)."""
+    try:
+        threading._shutdown()
+    except BaseException as error:
+        sys.excepthook(type(error), error, error.__traceback__)
+    atexit._run_exitfuncs()
+    _flush_std_streams()
+    return status
+
+
+def _flush_std_streams():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass

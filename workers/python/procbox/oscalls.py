@@ -1,0 +1,78 @@
+"""The process-level calls of ``os`` and ``time`` that need the kernel.
+
+They are replaced in the C modules (``posix``, ``time``) and in ``os``, so code that imported
+them either way sees the kernel's answers.
+"""
+
+import errno
+import os
+import posix
+import time
+
+from . import kernel
+
+_WNOHANG = getattr(os, "WNOHANG", 1)
+
+
+def getpid():
+    return kernel.pid()
+
+
+def getppid():
+    return kernel.ppid()
+
+
+def cpu_count():
+    return kernel.cpu_count()
+
+
+def kill(pid, sig):
+    kernel.kill(pid, sig)
+
+
+def waitpid(pid, options):
+    """Only a specific child can be waited for; the status is encoded as Linux encodes it."""
+    if pid <= 0:
+        raise ChildProcessError(errno.ECHILD, os.strerror(errno.ECHILD))
+    code = kernel.waitpid(pid, 0 if options & _WNOHANG else None)
+    if code is None:
+        return 0, 0
+    return pid, (code & 0xFF) << 8 if code >= 0 else -code
+
+
+def waitstatus_to_exitcode(status):
+    if status & 0x7F:
+        return -(status & 0x7F)
+    return (status >> 8) & 0xFF
+
+
+def fork():
+    raise OSError(
+        errno.ENOSYS,
+        "os.fork() is not available in the browser: use multiprocessing.Process, "
+        "whose default 'fork' start method gives the child a copy of what it needs",
+    )
+
+
+def sleep(seconds):
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    kernel.sleep(seconds)
+
+
+def install():
+    replacements = {
+        "getpid": getpid,
+        "getppid": getppid,
+        "cpu_count": cpu_count,
+        "process_cpu_count": cpu_count,
+        "kill": kill,
+        "waitpid": waitpid,
+        "waitstatus_to_exitcode": waitstatus_to_exitcode,
+        "fork": fork,
+    }
+    for name, func in replacements.items():
+        setattr(os, name, func)
+        if name != "process_cpu_count":
+            setattr(posix, name, func)
+    time.sleep = sleep

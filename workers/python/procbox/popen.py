@@ -1,0 +1,82 @@
+"""multiprocessing's Popen classes on kernel processes.
+
+CPython's ``popen_fork.Popen`` already polls through ``os.waitpid`` and signals through
+``os.kill``, both served by the kernel here, so only launching and waiting with a timeout differ.
+"""
+
+import io
+import pickle
+import sys
+
+from multiprocessing import context, popen_fork, popen_spawn_posix, spawn
+from multiprocessing.context import reduction, set_spawning_popen
+
+from . import byvalue, kernel
+
+
+class KernelPopen(popen_fork.Popen):
+    def wait(self, timeout=None):
+        if self.returncode is None:
+            code = kernel.waitpid(self.pid, timeout)
+            if code is None:
+                return None
+            self.returncode = code
+        return self.returncode
+
+    def _start(self, process_obj, payload):
+        self.pid = kernel.spawn(process_obj.name, self.method, payload)
+        # The kernel reaps by pid; a waitable sentinel handle arrives with the IPC work.
+        self.sentinel = None
+
+
+class ForkPopen(KernelPopen):
+    """'fork': the child gets the process object, and the ``__main__`` it reaches, by value."""
+
+    method = "fork"
+
+    def _launch(self, process_obj):
+        main = sys.modules["__main__"]
+        header = {
+            "main_file": getattr(main, "__file__", None),
+            "argv": list(sys.argv),
+            "path": list(sys.path),
+        }
+        set_spawning_popen(self)
+        try:
+            payload = pickle.dumps(header) + byvalue.dumps(process_obj)
+        finally:
+            set_spawning_popen(None)
+        self._start(process_obj, payload)
+
+
+class SpawnPopen(KernelPopen):
+    """'spawn': exactly CPython's preparation data and pickles; the child re-imports main."""
+
+    method = "spawn"
+    DupFd = popen_spawn_posix._DupFd
+
+    def __init__(self, process_obj):
+        self._fds = []
+        super().__init__(process_obj)
+
+    def duplicate_for_child(self, fd):
+        self._fds.append(fd)
+        return fd
+
+    def _launch(self, process_obj):
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        buffer = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buffer)
+            reduction.dump(process_obj, buffer)
+        finally:
+            set_spawning_popen(None)
+        self._start(process_obj, buffer.getvalue())
+
+
+def install(start_method):
+    """Makes both start methods launch kernel processes; sets the run's default method."""
+    popen_fork.Popen = ForkPopen
+    popen_spawn_posix.Popen = SpawnPopen
+    context._default_context = context.DefaultContext(context._concrete_contexts[start_method])

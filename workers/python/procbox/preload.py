@@ -1,0 +1,18 @@
+"""Imported once before the memory snapshot is taken, so every process starts with these
+modules already loaded instead of importing them at each start."""
+
+import multiprocessing  # noqa: F401
+import multiprocessing.context  # noqa: F401
+import multiprocessing.popen_fork  # noqa: F401
+import multiprocessing.popen_spawn_posix  # noqa: F401
+import multiprocessing.process  # noqa: F401
+import multiprocessing.reduction  # noqa: F401
+import multiprocessing.spawn  # noqa: F401
+import multiprocessing.util  # noqa: F401
+import pickle  # noqa: F401
+import random  # noqa: F401
+import runpy  # noqa: F401
+import threading  # noqa: F401
+import traceback  # noqa: F401
+
+import procbox.main  # noqa: F401

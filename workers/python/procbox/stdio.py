@@ -1,0 +1,55 @@
+"""Standard streams on kernel file descriptors 0, 1 and 2.
+
+The console is a terminal, so stdout is line-buffered as CPython's is on a tty. ``fileno()`` is
+not offered for stdin: ``input()`` then reads through ``sys.stdin.readline()``, which blocks only
+this process, instead of C's stdio, which cannot wait for the kernel.
+"""
+
+import io
+import sys
+
+from . import kernel
+
+
+class KernelStream(io.RawIOBase):
+    def __init__(self, fd, mode):
+        super().__init__()
+        self._fd = fd
+        self._mode = mode
+
+    def readable(self):
+        return self._mode == "r"
+
+    def writable(self):
+        return self._mode == "w"
+
+    def isatty(self):
+        return True
+
+    def fileno(self):
+        if self._fd == 0:
+            raise io.UnsupportedOperation("fileno")
+        return self._fd
+
+    def readinto(self, buffer):
+        data = kernel.read(self._fd, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def write(self, data):
+        return kernel.write(self._fd, data)
+
+
+def install():
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(
+        io.BufferedReader(KernelStream(0, "r")), encoding="utf-8", line_buffering=True
+    )
+    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
+        io.BufferedWriter(KernelStream(1, "w")), encoding="utf-8", line_buffering=True
+    )
+    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
+        io.BufferedWriter(KernelStream(2, "w")),
+        encoding="utf-8",
+        errors="backslashreplace",
+        line_buffering=True,
+    )
