@@ -100,9 +100,12 @@ export class Kernel {
     for (const p of this.table.group(fg.pgid)) this.signal(null, p.pid, Signal.SIGINT);
   }
 
-  waitIdle(): Promise<void> {
-    if (this.table.live().length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves when no process is left and the UI has been shown all their output. */
+  async waitIdle(): Promise<void> {
+    if (this.table.live().length > 0) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    await this.outbox.whenFlushed();
   }
 
   /** The process that gets typed input: the last entry still alive. */

@@ -21,6 +21,7 @@ const BATCH_CHARS = 64 * 1024;
 export class Outbox {
   private queue: Item[] = [];
   private flushing = false;
+  private flushed: (() => void)[] = [];
 
   constructor(
     private readonly observer: () => KernelObserver | null,
@@ -42,6 +43,12 @@ export class Outbox {
   notice(key: KernelNoticeKey, detail: string): void {
     this.queue.push({ kind: 'notice', key, detail });
     this.schedule();
+  }
+
+  /** Resolves once everything queued so far has reached the UI. */
+  whenFlushed(): Promise<void> {
+    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushed.push(resolve));
   }
 
   private schedule(): void {
@@ -70,6 +77,7 @@ export class Outbox {
       }
     } finally {
       this.flushing = false;
+      for (const resolve of this.flushed.splice(0)) resolve();
     }
   }
 

@@ -1,0 +1,26 @@
+import type { Browser, Page } from 'playwright-core';
+import type { OutputChunk, RunRequest } from '../workers/protocol/kernel';
+
+export const CHROMIUM_ARGS: string[];
+export function findChromium(): string;
+export function launchChromium(): Promise<Browser>;
+
+export interface Runner {
+  page: Page;
+  run(request: RunRequest): Promise<number>;
+  stop(): Promise<void>;
+  writeStdin(text: string): Promise<void>;
+  closeStdin(): Promise<void>;
+  interrupt(): Promise<void>;
+  waitIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openRunner(
+  browser: Browser,
+  baseURL: string,
+  handlers?: {
+    onOutput?: (chunk: OutputChunk) => void;
+    onNotice?: (key: string, detail: string) => void;
+  },
+): Promise<Runner>;

@@ -1,0 +1,2 @@
+export function fileSource(name: string): string;
+export function exceptionLines(stderr: string): string[];

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel, type ProcessHandle, type ProcessHost } from '../../workers/kernel/kernel';
+import type { KernelObserver, OutputChunk, ProcessInfo } from '../../workers/protocol/kernel';
+import type { ExecRequest, Syscalls } from '../../workers/protocol/process';
+import { Errno, Signal } from '../../workers/protocol/process';
+
+/** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
+type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | void>;
+
+/**
+ * Processes as async functions instead of Web Workers: the kernel sees the same ProcessHost
+ * contract (launch, exec, raise, terminate) it drives in the browser.
+ */
+class ScriptedHost implements ProcessHost {
+  readonly raised: { pid: number; signal: number }[] = [];
+  readonly terminated = new Set<number>();
+
+  constructor(private readonly programs: Record<string, Program>) {}
+
+  async launch(syscalls: Syscalls): Promise<ProcessHandle> {
+    let pid = 0;
+    return {
+      exec: async (request) => {
+        pid = request.pid;
+        const name = request.job.kind === 'script' ? request.job.path : 'child';
+        const program = this.programs[name];
+        if (!program) throw new Error(`no program ${name}`);
+        const code = await program(syscalls, request);
+        if (!this.terminated.has(pid)) syscalls.exit(code ?? 0);
+      },
+      raise: (signal) => this.raised.push({ pid, signal }),
+      terminate: () => this.terminated.add(pid),
+    };
+  }
+}
+
+class RecordingObserver implements KernelObserver {
+  readonly events: string[] = [];
+  readonly notices: string[] = [];
+  table: ProcessInfo[] = [];
+  async output(chunks: OutputChunk[]) {
+    for (const c of chunks) this.events.push(`out ${c.pid}:${c.fd} ${c.text}`);
+  }
+  processes(table: ProcessInfo[]) {
+    this.table = table;
+    for (const p of table) if (p.state === 'exited') this.events.push(`exited ${p.pid}`);
+  }
+  notice(key: string, detail: string) {
+    this.notices.push(`${key} ${detail}`);
+  }
+}
+
+function setup(programs: Record<string, Program>, processLimit = 64) {
+  const host = new ScriptedHost(programs);
+  const observer = new RecordingObserver();
+  const kernel = new Kernel(host, { processLimit }, () => observer);
+  return { host, observer, kernel };
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const files = [{ path: 'main.py', content: '' }];
+const run = (kernel: Kernel, ...entries: string[]) =>
+  kernel.run({ files, entries, startMethod: 'fork' });
+const never = () => new Promise<never>(() => {});
+const payload = new Uint8Array([1]);
+
+describe('process table', () => {
+  it('starts entries in order as group leaders and records their exit codes', async () => {
+    const { kernel } = setup({ 'a.py': async () => 0, 'b.py': async () => 3 });
+    expect(await run(kernel, 'a.py', 'b.py')).toEqual([1, 2]);
+    await kernel.waitIdle();
+    expect(kernel.table.snapshot()).toEqual([
+      expect.objectContaining({ pid: 1, ppid: 0, pgid: 1, name: 'a.py', exitCode: 0 }),
+      expect.objectContaining({ pid: 2, ppid: 0, pgid: 2, name: 'b.py', exitCode: 3 }),
+    ]);
+    const trace = kernel.trace.all();
+    expect(trace.filter((e) => e.type === 'spawn').map((e) => e.pid)).toEqual([1, 2]);
+    expect(trace.filter((e) => e.type === 'exit')).toEqual([
+      expect.objectContaining({ pid: 1, code: 0 }),
+      expect.objectContaining({ pid: 2, code: 3 }),
+    ]);
+  });
+
+  it('gives a spawned child its parent and process group, and waitpid its exit code', async () => {
+    let waited: unknown;
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        const child = await sys.spawn({ name: 'Process-1', method: 'fork', payload });
+        waited = await sys.waitpid(child as number, null);
+      },
+      child: async () => 7,
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(waited).toEqual({ pid: 2, exitCode: 7 });
+    expect(kernel.table.get(2)).toMatchObject({ ppid: 1, pgid: 1, name: 'Process-1' });
+  });
+
+  it('refuses waitpid on a process that is not a child (ECHILD)', async () => {
+    let result: unknown;
+    const { kernel } = setup({
+      'a.py': () => never(),
+      'b.py': async (sys) => void (result = await sys.waitpid(1, 0)),
+    });
+    await run(kernel, 'a.py', 'b.py');
+    await expect.poll(() => result).toEqual({ errno: Errno.ECHILD });
+    kernel.stop();
+  });
+
+  it('returns null from waitpid when the timeout passes first', async () => {
+    let result: unknown = 'pending';
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        const child = (await sys.spawn({ name: 'c', method: 'spawn', payload })) as number;
+        result = await sys.waitpid(child, 20);
+        await sys.kill(child, Signal.SIGKILL);
+      },
+      child: () => never(),
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(result).toBeNull();
+    expect(kernel.table.get(2)?.exitCode).toBe(-9);
+  });
+
+  it('stops a fork bomb at the process limit with EAGAIN and a notice', async () => {
+    const errors: unknown[] = [];
+    const { kernel, observer } = setup(
+      {
+        'main.py': async (sys) => {
+          for (let i = 0; i < 10; i++) {
+            const r = await sys.spawn({ name: 'c', method: 'fork', payload });
+            if (typeof r !== 'number') errors.push(r);
+          }
+          await never();
+        },
+        child: () => never(),
+      },
+      4,
+    );
+    await run(kernel, 'main.py');
+    await expect.poll(() => errors.length).toBe(7);
+    expect(errors[0]).toEqual({ errno: Errno.EAGAIN });
+    expect(observer.notices[0]).toBe('processLimit 4');
+    expect(kernel.table.live()).toHaveLength(4);
+    kernel.stop();
+    await kernel.waitIdle();
+  });
+});
+
+describe('signals', () => {
+  it('ends a process with SIGTERM or SIGKILL as a negative exit code', async () => {
+    const { kernel, host } = setup({ 'a.py': () => never(), 'b.py': () => never() });
+    await run(kernel, 'a.py', 'b.py');
+    expect(kernel.signal(null, 1, Signal.SIGTERM)).toBe(0);
+    expect(kernel.signal(null, 2, Signal.SIGKILL)).toBe(0);
+    expect(kernel.table.get(1)?.exitCode).toBe(-15);
+    expect(kernel.table.get(2)?.exitCode).toBe(-9);
+    expect([...host.terminated]).toEqual([1, 2]);
+    expect(kernel.signal(null, 1, Signal.SIGTERM)).toEqual({ errno: Errno.ESRCH });
+    expect(kernel.signal(null, 99, 0)).toEqual({ errno: Errno.ESRCH });
+    expect(kernel.signal(null, 1, 99)).toEqual({ errno: Errno.EINVAL });
+  });
+
+  it('delivers Ctrl-C to the whole foreground group and cuts their sleeps short', async () => {
+    const slept: unknown[] = [];
+    const { kernel, host } = setup({
+      'server.py': () => never(),
+      'client.py': async (sys) => {
+        await sys.spawn({ name: 'c', method: 'fork', payload });
+        slept.push(await sys.sleep(60_000));
+        return 130;
+      },
+      child: async (sys) => void slept.push(await sys.sleep(60_000)),
+    });
+    await run(kernel, 'server.py', 'client.py');
+    await expect.poll(() => kernel.table.get(3)?.state).toBe('blocked');
+    kernel.interrupt();
+    await expect.poll(() => slept.length).toBe(2);
+    expect(slept).toEqual([{ errno: Errno.EINTR }, { errno: Errno.EINTR }]);
+    expect(host.raised.map((r) => r.pid).sort()).toEqual([2, 3]);
+    expect(kernel.table.get(1)?.state).not.toBe('exited'); // the server's group is untouched
+    kernel.stop();
+  });
+
+  it('stop() ends every process at once', async () => {
+    const { kernel } = setup({ 'a.py': () => never(), 'b.py': () => never() });
+    await run(kernel, 'a.py', 'b.py');
+    kernel.stop();
+    await kernel.waitIdle();
+    expect(kernel.table.snapshot().map((p) => p.exitCode)).toEqual([-9, -9]);
+  });
+});
+
+describe('standard streams', () => {
+  it('feeds typed input to the foreground process, then end of file', async () => {
+    const reads: string[] = [];
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        for (;;) {
+          const data = await sys.read(0, 1024);
+          if (!(data instanceof Uint8Array)) throw new Error('interrupted');
+          if (data.length === 0) return 0;
+          reads.push(new TextDecoder().decode(data));
+        }
+      },
+    });
+    await run(kernel, 'main.py');
+    await expect.poll(() => kernel.table.get(1)?.waitingOn).toBe('input()');
+    kernel.writeStdin('hello\n');
+    await expect.poll(() => reads).toEqual(['hello\n']);
+    kernel.closeStdin();
+    await kernel.waitIdle();
+    expect(kernel.table.get(1)?.exitCode).toBe(0);
+  });
+
+  it('shows output before the exit that follows it, decoding split UTF-8', async () => {
+    const { kernel, observer } = setup({
+      'main.py': async (sys) => {
+        const text = bytes('主线程\n');
+        void sys.write(1, text.subarray(0, 2));
+        void sys.write(1, text.subarray(2));
+        void sys.write(2, bytes('oops\n'));
+        return 1;
+      },
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    await expect.poll(() => observer.events.at(-1)).toBe('exited 1');
+    expect(observer.events).toEqual(['out 1:1 主线程\n', 'out 1:2 oops\n', 'exited 1']);
+  });
+});
