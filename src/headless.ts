@@ -4,6 +4,7 @@
  * calls `window.procboxHeadless.run(...)`.
  */
 import * as Comlink from 'comlink';
+import { DEFAULT_PROCESS_LIMIT } from '../workers/protocol/kernel';
 import type {
   KernelApi,
   KernelNoticeKey,
@@ -43,9 +44,8 @@ const tableListeners: (() => void)[] = [];
 const ready = kernel.init(
   {
     pyodideIndexURL: new URL('pyodide/', document.baseURI).href,
-    hardwareConcurrency: navigator.hardwareConcurrency,
     warmPoolSize: 2,
-    processLimit: 64,
+    processLimit: DEFAULT_PROCESS_LIMIT,
   },
   Comlink.proxy({
     output: async (chunks: OutputChunk[]) => {

@@ -30,7 +30,10 @@ function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]):
 }
 
 /** Output with back-pressure: returns a promise to wait on only when too much is in flight. */
-function makeWriter(kernel: Comlink.Remote<Syscalls>) {
+function makeWriter(
+  kernel: Comlink.Remote<Syscalls>,
+  settle: (promise: Promise<void>) => Promise<void>,
+) {
   let inFlight = 0;
   let drained: (() => void)[] = [];
   return (fd: number, data: Uint8Array): Promise<void> | undefined => {
@@ -43,7 +46,7 @@ function makeWriter(kernel: Comlink.Remote<Syscalls>) {
       }
     });
     if (inFlight <= OUTPUT_HIGH_WATER) return undefined;
-    return new Promise((resolve) => drained.push(resolve));
+    return settle(new Promise((resolve) => drained.push(resolve)));
   };
 }
 
@@ -79,7 +82,21 @@ const runtime = {
     const signals = interruptBuffer;
     if (!py || !kernel || !signals) throw new Error('exec before boot');
     lockDown();
-    const write = makeWriter(kernel);
+    // A signal that arrives while Python is suspended must not be seen by Pyodide's eval breaker
+    // in the event-loop callback that resumes the call: before any Python resumes, move it out
+    // of the interrupt buffer; the layer's check_signals() then raises it in the caller's stack.
+    let takenSignal = 0;
+    const settle = <T>(promise: Promise<T>): Promise<T> =>
+      promise.then((result) => {
+        takenSignal ||= Atomics.exchange(signals, 0, 0);
+        return result;
+      });
+    const takeSignal = () => {
+      const signal = takenSignal || Atomics.exchange(signals, 0, 0);
+      takenSignal = 0;
+      return signal;
+    };
+    const write = makeWriter(kernel, settle);
     // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout.
     py.setStdout({ write: (buffer: Uint8Array) => (void write(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (void write(2, buffer.slice()), buffer.length) });
@@ -98,13 +115,14 @@ const runtime = {
       hardwareConcurrency: navigator.hardwareConcurrency,
       job,
       write,
-      takeSignal: () => Atomics.exchange(signals, 0, 0),
-      read: (fd: number, max: number) => kernel.read(fd, max),
-      sleep: (ms: number) => kernel.sleep(ms),
+      takeSignal,
+      read: (fd: number, max: number) => settle(kernel.read(fd, max)),
+      sleep: (ms: number) => settle(kernel.sleep(ms)),
       spawn: (name: string, method: 'fork' | 'spawn', payload: Uint8Array) =>
-        kernel.spawn({ name, method, payload }),
-      waitpid: (pid: number, timeoutMs?: number) => kernel.waitpid(pid, timeoutMs ?? null),
-      kill: (pid: number, signal: number) => kernel.kill(pid, signal),
+        settle(kernel.spawn({ name, method, payload })),
+      waitpid: (pid: number, timeoutMs?: number) =>
+        settle(kernel.waitpid(pid, timeoutMs ?? null)),
+      kill: (pid: number, signal: number) => settle(kernel.kill(pid, signal)),
       exit: (code: number) => void kernel.exit(code),
     });
     await py.runPythonAsync('import _procbox_js, procbox.main\nprocbox.main.start(_procbox_js)');

@@ -29,6 +29,7 @@ class ScriptedHost implements ProcessHost {
         if (!this.terminated.has(pid)) syscalls.exit(code ?? 0);
       },
       raise: (signal) => this.raised.push({ pid, signal }),
+      signalPending: () => false,
       terminate: () => this.terminated.add(pid),
     };
   }

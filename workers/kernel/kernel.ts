@@ -17,6 +17,8 @@ export interface ProcessHandle {
   exec(request: ExecRequest): Promise<void>;
   /** Writes a signal number into the process's interrupt buffer. */
   raise(signal: number): void;
+  /** A signal waits in the interrupt buffer: a blocking call must not start. */
+  signalPending(): boolean;
   terminate(): void;
 }
 
@@ -227,7 +229,7 @@ export class Kernel {
    * signal or the process's death cut the wait short (EINTR).
    */
   private async block(self: ProcessRecord, what: string, until: Promise<unknown>): Promise<boolean> {
-    if (self.state === 'exited') return true;
+    if (self.state === 'exited' || this.handles.get(self.pid)?.signalPending()) return true;
     let call!: PendingCall;
     const interrupted = new Promise<boolean>((resolve) => (call = { interrupt: () => resolve(true) }));
     self.pending.add(call);

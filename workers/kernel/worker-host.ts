@@ -42,6 +42,7 @@ export class WorkerHost implements ProcessHost {
     return {
       exec: (request) => booted.runtime.exec(request),
       raise: (signal) => void Atomics.store(booted.interrupt, 0, signal),
+      signalPending: () => Atomics.load(booted.interrupt, 0) !== 0,
       terminate: () => {
         if (ended) return;
         ended = true;

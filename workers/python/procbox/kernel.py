@@ -6,12 +6,12 @@ small bridge (``_procbox_js``) that the process worker registers before the job 
 bound late so no JS object is captured in the memory snapshot.
 """
 
-import errno
-import os
 import signal
 import sys
 
 from pyodide.ffi import run_sync, to_js
+
+from .errors import EINTR, error
 
 _bridge = None
 
@@ -42,16 +42,10 @@ def check_signals():
 
 
 def _call(promise):
-    """Waits for a syscall; on EINTR runs the signal handler, then reports EINTR."""
+    """Waits for a syscall, then runs the handler of a signal that came meanwhile."""
     result = run_sync(promise)
-    code = _errno_of(result)
-    if code == errno.EINTR:
-        check_signals()
-    return result, code
-
-
-def _raise(code, what=None):
-    raise OSError(code, os.strerror(code), *((what,) if what else ()))
+    check_signals()
+    return result, _errno_of(result)
 
 
 def pid():
@@ -70,7 +64,7 @@ def write(fd, data):
     """Sends bytes to fd 1 or 2; waits only when the console is behind (back-pressure)."""
     pending = _bridge.write(fd, to_js(bytes(data)))
     if pending is not None:
-        run_sync(pending)
+        _call(pending)
     return len(data)
 
 
@@ -79,8 +73,8 @@ def read(fd, size):
         result, code = _call(_bridge.read(fd, size))
         if code is None:
             return result.to_bytes()
-        if code != errno.EINTR:
-            _raise(code)
+        if code != EINTR:
+            raise error(code)
 
 
 def sleep(seconds):
@@ -99,10 +93,9 @@ def sleep(seconds):
 
 
 def spawn(name, method, payload):
-    result = run_sync(_bridge.spawn(name, method, to_js(payload)))
-    code = _errno_of(result)
+    result, code = _call(_bridge.spawn(name, method, to_js(payload)))
     if code is not None:
-        _raise(code)
+        raise error(code)
     return int(result)
 
 
@@ -113,15 +106,14 @@ def waitpid(child, timeout):
         result, code = _call(_bridge.waitpid(child, timeout_ms))
         if code is None:
             return None if result is None else int(result.exitCode)
-        if code != errno.EINTR:
-            _raise(code)
+        if code != EINTR:
+            raise error(code)
 
 
 def kill(target, signum):
-    result = run_sync(_bridge.kill(int(target), int(signum)))
-    code = _errno_of(result)
+    result, code = _call(_bridge.kill(int(target), int(signum)))
     if code is not None:
-        _raise(code)
+        raise error(code)
 
 
 def exit(code):

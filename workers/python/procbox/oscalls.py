@@ -4,12 +4,12 @@ They are replaced in the C modules (``posix``, ``time``) and in ``os``, so code 
 them either way sees the kernel's answers.
 """
 
-import errno
 import os
 import posix
 import time
 
 from . import kernel
+from .errors import ECHILD, ENOSYS, error
 
 _WNOHANG = getattr(os, "WNOHANG", 1)
 
@@ -33,7 +33,7 @@ def kill(pid, sig):
 def waitpid(pid, options):
     """Only a specific child can be waited for; the status is encoded as Linux encodes it."""
     if pid <= 0:
-        raise ChildProcessError(errno.ECHILD, os.strerror(errno.ECHILD))
+        raise error(ECHILD)
     code = kernel.waitpid(pid, 0 if options & _WNOHANG else None)
     if code is None:
         return 0, 0
@@ -48,7 +48,7 @@ def waitstatus_to_exitcode(status):
 
 def fork():
     raise OSError(
-        errno.ENOSYS,
+        ENOSYS,
         "os.fork() is not available in the browser: use multiprocessing.Process, "
         "whose default 'fork' start method gives the child a copy of what it needs",
     )

@@ -10,7 +10,7 @@ import os
 import traceback
 
 LAYER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_HIDDEN = (LAYER_DIR, "/lib/python3.14/site-packages/pyodide/", "/lib/python3.14/site-packages/_pyodide/")
+_HIDDEN = (LAYER_DIR, "/lib/python314.zip/pyodide/", "/lib/python314.zip/_pyodide/")
 
 
 def _visible(frame):

@@ -1,0 +1,118 @@
+import { expect, script, test } from './fixtures';
+
+const spinning = script(
+  'spin.py',
+  `import multiprocessing as mp
+
+def spin():
+    while True:
+        pass
+
+if __name__ == "__main__":
+    for _ in range(3):
+        mp.Process(target=spin).start()
+    print("spinning", flush=True)
+    spin()
+`,
+);
+
+test('Stop ends four processes spinning in while True, and the page stays responsive', async ({
+  sandbox,
+}) => {
+  const run = sandbox.start([spinning]);
+  await expect.poll(run.output).toContain('spinning');
+  // The page answers while four workers spin.
+  const started = Date.now();
+  expect(await sandbox.runner.page.evaluate(() => 1 + 1)).toBe(2);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  await sandbox.runner.stop();
+  const result = await run.done;
+  expect(result.exitCode).toBe(-9);
+});
+
+test('Ctrl-C raises KeyboardInterrupt in a sleeping process, with its traceback', async ({
+  sandbox,
+}) => {
+  const run = sandbox.start([
+    script('sleepy.py', 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)\n'),
+  ]);
+  await expect.poll(run.output).toContain('sleeping');
+  await sandbox.runner.interrupt();
+  const result = await run.done;
+  expect(result.stderr).toBe(
+    'Traceback (most recent call last):\n' +
+      '  File "/home/user/sleepy.py", line 3, in <module>\n' +
+      '    time.sleep(60)\n' +
+      '    ~~~~~~~~~~^^^^\n' +
+      'KeyboardInterrupt\n',
+  );
+  expect(result.exitCode).toBe(-2);
+});
+
+test('Ctrl-C interrupts a pure-Python loop, and a handler can catch it', async ({ sandbox }) => {
+  const run = sandbox.start([
+    script(
+      'loop.py',
+      'print("looping", flush=True)\ntry:\n    while True:\n        pass\nexcept KeyboardInterrupt:\n    print("caught")\n',
+    ),
+  ]);
+  await expect.poll(run.output).toContain('looping');
+  await sandbox.runner.interrupt();
+  const result = await run.done;
+  expect(result.stdout).toBe('looping\ncaught\n');
+  expect(result.exitCode).toBe(0);
+});
+
+test('Ctrl-C reaches the children of the foreground process too', async ({ sandbox }) => {
+  const run = sandbox.start([
+    script(
+      'family.py',
+      `import multiprocessing as mp, time
+
+def child():
+    time.sleep(60)
+
+if __name__ == "__main__":
+    p = mp.Process(target=child)
+    p.start()
+    print("started", flush=True)
+    try:
+        p.join()
+    except KeyboardInterrupt:
+        p.join()
+        print("parent caught; child exit code", p.exitcode)
+`,
+    ),
+  ]);
+  await expect.poll(run.output).toContain('started');
+  await expect.poll(() => sandbox.runner.page.evaluate(() => 0)).toBe(0);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the child reaches its sleep
+  await sandbox.runner.interrupt();
+  const result = await run.done;
+  expect(result.stdout).toContain('parent caught; child exit code 1\n');
+  expect(result.stderr).toContain('Process Process-1:\n');
+  expect(result.stderr).toMatch(/KeyboardInterrupt\n$/);
+});
+
+test('a fork bomb stops at the process limit with a clear error', async ({ sandbox }) => {
+  test.setTimeout(240_000);
+  const result = await sandbox.run([
+    script(
+      'bomb.py',
+      `import multiprocessing as mp, time
+
+if __name__ == "__main__":
+    started = 0
+    try:
+        while True:
+            mp.Process(target=time.sleep, args=(60,), daemon=True).start()
+            started += 1
+    except OSError as error:
+        print(type(error).__name__, error.errno, started)
+`,
+    ),
+  ]);
+  expect(result.stdout).toBe('BlockingIOError 11 47\n');
+  expect(sandbox.notices).toContain('processLimit:48');
+  expect(result.exitCode).toBe(0);
+});
