@@ -80,8 +80,26 @@ function processWorkerCsp(): Plugin {
   };
 }
 
+/** `_headers` (the Netlify / Cloudflare Pages format): the headers for hosts that read it. */
+function headersFile(): Plugin {
+  return {
+    name: 'procbox:headers-file',
+    generateBundle() {
+      const global = Object.entries(isolationHeaders).map(([k, v]) => `  ${k}: ${v}`);
+      const source = [
+        '/*',
+        ...global,
+        '/assets/process.worker-*',
+        `  Content-Security-Policy: ${PROCESS_WORKER_CSP}`,
+        '',
+      ].join('\n');
+      this.emitFile({ type: 'asset', fileName: '_headers', source });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [pyodideAssets(), processWorkerCsp()],
+  plugins: [pyodideAssets(), processWorkerCsp(), headersFile()],
   define: { __PROCBOX_SNAPSHOT_ID__: JSON.stringify(snapshotId()) },
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },

@@ -49,6 +49,8 @@ export class Kernel {
   private readonly outbox: Outbox;
   private readonly handles = new Map<Pid, ProcessHandle>();
   private readonly stdin = new Map<Pid, StdinPipe>();
+  /** The console's input: type-ahead waits here for whichever top-level process reads. */
+  private terminal = new StdinPipe();
   private readonly decoders = new Map<string, TextDecoder>();
   private files: WorkspaceFile[] = [];
   private startMethod: StartMethod = 'fork';
@@ -73,6 +75,7 @@ export class Kernel {
     this.files = request.files.map(({ path, content }) => ({ path, content }));
     this.startMethod = request.startMethod;
     this.entries = [];
+    this.terminal = new StdinPipe();
     for (const path of request.entries) {
       const pid = await this.start(0, null, path, { kind: 'script', path }, 'script');
       if (typeof pid === 'number') this.entries.push(pid);
@@ -86,13 +89,11 @@ export class Kernel {
   }
 
   writeStdin(text: string): void {
-    const fg = this.foreground();
-    if (fg) this.stdin.get(fg.pid)?.write(utf8.encode(text));
+    this.terminal.write(utf8.encode(text));
   }
 
   closeStdin(): void {
-    const fg = this.foreground();
-    if (fg) this.stdin.get(fg.pid)?.close();
+    this.terminal.close();
   }
 
   /** Ctrl-C: SIGINT to every process of the foreground process group, as a terminal does. */
@@ -110,7 +111,7 @@ export class Kernel {
     await this.outbox.whenFlushed();
   }
 
-  /** The process that gets typed input: the last entry still alive. */
+  /** The process that Ctrl-C is for: the last entry still alive. */
   private foreground(): ProcessRecord | undefined {
     for (const pid of [...this.entries].reverse()) {
       const p = this.table.get(pid);
@@ -131,8 +132,9 @@ export class Kernel {
       return { errno: Errno.EAGAIN };
     }
     const record = this.table.create(ppid, pgid, name);
-    const stdin = new StdinPipe();
-    if (ppid !== 0) stdin.close(); // children read end of file, as multiprocessing arranges
+    // Top-level processes read the console; children read end of file, as multiprocessing arranges.
+    const stdin = ppid === 0 ? this.terminal : new StdinPipe();
+    if (ppid !== 0) stdin.close();
     this.stdin.set(record.pid, stdin);
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
     this.outbox.tableChanged();

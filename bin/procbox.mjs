@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]
+ *
+ * Runs Python files in the real Procbox sandbox (headless Chromium), each FILE as a top-level
+ * process in the order given. Output streams to stdout and stderr as it arrives. The run ends
+ * when the last FILE's process exits; other processes (servers) are then stopped. The exit code
+ * is that process's code (128 + N when signal N ended it), or 124 on --timeout.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchChromium, openRunner } from './driver.mjs';
+import { serveStatic } from './static-server.mjs';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const USAGE =
+  'usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]';
+const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
+
+function fail(message) {
+  process.stderr.write(`procbox: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parse(argv) {
+  const [command, ...rest] = argv;
+  if (command !== 'run') fail(command ? `unknown command '${command}'` : 'no command');
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        timeout: { type: 'string' },
+        'start-method': { type: 'string', default: 'fork' },
+        plain: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    fail(error.message);
+  }
+  const { values, positionals } = parsed;
+  const timeout = values.timeout === undefined ? null : Number(values.timeout);
+  if (timeout !== null && !(timeout > 0)) fail('--timeout takes a positive number of seconds');
+  if (!['fork', 'spawn'].includes(values['start-method'])) fail('--start-method is fork or spawn');
+  if (positionals.length === 0) fail('no FILE given');
+  for (const file of positionals) if (!existsSync(file)) fail(`no such file: ${file}`);
+  return { timeout, startMethod: values['start-method'], plain: values.plain, files: positionals };
+}
+
+/** Newest modification time among the app's sources. */
+function sourcesTime() {
+  let newest = 0;
+  const visit = (path) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const path of ['src', 'workers', 'index.html', 'headless.html', 'vite.config.ts', 'package-lock.json']) {
+    if (existsSync(join(root, path))) visit(join(root, path));
+  }
+  return newest;
+}
+
+/** Builds the app when dist/ is missing or older than the sources. */
+async function ensureBuilt() {
+  const built = join(root, 'dist/_headers');
+  if (existsSync(built) && statSync(built).mtimeMs >= sourcesTime()) return;
+  process.stderr.write('procbox: building the app…\n');
+  const { build } = await import('vite');
+  await build({ root, logLevel: 'error' });
+}
+
+/** Prefixes each line with `[pid] ` (coloured on a terminal), as the playground's console does. */
+function tagger(plain) {
+  const atLineStart = new Map();
+  return (chunk) => {
+    if (plain) return chunk.text;
+    const stream = chunk.fd === 2 ? process.stderr : process.stdout;
+    const colour = COLOURS[chunk.pid % COLOURS.length];
+    const tag = stream.isTTY ? `\x1b[${colour}m[${chunk.pid}]\x1b[0m ` : `[${chunk.pid}] `;
+    const key = `${chunk.pid}:${chunk.fd}`;
+    let out = '';
+    for (const piece of chunk.text.split(/(?<=\n)/)) {
+      if (atLineStart.get(key) !== false) out += tag;
+      out += piece;
+      atLineStart.set(key, piece.endsWith('\n'));
+    }
+    return out;
+  };
+}
+
+async function main() {
+  const options = parse(process.argv.slice(2));
+  const files = options.files.map((file) => ({
+    path: basename(file),
+    content: readFileSync(file, 'utf8'),
+  }));
+  await ensureBuilt();
+  const server = await serveStatic(join(root, 'dist'));
+  const browser = await launchChromium();
+  const format = tagger(options.plain);
+  const runner = await openRunner(browser, server.url, {
+    onOutput: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
+    onNotice: (key, detail) => process.stderr.write(`procbox: ${key} (${detail})\n`),
+  });
+
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    void (interrupts === 1 ? runner.interrupt() : runner.stop());
+  });
+  if (!process.stdin.isTTY) {
+    process.stdin.on('data', (data) => void runner.writeStdin(data.toString()));
+    process.stdin.on('end', () => void runner.closeStdin());
+  } else {
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (data) => void runner.writeStdin(data));
+  }
+
+  const run = runner.run({ files, entries: files.map((f) => f.path), startMethod: options.startMethod });
+  const timedOut = new Promise((resolve) => {
+    if (options.timeout !== null) setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
+  });
+  const outcome = await Promise.race([run, timedOut]);
+  await runner.stop();
+  await runner.waitIdle();
+  await browser.close();
+  await server.close();
+  if (outcome === 'timeout') {
+    process.stderr.write(`procbox: timed out after ${options.timeout} s\n`);
+    process.exit(124);
+  }
+  process.exit(outcome < 0 ? 128 - outcome : outcome);
+}
+
+main().catch((error) => {
+  process.stderr.write(`procbox: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
