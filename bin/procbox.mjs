@@ -7,13 +7,13 @@
  * when the last FILE's process exits; other processes (servers) are then stopped. The exit code
  * is that process's code (128 + N when signal N ended it), or 124 on --timeout.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureBuilt, root } from './build.mjs';
 import { launchChromium, openRunner } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
 
-const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const USAGE =
   'usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]';
 const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
@@ -47,29 +47,6 @@ function parse(argv) {
   if (positionals.length === 0) fail('no FILE given');
   for (const file of positionals) if (!existsSync(file)) fail(`no such file: ${file}`);
   return { timeout, startMethod: values['start-method'], plain: values.plain, files: positionals };
-}
-
-/** Newest modification time among the app's sources. */
-function sourcesTime() {
-  let newest = 0;
-  const visit = (path) => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of ['src', 'workers', 'index.html', 'headless.html', 'vite.config.ts', 'package-lock.json']) {
-    if (existsSync(join(root, path))) visit(join(root, path));
-  }
-  return newest;
-}
-
-/** Builds the app when dist/ is missing or older than the sources. */
-async function ensureBuilt() {
-  const built = join(root, 'dist/_headers');
-  if (existsSync(built) && statSync(built).mtimeMs >= sourcesTime()) return;
-  process.stderr.write('procbox: building the app…\n');
-  const { build } = await import('vite');
-  await build({ root, logLevel: 'error' });
 }
 
 /** Prefixes each line with `[pid] ` (coloured on a terminal), as the playground's console does. */

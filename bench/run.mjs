@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * npm run bench: each figure measured in Procbox (headless Chromium, production build) next to
+ * the same program under native python3 on this machine, as a ratio from one run.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt, root } from '../bin/build.mjs';
+import { launchChromium, openRunner } from '../bin/driver.mjs';
+import { serveStatic } from '../bin/static-server.mjs';
+import { HELLO, IDLE_CHILDREN, PROCESS_START, startTimes } from './programs.mjs';
+
+const rows = [];
+function report(figure, procbox, native, unit) {
+  const ratio = procbox / native;
+  rows.push({ figure, procbox: `${procbox.toFixed(1)} ${unit}`, native: `${native.toFixed(1)} ${unit}`, ratio: `${ratio.toFixed(2)}×` });
+  console.log(`${figure}: ${procbox.toFixed(1)} ${unit} (native ${native.toFixed(1)} ${unit}, ${ratio.toFixed(2)}×)`);
+}
+
+// ---- native python3 ----
+const work = mkdtempSync(join(tmpdir(), 'procbox-bench-'));
+function nativeRun(program, method = 'fork') {
+  const file = join(work, 'prog.py');
+  writeFileSync(file, program);
+  const wrapper = `import multiprocessing, runpy; multiprocessing.set_start_method(${JSON.stringify(method)}); runpy.run_path(${JSON.stringify(file)}, run_name='__main__')`;
+  return execFileSync('python3', ['-c', wrapper], { cwd: work }).toString();
+}
+function nativeFirstLineMs() {
+  const t0 = performance.now();
+  execFileSync('python3', ['-c', HELLO]);
+  return performance.now() - t0;
+}
+function rssKiB(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+function processesMatching(test) {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return test(readFileSync(`/proc/${p}/cmdline`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+}
+async function nativeIdleMiB() {
+  const file = join(work, 'idle.py');
+  writeFileSync(file, IDLE_CHILDREN);
+  const child = spawn('python3', [file], { cwd: work });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const pids = processesMatching((cmd) => cmd.includes(work));
+  const perProcess = rssKiB(pids) / pids.length / 1024;
+  child.kill('SIGKILL');
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return perProcess;
+}
+
+// ---- Procbox ----
+await ensureBuilt();
+const server = await serveStatic(join(root, 'dist'));
+const browser = await launchChromium();
+
+async function firstLineMs(context) {
+  let firstChunk;
+  const sawFirst = new Promise((resolve) => (firstChunk = resolve));
+  const t0 = performance.now();
+  const page = await context.newPage();
+  await page.exposeFunction('procboxOutput', () => firstChunk(performance.now()));
+  await page.goto(new URL('headless.html', server.url).href);
+  await page.waitForFunction(() => window.procboxHeadless !== undefined);
+  void page.evaluate(
+    (program) => window.procboxHeadless.run({ files: [{ path: 'hello.py', content: program }], entries: ['hello.py'], startMethod: 'fork' }),
+    HELLO,
+  );
+  const t1 = await sawFirst;
+  await page.evaluate(() => window.procboxHeadless.waitIdle());
+  await page.close();
+  return t1 - t0;
+}
+
+const context = await browser.newContext();
+const cold = await firstLineMs(context); // makes and caches the memory snapshot
+const warm = await firstLineMs(context); // a reload: the snapshot comes from Cache Storage
+await context.close();
+const nativeHello = nativeFirstLineMs();
+report('page load to first hello-world line, cold (snapshot made)', cold, nativeHello, 'ms');
+report('page load to first hello-world line, warm reload', warm, nativeHello, 'ms');
+
+let output = '';
+const runner = await openRunner(browser, server.url, { onOutput: (c) => (output += c.fd === 1 ? c.text : '') });
+async function procboxRun(program, startMethod) {
+  output = '';
+  await runner.run({ files: [{ path: 'prog.py', content: program }], entries: ['prog.py'], startMethod });
+  await runner.waitIdle();
+  return output;
+}
+for (const method of ['fork', 'spawn']) {
+  await procboxRun(PROCESS_START, method); // warm the pool and the page
+  const ours = startTimes(await procboxRun(PROCESS_START, method));
+  const native = startTimes(nativeRun(PROCESS_START, method));
+  report(`Process.start() to the child's first line (${method})`, ours.firstLine, native.firstLine, 'ms');
+  report(`Process.start() to join() (${method})`, ours.joined, native.joined, 'ms');
+}
+
+const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));
+const before = rssKiB(chromiumPids());
+output = '';
+void runner.run({ files: [{ path: 'idle.py', content: IDLE_CHILDREN }], entries: ['idle.py'], startMethod: 'fork' });
+while (!output.includes('idle')) await new Promise((resolve) => setTimeout(resolve, 100));
+await new Promise((resolve) => setTimeout(resolve, 2000)); // the pool refills to its size
+const perProcess = (rssKiB(chromiumPids()) - before) / 9 / 1024;
+await runner.stop();
+report('memory per idle process', perProcess, await nativeIdleMiB(), 'MiB');
+
+await browser.close();
+server.close();
+console.log('');
+console.table(rows);
