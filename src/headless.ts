@@ -3,15 +3,13 @@
  * The driver (Playwright) exposes `procboxOutput`, `procboxProcesses` and `procboxNotice`, then
  * calls `window.procboxHeadless.run(...)`.
  */
-import * as Comlink from 'comlink';
-import { DEFAULT_PROCESS_LIMIT } from '../workers/protocol/kernel';
 import type {
-  KernelApi,
   KernelNoticeKey,
   OutputChunk,
   ProcessInfo,
   RunRequest,
 } from '../workers/protocol/kernel';
+import { connectKernel } from './kernel-client';
 
 declare global {
   interface Window {
@@ -33,32 +31,21 @@ export interface HeadlessRunner {
   waitIdle(): Promise<void>;
 }
 
-const worker = new Worker(new URL('../workers/kernel.worker.ts', import.meta.url), {
-  type: 'module',
-  name: 'procbox-kernel',
-});
-const kernel = Comlink.wrap<KernelApi>(worker);
 let table: ProcessInfo[] = [];
 const tableListeners: (() => void)[] = [];
 
-const ready = kernel.init(
-  {
-    pyodideIndexURL: new URL('pyodide/', document.baseURI).href,
-    warmPoolSize: 2,
-    processLimit: DEFAULT_PROCESS_LIMIT,
+const connecting = connectKernel({
+  output: async (chunks: OutputChunk[]) => {
+    await window.procboxOutput?.(chunks);
   },
-  Comlink.proxy({
-    output: async (chunks: OutputChunk[]) => {
-      await window.procboxOutput?.(chunks);
-    },
-    processes: (next: ProcessInfo[]) => {
-      table = next;
-      window.procboxProcesses?.(next);
-      tableListeners.splice(0).forEach((listener) => listener());
-    },
-    notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
-  }),
-);
+  processes: (next: ProcessInfo[]) => {
+    table = next;
+    window.procboxProcesses?.(next);
+    tableListeners.splice(0).forEach((listener) => listener());
+  },
+  notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
+});
+const ready = connecting.then(() => undefined);
 
 function exitOf(pid: number): Promise<number> {
   return new Promise((resolve) => {
@@ -74,14 +61,14 @@ function exitOf(pid: number): Promise<number> {
 window.procboxHeadless = {
   ready,
   async run(request) {
-    await ready;
+    const kernel = await connecting;
     const pids = await kernel.run(request);
     const last = pids.at(-1);
     return last === undefined ? 1 : exitOf(last);
   },
-  stop: () => kernel.stop(),
-  writeStdin: (text) => void kernel.writeStdin(text),
-  closeStdin: () => void kernel.closeStdin(),
-  interrupt: () => void kernel.interrupt(),
-  waitIdle: () => kernel.waitIdle(),
+  stop: async () => (await connecting).stop(),
+  writeStdin: (text) => void connecting.then((k) => k.writeStdin(text)),
+  closeStdin: () => void connecting.then((k) => k.closeStdin()),
+  interrupt: () => void connecting.then((k) => k.interrupt()),
+  waitIdle: async () => (await connecting).waitIdle(),
 };

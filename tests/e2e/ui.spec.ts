@@ -1,0 +1,110 @@
+/** The playground as a user drives it: editor, Run, Stop, the console and the process list. */
+import { expect, test, type Page } from '@playwright/test';
+
+const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
+
+async function open(page: Page) {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready|就绪/);
+}
+
+async function setCode(page: Page, code: string) {
+  await page.evaluate((text) => window.__procbox?.editorSetValue(text), code);
+}
+
+async function runAndWait(page: Page, text: string | RegExp) {
+  await page.getByTestId('run').click();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(text);
+}
+
+test('Run shows each process’s output with its [pid] tag; the toggle shows plain output', async ({
+  page,
+}) => {
+  await open(page);
+  await runAndWait(page, /\[2\] Worker process/);
+  await expect(page.getByTestId('proc-row')).toHaveCount(2);
+  await expect(page.locator('[data-testid=proc-row][data-pid="2"]')).toHaveAttribute(
+    'data-state',
+    'exited',
+  );
+  await page.getByTestId('tags-toggle').uncheck();
+  await runAndWait(page, /^Worker process$/m);
+});
+
+test('typed lines reach input(), and a failing exit is reported', async ({ page }) => {
+  await open(page);
+  await setCode(page, 'name = input("name? ")\nprint("hello", name)\nraise SystemExit(3)\n');
+  await runAndWait(page, /name\?$/m);
+  await page.getByTestId('console').click();
+  await page.keyboard.type('Ada 李');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('雷');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toContain('hello Ada 雷');
+  await expect.poll(() => consoleText(page)).toContain('[process 1 exited with code 3]');
+});
+
+test('Ctrl-C in the console raises KeyboardInterrupt in the running program', async ({ page }) => {
+  await open(page);
+  await setCode(page, 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)\n');
+  await runAndWait(page, /sleeping/);
+  await page.getByTestId('console').click();
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => consoleText(page)).toMatch(/time\.sleep\(60\)\n.*\n.*KeyboardInterrupt/);
+  await expect.poll(() => consoleText(page)).toContain('[process 1 was ended by signal 2]');
+});
+
+test('Stop ends four spinning processes and the page stays responsive', async ({ page }) => {
+  await open(page);
+  await setCode(
+    page,
+    [
+      'import multiprocessing as mp',
+      'def spin():',
+      '    while True:',
+      '        pass',
+      'if __name__ == "__main__":',
+      '    for _ in range(3):',
+      '        mp.Process(target=spin).start()',
+      '    print("spinning", flush=True)',
+      '    spin()',
+      '',
+    ].join('\n'),
+  );
+  await runAndWait(page, /spinning/);
+  await expect(page.locator('[data-testid=proc-row][data-state=running]')).toHaveCount(4);
+  // The page answers while they spin: switching the language works at once.
+  await page.getByTestId('locale').selectOption('zh-CN');
+  await expect(page.getByTestId('stop')).toHaveText('停止');
+  await page.getByTestId('stop').click();
+  await expect(page.locator('[data-testid=proc-row][data-state=exited]')).toHaveCount(4);
+});
+
+test('edits survive a reload, and Run starts every ticked file in order', async ({ page }) => {
+  await open(page);
+  await setCode(page, 'print("from main, kept across reloads")\n');
+  page.once('dialog', (dialog) => void dialog.accept('second.py'));
+  await page.getByTestId('new-file').click();
+  await expect(page.locator('[data-testid=tab][data-path="second.py"]')).toHaveClass(/active/);
+  await setCode(page, 'print("from second")\n');
+  await page.locator('[data-testid=entry][data-path="second.py"]').check();
+  await page.reload();
+  await open(page);
+  await expect(page.getByTestId('tab')).toHaveCount(2);
+  await page.locator('[data-testid=tab][data-path="main.py"]').click();
+  await expect(page.locator('.view-lines')).toContainText('from main, kept across reloads');
+  await runAndWait(page, /\[2\] from second/);
+  expect(await consoleText(page)).toMatch(/\[1\] from main, kept across reloads\n/);
+});
+
+test('a corrupt saved workspace falls back to the example and is kept until an edit', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.setItem('procbox.workspace.v1', '{"files": 7'));
+  await open(page);
+  await expect(page.locator('[data-testid=tab][data-path="main.py"]')).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('procbox.workspace.v1'))).toBe(
+    '{"files": 7',
+  );
+});
