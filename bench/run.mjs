@@ -15,8 +15,15 @@ import { HELLO, IDLE_CHILDREN, PROCESS_START, startTimes } from './programs.mjs'
 const rows = [];
 function report(figure, procbox, native, unit) {
   const ratio = procbox / native;
-  rows.push({ figure, procbox: `${procbox.toFixed(1)} ${unit}`, native: `${native.toFixed(1)} ${unit}`, ratio: `${ratio.toFixed(2)}×` });
-  console.log(`${figure}: ${procbox.toFixed(1)} ${unit} (native ${native.toFixed(1)} ${unit}, ${ratio.toFixed(2)}×)`);
+  rows.push({
+    figure,
+    procbox: `${procbox.toFixed(1)} ${unit}`,
+    native: `${native.toFixed(1)} ${unit}`,
+    ratio: `${ratio.toFixed(2)}×`,
+  });
+  console.log(
+    `${figure}: ${procbox.toFixed(1)} ${unit} (native ${native.toFixed(1)} ${unit}, ${ratio.toFixed(2)}×)`,
+  );
 }
 
 // ---- native python3 ----
@@ -88,7 +95,12 @@ async function firstLineMs(context) {
   await page.goto(new URL('headless.html', server.url).href);
   await page.waitForFunction(() => window.procboxHeadless !== undefined);
   void page.evaluate(
-    (program) => window.procboxHeadless.run({ files: [{ path: 'hello.py', content: program }], entries: ['hello.py'], startMethod: 'fork' }),
+    (program) =>
+      window.procboxHeadless.run({
+        files: [{ path: 'hello.py', content: program }],
+        entries: ['hello.py'],
+        startMethod: 'fork',
+      }),
     HELLO,
   );
   const t1 = await sawFirst;
@@ -106,10 +118,16 @@ report('page load to first hello-world line, cold (snapshot made)', cold, native
 report('page load to first hello-world line, warm reload', warm, nativeHello, 'ms');
 
 let output = '';
-const runner = await openRunner(browser, server.url, { onOutput: (c) => (output += c.fd === 1 ? c.text : '') });
+const runner = await openRunner(browser, server.url, {
+  onOutput: (c) => (output += c.fd === 1 ? c.text : ''),
+});
 async function procboxRun(program, startMethod) {
   output = '';
-  await runner.run({ files: [{ path: 'prog.py', content: program }], entries: ['prog.py'], startMethod });
+  await runner.run({
+    files: [{ path: 'prog.py', content: program }],
+    entries: ['prog.py'],
+    startMethod,
+  });
   await runner.waitIdle();
   return output;
 }
@@ -117,14 +135,23 @@ for (const method of ['fork', 'spawn']) {
   await procboxRun(PROCESS_START, method); // warm the pool and the page
   const ours = startTimes(await procboxRun(PROCESS_START, method));
   const native = startTimes(nativeRun(PROCESS_START, method));
-  report(`Process.start() to the child's first line (${method})`, ours.firstLine, native.firstLine, 'ms');
+  report(
+    `Process.start() to the child's first line (${method})`,
+    ours.firstLine,
+    native.firstLine,
+    'ms',
+  );
   report(`Process.start() to join() (${method})`, ours.joined, native.joined, 'ms');
 }
 
 const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));
 const before = rssKiB(chromiumPids());
 output = '';
-void runner.run({ files: [{ path: 'idle.py', content: IDLE_CHILDREN }], entries: ['idle.py'], startMethod: 'fork' });
+void runner.run({
+  files: [{ path: 'idle.py', content: IDLE_CHILDREN }],
+  entries: ['idle.py'],
+  startMethod: 'fork',
+});
 while (!output.includes('idle')) await new Promise((resolve) => setTimeout(resolve, 100));
 await new Promise((resolve) => setTimeout(resolve, 2000)); // the pool refills to its size
 const perProcess = (rssKiB(chromiumPids()) - before) / 9 / 1024;

@@ -3,7 +3,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(new URL('.', import.meta.url).pathname, '..');
-const SOURCES = ['src', 'workers', 'index.html', 'headless.html', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = [
+  'src',
+  'workers',
+  'index.html',
+  'headless.html',
+  'vite.config.ts',
+  'package-lock.json',
+];
 
 function newestSource() {
   let newest = 0;

@@ -40,7 +40,11 @@ export function launchChromium() {
  * Opens the headless runner in a new page. `onOutput(chunk)` sees every output chunk in
  * arrival order.
  */
-export async function openRunner(browser, baseURL, { onOutput = () => {}, onNotice = () => {} } = {}) {
+export async function openRunner(
+  browser,
+  baseURL,
+  { onOutput = () => {}, onNotice = () => {} } = {},
+) {
   const page = await browser.newPage();
   await page.exposeFunction('procboxOutput', (chunks) => {
     for (const chunk of chunks) onOutput(chunk);

@@ -96,9 +96,14 @@ async function main() {
     process.stdin.on('data', (data) => void runner.writeStdin(data));
   }
 
-  const run = runner.run({ files, entries: files.map((f) => f.path), startMethod: options.startMethod });
+  const run = runner.run({
+    files,
+    entries: files.map((f) => f.path),
+    startMethod: options.startMethod,
+  });
   const timedOut = new Promise((resolve) => {
-    if (options.timeout !== null) setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
+    if (options.timeout !== null)
+      setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
   });
   const outcome = await Promise.race([run, timedOut]);
   await runner.stop();

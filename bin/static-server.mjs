@@ -24,7 +24,10 @@ export function parseHeadersFile(text) {
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     if (!/^\s/.test(line)) {
-      const pattern = line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+      const pattern = line
+        .trim()
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*');
       rules.push({ pattern: new RegExp(`^${pattern}$`), headers: {} });
     } else if (rules.length > 0) {
       const at = line.indexOf(':');
@@ -44,7 +47,8 @@ export function serveStatic(dir) {
       return;
     }
     for (const rule of rules) {
-      if (rule.pattern.test(path)) for (const [k, v] of Object.entries(rule.headers)) res.setHeader(k, v);
+      if (rule.pattern.test(path))
+        for (const [k, v] of Object.entries(rule.headers)) res.setHeader(k, v);
     }
     res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
     createReadStream(file).pipe(res);

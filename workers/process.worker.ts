@@ -65,9 +65,7 @@ const runtime = {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);
       py.runPython('import procbox.preload');
       const snapshot = py.makeMemorySnapshot();
-      return Comlink.transfer({ snapshot, bootMs: performance.now() - started }, [
-        snapshot.buffer,
-      ]);
+      return Comlink.transfer({ snapshot, bootMs: performance.now() - started }, [snapshot.buffer]);
     }
     pyodide = py;
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
@@ -86,8 +84,8 @@ const runtime = {
     // in the event-loop callback that resumes the call: before any Python resumes, move it out
     // of the interrupt buffer; the layer's check_signals() then raises it in the caller's stack.
     let takenSignal = 0;
-    const settle = <T>(promise: Promise<T>): Promise<T> =>
-      promise.then((result) => {
+    const settle = <P extends PromiseLike<unknown>>(promise: P): Promise<Awaited<P>> =>
+      Promise.resolve(promise).then((result) => {
         takenSignal ||= Atomics.exchange(signals, 0, 0);
         return result;
       });
@@ -120,8 +118,7 @@ const runtime = {
       sleep: (ms: number) => settle(kernel.sleep(ms)),
       spawn: (name: string, method: 'fork' | 'spawn', payload: Uint8Array) =>
         settle(kernel.spawn({ name, method, payload })),
-      waitpid: (pid: number, timeoutMs?: number) =>
-        settle(kernel.waitpid(pid, timeoutMs ?? null)),
+      waitpid: (pid: number, timeoutMs?: number) => settle(kernel.waitpid(pid, timeoutMs ?? null)),
       kill: (pid: number, signal: number) => settle(kernel.kill(pid, signal)),
       exit: (code: number) => void kernel.exit(code),
     });

@@ -42,7 +42,11 @@ export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner
   sandbox: async ({ worker }, use) => {
     const { runner, sink } = worker;
     sink.reset();
-    const start = (files: WorkspaceFile[], entries?: string[], startMethod: StartMethod = 'fork') => {
+    const start = (
+      files: WorkspaceFile[],
+      entries?: string[],
+      startMethod: StartMethod = 'fork',
+    ) => {
       const from = sink.chunks.length;
       const done = (async () => {
         const request = { files, entries: entries ?? files.map((f) => f.path), startMethod };

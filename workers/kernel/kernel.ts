@@ -230,10 +230,16 @@ export class Kernel {
    * Waits for `until` on behalf of a process, shown as blocked on `what`. Resolves true when a
    * signal or the process's death cut the wait short (EINTR).
    */
-  private async block(self: ProcessRecord, what: string, until: Promise<unknown>): Promise<boolean> {
+  private async block(
+    self: ProcessRecord,
+    what: string,
+    until: Promise<unknown>,
+  ): Promise<boolean> {
     if (self.state === 'exited' || this.handles.get(self.pid)?.signalPending()) return true;
     let call!: PendingCall;
-    const interrupted = new Promise<boolean>((resolve) => (call = { interrupt: () => resolve(true) }));
+    const interrupted = new Promise<boolean>(
+      (resolve) => (call = { interrupt: () => resolve(true) }),
+    );
     self.pending.add(call);
     self.state = 'blocked';
     self.waitingOn = what;

@@ -1,9 +1,4 @@
-import type {
-  KernelNoticeKey,
-  KernelObserver,
-  OutputChunk,
-  ProcessInfo,
-} from '../protocol/kernel';
+import type { KernelNoticeKey, KernelObserver, OutputChunk, ProcessInfo } from '../protocol/kernel';
 
 type Item =
   | { kind: 'output'; chunk: OutputChunk; shown: () => void }

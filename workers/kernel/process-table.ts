@@ -62,14 +62,16 @@ export class ProcessTable {
   }
 
   snapshot(): ProcessInfo[] {
-    return [...this.records.values()].map(({ pid, ppid, pgid, name, state, waitingOn, exitCode }) => ({
-      pid,
-      ppid,
-      pgid,
-      name,
-      state,
-      waitingOn,
-      exitCode,
-    }));
+    return [...this.records.values()].map(
+      ({ pid, ppid, pgid, name, state, waitingOn, exitCode }) => ({
+        pid,
+        ppid,
+        pgid,
+        name,
+        state,
+        waitingOn,
+        exitCode,
+      }),
+    );
   }
 }

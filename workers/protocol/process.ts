@@ -39,8 +39,7 @@ export interface BootResult {
 
 /** What a process runs: a script file, or a multiprocessing child pickled by its parent. */
 export type Job =
-  | { kind: 'script'; path: string }
-  | { kind: 'child'; method: StartMethod; payload: Uint8Array };
+  { kind: 'script'; path: string } | { kind: 'child'; method: StartMethod; payload: Uint8Array };
 
 export interface ExecRequest {
   pid: Pid;
