@@ -37,8 +37,9 @@ export function parseHeadersFile(text) {
   return rules;
 }
 
-export function serveStatic(dir) {
-  const rules = parseHeadersFile(readFileSync(join(dir, '_headers'), 'utf8'));
+/** `withHeaders: false` plays a host that cannot set headers. */
+export function serveStatic(dir, { withHeaders = true } = {}) {
+  const rules = withHeaders ? parseHeadersFile(readFileSync(join(dir, '_headers'), 'utf8')) : [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));

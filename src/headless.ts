@@ -9,6 +9,7 @@ import type {
   ProcessInfo,
   RunRequest,
 } from '../workers/protocol/kernel';
+import { ensureIsolated } from './isolation';
 import { connectKernel } from './kernel-client';
 
 declare global {
@@ -34,17 +35,19 @@ export interface HeadlessRunner {
 let table: ProcessInfo[] = [];
 const tableListeners: (() => void)[] = [];
 
-const connecting = connectKernel({
-  output: async (chunks: OutputChunk[]) => {
-    await window.procboxOutput?.(chunks);
-  },
-  processes: (next: ProcessInfo[]) => {
-    table = next;
-    window.procboxProcesses?.(next);
-    tableListeners.splice(0).forEach((listener) => listener());
-  },
-  notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
-});
+const connecting = ensureIsolated().then(() =>
+  connectKernel({
+    output: async (chunks: OutputChunk[]) => {
+      await window.procboxOutput?.(chunks);
+    },
+    processes: (next: ProcessInfo[]) => {
+      table = next;
+      window.procboxProcesses?.(next);
+      tableListeners.splice(0).forEach((listener) => listener());
+    },
+    notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
+  }),
+);
 const ready = connecting.then(() => undefined);
 
 function exitOf(pid: number): Promise<number> {

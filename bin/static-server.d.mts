@@ -1,0 +1,7 @@
+export function parseHeadersFile(
+  text: string,
+): { pattern: RegExp; headers: Record<string, string> }[];
+export function serveStatic(
+  dir: string,
+  options?: { withHeaders?: boolean },
+): Promise<{ url: string; close(): void }>;
