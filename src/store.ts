@@ -51,7 +51,7 @@ export function invalidFileName(name: string, existing: string[]): string | null
   if (name.includes('/') || name.includes('\\') || name === '.' || name.includes('..')) {
     return 'path';
   }
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'control';
+  if ([...name].some((ch) => ch < ' ' || ch === '\u007f')) return 'control';
   if (existing.includes(name)) return 'duplicate';
   return null;
 }
@@ -65,13 +65,21 @@ export function parseState(raw: unknown): WorkspaceState | null {
   for (const f of s.files as unknown[]) {
     const file = f as Record<string, unknown>;
     if (typeof file?.path !== 'string' || typeof file.content !== 'string') return null;
-    if (invalidFileName(file.path, files.map((x) => x.path))) return null;
+    if (
+      invalidFileName(
+        file.path,
+        files.map((x) => x.path),
+      )
+    )
+      return null;
     files.push({ path: file.path, content: file.content });
   }
   const names = files.map((f) => f.path);
   const active = typeof s.active === 'string' && names.includes(s.active) ? s.active : names[0];
   const entries = Array.isArray(s.entries)
-    ? (s.entries as unknown[]).filter((e): e is string => typeof e === 'string' && names.includes(e))
+    ? (s.entries as unknown[]).filter(
+        (e): e is string => typeof e === 'string' && names.includes(e),
+      )
     : [active];
   return {
     files,
@@ -130,7 +138,9 @@ export class Store {
   }
 
   setContent(path: string, content: string): void {
-    this.update({ files: this.current.files.map((f) => (f.path === path ? { path, content } : f)) });
+    this.update({
+      files: this.current.files.map((f) => (f.path === path ? { path, content } : f)),
+    });
   }
 
   addFile(path: string, content = ''): void {

@@ -14,7 +14,8 @@ import type { OutputChunk } from '../../workers/protocol/kernel';
 const TAG_COLOURS = [36, 33, 35, 32, 34, 96, 93, 95, 92, 94];
 
 /** East Asian wide characters take two cells: erasing one takes two backspaces. */
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+const WIDE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
 export interface ConsoleInput {
   line(text: string): void;
@@ -77,7 +78,8 @@ export class Console {
     const lines: string[] = [];
     for (let i = 0; i < buffer.length; i++) {
       const line = buffer.getLine(i);
-      if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += line.translateToString(true);
+      if (line?.isWrapped && lines.length > 0)
+        lines[lines.length - 1] += line.translateToString(true);
       else lines.push(line?.translateToString(true) ?? '');
     }
     return lines.join('\n').trimEnd();

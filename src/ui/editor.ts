@@ -104,7 +104,10 @@ export class Editor {
     const names = this.store.state.files.map((f) => f.path);
     let n = 1;
     while (names.includes(`untitled${n}.py`)) n++;
-    const name = this.askName(translate(this.store.state.locale, 'newFilePrompt'), `untitled${n}.py`);
+    const name = this.askName(
+      translate(this.store.state.locale, 'newFilePrompt'),
+      `untitled${n}.py`,
+    );
     if (name) this.store.addFile(name);
   }
 

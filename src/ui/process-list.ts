@@ -25,7 +25,9 @@ export class ProcessList {
   private render(): void {
     const t = (key: MessageKey) => translate(this.locale, key);
     const head = this.table.createTHead();
-    head.replaceChildren(row('th', [t('pid'), t('name'), t('state'), t('waitingOn'), t('exitCode')]));
+    head.replaceChildren(
+      row('th', [t('pid'), t('name'), t('state'), t('waitingOn'), t('exitCode')]),
+    );
     const body = this.table.tBodies[0] ?? this.table.createTBody();
     body.replaceChildren(
       ...this.rows.map((p) => {
