@@ -7,7 +7,7 @@ import { expect, script, test } from './fixtures';
 let canary: Server;
 let hits = 0;
 test.beforeAll(async () => {
-  canary = createServer((req, res) => {
+  canary = createServer((_req, res) => {
     hits++;
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.end('export default 1');
