@@ -8,6 +8,7 @@ import type {
   OutputChunk,
   ProcessInfo,
   RunRequest,
+  TraceEvent,
 } from '../workers/protocol/kernel';
 import { ensureIsolated } from './isolation';
 import { connectKernel } from './kernel-client';
@@ -30,6 +31,8 @@ export interface HeadlessRunner {
   closeStdin(): void;
   interrupt(): void;
   waitIdle(): Promise<void>;
+  trace(): Promise<TraceEvent[]>;
+  processes(): ProcessInfo[];
 }
 
 let table: ProcessInfo[] = [];
@@ -74,4 +77,6 @@ window.procboxHeadless = {
   closeStdin: () => void connecting.then((k) => k.closeStdin()),
   interrupt: () => void connecting.then((k) => k.interrupt()),
   waitIdle: async () => (await connecting).waitIdle(),
+  trace: async () => (await connecting).trace(),
+  processes: () => table,
 };

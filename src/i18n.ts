@@ -16,7 +16,8 @@ const en = {
   renameFile: 'Rename',
   deleteFile: 'Delete',
   runConfig: 'Run together',
-  runConfigHint: 'Files started as top-level processes, in tab order; the last gets typed input',
+  runConfigHint:
+    'Tick files to run them together as top-level processes, in tab order (none ticked: the open file)',
   newFilePrompt: 'Name of the new file:',
   renamePrompt: 'New name for {name}:',
   deleteConfirm: 'Delete {name}? This cannot be undone.',
@@ -38,7 +39,6 @@ const en = {
   bootFailed: 'The sandbox could not start: {detail}',
   processLimit: 'Process limit reached ({detail} processes): no more can start.',
   runStarted: '── run: {files} ({method}) ──',
-  nothingToRun: 'Tick at least one file to run.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -56,7 +56,7 @@ const zh: Record<MessageKey, string> = {
   renameFile: '重命名',
   deleteFile: '删除',
   runConfig: '一起运行',
-  runConfigHint: '按标签顺序作为顶层进程启动的文件；最后一个接收键盘输入',
+  runConfigHint: '勾选的文件按标签顺序一起作为顶层进程运行（都不勾选时运行当前文件）',
   newFilePrompt: '新文件名：',
   renamePrompt: '{name} 的新名字：',
   deleteConfirm: '删除 {name}？此操作无法撤销。',
@@ -78,7 +78,6 @@ const zh: Record<MessageKey, string> = {
   bootFailed: '沙箱无法启动：{detail}',
   processLimit: '已达到进程上限（{detail} 个进程），无法再启动新进程。',
   runStarted: '── 运行：{files}（{method}）──',
-  nothingToRun: '请至少勾选一个要运行的文件。',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -44,11 +44,8 @@ function reportExits(table: ProcessInfo[]): void {
 }
 
 async function run(): Promise<void> {
-  const { files, entries, startMethod } = store.state;
-  if (entries.length === 0) {
-    terminal.note(t('nothingToRun'), 'yellow');
-    return;
-  }
+  const { files, startMethod } = store.state;
+  const entries = store.runEntries();
   terminal.clear();
   reportedExits.clear();
   terminal.note(t('runStarted', { files: entries.join(' + '), method: startMethod }));
@@ -111,7 +108,7 @@ connectKernel({
 }).then(
   (connected) => {
     kernel = connected;
-    terminal.note(t('ready', { files: store.state.entries.join(' + ') || store.state.active }));
+    terminal.note(t('ready', { files: store.runEntries().join(' + ') }));
   },
   (error: unknown) => terminal.note(t('bootFailed', { detail: String(error) }), 'red'),
 );

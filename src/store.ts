@@ -11,7 +11,7 @@ export const STORAGE_KEY = 'procbox.workspace.v1';
 export interface WorkspaceState {
   files: WorkspaceFile[];
   active: string;
-  /** Files started together by Run, in this order. */
+  /** Files Run starts together, in tab order; when none is ticked, Run starts the active file. */
   entries: string[];
   startMethod: StartMethod;
   showTags: boolean;
@@ -38,7 +38,7 @@ export function defaultState(language = 'en'): WorkspaceState {
   return {
     files: [{ path: 'main.py', content: HELLO_EXAMPLE }],
     active: 'main.py',
-    entries: ['main.py'],
+    entries: [],
     startMethod: 'fork',
     showTags: true,
     locale: defaultLocale(language),
@@ -80,7 +80,7 @@ export function parseState(raw: unknown): WorkspaceState | null {
     ? (s.entries as unknown[]).filter(
         (e): e is string => typeof e === 'string' && names.includes(e),
       )
-    : [active];
+    : [];
   return {
     files,
     active,
@@ -164,6 +164,11 @@ export class Store {
       active: this.current.active === path ? files[0].path : this.current.active,
       entries: this.current.entries.filter((e) => e !== path),
     });
+  }
+
+  /** What Run starts: the ticked files, or else the active file. */
+  runEntries(): string[] {
+    return this.current.entries.length > 0 ? this.current.entries : [this.current.active];
   }
 
   /** Ticks or unticks a file in the run configuration, keeping tab order. */

@@ -23,7 +23,7 @@ const api = {
       warmPoolSize: config.warmPoolSize,
     });
     kernel = new Kernel(host, { processLimit: config.processLimit }, () => observer);
-    host.warm();
+    await host.warm();
   },
   run: (request) => booted().run(request),
   stop: async () => booted().stop(),

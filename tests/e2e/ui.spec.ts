@@ -88,6 +88,7 @@ test('edits survive a reload, and Run starts every ticked file in order', async 
   await expect(page.locator('[data-testid=tab][data-path="second.py"]')).toHaveClass(/active/);
   await setCode(page, 'print("from second")\n');
   await page.locator('[data-testid=entry][data-path="second.py"]').check();
+  await page.locator('[data-testid=entry][data-path="main.py"]').check();
   await page.reload();
   await open(page);
   await expect(page.getByTestId('tab')).toHaveCount(2);

@@ -26,6 +26,7 @@ describe('Store', () => {
     const store = new Store(storage);
     store.setContent('main.py', 'print(1)\n');
     store.addFile('client.py', 'print(2)\n');
+    store.toggleEntry('main.py', true);
     store.toggleEntry('client.py', true);
     const reloaded = new Store(storage);
     expect(reloaded.state.files.map((f) => f.content)).toEqual(['print(1)\n', 'print(2)\n']);
@@ -33,8 +34,19 @@ describe('Store', () => {
     expect(reloaded.state.active).toBe('client.py');
   });
 
+  it('runs the active file unless files are ticked to run together', () => {
+    const store = new Store(new MemoryStorage());
+    store.addFile('client.py');
+    expect(store.runEntries()).toEqual(['client.py']);
+    store.toggleEntry('client.py', true);
+    store.toggleEntry('main.py', true);
+    store.update({ active: 'main.py' });
+    expect(store.runEntries()).toEqual(['main.py', 'client.py']);
+  });
+
   it('renames a file everywhere it is named, and never deletes the last file', () => {
     const store = new Store(new MemoryStorage());
+    store.toggleEntry('main.py', true);
     store.renameFile('main.py', 'server.py');
     expect(store.state).toMatchObject({ active: 'server.py', entries: ['server.py'] });
     store.deleteFile('server.py');

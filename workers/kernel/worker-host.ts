@@ -27,9 +27,10 @@ export class WorkerHost implements ProcessHost {
 
   constructor(private readonly options: WorkerHostOptions) {}
 
-  /** Starts making (or loading) the snapshot and fills the pool. */
-  warm(): void {
+  /** Makes (or loads) the snapshot and fills the pool; resolves once a worker is ready. */
+  async warm(): Promise<void> {
     this.refill();
+    await this.idle[0];
   }
 
   async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {

@@ -74,6 +74,7 @@ export interface KernelConfig {
 }
 
 export interface KernelApi {
+  /** Resolves once Python is booted and a process can start at once. */
   init(config: KernelConfig, observer: KernelObserver): Promise<void>;
   /** Starts each entry as a top-level process; resolves with their pids. */
   run(request: RunRequest): Promise<Pid[]>;

@@ -1,0 +1,74 @@
+/** `procbox run` on the tutorials' examples: what it prints must be what CPython printed. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { fileSource } from '../fidelity/cases.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const expected: Record<string, { exitCode: number; stdout: string }> = JSON.parse(
+  readFileSync(join(root, 'tests/fidelity/expected.json'), 'utf8'),
+).cases;
+
+function procbox(args: string[], input = '') {
+  const result = spawnSync('node', [join(root, 'bin/procbox.mjs'), ...args], {
+    input,
+    timeout: 120_000,
+  });
+  return {
+    code: result.status,
+    stdout: result.stdout.toString(),
+    stderr: result.stderr.toString(),
+  };
+}
+
+const sorted = (text: string) => text.split('\n').sort();
+
+for (const [name, file, exact] of [
+  ['01 process hello', '01_process_hello.py', true],
+  ['04 no main guard', '04_piao_no_main_guard.py', false],
+  ['05 Process subclass', '05_piao_subclass.py', false],
+  ['13 process names', '13_process_names.py', false],
+] as const) {
+  test(`procbox run --plain ${file} prints what CPython prints`, () => {
+    const run = procbox(['run', '--plain', fileSource(file)]);
+    const want = expected[name];
+    if (exact) expect(run.stdout).toBe(want.stdout);
+    else expect(sorted(run.stdout)).toEqual(sorted(want.stdout));
+    expect(run.code).toBe(want.exitCode);
+  });
+}
+
+test('procbox run --start-method spawn shows the bootstrapping error', () => {
+  const run = procbox([
+    'run',
+    '--plain',
+    '--start-method',
+    'spawn',
+    fileSource('04_piao_no_main_guard.py'),
+  ]);
+  expect(run.stdout).toBe('主线程\n');
+  expect(run.stderr.match(/^RuntimeError: $/gm)).toHaveLength(4);
+  expect(run.stderr).toContain('current process has finished its bootstrapping phase.');
+  expect(run.code).toBe(0);
+});
+
+test('procbox run tags lines with pids, passes stdin, and exits with the last code', () => {
+  const run = procbox(['run', fileSource('echo_input.py')], 'Ada\n42\n');
+  expect(run.stdout).toBe('[1] name? hello Ada, 84\n[1] EOF\n');
+  expect(run.code).toBe(0);
+  expect(procbox(['run', fileSource('exit_codes.py')]).code).toBe(3);
+});
+
+test('procbox run --timeout stops everything and exits 124; bad usage exits 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'procbox-cli-'));
+  const slow = join(dir, 'slow.py');
+  writeFileSync(slow, 'import time\nprint("start", flush=True)\ntime.sleep(60)\n');
+  const run = procbox(['run', '--timeout', '2', '--plain', slow]);
+  expect(run.stdout).toBe('start\n');
+  expect(run.code).toBe(124);
+  const usage = procbox(['run', '--start-method', 'thread', slow]);
+  expect(usage.code).toBe(2);
+  expect(usage.stderr).toContain('usage: procbox run');
+});

@@ -1,0 +1,49 @@
+import { expect, script, test } from './fixtures';
+
+test('os.cpu_count() is navigator.hardwareConcurrency; pids are distinct', async ({ sandbox }) => {
+  const cores = await sandbox.runner.page.evaluate(() => navigator.hardwareConcurrency);
+  const result = await sandbox.run([
+    script(
+      'ids.py',
+      `import multiprocessing as mp, os
+
+def child():
+    print("child", os.getpid(), os.getppid())
+
+if __name__ == "__main__":
+    print("cpus", os.cpu_count())
+    print("parent", os.getpid(), os.getppid())
+    p = mp.Process(target=child)
+    p.start()
+    p.join()
+`,
+    ),
+  ]);
+  const [cpus, parent, child] = result.stdout.trim().split('\n');
+  expect(cpus).toBe(`cpus ${cores}`);
+  const [parentPid, parentPpid] = parent.split(' ').slice(1).map(Number);
+  expect(parentPpid).toBe(0);
+  expect(child).toBe(`child ${parentPid + 1} ${parentPid}`);
+});
+
+test('time.sleep blocks on a kernel timer; the trace records spawn, signal and exit', async ({
+  sandbox,
+}) => {
+  const page = sandbox.runner.page;
+  const run = sandbox.start([
+    script('nap.py', 'import time\nprint("napping", flush=True)\ntime.sleep(30)\n'),
+  ]);
+  await expect.poll(run.output).toContain('napping');
+  await expect
+    .poll(() => page.evaluate(() => window.procboxHeadless.processes()))
+    .toEqual([expect.objectContaining({ name: 'nap.py', state: 'blocked', waitingOn: 'sleep' })]);
+  const [{ pid }] = await page.evaluate(() => window.procboxHeadless.processes());
+  await sandbox.runner.interrupt();
+  await run.done;
+  const trace = await page.evaluate(() => window.procboxHeadless.trace());
+  expect(trace.map(({ t: _t, ...event }) => event)).toEqual([
+    { type: 'spawn', pid, ppid: 0, name: 'nap.py', method: 'script' },
+    { type: 'signal', from: null, to: pid, signal: 2 },
+    { type: 'exit', pid, code: -2 },
+  ]);
+});
