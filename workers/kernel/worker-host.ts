@@ -11,6 +11,8 @@ interface BootedWorker {
   syscallPort: MessagePort;
 }
 
+const REFILL_DELAY_MS = 300;
+
 export interface WorkerHostOptions {
   pyodideIndexURL: string;
   warmPoolSize: number;
@@ -24,6 +26,7 @@ export class WorkerHost implements ProcessHost {
   private readonly idle: Promise<BootedWorker>[] = [];
   private readonly snapshots = new SnapshotStore();
   private snapshot: Promise<Uint8Array> | null = null;
+  private refillTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WorkerHostOptions) {}
 
@@ -35,7 +38,7 @@ export class WorkerHost implements ProcessHost {
 
   async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
     const next = this.idle.shift() ?? this.boot();
-    this.refill();
+    this.refillSoon();
     const booted = await next;
     booted.worker.onerror = (event) => onCrash(event.message || 'the process worker crashed');
     Comlink.expose(syscalls, booted.syscallPort);
@@ -51,6 +54,17 @@ export class WorkerHost implements ProcessHost {
         booted.syscallPort.close();
       },
     };
+  }
+
+  /**
+   * Booting a worker takes a core for a few hundred milliseconds; doing it while the process
+   * just started runs would slow that process down. So the pool refills a moment later, unless
+   * it is empty.
+   */
+  private refillSoon(): void {
+    if (this.idle.length === 0) return this.refill();
+    clearTimeout(this.refillTimer);
+    this.refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
   }
 
   private refill(): void {
