@@ -1,21 +1,29 @@
 /** The playground page: wires the store, the editor, the console and the process list to the kernel. */
-import type { ProcessInfo } from '../workers/protocol/kernel';
-import { translate, type Locale, type MessageKey } from './i18n';
+import type { OutputChunk, Pid, ProcessInfo } from '../workers/protocol/kernel';
+import { translate, type MessageKey } from './i18n';
+import { ensureIsolated } from './isolation';
 import { connectKernel, type Kernel } from './kernel-client';
-import { Store } from './store';
+import { runEntries, Store, type KeyValueStorage } from './store';
 import './styles.css';
 import { installTestHooks } from './test-hooks';
 import { Console } from './ui/console';
 import { Editor } from './ui/editor';
 import { ProcessList } from './ui/process-list';
+import { bindToolbar, element } from './ui/toolbar';
 
-function element<T extends HTMLElement>(testid: string): T {
-  const el = document.querySelector<T>(`[data-testid="${testid}"]`);
-  if (!el) throw new Error(`missing element ${testid}`);
-  return el;
+/** localStorage, or (when the browser refuses it) a memory-only stand-in. */
+function browserStorage(): KeyValueStorage {
+  try {
+    const storage = window.localStorage;
+    storage.getItem('procbox.probe');
+    return storage;
+  } catch {
+    const memory = new Map<string, string>();
+    return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+  }
 }
 
-const store = new Store(localStorage, navigator.language);
+const store = new Store(browserStorage(), navigator.language);
 const t = (key: MessageKey, params?: Record<string, string | number>) =>
   translate(store.state.locale, key, params);
 
@@ -25,15 +33,22 @@ const terminal = new Console(element('console'), {
   interrupt: () => void kernel?.interrupt(),
   endOfFile: () => void kernel?.closeStdin(),
 });
-const editor = new Editor(element('editor'), element('tabs'), store);
+const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
 const processList = new ProcessList(element<HTMLTableElement>('process-list'), store.state.locale);
 installTestHooks(terminal, editor);
 
-/** Exit lines are printed once per process, after its last output. */
-const reportedExits = new Set<number>();
+/**
+ * Pids are never reused in a session, so anything at or below this pid belongs to an earlier
+ * run: its late output (a process killed as Run started) must not land in the cleared console.
+ */
+let previousRunMaxPid = 0;
+let maxPidSeen = 0;
+const reportedExits = new Set<Pid>();
+
 function reportExits(table: ProcessInfo[]): void {
   for (const p of table) {
-    if (p.exitCode === null || p.exitCode === 0 || reportedExits.has(p.pid)) continue;
+    if (p.state !== 'exited' || p.exitCode === null || p.exitCode === 0) continue;
+    if (p.pid <= previousRunMaxPid || reportedExits.has(p.pid)) continue;
     reportedExits.add(p.pid);
     terminal.note(
       p.exitCode < 0
@@ -43,72 +58,91 @@ function reportExits(table: ProcessInfo[]): void {
   }
 }
 
+function showOutput(chunks: OutputChunk[]): Promise<void> {
+  for (const c of chunks) maxPidSeen = Math.max(maxPidSeen, c.pid);
+  return terminal.output(chunks.filter((c) => c.pid > previousRunMaxPid));
+}
+
+function showProcesses(table: ProcessInfo[]): void {
+  for (const p of table) maxPidSeen = Math.max(maxPidSeen, p.pid);
+  processList.update(table.filter((p) => p.pid > previousRunMaxPid));
+  reportExits(table);
+}
+
 async function run(): Promise<void> {
+  if (!kernel) {
+    terminal.note(t('notReady'), 'yellow');
+    return;
+  }
   const { files, startMethod } = store.state;
-  const entries = store.runEntries();
+  const entries = runEntries(store.state);
   terminal.clear();
+  processList.clear();
+  previousRunMaxPid = maxPidSeen;
   reportedExits.clear();
-  terminal.note(t('runStarted', { files: entries.join(' + '), method: startMethod }));
-  terminal.terminal.focus();
-  await kernel?.run({ files, entries, startMethod });
-}
-
-function applyLocale(locale: Locale): void {
-  document.documentElement.lang = locale;
-  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    el.textContent = t(el.dataset.i18n as MessageKey);
+  terminal.note(t('runStarted', { files: entries.join(' → '), method: startMethod }));
+  terminal.focus();
+  try {
+    const pids = await kernel.run({ files: files.map((f) => ({ ...f })), entries, startMethod });
+    for (const pid of pids) maxPidSeen = Math.max(maxPidSeen, pid);
+  } catch (error) {
+    terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
   }
-  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-title]')) {
-    el.title = t(el.dataset.i18nTitle as MessageKey);
+}
+
+async function stop(): Promise<void> {
+  try {
+    await kernel?.stop();
+  } catch (error) {
+    terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
   }
-  processList.setLocale(locale);
 }
 
-const startMethod = element<HTMLSelectElement>('start-method');
-const tagsToggle = element<HTMLInputElement>('tags-toggle');
-const localeSelect = element<HTMLSelectElement>('locale');
-function syncControls(): void {
-  startMethod.value = store.state.startMethod;
-  tagsToggle.checked = store.state.showTags;
-  terminal.showTags = store.state.showTags;
-  localeSelect.value = store.state.locale;
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
-store.subscribe(syncControls);
-syncControls();
-applyLocale(store.state.locale);
 
-element('run').addEventListener('click', () => void run());
-element('stop').addEventListener('click', () => void kernel?.stop());
-element('new-file').addEventListener('click', () => editor.newFile());
-element('rename-file').addEventListener('click', () => editor.renameActive());
-element('delete-file').addEventListener('click', () => editor.deleteActive());
-startMethod.addEventListener('change', () =>
-  store.update({ startMethod: startMethod.value === 'spawn' ? 'spawn' : 'fork' }),
+bindToolbar(store, {
+  run: () => void run(),
+  stop: () => void stop(),
+  newFile: () => editor.newFile(),
+  renameFile: () => editor.renameActive(),
+  deleteFile: () => editor.deleteActive(),
+  localeChanged: (locale) => processList.setLocale(locale),
+});
+store.subscribe((state) => (terminal.showTags = state.showTags));
+terminal.showTags = store.state.showTags;
+
+// Ctrl+Enter runs from anywhere (capture: before the terminal or a control sees it).
+window.addEventListener(
+  'keydown',
+  (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      event.stopPropagation();
+      void run();
+    }
+  },
+  true,
 );
-tagsToggle.addEventListener('change', () => store.update({ showTags: tagsToggle.checked }));
-localeSelect.addEventListener('change', () => {
-  store.update({ locale: localeSelect.value === 'zh-CN' ? 'zh-CN' : 'en' });
-  applyLocale(store.state.locale);
-});
-window.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-    event.preventDefault();
-    void run();
-  }
-});
 
 terminal.note(t('booting'));
-connectKernel({
-  output: (chunks) => terminal.output(chunks),
-  processes: (table) => {
-    processList.update(table);
-    reportExits(table);
-  },
-  notice: (key, detail) => terminal.note(t(key, { detail }), 'yellow'),
-}).then(
-  (connected) => {
-    kernel = connected;
-    terminal.note(t('ready', { files: store.runEntries().join(' + ') }));
-  },
-  (error: unknown) => terminal.note(t('bootFailed', { detail: String(error) }), 'red'),
-);
+// On a static host without the isolation headers, a service worker adds them (one reload).
+ensureIsolated()
+  .then(() =>
+    connectKernel(
+      {
+        output: showOutput,
+        processes: showProcesses,
+        notice: (key, detail) => terminal.note(t(key, { detail }), 'yellow'),
+      },
+      (message) => terminal.note(t('bootFailed', { detail: message }), 'red'),
+    ),
+  )
+  .then(
+    (connected) => {
+      kernel = connected;
+      terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
+    },
+    (error: unknown) => terminal.note(t('bootFailed', { detail: errorText(error) }), 'red'),
+  );

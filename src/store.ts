@@ -4,7 +4,7 @@
  * loses an edit. No DOM here: the store is tested in Node with any Storage-like object.
  */
 import type { StartMethod, WorkspaceFile } from '../workers/protocol/kernel';
-import { defaultLocale, LOCALES, type Locale } from './i18n';
+import { defaultLocale, isLocale, type Locale } from './i18n';
 
 export const STORAGE_KEY = 'procbox.workspace.v1';
 
@@ -34,7 +34,7 @@ if __name__ == "__main__":
     p.join()
 `;
 
-export function defaultState(language = 'en'): WorkspaceState {
+export function defaultState(language?: string): WorkspaceState {
   return {
     files: [{ path: 'main.py', content: HELLO_EXAMPLE }],
     active: 'main.py',
@@ -45,26 +45,41 @@ export function defaultState(language = 'en'): WorkspaceState {
   };
 }
 
+export type NameProblem = 'empty' | 'path' | 'control' | 'duplicate';
+
 /** Why a name is unusable, or null. Names are flat: the workspace is one directory. */
-export function invalidFileName(name: string, existing: string[]): string | null {
+export function invalidFileName(name: string, existing: readonly string[]): NameProblem | null {
   if (!name.trim()) return 'empty';
   if (name.includes('/') || name.includes('\\') || name === '.' || name.includes('..')) {
     return 'path';
   }
-  if ([...name].some((ch) => ch < ' ' || ch === '\u007f')) return 'control';
+  for (const ch of name) {
+    const code = ch.charCodeAt(0);
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 'control';
+  }
   if (existing.includes(name)) return 'duplicate';
   return null;
 }
 
-/** Checks a parsed value field by field; anything malformed yields null. */
-export function parseState(raw: unknown): WorkspaceState | null {
+export function isPythonName(name: string): boolean {
+  return name.endsWith('.py');
+}
+
+/** What Run starts: the ticked files in tab order, or else the active file. */
+export function runEntries(state: WorkspaceState): string[] {
+  return state.entries.length > 0 ? [...state.entries] : [state.active];
+}
+
+/** Checks a parsed value field by field; a malformed file list yields null. */
+export function parseState(raw: unknown, language?: string): WorkspaceState | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const s = raw as Record<string, unknown>;
   if (!Array.isArray(s.files) || s.files.length === 0) return null;
   const files: WorkspaceFile[] = [];
   for (const f of s.files as unknown[]) {
+    if (typeof f !== 'object' || f === null) return null;
     const file = f as Record<string, unknown>;
-    if (typeof file?.path !== 'string' || typeof file.content !== 'string') return null;
+    if (typeof file.path !== 'string' || typeof file.content !== 'string') return null;
     if (
       invalidFileName(
         file.path,
@@ -76,18 +91,14 @@ export function parseState(raw: unknown): WorkspaceState | null {
   }
   const names = files.map((f) => f.path);
   const active = typeof s.active === 'string' && names.includes(s.active) ? s.active : names[0];
-  const entries = Array.isArray(s.entries)
-    ? (s.entries as unknown[]).filter(
-        (e): e is string => typeof e === 'string' && names.includes(e),
-      )
-    : [];
+  const ticked = new Set(Array.isArray(s.entries) ? (s.entries as unknown[]) : []);
   return {
     files,
     active,
-    entries,
+    entries: names.filter((name) => ticked.has(name)),
     startMethod: s.startMethod === 'spawn' ? 'spawn' : 'fork',
     showTags: s.showTags !== false,
-    locale: LOCALES.includes(s.locale as Locale) ? (s.locale as Locale) : 'en',
+    locale: isLocale(s.locale) ? s.locale : defaultLocale(language),
   };
 }
 
@@ -98,17 +109,19 @@ export class Store {
   private readonly listeners = new Set<Listener>();
   /** Unreadable saved state is left as it is until the user changes something. */
   readonly recoveredFromCorruption: boolean;
+  /** The last error from writing to storage (quota, private mode), or null. */
+  saveError: unknown = null;
 
   constructor(
     private readonly storage: KeyValueStorage,
-    language = 'en',
+    language?: string,
   ) {
     let saved: WorkspaceState | null = null;
     let corrupt = false;
     try {
       const text = storage.getItem(STORAGE_KEY);
       if (text !== null) {
-        saved = parseState(JSON.parse(text));
+        saved = parseState(JSON.parse(text), language);
         corrupt = saved === null;
       }
     } catch {
@@ -133,46 +146,72 @@ export class Store {
 
   update(change: Partial<WorkspaceState>): void {
     this.current = { ...this.current, ...change };
-    this.storage.setItem(STORAGE_KEY, JSON.stringify(this.current));
+    try {
+      this.storage.setItem(STORAGE_KEY, JSON.stringify(this.current));
+      this.saveError = null;
+    } catch (error) {
+      this.saveError = error; // the state stays in memory; the page keeps working
+    }
     for (const listener of this.listeners) listener(this.current);
   }
 
   setContent(path: string, content: string): void {
+    if (this.file(path)?.content === content) return;
     this.update({
       files: this.current.files.map((f) => (f.path === path ? { path, content } : f)),
     });
   }
 
-  addFile(path: string, content = ''): void {
-    this.update({ files: [...this.current.files, { path, content }], active: path });
+  setActive(path: string): void {
+    if (path !== this.current.active && this.file(path)) this.update({ active: path });
   }
 
-  renameFile(from: string, to: string): void {
+  /** Adds a file and opens it; false when the name is unusable. */
+  addFile(path: string, content = ''): boolean {
+    if (
+      invalidFileName(
+        path,
+        this.current.files.map((f) => f.path),
+      )
+    )
+      return false;
+    this.update({ files: [...this.current.files, { path, content }], active: path });
+    return true;
+  }
+
+  renameFile(from: string, to: string): boolean {
+    const others = this.current.files.map((f) => f.path).filter((p) => p !== from);
+    if (!this.file(from) || invalidFileName(to, others)) return false;
     const rename = (p: string) => (p === from ? to : p);
     this.update({
       files: this.current.files.map((f) => (f.path === from ? { ...f, path: to } : f)),
       active: rename(this.current.active),
       entries: this.current.entries.map(rename),
     });
+    return true;
   }
 
-  deleteFile(path: string): void {
+  /** Deletes a file; the workspace always keeps one, so deleting the last one is refused. */
+  deleteFile(path: string): boolean {
+    const index = this.current.files.findIndex((f) => f.path === path);
+    if (index < 0 || this.current.files.length <= 1) return false;
     const files = this.current.files.filter((f) => f.path !== path);
-    if (files.length === 0) return; // the workspace always keeps one file
-    this.update({
-      files,
-      active: this.current.active === path ? files[0].path : this.current.active,
-      entries: this.current.entries.filter((e) => e !== path),
-    });
+    const active =
+      this.current.active === path
+        ? files[Math.min(index, files.length - 1)].path
+        : this.current.active;
+    this.update({ files, active, entries: this.current.entries.filter((e) => e !== path) });
+    return true;
   }
 
-  /** What Run starts: the ticked files, or else the active file. */
+  /** What Run starts: the ticked files in tab order, or else the active file. */
   runEntries(): string[] {
-    return this.current.entries.length > 0 ? this.current.entries : [this.current.active];
+    return runEntries(this.current);
   }
 
   /** Ticks or unticks a file in the run configuration, keeping tab order. */
   toggleEntry(path: string, on: boolean): void {
+    if (!this.file(path) || this.current.entries.includes(path) === on) return;
     const chosen = new Set(this.current.entries);
     if (on) chosen.add(path);
     else chosen.delete(path);

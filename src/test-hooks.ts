@@ -2,15 +2,22 @@
 import type { Console } from './ui/console';
 import type { Editor } from './ui/editor';
 
+export interface ProcboxTestHooks {
+  /** The xterm active buffer's text: rows joined with '\n', right-trimmed. */
+  consoleText(): string;
+  /** Replaces the open file's text through Monaco, so it is saved like an edit. */
+  editorSetValue(text: string): void;
+}
+
 declare global {
   interface Window {
-    __procbox?: { consoleText(): string; editorSetValue(text: string): void };
+    __procbox?: ProcboxTestHooks;
   }
 }
 
-export function installTestHooks(console: Console, editor: Editor): void {
+export function installTestHooks(terminal: Console, editor: Editor): void {
   window.__procbox = {
-    consoleText: () => console.text(),
+    consoleText: () => terminal.text(),
     editorSetValue: (text) => editor.setValue(text),
   };
 }

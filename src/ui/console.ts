@@ -8,14 +8,17 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { OutputChunk } from '../../workers/protocol/kernel';
+import type { OutputChunk, Pid } from '../../workers/protocol/kernel';
+import { tagColour } from './palette';
 
-/** ANSI colours for `[pid]` tags, chosen by pid. Red is kept for stderr. */
-const TAG_COLOURS = [36, 33, 35, 32, 34, 96, 93, 95, 92, 94];
+const RESET = '\x1b[0m';
 
-/** East Asian wide characters take two cells: erasing one takes two backspaces. */
+/** East Asian wide characters and emoji take two cells: erasing one takes two backspaces. */
 const WIDE =
-  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
+/** Escape sequences a key press produces (arrows, function keys): ignored in cooked mode. */
+const KEY_SEQUENCE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g; // eslint-disable-line no-control-regex
 
 export interface ConsoleInput {
   line(text: string): void;
@@ -23,24 +26,54 @@ export interface ConsoleInput {
   endOfFile(): void;
 }
 
+export type NoteColour = 'dim' | 'yellow' | 'red';
+
 export class Console {
   readonly terminal: Terminal;
-  private readonly fit = new FitAddon();
   readonly search = new SearchAddon();
-  private readonly atLineStart = new Map<string, boolean>();
+  private readonly fit = new FitAddon();
+  /** Per process: does its next character start a line (and so get a tag)? */
+  private readonly atLineStart = new Map<Pid, boolean>();
+  /** Whether the terminal's cursor sits at the start of a line, as of the last write queued. */
+  private cursorAtLineStart = true;
+  /** Who wrote last: a pid, or null for Procbox's own lines and the user's typing. */
+  private lastWriter: Pid | null = null;
   /** The line being typed (cooked mode): echoed locally, sent on Enter. */
   private typed = '';
+  private lastWasCR = false;
   showTags = true;
 
   constructor(host: HTMLElement, input: ConsoleInput) {
     this.terminal = new Terminal({
       allowProposedApi: true, // the unicode11 addon needs it
-      convertEol: false,
       cursorBlink: true,
-      fontFamily: '"JetBrains Mono", "Noto Sans Mono CJK SC", Menlo, Consolas, monospace',
+      fontFamily:
+        '"JetBrains Mono", "Cascadia Mono", "Noto Sans Mono CJK SC", "Sarasa Mono SC", Menlo, Consolas, monospace',
       fontSize: 13,
+      lineHeight: 1.15,
       scrollback: 5000,
-      theme: { background: '#14161b' },
+      theme: {
+        background: '#11141a',
+        foreground: '#d8dee9',
+        cursor: '#7aa2f7',
+        selectionBackground: '#33415c',
+        black: '#1b1e24',
+        red: '#f7768e',
+        green: '#9ece6a',
+        yellow: '#e0af68',
+        blue: '#7aa2f7',
+        magenta: '#bb9af7',
+        cyan: '#7dcfff',
+        white: '#c0caf5',
+        brightBlack: '#565f89',
+        brightRed: '#ff9aab',
+        brightGreen: '#b9f27c',
+        brightYellow: '#ffd479',
+        brightBlue: '#9ab8ff',
+        brightMagenta: '#d7b8ff',
+        brightCyan: '#a4e6ff',
+        brightWhite: '#ffffff',
+      },
     });
     this.terminal.loadAddon(this.fit);
     this.terminal.loadAddon(new Unicode11Addon());
@@ -48,8 +81,11 @@ export class Console {
     this.terminal.loadAddon(new WebLinksAddon());
     this.terminal.loadAddon(this.search);
     this.terminal.open(host);
-    new ResizeObserver(() => this.fit.fit()).observe(host);
-    this.fit.fit();
+    const refit = () => {
+      if (host.clientWidth > 0 && host.clientHeight > 0) this.fit.fit();
+    };
+    new ResizeObserver(refit).observe(host);
+    refit();
     this.terminal.onData((data) => this.onTyped(data, input));
   }
 
@@ -57,72 +93,110 @@ export class Console {
   output(chunks: OutputChunk[]): Promise<void> {
     let text = '';
     for (const chunk of chunks) text += this.format(chunk);
+    if (!text) return Promise.resolve();
     return new Promise((resolve) => this.terminal.write(text, resolve));
   }
 
-  /** A line from Procbox itself (not from a process), dimmed or coloured. */
-  note(text: string, colour: 'dim' | 'yellow' | 'red' = 'dim'): void {
+  /** A line from Procbox itself (not from a process), dimmed or coloured, on a line of its own. */
+  note(text: string, colour: NoteColour = 'dim'): void {
     const code = { dim: '2', yellow: '33', red: '31' }[colour];
-    this.terminal.write(`\x1b[${code}m${text.replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
+    const start = this.cursorAtLineStart ? '' : '\r\n';
+    this.emit(`${start}\x1b[${code}m${text.replace(/\r?\n/g, '\r\n')}${RESET}\r\n`);
   }
 
   clear(): void {
     this.terminal.reset();
     this.atLineStart.clear();
+    this.cursorAtLineStart = true;
+    this.lastWriter = null;
     this.typed = '';
   }
 
-  /** The terminal's text as shown, one line per row (for tests and copy). */
+  focus(): void {
+    this.terminal.focus();
+  }
+
+  /** The text xterm holds in its active buffer, one row per line (wrapped rows are joined). */
   text(): string {
     const buffer = this.terminal.buffer.active;
     const lines: string[] = [];
     for (let i = 0; i < buffer.length; i++) {
       const line = buffer.getLine(i);
-      if (line?.isWrapped && lines.length > 0)
-        lines[lines.length - 1] += line.translateToString(true);
-      else lines.push(line?.translateToString(true) ?? '');
+      if (!line) continue;
+      const text = line.translateToString(true);
+      if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+      else lines.push(text);
     }
     return lines.join('\n').trimEnd();
   }
 
+  /** Writes Procbox's own text or the user's echo (process output goes through `format`). */
+  private emit(data: string): void {
+    if (!data) return;
+    this.cursorAtLineStart = /\n(?:\x1b\[[0-9;]*m)*$/.test(data); // eslint-disable-line no-control-regex
+    this.lastWriter = null;
+    this.terminal.write(data);
+  }
+
+  /**
+   * One chunk as terminal data: stderr in red, LF as CRLF, and `[pid] ` wherever this process's
+   * text begins a line: at its own line starts, and where its text continues a line after
+   * something else was written in between (another process, a notice, the user's Enter).
+   */
   private format(chunk: OutputChunk): string {
-    const key = `${chunk.pid}:${chunk.fd}`;
-    const colour = TAG_COLOURS[chunk.pid % TAG_COLOURS.length];
-    const tag = this.showTags ? `\x1b[${colour}m[${chunk.pid}]\x1b[0m ` : '';
-    const [open, close] = chunk.fd === 2 ? ['\x1b[31m', '\x1b[0m'] : ['', ''];
+    const { pid, text } = chunk;
+    if (!text) return '';
+    const tag = this.showTags ? `\x1b[${tagColour(pid)}m[${pid}]${RESET} ` : '';
+    const [open, close] = chunk.fd === 2 ? ['\x1b[31m', RESET] : ['', ''];
     let out = '';
-    for (const piece of chunk.text.split(/(?<=\n)/)) {
-      if (this.atLineStart.get(key) !== false) out += tag;
-      out += open + piece.replace(/\n/g, '\r\n') + close;
-      this.atLineStart.set(key, piece.endsWith('\n'));
+    for (const piece of text.split(/(?<=\n)/)) {
+      if (!piece) continue;
+      const ownLineStart = this.atLineStart.get(pid) ?? true;
+      if (ownLineStart || this.cursorAtLineStart || this.lastWriter !== pid) out += tag;
+      out += open + piece.replace(/\r?\n/g, '\r\n') + close;
+      const ended = piece.endsWith('\n');
+      this.atLineStart.set(pid, ended);
+      this.cursorAtLineStart = ended;
+      this.lastWriter = pid;
     }
     return out;
   }
 
+  /** Cooked mode: echo and buffer printable input; Enter sends the line. */
   private onTyped(data: string, input: ConsoleInput): void {
-    for (const ch of data) {
+    for (const ch of data.replace(KEY_SEQUENCE, '')) {
+      const afterCR = this.lastWasCR;
+      this.lastWasCR = ch === '\r';
+      if (ch === '\n' && afterCR) continue; // a pasted CRLF is one line end
       if (ch === '\r' || ch === '\n') {
-        this.terminal.write('\r\n');
+        this.emit('\r\n');
         input.line(this.typed + '\n');
         this.typed = '';
       } else if (ch === '\x03') {
-        this.terminal.write('^C\r\n');
+        this.emit('^C\r\n');
         this.typed = '';
         input.interrupt();
       } else if (ch === '\x04') {
+        // As a tty does: Ctrl-D sends a partly typed line as it is; on an empty line it is EOF.
         if (this.typed) input.line(this.typed);
+        else input.endOfFile();
         this.typed = '';
-        input.endOfFile();
+      } else if (ch === '\x15') {
+        // Ctrl-U: erase the whole typed line.
+        while (this.typed) this.eraseLast();
       } else if (ch === '\x7f' || ch === '\b') {
-        if (this.typed) {
-          const last = [...this.typed].at(-1) ?? '';
-          this.typed = this.typed.slice(0, -last.length);
-          this.terminal.write('\b \b'.repeat(WIDE.test(last) ? 2 : 1));
-        }
+        this.eraseLast();
       } else if (ch >= ' ' || ch === '\t') {
         this.typed += ch;
-        this.terminal.write(ch);
+        this.emit(ch);
       }
     }
+  }
+
+  private eraseLast(): void {
+    const last = [...this.typed].at(-1);
+    if (last === undefined) return;
+    this.typed = this.typed.slice(0, -last.length);
+    this.emit('\b \b'.repeat(WIDE.test(last) ? 2 : 1));
   }
 }

@@ -1,39 +1,51 @@
 /** The Monaco editor and its file tabs: open, new, rename, delete, and the run configuration. */
+// monaco-editor 0.57 maps `monaco-editor/*` to `esm/vs/*`: these are the lean entry points
+// (the editor API alone, plus Python's tokenizer), not the everything-included `editor.main`.
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/python/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import { translate } from '../i18n';
-import { invalidFileName, type Store } from '../store';
+import { translate, type MessageKey } from '../i18n';
+import { invalidFileName, isPythonName, type Store } from '../store';
 
 declare global {
   interface Window {
     MonacoEnvironment?: { getWorker(workerId: string, label: string): Worker };
   }
 }
-window.MonacoEnvironment = { getWorker: () => new EditorWorker() };
+self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
 export class Editor {
   readonly editor: monaco.editor.IStandaloneCodeEditor;
   private readonly models = new Map<string, monaco.editor.ITextModel>();
+  /** What the tab strip shows; it is rebuilt only when this changes, not on every keystroke. */
+  private tabsKey = '';
 
   constructor(
     host: HTMLElement,
     private readonly tabs: HTMLElement,
     private readonly store: Store,
+    onRun: () => void,
   ) {
     this.editor = monaco.editor.create(host, {
       automaticLayout: true,
       fontSize: 14,
+      fontFamily: '"JetBrains Mono", "Cascadia Mono", Menlo, Consolas, monospace',
       minimap: { enabled: false },
       theme: 'vs-dark',
       scrollBeyondLastLine: false,
       tabSize: 4,
       insertSpaces: true,
+      padding: { top: 8 },
+      renderWhitespace: 'selection',
     });
+    this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, onRun);
+    // Every edit is saved at once; Ctrl+S is only kept from opening the browser's dialog.
+    this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => undefined);
     this.editor.onDidChangeModelContent(() => {
-      const path = this.store.state.active;
       const model = this.editor.getModel();
-      if (model && this.models.get(path) === model) this.store.setContent(path, model.getValue());
+      for (const [path, m] of this.models) {
+        if (m === model) this.store.setContent(path, m.getValue());
+      }
     });
     store.subscribe(() => this.sync());
     this.sync();
@@ -44,17 +56,21 @@ export class Editor {
     this.editor.getModel()?.setValue(text);
   }
 
+  private t(key: MessageKey, params?: Record<string, string | number>): string {
+    return translate(this.store.state.locale, key, params);
+  }
+
   private model(path: string, content: string): monaco.editor.ITextModel {
     let model = this.models.get(path);
     if (!model) {
-      model = monaco.editor.createModel(content, 'python');
+      model = monaco.editor.createModel(content, isPythonName(path) ? 'python' : 'plaintext');
       this.models.set(path, model);
     }
     return model;
   }
 
   private sync(): void {
-    const { files, active, entries } = this.store.state;
+    const { files, active, entries, locale } = this.store.state;
     for (const [path, model] of this.models) {
       if (!files.some((f) => f.path === path)) {
         model.dispose();
@@ -63,25 +79,57 @@ export class Editor {
     }
     const file = files.find((f) => f.path === active) ?? files[0];
     const model = this.model(file.path, file.content);
-    if (this.editor.getModel() !== model) this.editor.setModel(model);
+    if (this.editor.getModel() !== model) {
+      this.editor.setModel(model);
+      this.editor.focus();
+    }
+    const key = JSON.stringify([files.map((f) => f.path), file.path, entries, locale]);
+    if (key !== this.tabsKey) {
+      this.tabsKey = key;
+      this.renderTabs(
+        files.map((f) => f.path),
+        file.path,
+        entries,
+      );
+    }
+  }
+
+  private renderTabs(paths: string[], active: string, entries: string[]): void {
+    this.tabs.title = this.t('runConfigHint');
     this.tabs.replaceChildren(
-      ...files.map((f) => {
+      ...paths.map((path) => {
         const tab = document.createElement('div');
-        tab.className = f.path === file.path ? 'tab active' : 'tab';
+        tab.className = path === active ? 'tab active' : 'tab';
         tab.dataset.testid = 'tab';
-        tab.dataset.path = f.path;
+        tab.dataset.path = path;
+        tab.setAttribute('role', 'tab');
+        tab.setAttribute('aria-selected', String(path === active));
+        tab.title = path;
+
         const entry = document.createElement('input');
         entry.type = 'checkbox';
-        entry.checked = entries.includes(f.path);
+        entry.checked = entries.includes(path);
         entry.dataset.testid = 'entry';
-        entry.dataset.path = f.path;
-        entry.title = translate(this.store.state.locale, 'runConfigHint');
+        entry.dataset.path = path;
+        entry.title = this.t('entryHint', { name: path });
+        entry.setAttribute('aria-label', entry.title);
         entry.addEventListener('click', (e) => e.stopPropagation());
-        entry.addEventListener('change', () => this.store.toggleEntry(f.path, entry.checked));
+        entry.addEventListener('change', () => this.store.toggleEntry(path, entry.checked));
+
         const label = document.createElement('span');
-        label.textContent = f.path;
+        label.className = 'tab-name';
+        label.textContent = path;
         tab.append(entry, label);
-        tab.addEventListener('click', () => this.store.update({ active: f.path }));
+
+        const order = entries.indexOf(path);
+        if (order >= 0 && entries.length > 1) {
+          const badge = document.createElement('span');
+          badge.className = order === entries.length - 1 ? 'order foreground' : 'order';
+          badge.textContent = String(order + 1);
+          if (order === entries.length - 1) badge.title = this.t('foreground');
+          tab.append(badge);
+        }
+        tab.addEventListener('click', () => this.store.setActive(path));
         return tab;
       }),
     );
@@ -95,8 +143,12 @@ export class Editor {
       const answer = prompt(message, name);
       if (answer === null) return null;
       name = answer.trim();
-      if (!invalidFileName(name, existing)) return name;
-      alert(translate(this.store.state.locale, 'badName'));
+      const problem = invalidFileName(name, existing);
+      if (problem) {
+        alert(this.t(`badName_${problem}`));
+        continue;
+      }
+      if (isPythonName(name) || confirm(this.t('notPython', { name }))) return name;
     }
   }
 
@@ -104,31 +156,27 @@ export class Editor {
     const names = this.store.state.files.map((f) => f.path);
     let n = 1;
     while (names.includes(`untitled${n}.py`)) n++;
-    const name = this.askName(
-      translate(this.store.state.locale, 'newFilePrompt'),
-      `untitled${n}.py`,
-    );
+    const name = this.askName(this.t('newFilePrompt'), `untitled${n}.py`);
     if (name) this.store.addFile(name);
   }
 
   renameActive(): void {
     const from = this.store.state.active;
-    const message = translate(this.store.state.locale, 'renamePrompt', { name: from });
-    const to = this.askName(message, from, from);
+    const to = this.askName(this.t('renamePrompt', { name: from }), from, from);
     if (!to || to === from) return;
-    const model = this.models.get(from);
-    if (model) {
-      this.models.delete(from);
-      this.models.set(to, model);
-    }
+    // A new model under the new name: its language follows the new extension.
+    const old = this.models.get(from);
+    this.models.delete(from);
     this.store.renameFile(from, to);
+    old?.dispose();
   }
 
   deleteActive(): void {
     const path = this.store.state.active;
-    if (this.store.state.files.length <= 1) return;
-    if (confirm(translate(this.store.state.locale, 'deleteConfirm', { name: path }))) {
-      this.store.deleteFile(path);
+    if (this.store.state.files.length <= 1) {
+      alert(this.t('deleteLast'));
+      return;
     }
+    if (confirm(this.t('deleteConfirm', { name: path }))) this.store.deleteFile(path);
   }
 }

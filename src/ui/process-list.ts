@@ -1,6 +1,7 @@
-/** The process list: pid, name, state, what a process waits on, and exit code. */
-import type { ProcessInfo } from '../../workers/protocol/kernel';
+/** The process list: pid, name, state, exit code and what a blocked process waits on. */
+import type { Pid, ProcessInfo } from '../../workers/protocol/kernel';
 import { translate, type Locale, type MessageKey } from '../i18n';
+import { tagColour } from './palette';
 
 export class ProcessList {
   private rows: ProcessInfo[] = [];
@@ -17,36 +18,68 @@ export class ProcessList {
     this.render();
   }
 
+  /** The kernel's table: it keeps the exited processes of the current run until the next. */
   update(rows: ProcessInfo[]): void {
     this.rows = rows;
     this.render();
   }
 
+  clear(): void {
+    this.update([]);
+  }
+
   private render(): void {
     const t = (key: MessageKey) => translate(this.locale, key);
-    const head = this.table.createTHead();
+    const head = this.table.tHead ?? this.table.createTHead();
     head.replaceChildren(
-      row('th', [t('pid'), t('name'), t('state'), t('waitingOn'), t('exitCode')]),
+      row('th', [t('pid'), t('name'), t('state'), t('exitCode'), t('waitingOn')]),
     );
     const body = this.table.tBodies[0] ?? this.table.createTBody();
+    if (this.rows.length === 0) {
+      const empty = document.createElement('tr');
+      const cell = document.createElement('td');
+      cell.colSpan = 5;
+      cell.className = 'empty';
+      cell.textContent = t('noProcesses');
+      empty.append(cell);
+      body.replaceChildren(empty);
+      return;
+    }
+    const depth = depths(this.rows);
     body.replaceChildren(
       ...this.rows.map((p) => {
         const tr = row('td', [
           String(p.pid),
           p.name,
           t(`state_${p.state}` as MessageKey),
-          p.waitingOn ?? '',
           p.exitCode === null ? '' : String(p.exitCode),
+          p.waitingOn ?? '',
         ]);
         tr.dataset.testid = 'proc-row';
         tr.dataset.pid = String(p.pid);
         tr.dataset.state = p.state;
-        tr.style.paddingLeft = p.ppid ? '1em' : '0';
+        tr.className = `state-${p.state}`;
         if (p.exitCode !== null && p.exitCode !== 0) tr.classList.add('failed');
+        const [pidCell, nameCell] = tr.cells;
+        pidCell.classList.add(`ansi-${tagColour(p.pid)}`);
+        nameCell.style.paddingLeft = `${0.6 + (depth.get(p.pid) ?? 0) * 1.1}em`;
+        if (depth.get(p.pid)) nameCell.textContent = `└ ${p.name}`;
         return tr;
       }),
     );
   }
+}
+
+/** How deep each process sits under a top-level one (for indenting children). */
+function depths(rows: ProcessInfo[]): Map<Pid, number> {
+  const parent = new Map(rows.map((p) => [p.pid, p.ppid]));
+  const result = new Map<Pid, number>();
+  for (const p of rows) {
+    let d = 0;
+    for (let up = p.ppid; parent.has(up) && d < 32; up = parent.get(up) ?? 0) d++;
+    result.set(p.pid, d);
+  }
+  return result;
 }
 
 function row(cell: 'td' | 'th', values: string[]): HTMLTableRowElement {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES, messages, translate } from '../../src/i18n';
+import type { KernelNoticeKey, ProcessState } from '../../workers/protocol/kernel';
+import { defaultLocale, isLocale, LOCALES, messages, translate } from '../../src/i18n';
 
 describe('i18n table', () => {
   it('has every key in every locale, none empty, with the same placeholders', () => {
@@ -24,5 +25,34 @@ describe('i18n table', () => {
     expect(translate('zh-CN', 'exitedWithCode', { pid: 3, code: 1 })).toBe(
       '[进程 3 退出，退出码 1]',
     );
+  });
+});
+
+describe('i18n, more', () => {
+  it('covers every kernel notice and process state', () => {
+    const notices: KernelNoticeKey[] = ['processLimit', 'bootFailed'];
+    const states: ProcessState[] = ['starting', 'running', 'blocked', 'exited'];
+    for (const locale of LOCALES) {
+      for (const key of notices) expect(messages[locale][key]).toBeTruthy();
+      for (const state of states) expect(messages[locale][`state_${state}`]).toBeTruthy();
+    }
+  });
+
+  it('reports a signal and leaves a placeholder without a value as it is', () => {
+    expect(translate('zh-CN', 'killedBySignal', { pid: 2, signal: 15 })).toBe(
+      '[进程 2 被信号 15 结束]',
+    );
+    expect(translate('en', 'renamePrompt')).toBe('New name for {name}:');
+  });
+
+  it('picks zh-CN for any Chinese language tag and en otherwise', () => {
+    expect(['zh', 'zh-TW', 'ZH-cn'].map(defaultLocale)).toEqual(['zh-CN', 'zh-CN', 'zh-CN']);
+    expect(['en-US', 'fr', undefined].map(defaultLocale)).toEqual(['en', 'en', 'en']);
+    expect([isLocale('en'), isLocale('zh-CN'), isLocale('de'), isLocale(7)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

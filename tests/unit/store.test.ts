@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { HELLO_EXAMPLE, invalidFileName, STORAGE_KEY, Store } from '../../src/store';
+import {
+  HELLO_EXAMPLE,
+  invalidFileName,
+  parseState,
+  runEntries,
+  STORAGE_KEY,
+  Store,
+  type KeyValueStorage,
+} from '../../src/store';
 
-class MemoryStorage {
+class MemoryStorage implements KeyValueStorage {
   readonly items = new Map<string, string>();
   writes = 0;
   getItem(key: string) {
@@ -94,5 +102,115 @@ describe('file names', () => {
 
   it('accepts ordinary and Chinese names', () => {
     expect(invalidFileName('服务器.py', ['main.py'])).toBeNull();
+  });
+});
+
+describe('Store, more', () => {
+  it('starts with nothing ticked, so Run starts main.py, and writes nothing until a change', () => {
+    const storage = new MemoryStorage();
+    const store = new Store(storage, 'en-US');
+    expect(store.state).toMatchObject({
+      active: 'main.py',
+      entries: [],
+      startMethod: 'fork',
+      showTags: true,
+      locale: 'en',
+    });
+    expect(store.runEntries()).toEqual(['main.py']);
+    expect(HELLO_EXAMPLE).toContain('multiprocessing.Process(target=worker)');
+    expect(storage.writes).toBe(0);
+  });
+
+  it('persists the options too', () => {
+    const storage = new MemoryStorage();
+    const store = new Store(storage);
+    store.update({ startMethod: 'spawn', showTags: false, locale: 'zh-CN' });
+    expect(new Store(storage, 'en').state).toEqual(store.state);
+  });
+
+  it.each(['null', '42', '{"files": [{"path":"a.py","content":""},{"path":"a.py","content":""}]}'])(
+    'also treats %s as corrupt, and overwrites it only on the first edit',
+    (saved) => {
+      const storage = new MemoryStorage();
+      storage.items.set(STORAGE_KEY, saved);
+      const store = new Store(storage);
+      expect(store.recoveredFromCorruption).toBe(true);
+      store.setContent('main.py', 'x = 1\n');
+      expect(JSON.parse(storage.items.get(STORAGE_KEY) ?? '').files[0].content).toBe('x = 1\n');
+    },
+  );
+
+  it('survives storage that throws on read and on write', () => {
+    const storage: KeyValueStorage = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    const store = new Store(storage);
+    expect(store.recoveredFromCorruption).toBe(true);
+    store.setContent('main.py', 'y = 2\n');
+    expect(store.state.files[0].content).toBe('y = 2\n');
+    expect(store.saveError).toBeInstanceOf(Error);
+  });
+
+  it('repairs the fields it can: an unknown active file, stray entries, options', () => {
+    const state = parseState(
+      {
+        files: [
+          { path: 'a.py', content: '' },
+          { path: 'b.py', content: '' },
+        ],
+        active: 'gone.py',
+        entries: ['b.py', 'gone.py', 3, 'a.py'],
+        startMethod: 'vfork',
+        showTags: 'yes',
+        locale: 'fr',
+      },
+      'zh',
+    );
+    expect(state).toMatchObject({
+      active: 'a.py',
+      entries: ['a.py', 'b.py'],
+      startMethod: 'fork',
+      showTags: true,
+      locale: 'zh-CN',
+    });
+    expect(state && runEntries(state)).toEqual(['a.py', 'b.py']);
+  });
+
+  it('refuses unusable names and unknown files', () => {
+    const store = new Store(new MemoryStorage());
+    expect(store.addFile('main.py')).toBe(false);
+    expect(store.addFile('a/b.py')).toBe(false);
+    store.addFile('b.py');
+    expect(store.renameFile('b.py', 'main.py')).toBe(false);
+    expect(store.renameFile('nope.py', 'c.py')).toBe(false);
+    store.toggleEntry('nope.py', true);
+    expect(store.state.entries).toEqual([]);
+  });
+
+  it('notifies subscribers until they unsubscribe', () => {
+    const store = new Store(new MemoryStorage());
+    const seen: string[] = [];
+    const unsubscribe = store.subscribe((s) => seen.push(s.startMethod));
+    store.update({ startMethod: 'spawn' });
+    unsubscribe();
+    store.update({ startMethod: 'fork' });
+    expect(seen).toEqual(['spawn']);
+  });
+});
+
+describe('file names, more', () => {
+  it.each([
+    ['   ', 'empty'],
+    ['a..py', 'path'],
+    ['a\\b.py', 'path'],
+    ['a\n.py', 'control'],
+    ['a\u007f.py', 'control'],
+  ])('rejects %j (%s)', (name, why) => {
+    expect(invalidFileName(name, [])).toBe(why);
   });
 });
