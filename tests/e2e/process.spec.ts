@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, script, test } from './fixtures';
 
 test('os.cpu_count() is navigator.hardwareConcurrency; pids are distinct', async ({ sandbox }) => {
@@ -46,4 +47,26 @@ test('time.sleep blocks on a kernel timer; the trace records spawn, signal and e
     { type: 'signal', from: null, to: pid, signal: 2 },
     { type: 'exit', pid, code: -2 },
   ]);
+});
+
+test('recursion too deep for the browser ends in RecursionError, not a dead tab', async ({
+  sandbox,
+}) => {
+  const source = readFileSync(
+    new URL('../fidelity/programs/deep_recursion.py', import.meta.url),
+    'utf8',
+  );
+  const caught = await sandbox.run([script('deep_recursion.py', source)]);
+  expect(caught.stdout).toBe('caught maximum recursion depth exceeded\nstill alive\n');
+  expect(caught.stderr).toContain('RuntimeWarning: recursion limit 1000000 lowered to 5000');
+  const uncaught = await sandbox.run([
+    script(
+      'deeper.py',
+      'import sys\nsys.setrecursionlimit(10**6)\ndef f(n):\n    return f(n + 1)\nf(0)\n',
+    ),
+  ]);
+  expect(uncaught.stderr).toMatch(/RecursionError: maximum recursion depth exceeded\n$/);
+  expect(uncaught.exitCode).toBe(1);
+  // The sandbox still runs programs afterwards.
+  expect((await sandbox.run([script('ok.py', 'print("ok")\n')])).stdout).toBe('ok\n');
 });

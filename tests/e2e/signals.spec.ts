@@ -116,3 +116,21 @@ if __name__ == "__main__":
   expect(sandbox.notices).toContain('processLimit:48');
   expect(result.exitCode).toBe(0);
 });
+
+test('a program flooding the console keeps the page responsive, and Stop ends it', async ({
+  sandbox,
+}) => {
+  const run = sandbox.start([
+    script('flood.py', 'i = 0\nwhile True:\n    print("flood", i)\n    i += 1\n'),
+  ]);
+  await expect.poll(() => run.output().length).toBeGreaterThan(10_000);
+  const started = Date.now();
+  expect(await sandbox.runner.page.evaluate(() => 1 + 1)).toBe(2);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  await sandbox.runner.stop();
+  const result = await run.done;
+  expect(result.exitCode).toBe(-9);
+  // Nothing lost or reordered: the lines count up from 0 without a gap.
+  const lines = result.stdout.split('\n').filter(Boolean);
+  lines.forEach((line, i) => expect(line).toBe(`flood ${i}`));
+});

@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 
-from . import kernel, oscalls, popen, stdio, tracebacks
+from . import kernel, oscalls, popen, recursion, stdio, tracebacks
 
 
 def start(bridge):
@@ -22,6 +22,7 @@ def start(bridge):
     stdio.install()
     oscalls.install()
     tracebacks.install()
+    recursion.install()
     popen.install(bridge.startMethod)
     _reseed_random()
     job = bridge.job
