@@ -51,7 +51,8 @@ export async function openRunner(
   });
   await page.exposeFunction('procboxNotice', (key, detail) => onNotice(key, detail));
   await page.goto(new URL('headless.html', baseURL).href);
-  await page.waitForFunction(() => window.procboxHeadless !== undefined);
+  // Where the host sends no headers, the page reloads once to become isolated.
+  await page.waitForFunction(() => crossOriginIsolated && window.procboxHeadless !== undefined);
   await page.evaluate(() => window.procboxHeadless.ready);
   return {
     page,

@@ -17,6 +17,11 @@ import { lockDown } from './runtime/sandbox';
 
 /** Bytes of output in flight before a printing process waits for the console (a pipe buffer). */
 const OUTPUT_HIGH_WATER = 256 * 1024;
+/**
+ * Writes in flight before a printing process waits. Comlink listens once per pending call, so
+ * thousands of pending writes would make every reply's dispatch cost thousands of checks.
+ */
+const WRITES_IN_FLIGHT = 64;
 
 let pyodide: PyodideAPI | null = null;
 let syscalls: Comlink.Remote<Syscalls> | null = null;
@@ -35,17 +40,20 @@ function makeWriter(
   settle: (promise: Promise<void>) => Promise<void>,
 ) {
   let inFlight = 0;
+  let writes = 0;
   let drained: (() => void)[] = [];
   return (fd: number, data: Uint8Array): Promise<void> | undefined => {
     inFlight += data.length;
+    writes += 1;
     void kernel.write(fd, data).then(() => {
       inFlight -= data.length;
-      if (inFlight <= OUTPUT_HIGH_WATER / 2) {
+      writes -= 1;
+      if (inFlight <= OUTPUT_HIGH_WATER / 2 && writes <= WRITES_IN_FLIGHT / 2) {
         for (const resolve of drained) resolve();
         drained = [];
       }
     });
-    if (inFlight <= OUTPUT_HIGH_WATER) return undefined;
+    if (inFlight <= OUTPUT_HIGH_WATER && writes < WRITES_IN_FLIGHT) return undefined;
     return settle(new Promise((resolve) => drained.push(resolve)));
   };
 }

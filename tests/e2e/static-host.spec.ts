@@ -11,7 +11,8 @@ test('the static build works on a host that sends no headers', async ({ page }) 
       for (const c of batch) chunks.push(c.text);
     });
     await page.goto(new URL('headless.html', server.url).href);
-    await page.waitForFunction(() => window.procboxHeadless !== undefined);
+    // The page registers the service worker and reloads once, isolated.
+    await page.waitForFunction(() => crossOriginIsolated && window.procboxHeadless !== undefined);
     await page.evaluate(() => window.procboxHeadless.ready);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     const code = await page.evaluate(() =>

@@ -7,16 +7,22 @@ type Item =
 
 /** Largest batch of text handed to the UI in one call. */
 const BATCH_CHARS = 64 * 1024;
+/** Text the kernel holds for the UI before writers must wait: the console's pipe buffer. */
+const BACKLOG_HIGH_WATER = 1024 * 1024;
 
 /**
  * Everything the kernel tells the UI, in order: output, process-table changes and notices. A
- * process's exit therefore never overtakes its last lines. Output resolves once the UI has shown
- * it, which is what makes a flooding process wait (a pipe's back-pressure).
+ * process's exit therefore never overtakes its last lines. Output resolves at once while the
+ * backlog for the UI is small, and otherwise once it has drained to half: a full pipe makes a
+ * flooding writer wait, a quiet one never does.
  */
 export class Outbox {
   private queue: Item[] = [];
   private flushing = false;
   private flushed: (() => void)[] = [];
+  /** Characters queued for, or in flight to, the UI. */
+  private backlog = 0;
+  private drained: (() => void)[] = [];
 
   constructor(
     private readonly observer: () => KernelObserver | null,
@@ -24,10 +30,18 @@ export class Outbox {
   ) {}
 
   output(chunk: OutputChunk): Promise<void> {
-    return new Promise((shown) => {
-      this.queue.push({ kind: 'output', chunk, shown });
-      this.schedule();
-    });
+    this.backlog += chunk.text.length;
+    this.queue.push({ kind: 'output', chunk, shown: () => this.shown(chunk.text.length) });
+    this.schedule();
+    if (this.backlog <= BACKLOG_HIGH_WATER) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  private shown(chars: number): void {
+    this.backlog -= chars;
+    if (this.backlog <= BACKLOG_HIGH_WATER / 2) {
+      for (const resolve of this.drained.splice(0)) resolve();
+    }
   }
 
   tableChanged(): void {
