@@ -52,7 +52,9 @@ export async function openRunner(
   await page.exposeFunction('procboxNotice', (key, detail) => onNotice(key, detail));
   await page.goto(new URL('headless.html', baseURL).href);
   // Where the host sends no headers, the page reloads once to become isolated.
-  await page.waitForFunction(() => crossOriginIsolated && window.procboxHeadless !== undefined);
+  await page.waitForFunction(
+    () => window.crossOriginIsolated && window.procboxHeadless !== undefined,
+  );
   await page.evaluate(() => window.procboxHeadless.ready);
   return {
     page,
