@@ -108,6 +108,24 @@ describe('process table', () => {
     kernel.stop();
   });
 
+  it('validates what a process sends (EINVAL), whatever its bridge passes', async () => {
+    const results: unknown[] = [];
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        const bad = sys as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        results.push(await bad.waitpid(1, 'soon'));
+        results.push(await bad.kill('1', 9));
+        results.push(await bad.sleep(-1));
+        results.push(await bad.read(1, 10));
+        results.push(await bad.spawn({ name: 'x', method: 'thread', payload }));
+        results.push(await bad.spawn({ name: 'x', method: 'fork', payload: 'not bytes' }));
+      },
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(results).toEqual(Array(6).fill({ errno: Errno.EINVAL }));
+  });
+
   it('returns null from waitpid when the timeout passes first', async () => {
     let result: unknown = 'pending';
     const { kernel } = setup({

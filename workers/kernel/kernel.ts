@@ -207,6 +207,9 @@ export class Kernel {
         return this.start(self.pid, self.pgid, request.name, job, request.method);
       },
       waitpid: async (pid, timeoutMs) => {
+        if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+          return { errno: Errno.EINVAL };
+        }
         const child = this.table.get(pid);
         if (!child || child.ppid !== self.pid) return { errno: Errno.ECHILD };
         if (child.exitCode !== null) return { pid, exitCode: child.exitCode };
@@ -221,7 +224,8 @@ export class Kernel {
         if (interrupted) return EINTR;
         return child.exitCode === null ? null : { pid, exitCode: child.exitCode };
       },
-      kill: async (pid, signal) => this.signal(self.pid, pid, signal),
+      kill: async (pid, signal) =>
+        Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
       exit: (code) => this.exited(self, Number.isInteger(code) ? code : 1),
     };
   }
