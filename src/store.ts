@@ -3,6 +3,7 @@
  * console tags and the locale. It writes itself to storage on every change, so a reload never
  * loses an edit. No DOM here: the store is tested in Node with any Storage-like object.
  */
+import helloExample from '../examples/01_process_hello.py?raw';
 import type { StartMethod, WorkspaceFile } from '../workers/protocol/kernel';
 import { defaultLocale, isLocale, type Locale } from './i18n';
 
@@ -23,16 +24,8 @@ export interface KeyValueStorage {
   setItem(key: string, value: string): void;
 }
 
-export const HELLO_EXAMPLE = `import multiprocessing
-
-def worker():
-    print("Worker process")
-
-if __name__ == "__main__":
-    p = multiprocessing.Process(target=worker)
-    p.start()
-    p.join()
-`;
+/** A new workspace opens with the tutorials' first example. */
+export const HELLO_EXAMPLE = helloExample;
 
 export function defaultState(language?: string): WorkspaceState {
   return {

@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
 import { openRunner, type Runner } from '../../bin/driver.mjs';
 import type { OutputChunk, StartMethod, WorkspaceFile } from '../../workers/protocol/kernel';
 
@@ -23,6 +23,13 @@ export interface Sandbox {
 }
 
 export const script = (path: string, content: string): WorkspaceFile => ({ path, content });
+
+/** The page answers within two seconds while processes run. */
+export async function expectResponsive(page: Page): Promise<void> {
+  const started = Date.now();
+  expect(await page.evaluate(() => 1 + 1)).toBe(2);
+  expect(Date.now() - started).toBeLessThan(2_000);
+}
 
 /** One booted sandbox per test worker: Pyodide's snapshot and warm pool are made once. */
 export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner; sink: Sink } }>({

@@ -1,4 +1,4 @@
-import { expect, script, test } from './fixtures';
+import { expect, expectResponsive, script, test } from './fixtures';
 
 const spinning = script(
   'spin.py',
@@ -21,10 +21,7 @@ test('Stop ends four processes spinning in while True, and the page stays respon
 }) => {
   const run = sandbox.start([spinning]);
   await expect.poll(run.output).toContain('spinning');
-  // The page answers while four workers spin.
-  const started = Date.now();
-  expect(await sandbox.runner.page.evaluate(() => 1 + 1)).toBe(2);
-  expect(Date.now() - started).toBeLessThan(2_000);
+  await expectResponsive(sandbox.runner.page); // while four workers spin
   await sandbox.runner.stop();
   const result = await run.done;
   expect(result.exitCode).toBe(-9);
@@ -124,9 +121,7 @@ test('a program flooding the console keeps the page responsive, and Stop ends it
     script('flood.py', 'i = 0\nwhile True:\n    print("flood", i)\n    i += 1\n'),
   ]);
   await expect.poll(() => run.output().length).toBeGreaterThan(10_000);
-  const started = Date.now();
-  expect(await sandbox.runner.page.evaluate(() => 1 + 1)).toBe(2);
-  expect(Date.now() - started).toBeLessThan(2_000);
+  await expectResponsive(sandbox.runner.page);
   await sandbox.runner.stop();
   const result = await run.done;
   expect(result.exitCode).toBe(-9);
