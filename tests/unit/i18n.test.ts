@@ -30,7 +30,7 @@ describe('i18n table', () => {
 
 describe('i18n, more', () => {
   it('covers every kernel notice and process state', () => {
-    const notices: KernelNoticeKey[] = ['processLimit', 'bootFailed'];
+    const notices: KernelNoticeKey[] = ['processLimit'];
     const states: ProcessState[] = ['starting', 'running', 'blocked', 'exited'];
     for (const locale of LOCALES) {
       for (const key of notices) expect(messages[locale][key]).toBeTruthy();

@@ -55,7 +55,7 @@ export interface KernelObserver {
   notice(key: KernelNoticeKey, detail: string): void;
 }
 
-export type KernelNoticeKey = 'processLimit' | 'bootFailed';
+export type KernelNoticeKey = 'processLimit';
 
 /**
  * Live processes allowed at once. Chromium cannot reserve WebAssembly memory for more than about
