@@ -70,7 +70,11 @@ export class WorkerHost implements ProcessHost {
   private refill(): void {
     while (this.idle.length < this.options.warmPoolSize) {
       const booting = this.boot();
-      booting.catch(() => this.idle.splice(this.idle.indexOf(booting), 1));
+      booting.catch(() => {
+        // A failed boot leaves the pool; one already taken is the launcher's to report.
+        const at = this.idle.indexOf(booting);
+        if (at >= 0) this.idle.splice(at, 1);
+      });
       this.idle.push(booting);
     }
   }
