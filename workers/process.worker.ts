@@ -5,13 +5,15 @@
  */
 import * as Comlink from 'comlink';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
-import type {
-  BootRequest,
-  BootResult,
-  ExecRequest,
-  ProcessRuntimeApi,
-  Syscalls,
+import {
+  type BootRequest,
+  type BootResult,
+  type ExecRequest,
+  PENDING_INDEX,
+  type ProcessRuntimeApi,
+  type Syscalls,
 } from './protocol/process';
+import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
 import { LAYER_DIR, layerFiles } from './runtime/python-layer';
 import { lockDown } from './runtime/sandbox';
 
@@ -26,6 +28,7 @@ const WRITES_IN_FLIGHT = 64;
 let pyodide: PyodideAPI | null = null;
 let syscalls: Comlink.Remote<Syscalls> | null = null;
 let interruptBuffer: Int32Array | null = null;
+let threads: GreenThreads | null = null;
 
 function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]): void {
   for (const { path, content } of files) {
@@ -34,15 +37,15 @@ function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]):
   }
 }
 
-/** Output with back-pressure: returns a promise to wait on only when too much is in flight. */
-function makeWriter(
-  kernel: Comlink.Remote<Syscalls>,
-  settle: (promise: Promise<void>) => Promise<void>,
-) {
+/**
+ * Output with back-pressure: `write` says whether the writer must wait, and `drained` is what
+ * it waits for.
+ */
+function makeWriter(kernel: Comlink.Remote<Syscalls>) {
   let inFlight = 0;
   let writes = 0;
   let drained: (() => void)[] = [];
-  return (fd: number, data: Uint8Array): Promise<void> | undefined => {
+  const write = (fd: number, data: Uint8Array): boolean => {
     inFlight += data.length;
     writes += 1;
     void kernel.write(fd, data).then(() => {
@@ -53,9 +56,13 @@ function makeWriter(
         drained = [];
       }
     });
-    if (inFlight <= OUTPUT_HIGH_WATER && writes < WRITES_IN_FLIGHT) return undefined;
-    return settle(new Promise((resolve) => drained.push(resolve)));
+    return inFlight > OUTPUT_HIGH_WATER || writes >= WRITES_IN_FLIGHT;
   };
+  const whenDrained = (): Promise<void> =>
+    inFlight <= OUTPUT_HIGH_WATER / 2 && writes <= WRITES_IN_FLIGHT / 2
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => drained.push(resolve));
+  return { write, whenDrained };
 }
 
 const runtime = {
@@ -88,21 +95,21 @@ const runtime = {
     const signals = interruptBuffer;
     if (!py || !kernel || !signals) throw new Error('exec before boot');
     lockDown();
-    // A signal that arrives while Python is suspended must not be seen by Pyodide's eval breaker
-    // in the event-loop callback that resumes the call: before any Python resumes, move it out
-    // of the interrupt buffer; the layer's check_signals() then raises it in the caller's stack.
-    let takenSignal = 0;
-    const settle = <P extends PromiseLike<unknown>>(promise: P): Promise<Awaited<P>> =>
-      Promise.resolve(promise).then((result) => {
-        takenSignal ||= Atomics.exchange(signals, 0, 0);
-        return result;
-      });
-    const takeSignal = () => {
-      const signal = takenSignal || Atomics.exchange(signals, 0, 0);
-      takenSignal = 0;
-      return signal;
+    const { write, whenDrained } = makeWriter(kernel);
+    // What a Python thread can wait for (green.wait_call): each resolves with the kernel's reply.
+    const calls: Record<string, (...args: never[]) => Promise<unknown>> = {
+      read: (fd: number, max: number) => kernel.read(fd, max),
+      sleep: (ms: number) => kernel.sleep(ms),
+      spawn: (name: string, method: 'fork' | 'spawn', payload: Uint8Array) =>
+        kernel.spawn({ name, method, payload }),
+      waitpid: (pid: number, timeoutMs?: number) => kernel.waitpid(pid, timeoutMs ?? null),
+      kill: (pid: number, signal: number) => kernel.kill(pid, signal),
+      threadStart: () => kernel.threadStart(),
+      drained: () => whenDrained(),
     };
-    const write = makeWriter(kernel, settle);
+    const green = (threads = installGreenThreads(py, calls, (message) =>
+      write(2, new TextEncoder().encode(`procbox: ${message}\n`)),
+    ));
     // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout.
     py.setStdout({ write: (buffer: Uint8Array) => (void write(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (void write(2, buffer.slice()), buffer.length) });
@@ -121,16 +128,19 @@ const runtime = {
       hardwareConcurrency: navigator.hardwareConcurrency,
       job,
       write,
-      takeSignal,
-      read: (fd: number, max: number) => settle(kernel.read(fd, max)),
-      sleep: (ms: number) => settle(kernel.sleep(ms)),
-      spawn: (name: string, method: 'fork' | 'spawn', payload: Uint8Array) =>
-        settle(kernel.spawn({ name, method, payload })),
-      waitpid: (pid: number, timeoutMs?: number) => settle(kernel.waitpid(pid, timeoutMs ?? null)),
-      kill: (pid: number, signal: number) => settle(kernel.kill(pid, signal)),
+      takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
+      signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
       exit: (code: number) => void kernel.exit(code),
+      threadName: (tid: number, name: string) => void kernel.threadName(tid, name),
+      threadExit: (tid: number) => void kernel.threadExit(tid),
+      setSwitchInterval: (ms: number) => void kernel.setSwitchInterval(ms),
+      ...green,
     });
     await py.runPythonAsync('import _procbox_js, procbox.main\nprocbox.main.start(_procbox_js)');
+  },
+
+  signalNotice(): void {
+    threads?.signalNotice();
   },
 } satisfies ProcessRuntimeApi;
 

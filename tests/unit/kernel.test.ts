@@ -14,6 +14,7 @@ type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | void>;
 class ScriptedHost implements ProcessHost {
   readonly raised: { pid: number; signal: number }[] = [];
   readonly terminated = new Set<number>();
+  readonly switchIntervals: { pid: number; ms: number }[] = [];
 
   constructor(private readonly programs: Record<string, Program>) {}
 
@@ -30,6 +31,7 @@ class ScriptedHost implements ProcessHost {
       },
       raise: (signal) => this.raised.push({ pid, signal }),
       signalPending: () => false,
+      setSwitchInterval: (ms) => this.switchIntervals.push({ pid, ms }),
       terminate: () => this.terminated.add(pid),
     };
   }
@@ -247,5 +249,69 @@ describe('standard streams', () => {
     await kernel.waitIdle();
     await expect.poll(() => observer.events.at(-1)).toBe('exited 1');
     expect(observer.events).toEqual(['out 1:1 主线程\n', 'out 1:2 oops\n', 'exited 1']);
+  });
+});
+
+describe('threads', () => {
+  it('gives threads TIDs from the pid space, lists and traces them, and forgets them at exit', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const { kernel, observer, host } = setup({
+      'main.py': async (sys) => {
+        const a = await sys.threadStart();
+        const b = await sys.threadStart();
+        if (typeof a !== 'number' || typeof b !== 'number') return 1;
+        sys.threadName(a, 'Thread-1 (worker)');
+        sys.threadName(b, 'Thread-2 (worker)');
+        sys.setSwitchInterval(5);
+        sys.threadExit(a);
+        await hold;
+        sys.threadExit(b);
+        sys.setSwitchInterval(0);
+        return 0;
+      },
+    });
+    await run(kernel, 'main.py');
+    await expect
+      .poll(() => observer.table[0]?.threads)
+      .toEqual([{ tid: 3, name: 'Thread-2 (worker)' }]);
+    release();
+    await kernel.waitIdle();
+    expect(host.switchIntervals).toEqual([
+      { pid: 1, ms: 5 },
+      { pid: 1, ms: 0 },
+    ]);
+    const threadEvents = kernel.trace.all().flatMap((e) => {
+      if (e.type === 'thread-name') return [`${e.type} ${e.tid} ${e.name}`];
+      if (e.type === 'thread-start' || e.type === 'thread-exit') return [`${e.type} ${e.tid}`];
+      return [];
+    });
+    expect(threadEvents).toEqual([
+      'thread-start 2',
+      'thread-start 3',
+      'thread-name 2 Thread-1 (worker)',
+      'thread-name 3 Thread-2 (worker)',
+      'thread-exit 2',
+      'thread-exit 3',
+    ]);
+    // The next process's pid comes after the TIDs, as on Linux.
+    const [next] = await run(kernel, 'main.py');
+    expect(next).toBe(4);
+    release();
+  });
+
+  it('ignores thread calls about threads the process does not have', async () => {
+    const { kernel, observer } = setup({
+      'main.py': async (sys) => {
+        sys.threadName(99, 'ghost');
+        sys.threadExit(99);
+        sys.setSwitchInterval(-1);
+        return 0;
+      },
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(observer.table[0]?.threads).toEqual([]);
+    expect(kernel.trace.all().some((e) => e.type.startsWith('thread'))).toBe(false);
   });
 });

@@ -15,10 +15,12 @@ import { Trace } from './trace';
 /** A booted process worker, as the kernel drives it. */
 export interface ProcessHandle {
   exec(request: ExecRequest): Promise<void>;
-  /** Writes a signal number into the process's interrupt buffer. */
+  /** Marks a signal pending in the process's interrupt buffer and rings its doorbell. */
   raise(signal: number): void;
   /** A signal waits in the interrupt buffer: a blocking call must not start. */
   signalPending(): boolean;
+  /** Rings the doorbell every `ms` (green-thread preemption); 0 stops. */
+  setSwitchInterval(ms: number): void;
   terminate(): void;
 }
 
@@ -227,6 +229,31 @@ export class Kernel {
       kill: async (pid, signal) =>
         Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
       exit: (code) => this.exited(self, Number.isInteger(code) ? code : 1),
+      threadStart: async () => {
+        if (self.state === 'exited') return { errno: Errno.ESRCH };
+        const tid = this.table.allocatePid();
+        self.threads.set(tid, { tid, name: '' });
+        this.trace.record({ type: 'thread-start', pid: self.pid, tid });
+        this.outbox.tableChanged();
+        return tid;
+      },
+      threadName: (tid, name) => {
+        const thread = self.threads.get(tid);
+        if (!thread || typeof name !== 'string') return;
+        thread.name = name.slice(0, 64);
+        this.trace.record({ type: 'thread-name', pid: self.pid, tid, name: thread.name });
+        this.outbox.tableChanged();
+      },
+      threadExit: (tid) => {
+        if (!self.threads.delete(tid)) return;
+        this.trace.record({ type: 'thread-exit', pid: self.pid, tid });
+        this.outbox.tableChanged();
+      },
+      setSwitchInterval: (ms) => {
+        if (typeof ms === 'number' && ms >= 0 && ms <= 60_000) {
+          this.handles.get(self.pid)?.setSwitchInterval(ms);
+        }
+      },
     };
   }
 
@@ -266,7 +293,8 @@ export class Kernel {
     if (signal === 0) return 0;
     this.trace.record({ type: 'signal', from, to, signal });
     if (signal === Signal.SIGINT) {
-      // Python's handler runs at the next eval-breaker check; blocking calls end with EINTR.
+      // Python's handler runs at the next eval-breaker check in the main thread; blocking calls
+      // end with EINTR (the layer resumes those of other threads, as Linux does).
       this.handles.get(to)?.raise(signal);
       for (const call of target.pending) call.interrupt();
       return 0;
@@ -292,6 +320,7 @@ export class Kernel {
     self.markExited(code);
     for (const call of self.pending) call.interrupt();
     self.pending.clear();
+    self.threads.clear();
     this.handles.get(self.pid)?.terminate();
     this.handles.delete(self.pid);
     this.stdin.delete(self.pid);

@@ -1,4 +1,4 @@
-import type { Pid, ProcessInfo, ProcessState } from '../protocol/kernel';
+import type { Pid, ProcessInfo, ProcessState, ThreadInfo } from '../protocol/kernel';
 
 /** A blocking syscall in flight: a signal or the process's death ends it early. */
 export interface PendingCall {
@@ -14,6 +14,8 @@ export interface ProcessRecord {
   waitingOn: string | null;
   exitCode: number | null;
   pending: Set<PendingCall>;
+  /** Running threads besides the main one, by TID. */
+  threads: Map<Pid, ThreadInfo>;
   /** Resolved by the process's exit; `waitpid` races it against a timer. */
   exited: Promise<number>;
   markExited(code: number): void;
@@ -24,8 +26,13 @@ export class ProcessTable {
   private readonly records = new Map<Pid, ProcessRecord>();
   private nextPid = 1;
 
+  /** A process or a thread id: Linux takes both from one number space. */
+  allocatePid(): Pid {
+    return this.nextPid++;
+  }
+
   create(ppid: Pid, pgid: Pid | null, name: string): ProcessRecord {
-    const pid = this.nextPid++;
+    const pid = this.allocatePid();
     let markExited!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (markExited = resolve));
     const record: ProcessRecord = {
@@ -37,6 +44,7 @@ export class ProcessTable {
       waitingOn: null,
       exitCode: null,
       pending: new Set(),
+      threads: new Map(),
       exited,
       markExited,
     };
@@ -63,7 +71,7 @@ export class ProcessTable {
 
   snapshot(): ProcessInfo[] {
     return [...this.records.values()].map(
-      ({ pid, ppid, pgid, name, state, waitingOn, exitCode }) => ({
+      ({ pid, ppid, pgid, name, state, waitingOn, exitCode, threads }) => ({
         pid,
         ppid,
         pgid,
@@ -71,6 +79,7 @@ export class ProcessTable {
         state,
         waitingOn,
         exitCode,
+        threads: [...threads.values()].map((t) => ({ ...t })),
       }),
     );
   }

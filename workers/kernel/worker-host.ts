@@ -1,5 +1,11 @@
 import * as Comlink from 'comlink';
-import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/process';
+import {
+  type BootRequest,
+  INTERRUPT_BUFFER_BYTES,
+  type ProcessRuntimeApi,
+  type Syscalls,
+} from '../protocol/process';
+import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
 
@@ -43,13 +49,19 @@ export class WorkerHost implements ProcessHost {
     booted.worker.onerror = (event) => onCrash(event.message || 'the process worker crashed');
     Comlink.expose(syscalls, booted.syscallPort);
     let ended = false;
+    const line = new InterruptLine(booted.interrupt);
     return {
       exec: (request) => booted.runtime.exec(request),
-      raise: (signal) => void Atomics.store(booted.interrupt, 0, signal),
-      signalPending: () => Atomics.load(booted.interrupt, 0) !== 0,
+      raise: (signal) => {
+        line.deliver(signal);
+        booted.runtime.signalNotice().catch(() => {});
+      },
+      signalPending: () => line.pending(),
+      setSwitchInterval: (ms) => line.setTicker(ms),
       terminate: () => {
         if (ended) return;
         ended = true;
+        line.close();
         booted.worker.terminate();
         booted.syscallPort.close();
       },
@@ -88,7 +100,7 @@ export class WorkerHost implements ProcessHost {
         const request: BootRequest = {
           pyodideIndexURL: this.options.pyodideIndexURL,
           snapshot: null,
-          interruptBuffer: new SharedArrayBuffer(4),
+          interruptBuffer: new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES),
           syscallPort: channel.port2,
         };
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
@@ -116,7 +128,7 @@ export class WorkerHost implements ProcessHost {
   private async boot(): Promise<BootedWorker> {
     const snapshot = await this.snapshotBytes();
     const { worker, runtime } = this.spawnWorker();
-    const interrupt = new Int32Array(new SharedArrayBuffer(4));
+    const interrupt = new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES));
     const channel = new MessageChannel();
     const request: BootRequest = {
       pyodideIndexURL: this.options.pyodideIndexURL,

@@ -32,6 +32,14 @@ export interface ProcessInfo {
   waitingOn: string | null;
   /** Python's convention: a negative code is the signal that ended the process. */
   exitCode: number | null;
+  /** Threads besides the main one, while they run (the main thread is the process itself). */
+  threads: ThreadInfo[];
+}
+
+export interface ThreadInfo {
+  /** Linux's TID (`threading.get_native_id()`), from the same number space as pids. */
+  tid: Pid;
+  name: string;
 }
 
 export interface OutputChunk {
@@ -44,7 +52,10 @@ export interface OutputChunk {
 export type TraceEvent =
   | { type: 'spawn'; t: number; pid: Pid; ppid: Pid; name: string; method: 'script' | StartMethod }
   | { type: 'exit'; t: number; pid: Pid; code: number }
-  | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number };
+  | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number }
+  | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
+  | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
+  | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid };
 
 /** Callbacks the UI hands to the kernel (as `Comlink.proxy`). */
 export interface KernelObserver {

@@ -22,6 +22,25 @@ export type ErrnoValue = (typeof Errno)[keyof typeof Errno];
 
 export const Signal = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
 
+/**
+ * The interrupt buffer (shared memory, written by the kernel):
+ * - `DOORBELL_INDEX` is Pyodide's own interrupt slot. The kernel writes `DOORBELL` there, for a
+ *   signal and on every switch-interval tick; CPython then runs the layer's handler for it at an
+ *   eval-breaker check. Pyodide clears it with a plain read-then-write, so a ring can be lost;
+ *   the kernel rings again until the signal is taken.
+ * - `PENDING_INDEX` holds the pending signals as a bit mask (signals 1-31), set with
+ *   `Atomics.or` and taken with `Atomics.exchange`, so no signal is ever lost.
+ */
+export const DOORBELL_INDEX = 0;
+export const PENDING_INDEX = 1;
+export const INTERRUPT_BUFFER_BYTES = 8;
+/** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
+export const DOORBELL = 64;
+
+/** How a green thread parks: `poll()` with a timeout of `PARK_BASE | next << SLOT_BITS | slot`. */
+export const PARK_BASE = 1 << 30;
+export const SLOT_BITS = 15;
+
 export interface BootRequest {
   pyodideIndexURL: string;
   /** A memory snapshot to boot from; absent when this worker is asked to make one. */
@@ -54,6 +73,8 @@ export interface ProcessRuntimeApi {
   boot(request: BootRequest): Promise<BootResult>;
   /** Runs the job; the worker reports its end through `Syscalls.exit`. */
   exec(request: ExecRequest): Promise<void>;
+  /** A signal is pending (see the interrupt buffer): wake the main thread if it waits. */
+  signalNotice(): void;
 }
 
 export interface SpawnRequest {
@@ -81,4 +102,10 @@ export interface Syscalls {
   waitpid(pid: Pid, timeoutMs: number | null): Promise<WaitResult>;
   kill(pid: Pid, signal: number): Promise<0 | { errno: ErrnoValue }>;
   exit(code: number): void;
+  /** A new thread: its id (Linux's TID, from the pid space; `threading.get_native_id()`). */
+  threadStart(): Promise<Pid | { errno: ErrnoValue }>;
+  threadName(tid: Pid, name: string): void;
+  threadExit(tid: Pid): void;
+  /** Ring the doorbell every `ms` while the process has more than one thread; 0 stops. */
+  setSwitchInterval(ms: number): void;
 }

@@ -1,16 +1,17 @@
 """System calls into the Procbox kernel.
 
-Every blocking call suspends the interpreter's stack with ``pyodide.ffi.run_sync`` until the
-kernel answers, so a sleeping or waiting process burns no CPU. The JS side of each call is a
-small bridge (``_procbox_js``) that the process worker registers before the job starts; it is
-bound late so no JS object is captured in the memory snapshot.
+A blocking call parks only the calling green thread until the kernel answers (green.py), so a
+sleeping or waiting thread burns no CPU and the process's other threads run on. The JS side of
+each call is a small bridge (``_procbox_js``) that the process worker registers before the job
+starts; it is bound late so no JS object is captured in the memory snapshot.
 """
 
 import signal
 import sys
 
-from pyodide.ffi import run_sync, to_js
+from pyodide.ffi import to_js
 
+from . import green
 from .errors import EINTR, error
 
 _bridge = None
@@ -20,6 +21,7 @@ def bind(bridge):
     """Connects this module to the worker's syscall bridge (once, before user code)."""
     global _bridge
     _bridge = bridge
+    green.bind(bridge, check_signals)
 
 
 def _errno_of(result):
@@ -30,20 +32,27 @@ def _errno_of(result):
 
 
 def check_signals():
-    """Runs the handler of a pending signal now, as CPython's PyErr_CheckSignals does."""
-    signum = _bridge.takeSignal()
-    if not signum:
+    """Runs the handlers of pending signals now, as CPython's PyErr_CheckSignals does: only in
+    the main thread, which is where CPython runs Python signal handlers."""
+    if not green.in_main():
         return
-    handler = signal.getsignal(signum)
-    if callable(handler):
-        handler(signum, sys._getframe(1))
-    elif handler == signal.SIG_DFL and signum == signal.SIGINT:
-        raise KeyboardInterrupt
+    mask = green.take_signals()
+    signum = 0
+    while mask:
+        signum += 1
+        mask >>= 1
+        if not mask & 1:
+            continue
+        handler = signal.getsignal(signum)
+        if callable(handler):
+            handler(signum, sys._getframe(1))
+        elif handler == signal.SIG_DFL and signum == signal.SIGINT:
+            raise KeyboardInterrupt
 
 
-def _call(promise):
+def _call(name, *args):
     """Waits for a syscall, then runs the handler of a signal that came meanwhile."""
-    result = run_sync(promise)
+    result = green.wait_call(name, *args)
     check_signals()
     return result, _errno_of(result)
 
@@ -62,15 +71,14 @@ def cpu_count():
 
 def write(fd, data):
     """Sends bytes to fd 1 or 2; waits only when the console is behind (back-pressure)."""
-    pending = _bridge.write(fd, to_js(bytes(data)))
-    if pending is not None:
-        _call(pending)
+    if _bridge.write(fd, to_js(bytes(data))) and green.can_block():
+        _call("drained", fd)  # outside a thread (a JS callback) there is no waiting
     return len(data)
 
 
 def read(fd, size):
     while True:
-        result, code = _call(_bridge.read(fd, size))
+        result, code = _call("read", fd, size)
         if code is None:
             return result.to_bytes()
         if code != EINTR:
@@ -81,10 +89,13 @@ def sleep(seconds):
     """time.sleep: a kernel timer. A signal handler that returns lets the sleep go on."""
     import time
 
+    if seconds == 0:
+        green.yield_now()  # sleep(0) lets another thread run, as releasing the GIL does
+        return
     deadline = time.monotonic() + seconds
     remaining = seconds
     while True:
-        _, code = _call(_bridge.sleep(remaining * 1000.0))
+        _, code = _call("sleep", remaining * 1000.0)
         if code is None:
             return
         remaining = deadline - time.monotonic()
@@ -93,7 +104,7 @@ def sleep(seconds):
 
 
 def spawn(name, method, payload):
-    result, code = _call(_bridge.spawn(name, method, to_js(payload)))
+    result, code = _call("spawn", name, method, to_js(payload))
     if code is not None:
         raise error(code)
     return int(result)
@@ -103,7 +114,7 @@ def waitpid(child, timeout):
     """Exit code of ``child`` (negative: killed by that signal), or None if it still runs."""
     timeout_ms = None if timeout is None else max(0.0, timeout * 1000.0)
     while True:
-        result, code = _call(_bridge.waitpid(child, timeout_ms))
+        result, code = _call("waitpid", child, timeout_ms)
         if code is None:
             return None if result is None else int(result.exitCode)
         if code != EINTR:
@@ -111,7 +122,7 @@ def waitpid(child, timeout):
 
 
 def kill(target, signum):
-    result, code = _call(_bridge.kill(int(target), int(signum)))
+    result, code = _call("kill", int(target), int(signum))
     if code is not None:
         raise error(code)
 

@@ -14,10 +14,12 @@ import sys
 import threading
 import types
 
-from . import kernel, oscalls, popen, recursion, stdio, tracebacks
+from . import kernel, oscalls, popen, recursion, stdio, threads, tracebacks
 
 
 def start(bridge):
+    threads.install()
+    threads.patch_import_locks()
     kernel.bind(bridge)
     stdio.install()
     oscalls.install()

@@ -1,6 +1,11 @@
 """Imported once before the memory snapshot is taken, so every process starts with these
 modules already loaded instead of importing them at each start."""
 
+# Green threads first: every module below must see the replaced _thread.
+import procbox.threads
+
+procbox.threads.install()
+
 import multiprocessing  # noqa: F401
 import multiprocessing.context  # noqa: F401
 import multiprocessing.popen_fork  # noqa: F401
@@ -14,5 +19,8 @@ import random  # noqa: F401
 import runpy  # noqa: F401
 import threading  # noqa: F401
 import traceback  # noqa: F401
+
+import concurrent.futures.thread  # noqa: F401
+import queue  # noqa: F401
 
 import procbox.main  # noqa: F401

@@ -1,0 +1,50 @@
+import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../protocol/process';
+
+/** How often the kernel rings again while a signal waits untaken (a ring can be lost). */
+const RERING_MS = 20;
+
+/**
+ * The kernel's end of one process's interrupt buffer: signals and switch-interval ticks.
+ * See the layout in protocol/process.ts.
+ */
+export class InterruptLine {
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private rering: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly buffer: Int32Array) {}
+
+  /** Marks `signal` pending and rings until the process has taken it. */
+  deliver(signal: number): void {
+    Atomics.or(this.buffer, PENDING_INDEX, 1 << signal);
+    Atomics.store(this.buffer, DOORBELL_INDEX, DOORBELL);
+    this.rering ??= setInterval(() => {
+      if (Atomics.load(this.buffer, PENDING_INDEX) === 0) {
+        clearInterval(this.rering);
+        this.rering = undefined;
+      } else {
+        this.ring();
+      }
+    }, RERING_MS);
+  }
+
+  pending(): boolean {
+    return Atomics.load(this.buffer, PENDING_INDEX) !== 0;
+  }
+
+  /** Rings every `ms` (a switch-interval tick) until called with 0. */
+  setTicker(ms: number): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    if (ms > 0) this.ticker = setInterval(() => this.ring(), Math.max(1, ms));
+  }
+
+  close(): void {
+    clearInterval(this.ticker);
+    clearInterval(this.rering);
+    this.ticker = this.rering = undefined;
+  }
+
+  private ring(): void {
+    Atomics.compareExchange(this.buffer, DOORBELL_INDEX, 0, DOORBELL);
+  }
+}

@@ -1,0 +1,406 @@
+"""Green threads: the scheduler under ``_thread``.
+
+Each thread is a Pyodide stack-switching task (a JSPI continuation). Exactly one runs at a time,
+as one thread holds CPython's GIL. A thread leaves the CPU by *parking*: it calls ``poll()`` on
+its own empty ``select.poll`` object with a timeout that encodes its slot and the slot of the
+thread to resume next. Pyodide hands that poll to the worker's ``pollAsync`` hook, which resumes
+the next thread and suspends this one (see workers/runtime/green-threads.ts). That path costs a
+few microseconds, against ~200 µs for ``pyodide.ffi.run_sync``.
+
+Who wakes a parked thread:
+- the scheduler, when another thread hands off to it (the ready queue);
+- a JS event: a kernel reply, a timer, or an event-loop turn (``js_wait`` threads).
+JS events only run while every thread is parked, so a thread woken by one simply runs.
+
+Preemption: while more than one thread exists, the kernel rings the interrupt buffer every
+switch interval. CPython runs the doorbell's handler at its eval-breaker checks, which are the
+same places where a real interpreter would drop the GIL; the handler switches threads there.
+"""
+
+import select
+import signal
+import sys
+import time
+from collections import deque
+
+from pyodide.ffi import can_run_sync, create_proxy
+
+# Kept in step with workers/protocol/process.ts (PARK_BASE, SLOT_BITS, DOORBELL).
+PARK_BASE = 1 << 30
+SLOT_BITS = 15
+MAX_SLOTS = (1 << SLOT_BITS) - 1
+DOORBELL = 64
+MAIN_SLOT = 1
+# Thread identifiers look like Linux pthread_t values: one 8 MiB stack apart.
+_IDENT_BASE = 0x7F3A00000000
+_IDENT_STEP = 0x801000
+
+_monotonic = time.monotonic
+_new_poller = select.poll
+
+
+class GreenThread:
+    __slots__ = (
+        "slot", "ident", "tid", "function", "handle", "daemon", "poller",
+        "ready_since", "waitlist", "timer", "js_wait", "__weakref__",
+    )
+
+    def __init__(self, slot, function=None, handle=None, daemon=False):
+        self.slot = slot
+        self.ident = _IDENT_BASE + slot * _IDENT_STEP
+        self.tid = None
+        self.function = function
+        self.handle = handle
+        self.daemon = daemon
+        self.poller = _new_poller()
+        self.ready_since = 0.0
+        self.waitlist = None  # the deque this thread waits in, while it waits in one
+        self.timer = None  # the JS timer that ends its wait early
+        self.js_wait = False  # parked until a JS event wakes it
+
+
+_bridge = None
+_main = GreenThread(MAIN_SLOT)
+# Who runs while no thread does: Pyodide's own code that starts a task, a JS callback. The
+# doorbell handler and blocking calls do nothing there; thread-local data gets a dict of its own.
+_outside = GreenThread(0)
+_current = _main
+_threads = {MAIN_SLOT: _main}
+_free_slots = []
+_next_slot = MAIN_SLOT + 1
+_ready = deque()
+_js_waits = 0
+_last_turn = 0.0
+_interval = 0.005
+_signal_hint = False
+_dispatch = None  # runs pending signal handlers in the main thread (kernel.check_signals)
+
+
+def bind(bridge, dispatch_signals):
+    """Connects the scheduler to the worker (after the snapshot: JS objects are never saved)."""
+    global _bridge, _dispatch, _last_turn
+    _bridge = bridge
+    _dispatch = dispatch_signals
+    _main.tid = int(bridge.pid)
+    _last_turn = _monotonic()
+    bridge.bindScheduler(create_proxy(_thread_main), create_proxy(_on_signal_notice))
+    signal.signal(DOORBELL, _on_doorbell)
+
+
+def current():
+    return _current
+
+
+def main_thread():
+    return _main
+
+
+def get_ident():
+    return _current.ident
+
+
+def count():
+    return len(_threads) - 1
+
+
+def in_main():
+    return _current is _main
+
+
+# --- parking --------------------------------------------------------------------------------
+
+
+def _park(me, next_slot):
+    """Suspends ``me`` (after resuming ``next_slot``, if not 0) until something resumes it."""
+    global _current, _js_waits, _last_turn
+    _current = _outside
+    me.poller.poll(PARK_BASE | (next_slot << SLOT_BITS) | me.slot)
+    _current = me
+    if me.js_wait:
+        me.js_wait = False
+        _js_waits -= 1
+        _last_turn = _monotonic()
+
+
+def _take_next():
+    return _ready.popleft().slot if _ready else 0
+
+
+def can_block():
+    return _current is not _outside and _bridge is not None and can_run_sync()
+
+
+def _can_park():
+    if not can_block():
+        raise RuntimeError("cannot block here: this code runs outside any Python thread")
+
+
+def make_ready(thread):
+    """A thread that waited in Python (a lock, a join) may run again."""
+    thread.ready_since = _monotonic()
+    _ready.append(thread)
+
+
+def yield_now():
+    """Releases the CPU for a moment, as a GIL drop does: to the longest-waiting ready thread,
+    or else to the event loop when a thread waits for it (a start, a kernel reply, a timer)."""
+    if not (_ready or _js_waits) or not can_block():
+        return
+    me = _current
+    if _ready:
+        nxt = _ready.popleft()
+        make_ready(me)
+        _park(me, nxt.slot)
+    else:
+        _turn_event_loop(me)
+
+
+def _turn_event_loop(me):
+    global _js_waits
+    me.js_wait = True
+    _js_waits += 1
+    _bridge.wakeSoon(me.slot)
+    _park(me, 0)
+
+
+def _park_on_js(me):
+    global _js_waits
+    me.js_wait = True
+    _js_waits += 1
+    _park(me, _take_next())
+
+
+def wait_call(name, *args):
+    """Blocks the calling thread (only) on the bridge's asynchronous call ``name``; returns its
+    result. The promise stays in JS: a promise that crosses into Python becomes a Future."""
+    _can_park()
+    me = _current
+    _bridge.callFor(me.slot, name, *args)
+    _park_on_js(me)
+    return _bridge.takeResult(me.slot)
+
+
+def wait(waitlist, deadline=None):
+    """Blocks the calling thread in ``waitlist`` until ``wake_one``/``wake_all`` picks it, the
+    ``deadline`` (a monotonic time) passes, or, in the main thread, a signal arrives, whose
+    handlers then run here (they may raise). Returns False once the deadline has passed.
+    Callers re-check their condition in a loop, as with a condition variable."""
+    _can_park()
+    me = _current
+    if deadline is not None:
+        remaining = deadline - _monotonic()
+        if remaining <= 0:
+            return False
+    if me is _main and _signal_hint:
+        _dispatch()
+    waitlist.append(me)
+    me.waitlist = waitlist
+    if deadline is None:
+        _park(me, _take_next())
+    else:
+        me.timer = _bridge.wakeAfter(me.slot, remaining * 1000.0)
+        _park_on_js(me)
+    if me.waitlist is not None:  # the timer or a signal woke it: leave the queue
+        _remove(me.waitlist, me)
+        me.waitlist = None
+    me.timer = None
+    if me is _main and _signal_hint:
+        _dispatch()
+    return deadline is None or _monotonic() < deadline
+
+
+def _remove(waitlist, thread):
+    try:
+        waitlist.remove(thread)
+    except ValueError:
+        pass
+
+
+def _release_from_wait(thread):
+    """Takes ``thread`` out of its wait (its caller decides how it resumes)."""
+    thread.waitlist = None
+    if thread.timer is not None:
+        # Its timer must not fire once it is queued to run: that would wake it twice.
+        _bridge.cancelWake(thread.timer)
+        thread.timer = None
+        thread.js_wait = False
+        global _js_waits
+        _js_waits -= 1
+
+
+def wake_one(waitlist):
+    """Makes the longest waiter of ``waitlist`` ready; returns False if there was none."""
+    if not waitlist:
+        return False
+    thread = waitlist.popleft()
+    _release_from_wait(thread)
+    make_ready(thread)
+    return True
+
+
+def wake_all(waitlist):
+    while waitlist:
+        wake_one(waitlist)
+
+
+# --- threads --------------------------------------------------------------------------------
+
+
+def spawn(function, handle, daemon):
+    """Starts a thread running ``function()``; it begins at the next event-loop turn."""
+    global _next_slot, _js_waits
+    if _free_slots:
+        slot = _free_slots.pop()
+    elif _next_slot <= MAX_SLOTS:
+        slot = _next_slot
+        _next_slot += 1
+    else:
+        raise RuntimeError("can't start new thread")
+    thread = GreenThread(slot, function, handle, daemon)
+    _threads[slot] = thread
+    handle._bind(thread)
+    thread.js_wait = True  # its first run comes from the event loop, like a wake-up
+    _js_waits += 1
+    if len(_threads) == 2:
+        _bridge.setSwitchInterval(_interval * 1000.0)
+    _bridge.startThread(slot)
+    return thread
+
+
+def _thread_main(slot):
+    """The body of every thread's task (called by the worker through ``callPromising``)."""
+    global _current, _js_waits, _last_turn
+    me = _threads[slot]
+    _current = me
+    me.js_wait = False
+    _js_waits -= 1
+    _last_turn = _monotonic()
+    try:
+        me.tid = int(wait_call("threadStart"))
+        me.function()
+    except SystemExit:
+        pass
+    except BaseException as error:
+        _report_unraisable(error, me.function)
+    finally:
+        _thread_exit(me)
+
+
+def _report_unraisable(error, function):
+    """What ``_thread.start_new_thread`` prints for an exception that escapes the thread."""
+    import traceback
+
+    print(f"Exception ignored in thread started by: {function!r}", file=sys.stderr)
+    traceback.print_exception(error, file=sys.stderr)
+
+
+def _thread_exit(me):
+    global _current
+    me.handle._set_done()
+    del _threads[me.slot]
+    _free_slots.append(me.slot)
+    if me.tid is not None:
+        _bridge.threadExit(me.tid)
+    if len(_threads) == 1:
+        _bridge.setSwitchInterval(0)
+    me.function = None
+    _current = _outside
+    if _ready:
+        _bridge.resume(_ready.popleft().slot)
+
+
+def set_name(name):
+    if _current.tid is not None and _bridge is not None:
+        _bridge.threadName(_current.tid, str(name))
+
+
+def native_id():
+    return _current.tid if _current.tid is not None else 0
+
+
+def shutdown_wait(handles):
+    for handle in handles:
+        handle.join(None)
+
+
+# --- preemption and signals -----------------------------------------------------------------
+
+
+def set_switch_interval(seconds):
+    global _interval
+    _interval = seconds
+    if len(_threads) > 1 and _bridge is not None:
+        _bridge.setSwitchInterval(seconds * 1000.0)
+
+
+def _on_doorbell(signum, frame):
+    """The interrupt buffer rang: a tick of the switch-interval timer, or a kernel signal."""
+    global _signal_hint
+    if _bridge.signalsPending():
+        _signal_hint = True
+    me = _current
+    if me is _outside or not can_run_sync():
+        return  # Python runs outside any thread (a JS callback); handled when a thread resumes
+    if _signal_hint:
+        if me is _main:
+            _dispatch()
+        else:
+            _prompt_main()
+    if len(_threads) > 1:
+        _maybe_switch(me)
+    if _signal_hint and _current is _main:
+        _dispatch()
+
+
+def _maybe_switch(me):
+    now = _monotonic()
+    if _js_waits and now - _last_turn >= _interval:
+        # Kernel replies and timers are JS events: let the event loop run them.
+        _turn_event_loop(me)
+    elif _ready and now - _ready[0].ready_since >= _interval:
+        yield_now()
+
+
+def _prompt_main():
+    """A signal is for the main thread: CPython runs handlers there, interrupting its wait."""
+    if _main.waitlist is not None:
+        _remove(_main.waitlist, _main)
+        _release_from_wait(_main)
+    elif _main in _ready:
+        _ready.remove(_main)
+    else:
+        return  # it waits for a kernel call, which the kernel interrupts
+    me = _current
+    make_ready(me)
+    _park(me, MAIN_SLOT)
+
+
+def _on_signal_notice():
+    """The kernel sent a signal while every thread was parked: wake the main thread."""
+    global _signal_hint, _js_waits
+    _signal_hint = True
+    if _main.waitlist is None:
+        return
+    _remove(_main.waitlist, _main)
+    _release_from_wait(_main)
+    _main.js_wait = True  # this wake-up is a JS event
+    _js_waits += 1
+    _bridge.resume(MAIN_SLOT)
+
+
+_local_signals = 0  # raised by _thread.interrupt_main, not by the kernel
+
+
+def interrupt_main(signum):
+    global _local_signals, _signal_hint
+    _local_signals |= 1 << signum
+    _signal_hint = True
+
+
+def take_signals():
+    """The pending signal mask (kernel's and local), cleared."""
+    global _signal_hint, _local_signals
+    _signal_hint = False
+    mask = int(_bridge.takeSignals()) | _local_signals
+    _local_signals = 0
+    return mask

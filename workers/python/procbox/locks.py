@@ -1,0 +1,169 @@
+"""``_thread.lock`` and ``_thread.RLock`` for green threads.
+
+An uncontended acquire or release is a flag test in Python: no switch can happen between the
+test and the set, because CPython only checks its eval breaker at calls and backward jumps. A
+contended acquire waits in the lock's queue and gives the CPU to another thread.
+"""
+
+import time
+from collections import deque
+
+from . import green
+
+TIMEOUT_MAX = 9223372036.854776  # PY_TIMEOUT_MAX on 64-bit Linux, in seconds
+
+_monotonic = time.monotonic
+
+
+def _deadline(blocking, timeout):
+    """The monotonic deadline of an acquire, or None to wait forever (CPython's checks)."""
+    if not blocking:
+        if timeout != -1:
+            raise ValueError("can't specify a timeout for a non-blocking call")
+        return 0.0
+    if timeout == -1:
+        return None
+    if timeout < 0:
+        raise ValueError("timeout value must be a non-negative number")
+    if timeout > TIMEOUT_MAX:
+        raise OverflowError("timeout value is too large")
+    return _monotonic() + timeout
+
+
+class LockType:
+    """A primitive lock: any thread may release it."""
+
+    __slots__ = ("_locked", "_waiters", "__weakref__")
+
+    def __init__(self):
+        self._locked = False
+        self._waiters = deque()
+
+    def acquire(self, blocking=True, timeout=-1):
+        deadline = None if timeout == -1 and blocking else _deadline(blocking, timeout)
+        if not self._locked:
+            self._locked = True
+            return True
+        if deadline == 0.0:
+            return False
+        while self._locked:
+            if not green.wait(self._waiters, deadline):
+                return False
+        self._locked = True
+        return True
+
+    def release(self):
+        if not self._locked:
+            raise RuntimeError("release unlocked lock")
+        self._locked = False
+        if self._waiters:
+            green.wake_one(self._waiters)
+
+    def locked(self):
+        return self._locked
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def _at_fork_reinit(self):
+        self._locked = False
+        self._waiters.clear()
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def __repr__(self):
+        state = "locked" if self._locked else "unlocked"
+        return f"<{state} _thread.lock object at {id(self):#x}>"
+
+
+LockType.__module__ = "_thread"
+LockType.__name__ = LockType.__qualname__ = "lock"
+
+
+class RLock:
+    """A reentrant lock: the owning thread may take it again, and only it may release it."""
+
+    __slots__ = ("_owner", "_count", "_waiters", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        self._owner = None
+        self._count = 0
+        self._waiters = deque()
+
+    def acquire(self, blocking=True, timeout=-1):
+        deadline = None if timeout == -1 and blocking else _deadline(blocking, timeout)
+        me = green.current()
+        if self._owner is me:
+            self._count += 1
+            return True
+        if self._owner is None:
+            self._owner = me
+            self._count = 1
+            return True
+        if deadline == 0.0:
+            return False
+        while self._owner is not None:
+            if not green.wait(self._waiters, deadline):
+                return False
+        self._owner = me
+        self._count = 1
+        return True
+
+    def release(self):
+        if self._owner is not green.current():
+            raise RuntimeError("cannot release un-acquired lock")
+        self._count -= 1
+        if self._count == 0:
+            self._owner = None
+            if self._waiters:
+                green.wake_one(self._waiters)
+
+    def locked(self):
+        return self._owner is not None
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+    # Condition variables save and restore the recursion level around a wait.
+    def _is_owned(self):
+        return self._owner is green.current()
+
+    def _release_save(self):
+        if self._count == 0:
+            raise RuntimeError("cannot release un-acquired lock")
+        state = (self._count, self._owner)
+        self._count = 0
+        self._owner = None
+        if self._waiters:
+            green.wake_one(self._waiters)
+        return state
+
+    def _acquire_restore(self, state):
+        self.acquire()
+        self._count, self._owner = state
+
+    def _recursion_count(self):
+        return self._count if self._owner is green.current() else 0
+
+    def _at_fork_reinit(self):
+        self._owner = None
+        self._count = 0
+        self._waiters.clear()
+
+    def __repr__(self):
+        state = "locked" if self._owner is not None else "unlocked"
+        owner = self._owner.ident if self._owner is not None else 0
+        return (
+            f"<{state} _thread.RLock object owner={owner} count={self._count} "
+            f"at {id(self):#x}>"
+        )
+
+
+RLock.__module__ = "_thread"

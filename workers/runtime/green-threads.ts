@@ -1,0 +1,120 @@
+/**
+ * The JS half of green threads (the Python half is workers/python/procbox/green.py).
+ *
+ * A Python thread parks by calling `poll()` with no descriptors and a timeout of
+ * `PARK_BASE | next << SLOT_BITS | slot`. Pyodide routes such a poll to `SOCKFS.pollAsync` and
+ * suspends the calling stack on the promise it returns: the same suspension `run_sync` uses,
+ * minus the asyncio Task it wraps around every call. Here that promise is the thread's parking
+ * spot; resuming a thread resolves it.
+ */
+import type { PyodideAPI } from 'pyodide';
+import type { PyCallable } from 'pyodide/ffi';
+import { PARK_BASE, SLOT_BITS } from '../protocol/process';
+
+interface PollHook {
+  pollAsync?: (fds: number, nfds: number, timeout: number) => Promise<number>;
+}
+
+export interface GreenThreads {
+  /** The Python scheduler's entry points, bound once the layer has started. */
+  bindScheduler(threadMain: PyCallable, onSignalNotice: PyCallable): void;
+  resume(slot: number): void;
+  startThread(slot: number): void;
+  /** Starts the asynchronous call `name` for thread `slot`, which resumes when it settles;
+   * the value then waits in `takeResult`. */
+  callFor(slot: number, name: string, ...args: unknown[]): void;
+  takeResult(slot: number): unknown;
+  wakeAfter(slot: number, ms: number): number;
+  cancelWake(timer: number): void;
+  /** Resumes `slot` after the event loop has run what is queued (kernel replies, timers). */
+  wakeSoon(slot: number): void;
+  /** The kernel sent a signal: let the main thread see it if it waits in Python. */
+  signalNotice(): void;
+}
+
+export type AsyncCalls = Record<string, (...args: never[]) => Promise<unknown>>;
+
+export function installGreenThreads(
+  py: PyodideAPI,
+  calls: AsyncCalls,
+  onError: (message: string) => void,
+): GreenThreads {
+  const parked = new Map<number, () => void>();
+  const woken = new Set<number>(); // resumed before it parked: its next park returns at once
+  const results = new Map<number, unknown>();
+  let threadMain: PyCallable | null = null;
+  let onSignalNotice: PyCallable | null = null;
+  const turn = new MessageChannel();
+  const soon: number[] = [];
+
+  const resume = (slot: number) => {
+    const resolve = parked.get(slot);
+    if (resolve) {
+      parked.delete(slot);
+      resolve();
+    } else {
+      woken.add(slot);
+    }
+  };
+
+  const sockfs = (py as unknown as { _module: { SOCKFS: PollHook } })._module.SOCKFS;
+  sockfs.pollAsync = (_fds, _nfds, timeout) => {
+    // Any other empty poll keeps Emscripten's meaning: nothing to wait for, return now.
+    if (timeout < PARK_BASE) return Promise.resolve(0);
+    const code = timeout - PARK_BASE;
+    const slot = code & ((1 << SLOT_BITS) - 1);
+    const next = code >>> SLOT_BITS;
+    if (next) resume(next);
+    if (woken.delete(slot)) return Promise.resolve(0);
+    return new Promise<number>((resolve) => parked.set(slot, () => resolve(0)));
+  };
+
+  turn.port1.onmessage = () => {
+    const slot = soon.shift();
+    if (slot !== undefined) resume(slot);
+  };
+
+  return {
+    bindScheduler(main, notice) {
+      threadMain = main;
+      onSignalNotice = notice;
+    },
+    resume,
+    startThread(slot) {
+      if (!threadMain) throw new Error('scheduler not bound');
+      (threadMain.callPromising(slot) as Promise<unknown>).catch((error: unknown) =>
+        onError(`thread ${slot} failed: ${String(error)}`),
+      );
+    },
+    callFor(slot, name, ...args) {
+      const call = Object.hasOwn(calls, name) ? calls[name] : undefined;
+      const promise = call
+        ? Promise.resolve().then(() => call(...(args as never[])))
+        : Promise.reject(new Error(`no call ${name}`));
+      void promise.then(
+        (value) => {
+          results.set(slot, value);
+          resume(slot);
+        },
+        (error: unknown) => {
+          results.set(slot, { errno: 5, message: String(error) }); // EIO
+          resume(slot);
+        },
+      );
+    },
+    takeResult(slot) {
+      const value = results.get(slot);
+      results.delete(slot);
+      return value;
+    },
+    wakeAfter: (slot, ms) => setTimeout(() => resume(slot), ms) as unknown as number,
+    cancelWake: (timer) => clearTimeout(timer),
+    wakeSoon(slot) {
+      soon.push(slot);
+      turn.port2.postMessage(0);
+    },
+    signalNotice() {
+      onSignalNotice?.();
+    },
+  };
+}
