@@ -49,3 +49,75 @@ export function startTimes(stdout) {
     joined: median(at.joined.map((t, i) => t - at.start[i])),
   };
 }
+
+/**
+ * Thread figures. Each program prints one `result <value>` line, measured inside Python with
+ * perf_counter, so that Procbox and native python3 are timed the same way.
+ */
+export const PURE_PYTHON_LOOP = `import time
+
+def loop():
+    x = 0
+    for i in range(3_000_000):
+        x += i
+    return x
+
+t0 = time.perf_counter()
+loop()
+print("result", (time.perf_counter() - t0) * 1000)
+`;
+
+/** Two threads that each give the CPU away 20,000 times: µs per switch. */
+export const THREAD_SWITCH = `import threading, time
+
+N = 20_000
+
+def yielder():
+    for _ in range(N):
+        time.sleep(0)
+
+threads = [threading.Thread(target=yielder) for _ in range(2)]
+t0 = time.perf_counter()
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("result", (time.perf_counter() - t0) / (2 * N) * 1e6)
+`;
+
+/** Two threads handing two locks back and forth 10,000 times: µs per handoff. */
+export const LOCK_PING_PONG = `import threading, time
+
+N = 10_000
+ping, pong = threading.Lock(), threading.Lock()
+pong.acquire()
+
+def player(mine, other):
+    for _ in range(N):
+        mine.acquire()
+        other.release()
+
+threads = [threading.Thread(target=player, args=(ping, pong)),
+           threading.Thread(target=player, args=(pong, ping))]
+t0 = time.perf_counter()
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("result", (time.perf_counter() - t0) / (2 * N) * 1e6)
+`;
+
+/** The tutorial's locked counter (examples/12_counter_lock.py), timed whole: ms. */
+export function timedExample(source) {
+  return `import time
+t0 = time.perf_counter()
+exec(compile(${JSON.stringify(source)}, "example.py", "exec"), {"__name__": "__main__"})
+print("result", (time.perf_counter() - t0) * 1000)
+`;
+}
+
+export function resultOf(stdout) {
+  const line = stdout.split('\n').find((l) => l.startsWith('result '));
+  if (!line) throw new Error(`no result line in:\n${stdout}`);
+  return Number(line.split(' ')[1]);
+}

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { ensureBuilt, root } from '../bin/build.mjs';
 import { launchChromium, openRunner } from '../bin/driver.mjs';
 import { serveStatic } from '../bin/static-server.mjs';
-import { HELLO, IDLE_CHILDREN, PROCESS_START, startTimes } from './programs.mjs';
+import {
+  HELLO,
+  IDLE_CHILDREN,
+  LOCK_PING_PONG,
+  PROCESS_START,
+  PURE_PYTHON_LOOP,
+  THREAD_SWITCH,
+  resultOf,
+  startTimes,
+  timedExample,
+} from './programs.mjs';
 
 const rows = [];
 function report(figure, procbox, native, unit) {
@@ -142,6 +152,17 @@ for (const method of ['fork', 'spawn']) {
     'ms',
   );
   report(`Process.start() to join() (${method})`, ours.joined, native.joined, 'ms');
+}
+
+const counterLock = timedExample(readFileSync(join(root, 'examples/12_counter_lock.py'), 'utf8'));
+for (const [figure, program, unit] of [
+  ['pure-Python loop, one thread (3M iterations)', PURE_PYTHON_LOOP, 'ms'],
+  ['thread switch (time.sleep(0) between two threads)', THREAD_SWITCH, 'µs'],
+  ['lock handoff ping-pong between two threads', LOCK_PING_PONG, 'µs'],
+  ['12_counter_lock.py (2 threads × 1M locked increments)', counterLock, 'ms'],
+]) {
+  await procboxRun(program, 'fork'); // warm
+  report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
 }
 
 const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));

@@ -1,4 +1,7 @@
-/** The process list: pid, name, state, exit code and what a blocked process waits on. */
+/**
+ * The process list: pid, name, state, exit code and what a blocked process waits on; under each
+ * process, its running threads (TID and name), as `ps -L` lists them.
+ */
 import type { Pid, ProcessInfo } from '../../workers/protocol/kernel';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import { tagColour } from './palette';
@@ -47,7 +50,7 @@ export class ProcessList {
     }
     const depth = depths(this.rows);
     body.replaceChildren(
-      ...this.rows.map((p) => {
+      ...this.rows.flatMap((p) => {
         const tr = row('td', [
           String(p.pid),
           p.name,
@@ -64,7 +67,16 @@ export class ProcessList {
         pidCell.classList.add(`ansi-${tagColour(p.pid)}`);
         nameCell.style.paddingLeft = `${0.6 + (depth.get(p.pid) ?? 0) * 1.1}em`;
         if (depth.get(p.pid)) nameCell.textContent = `└ ${p.name}`;
-        return tr;
+        const threads = (p.threads ?? []).map((thread) => {
+          const sub = row('td', [String(thread.tid), `⤷ ${thread.name}`, t('thread'), '', '']);
+          sub.dataset.testid = 'thread-row';
+          sub.dataset.tid = String(thread.tid);
+          sub.className = 'thread';
+          sub.cells[0].classList.add(`ansi-${tagColour(p.pid)}`);
+          sub.cells[1].style.paddingLeft = `${1.2 + (depth.get(p.pid) ?? 0) * 1.1}em`;
+          return sub;
+        });
+        return [tr, ...threads];
       }),
     );
   }

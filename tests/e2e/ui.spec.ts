@@ -109,3 +109,22 @@ test('a corrupt saved workspace falls back to the example and is kept until an e
     '{"files": 7',
   );
 });
+
+test('the process list shows a running thread under its process, then drops it', async ({
+  page,
+}) => {
+  await open(page);
+  await setCode(
+    page,
+    'import threading\nt = threading.Thread(target=input, name="reader")\nt.start()\nprint("waiting")\nt.join()\nprint("done")\n',
+  );
+  await runAndWait(page, /waiting/);
+  const thread = page.getByTestId('thread-row');
+  await expect(thread).toHaveCount(1);
+  await expect(thread).toContainText('reader');
+  await page.getByTestId('console').click();
+  await page.keyboard.type('x');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page), { timeout: 30_000 }).toMatch(/done/);
+  await expect(thread).toHaveCount(0);
+});
