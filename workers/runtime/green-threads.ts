@@ -48,6 +48,8 @@ export function installGreenThreads(
   const soon: number[] = [];
 
   const resume = (slot: number) => {
+    const waitingForTurn = soon.indexOf(slot);
+    if (waitingForTurn >= 0) soon.splice(waitingForTurn, 1); // handed the CPU before its turn
     const resolve = parked.get(slot);
     if (resolve) {
       parked.delete(slot);

@@ -69,6 +69,7 @@ _threads = {MAIN_SLOT: _main}
 _free_slots = []
 _next_slot = MAIN_SLOT + 1
 _ready = deque()
+_turn_waiters = deque()  # parked until the event loop turns (see _turn_event_loop)
 _js_waits = 0
 _last_turn = 0.0
 _interval = 0.005
@@ -149,18 +150,33 @@ def yield_now():
     me = _current
     if _ready:
         nxt = _ready.popleft()
-        make_ready(me)
-        _park(me, nxt.slot)
+    elif _turn_waiters:
+        # It only waits for the event loop to have run; a yield is as good.
+        nxt = _turn_waiters.popleft()
+        _cancel_js_wait(nxt)
     else:
         _turn_event_loop(me)
+        return
+    make_ready(me)
+    _park(me, nxt.slot)
+
+
+def _cancel_js_wait(thread):
+    global _js_waits
+    thread.js_wait = False
+    _js_waits -= 1
 
 
 def _turn_event_loop(me):
+    """Parks until the event loop has run what is queued (the worker resumes it afterwards)."""
     global _js_waits
     me.js_wait = True
     _js_waits += 1
+    _turn_waiters.append(me)
     _bridge.wakeSoon(me.slot)
     _park(me, 0)
+    if me in _turn_waiters:
+        _turn_waiters.remove(me)
 
 
 def _park_on_js(me):
@@ -223,9 +239,7 @@ def _release_from_wait(thread):
         # Its timer must not fire once it is queued to run: that would wake it twice.
         _bridge.cancelWake(thread.timer)
         thread.timer = None
-        thread.js_wait = False
-        global _js_waits
-        _js_waits -= 1
+        _cancel_js_wait(thread)
 
 
 def wake_one(waitlist):
