@@ -199,3 +199,43 @@ print(total, threading.active_count())
     expect(result.stdout).toBe('60000 1\n');
   }
 });
+
+test('Ctrl-C reaches the main thread while another thread spins; handlers run in the main thread', async ({
+  sandbox,
+}) => {
+  const run = sandbox.start([
+    script(
+      'spinjoin.py',
+      `import signal, threading, time
+
+def spin():
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        pass
+
+def handler(signum, frame):
+    print("handler runs in", threading.current_thread().name, flush=True)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+signal.signal(signal.SIGINT, handler)
+t = threading.Thread(target=spin, daemon=True)
+t.start()
+print("joining", flush=True)
+try:
+    while True:
+        t.join(0.5)
+except KeyboardInterrupt:
+    print("main caught KeyboardInterrupt in join", flush=True)
+`,
+    ),
+  ]);
+  await expect.poll(run.output).toContain('joining');
+  await sandbox.runner.interrupt();
+  await expect.poll(run.output).toContain('handler runs in MainThread');
+  await sandbox.runner.interrupt();
+  const result = await run.done;
+  expect(result.stdout).toBe(
+    'joining\nhandler runs in MainThread\nmain caught KeyboardInterrupt in join\n',
+  );
+  expect(result.exitCode).toBe(0);
+});
