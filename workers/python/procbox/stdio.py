@@ -3,12 +3,22 @@
 The console is a terminal, so stdout is line-buffered as CPython's is on a tty. ``fileno()`` is
 not offered for stdin: ``input()`` then reads through ``sys.stdin.readline()``, which blocks only
 this process, instead of C's stdio, which cannot wait for the kernel.
+
+The buffered layer is _pyio's, not _io's: the C BufferedWriter holds a C lock while the raw write
+waits for the kernel or is preempted, and a second green thread printing then gets "reentrant
+call inside <_io.BufferedWriter>". _pyio takes a green lock there, so that thread waits its turn
+as it would on CPython's real lock.
 """
 
+import _pyio
+import _thread
 import io
 import sys
 
 from . import kernel
+
+# _pyio binds _thread.allocate_lock when first imported; it must be the green one.
+assert _pyio.Lock is _thread.allocate_lock, "procbox.threads.install() must run before stdio"
 
 
 class KernelStream(io.RawIOBase):
@@ -42,13 +52,13 @@ class KernelStream(io.RawIOBase):
 
 def install():
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(
-        io.BufferedReader(KernelStream(0, "r")), encoding="utf-8", line_buffering=True
+        _pyio.BufferedReader(KernelStream(0, "r")), encoding="utf-8", line_buffering=True
     )
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(
-        io.BufferedWriter(KernelStream(1, "w")), encoding="utf-8", line_buffering=True
+        _pyio.BufferedWriter(KernelStream(1, "w")), encoding="utf-8", line_buffering=True
     )
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        io.BufferedWriter(KernelStream(2, "w")),
+        _pyio.BufferedWriter(KernelStream(2, "w")),
         encoding="utf-8",
         errors="backslashreplace",
         line_buffering=True,
