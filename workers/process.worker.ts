@@ -14,6 +14,7 @@ import {
   type Syscalls,
 } from './protocol/process';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
+import { installIpcStreams } from './runtime/ipc-streams';
 import { LAYER_DIR, layerFiles } from './runtime/python-layer';
 import { lockDown } from './runtime/sandbox';
 
@@ -29,6 +30,7 @@ let pyodide: PyodideAPI | null = null;
 let syscalls: Comlink.Remote<Syscalls> | null = null;
 let interruptBuffer: Int32Array | null = null;
 let threads: GreenThreads | null = null;
+let interruptIpcWaits: (() => void) | null = null;
 
 function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]): void {
   for (const { path, content } of files) {
@@ -96,12 +98,33 @@ const runtime = {
     if (!py || !kernel || !signals) throw new Error('exec before boot');
     lockDown();
     const { write, whenDrained } = makeWriter(kernel);
+    const ipc = installIpcStreams(
+      py,
+      {
+        fdClose: (fd) => void kernel.fdClose(fd),
+        fdDup: (fd, from) => void kernel.fdDup(fd, from),
+      },
+      request.ipc,
+      request.pid,
+    );
+    interruptIpcWaits = ipc.interrupt;
     // What a Python thread can wait for (green.wait_call): each resolves with the kernel's reply.
     const calls: Record<string, (...args: never[]) => Promise<unknown>> = {
       read: (fd: number, max: number) => kernel.read(fd, max),
       sleep: (ms: number) => kernel.sleep(ms),
-      spawn: (name: string, method: 'fork' | 'spawn', payload: Uint8Array) =>
-        kernel.spawn({ name, method, payload }),
+      spawn: (
+        name: string,
+        method: 'fork' | 'spawn',
+        payload: Uint8Array,
+        passFds: number[],
+        sentinelFd: number,
+      ) => kernel.spawn({ name, method, payload, passFds, sentinelFd }),
+      pipe: (rfd: number, wfd: number) => kernel.pipe(rfd, wfd),
+      semCreate: (value: number, maxvalue: number, name: string | null) =>
+        kernel.semCreate(value, maxvalue, name),
+      semOpen: (name: string) => kernel.semOpen(name),
+      semUnlink: (name: string) => kernel.semUnlink(name),
+      ...ipc.calls,
       waitpid: (pid: number, timeoutMs?: number) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid: number, signal: number) => kernel.kill(pid, signal),
       threadStart: () => kernel.threadStart(),
@@ -134,12 +157,15 @@ const runtime = {
       threadName: (tid: number, name: string) => void kernel.threadName(tid, name),
       threadExit: (tid: number) => void kernel.threadExit(tid),
       setSwitchInterval: (ms: number) => void kernel.setSwitchInterval(ms),
+      semClose: (sem: number) => void kernel.semClose(sem),
+      ...ipc.bridge,
       ...green,
     });
     await py.runPythonAsync('import _procbox_js, procbox.main\nprocbox.main.start(_procbox_js)');
   },
 
   signalNotice(): void {
+    interruptIpcWaits?.();
     threads?.signalNotice();
   },
 } satisfies ProcessRuntimeApi;

@@ -15,6 +15,9 @@ interface FidelityCase {
   startMethod: 'fork' | 'spawn';
   compare: 'exact' | 'multiset';
   stdin?: string;
+  /** [pattern, replacement] pairs applied to both outputs: names that differ run to run, such
+   * as which pool worker took a task. */
+  normalize?: [string, string][];
 }
 
 const dir = new URL('../fidelity/', import.meta.url).pathname;
@@ -33,8 +36,10 @@ for (const c of cases) {
       startMethod: c.startMethod,
       stdin: c.stdin,
     });
-    if (c.compare === 'exact') expect(result.stdout).toBe(want.stdout);
-    else expect(sortedLines(result.stdout)).toEqual(sortedLines(want.stdout));
+    const normal = (text: string) =>
+      (c.normalize ?? []).reduce((t, [from, to]) => t.replace(new RegExp(from, 'g'), to), text);
+    if (c.compare === 'exact') expect(normal(result.stdout)).toBe(normal(want.stdout));
+    else expect(sortedLines(normal(result.stdout))).toEqual(sortedLines(normal(want.stdout)));
     expect(exceptionLines(result.stderr).sort()).toEqual([...want.exceptions].sort());
     expect(result.exitCode).toBe(want.exitCode);
   });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, type ProcessHandle, type ProcessHost } from '../../workers/kernel/kernel';
 import type { KernelObserver, OutputChunk, ProcessInfo } from '../../workers/protocol/kernel';
-import type { ExecRequest, Syscalls } from '../../workers/protocol/process';
+import type {
+  ExecRequest,
+  SpawnRequest,
+  SpawnResult,
+  Syscalls,
+} from '../../workers/protocol/process';
 import { Errno, Signal } from '../../workers/protocol/process';
 
 /** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
@@ -67,6 +72,19 @@ const run = (kernel: Kernel, ...entries: string[]) =>
 const never = () => new Promise<never>(() => {});
 const payload = new Uint8Array([1]);
 
+const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnRequest => ({
+  name,
+  method,
+  payload,
+  passFds: [],
+  sentinelFd: null,
+});
+
+function pidOf(result: SpawnResult): number {
+  if (!('pid' in result)) throw new Error(`spawn failed: ${result.errno}`);
+  return result.pid;
+}
+
 describe('process table', () => {
   it('starts entries in order as group leaders and records their exit codes', async () => {
     const { kernel } = setup({ 'a.py': async () => 0, 'b.py': async () => 3 });
@@ -88,8 +106,8 @@ describe('process table', () => {
     let waited: unknown;
     const { kernel } = setup({
       'main.py': async (sys) => {
-        const child = await sys.spawn({ name: 'Process-1', method: 'fork', payload });
-        waited = await sys.waitpid(child as number, null);
+        const child = await sys.spawn(spawnRequest('Process-1', 'fork'));
+        waited = await sys.waitpid(pidOf(child), null);
       },
       child: async () => 7,
     });
@@ -132,7 +150,7 @@ describe('process table', () => {
     let result: unknown = 'pending';
     const { kernel } = setup({
       'main.py': async (sys) => {
-        const child = (await sys.spawn({ name: 'c', method: 'spawn', payload })) as number;
+        const child = pidOf(await sys.spawn(spawnRequest('c', 'spawn')));
         result = await sys.waitpid(child, 20);
         await sys.kill(child, Signal.SIGKILL);
       },
@@ -150,8 +168,8 @@ describe('process table', () => {
       {
         'main.py': async (sys) => {
           for (let i = 0; i < 10; i++) {
-            const r = await sys.spawn({ name: 'c', method: 'fork', payload });
-            if (typeof r !== 'number') errors.push(r);
+            const r = await sys.spawn(spawnRequest('c', 'fork'));
+            if (!('pid' in r)) errors.push(r);
           }
           await never();
         },
@@ -188,7 +206,7 @@ describe('signals', () => {
     const { kernel, host } = setup({
       'server.py': () => never(),
       'client.py': async (sys) => {
-        await sys.spawn({ name: 'c', method: 'fork', payload });
+        await sys.spawn(spawnRequest('c', 'fork'));
         slept.push(await sys.sleep(60_000));
         return 130;
       },

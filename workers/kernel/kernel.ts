@@ -5,8 +5,10 @@ import type {
   StartMethod,
   WorkspaceFile,
 } from '../protocol/kernel';
-import type { ErrnoValue, ExecRequest, Job, Syscalls } from '../protocol/process';
+import type { ErrnoValue, ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
+import type { IpcSyscalls } from '../protocol/ipc';
 import { Errno, Signal } from '../protocol/process';
+import { IpcTable } from './ipc-table';
 import { Outbox } from './outbox';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
 import { StdinPipe } from './stdin';
@@ -48,6 +50,7 @@ const utf8 = new TextEncoder();
 export class Kernel {
   readonly table = new ProcessTable();
   readonly trace: Trace;
+  readonly ipc = new IpcTable();
   private readonly outbox: Outbox;
   private readonly handles = new Map<Pid, ProcessHandle>();
   private readonly stdin = new Map<Pid, StdinPipe>();
@@ -79,8 +82,8 @@ export class Kernel {
     this.entries = [];
     this.terminal = new StdinPipe();
     for (const path of request.entries) {
-      const pid = await this.start(0, null, path, { kind: 'script', path }, 'script');
-      if (typeof pid === 'number') this.entries.push(pid);
+      const started = await this.start(0, null, path, { kind: 'script', path }, 'script');
+      if ('pid' in started) this.entries.push(started.pid);
     }
     return this.entries.slice();
   }
@@ -128,7 +131,8 @@ export class Kernel {
     name: string,
     job: Job,
     method: 'script' | StartMethod,
-  ): Promise<Pid | { errno: ErrnoValue }> {
+    inherit: { passFds: number[]; sentinelFd: number | null } = { passFds: [], sentinelFd: null },
+  ): Promise<SpawnResult> {
     if (this.table.live().length >= this.options.processLimit) {
       this.outbox.notice('processLimit', String(this.options.processLimit));
       return { errno: Errno.EAGAIN };
@@ -138,6 +142,15 @@ export class Kernel {
     const stdin = ppid === 0 ? this.terminal : new StdinPipe();
     if (ppid !== 0) stdin.close();
     this.stdin.set(record.pid, stdin);
+    const sentinel =
+      ppid === 0
+        ? null
+        : this.ipc.inherit(
+            ppid,
+            record.pid,
+            method === 'fork' ? { fork: true } : { pass: inherit.passFds },
+            inherit.sentinelFd,
+          );
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
     this.outbox.tableChanged();
 
@@ -148,11 +161,11 @@ export class Kernel {
       );
     } catch (error) {
       this.crashed(record, String(error));
-      return record.pid;
+      return { pid: record.pid, sentinel };
     }
     if (record.state === 'exited') {
       handle.terminate(); // killed while its worker was booting
-      return record.pid;
+      return { pid: record.pid, sentinel };
     }
     this.handles.set(record.pid, handle);
     record.state = 'running';
@@ -164,9 +177,10 @@ export class Kernel {
       files: this.files,
       startMethod: this.startMethod,
       job,
+      ipc: { arena: this.ipc.arena, fds: this.ipc.fds(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
-    return record.pid;
+    return { pid: record.pid, sentinel };
   }
 
   /** The syscall table of one process: its identity is the closure, never a message field. */
@@ -205,9 +219,17 @@ export class Kernel {
           return { errno: Errno.EINVAL };
         }
         if (request.method !== 'fork' && request.method !== 'spawn') return { errno: Errno.EINVAL };
+        const passFds = Array.isArray(request.passFds)
+          ? request.passFds.filter(Number.isInteger)
+          : [];
+        const sentinelFd = Number.isInteger(request.sentinelFd) ? request.sentinelFd : null;
         const job: Job = { kind: 'child', method: request.method, payload: request.payload };
-        return this.start(self.pid, self.pgid, request.name, job, request.method);
+        return this.start(self.pid, self.pgid, request.name, job, request.method, {
+          passFds,
+          sentinelFd,
+        });
       },
+      ...this.ipcCallsFor(self),
       waitpid: async (pid, timeoutMs) => {
         if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
           return { errno: Errno.EINVAL };
@@ -254,6 +276,28 @@ export class Kernel {
           this.handles.get(self.pid)?.setSwitchInterval(ms);
         }
       },
+    };
+  }
+
+  /** Pipes, descriptors and semaphores (ipc-table.ts); errors come back as `{errno}`. */
+  private ipcCallsFor(self: ProcessRecord): IpcSyscalls {
+    const ipc = this.ipc;
+    const pid = self.pid;
+    return {
+      pipe: async (rfd, wfd) => ipc.pipe(pid, rfd, wfd),
+      fdDup: (fd, from) => ipc.dup(pid, fd, from),
+      fdClose: (fd) => ipc.close(pid, fd),
+      semCreate: async (value, maxvalue, name) => {
+        if (!Number.isInteger(value) || value < 0 || !Number.isInteger(maxvalue) || maxvalue < 1) {
+          return { errno: Errno.EINVAL };
+        }
+        return ipc.semCreate(pid, value, typeof name === 'string' ? name : null);
+      },
+      semOpen: async (name) =>
+        typeof name === 'string' ? ipc.semOpen(pid, name) : { errno: Errno.EINVAL },
+      semClose: (sem) => ipc.semClose(pid, sem),
+      semUnlink: async (name) =>
+        typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
     };
   }
 
@@ -324,6 +368,7 @@ export class Kernel {
     this.handles.get(self.pid)?.terminate();
     this.handles.delete(self.pid);
     this.stdin.delete(self.pid);
+    this.ipc.release(self.pid);
     for (const fd of [1, 2]) this.decoders.delete(`${self.pid}:${fd}`);
     this.trace.record({ type: 'exit', pid: self.pid, code });
     this.outbox.tableChanged();

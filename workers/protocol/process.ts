@@ -5,6 +5,7 @@
  *   pid from a message: the port a request arrives on is the caller's identity.
  * Types, plus the ABI's constants (errno and signal numbers) that both sides share.
  */
+import type { IpcInheritance, IpcSyscalls } from './ipc';
 import type { Pid, StartMethod, WorkspaceFile } from './kernel';
 
 /** Errno values, as Linux (and WASI preview 1 names) give them. */
@@ -13,6 +14,7 @@ export const Errno = {
   ENOENT: 2,
   ESRCH: 3,
   EINTR: 4,
+  EBADF: 9,
   ECHILD: 10,
   EAGAIN: 11,
   EINVAL: 22,
@@ -67,6 +69,8 @@ export interface ExecRequest {
   files: WorkspaceFile[];
   startMethod: StartMethod;
   job: Job;
+  /** The IPC arena and the kernel descriptors this process inherited. */
+  ipc: IpcInheritance;
 }
 
 export interface ProcessRuntimeApi {
@@ -81,7 +85,13 @@ export interface SpawnRequest {
   name: string;
   method: StartMethod;
   payload: Uint8Array;
+  /** Descriptors a spawned child inherits at the same numbers (fork passes every one). */
+  passFds: number[];
+  /** Where the parent wants the child's exit sentinel (a pipe read end), reserved by it. */
+  sentinelFd: number | null;
 }
+
+export type SpawnResult = { pid: Pid; sentinel: number | null } | { errno: ErrnoValue };
 
 /** `waitpid` outcome: Python's exitcode convention (negative = killed by that signal). */
 export type WaitResult = { pid: Pid; exitCode: number } | { errno: ErrnoValue } | null;
@@ -90,14 +100,14 @@ export type WaitResult = { pid: Pid; exitCode: number } | { errno: ErrnoValue } 
  * Blocking calls resolve with `{ errno: EINTR }` when a signal arrives: the kernel writes the
  * signal into the process's interrupt buffer and cuts its pending calls short, as Linux does.
  */
-export interface Syscalls {
+export interface Syscalls extends IpcSyscalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Promise<0 | { errno: ErrnoValue }>;
   /** Resolves once the bytes are consumed (shown on the console): the pipe's back-pressure. */
   write(fd: number, data: Uint8Array): Promise<void>;
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */
   read(fd: number, max: number): Promise<Uint8Array | { errno: ErrnoValue }>;
-  spawn(request: SpawnRequest): Promise<Pid | { errno: ErrnoValue }>;
+  spawn(request: SpawnRequest): Promise<SpawnResult>;
   /** Waits for a child; `timeoutMs` null blocks, 0 polls. Null means still running. */
   waitpid(pid: Pid, timeoutMs: number | null): Promise<WaitResult>;
   kill(pid: Pid, signal: number): Promise<0 | { errno: ErrnoValue }>;

@@ -18,6 +18,7 @@ import sys
 import types
 
 from multiprocessing.reduction import ForkingPickler
+from multiprocessing.synchronize import SemLock as _SemLock
 
 _MAIN_MODULES = ("__main__", "__mp_main__")
 
@@ -104,6 +105,26 @@ def _reduce_class(cls):
     return _make_class, skeleton, attrs, None, None, _set_class_state
 
 
+def _rebuild_semlock(cls, state):
+    """A multiprocessing lock in a fork child: the same kernel semaphore, which the child
+    inherited with the rest of its parent's semaphores."""
+    import _multiprocessing
+
+    obj = cls.__new__(cls)
+    obj.__dict__.update(state)
+    obj._semlock = _multiprocessing.SemLock._rebuild(*obj._semlock)
+    obj._make_methods()
+    return obj
+
+
+def _reduce_semlock(obj):
+    # CPython's __getstate__ refuses a fork-context lock: a real fork never pickles it.
+    sl = obj._semlock
+    state = {k: v for k, v in obj.__dict__.items() if k not in ("acquire", "release")}
+    state["_semlock"] = (sl.handle, sl.kind, sl.maxvalue, sl.name)
+    return _rebuild_semlock, (type(obj), state)
+
+
 def _is_main(obj):
     return getattr(obj, "__module__", None) in _MAIN_MODULES
 
@@ -124,6 +145,8 @@ class MainByValuePickler(ForkingPickler):
             return classmethod, (obj.__func__,)
         if isinstance(obj, property):
             return property, (obj.fget, obj.fset, obj.fdel, obj.__doc__)
+        if isinstance(obj, _SemLock):
+            return _reduce_semlock(obj)
         return NotImplemented
 
 
@@ -135,4 +158,21 @@ def dumps(obj):
     buffer = io.BytesIO()
     MainByValuePickler(buffer, None).dump(obj)
     return buffer.getvalue()
+
+
+def main_snapshot():
+    """What a forked child's ``__main__`` holds: every global of the parent's ``__main__`` that
+    pickles. A real fork copies them all, so later messages may name any of them (a Pool task
+    names its function as ``__main__.f``). What cannot travel (a thread, an open file, a
+    pool) is left out, as the one difference a learner could meet."""
+    snapshot = {}
+    for name, value in list(_main_globals().items()):
+        if name.startswith("__") and name.endswith("__"):
+            continue
+        try:
+            dumps(value)
+        except Exception:
+            continue
+        snapshot[name] = value
+    return snapshot
 

@@ -6,15 +6,23 @@ and OSError subclass, as ``BlockingIOError: [Errno 11] Resource temporarily unav
 """
 
 EPERM = 1
+ENOENT = 2
 ESRCH = 3
 EINTR = 4
+EBADF = 9
 ECHILD = 10
 EAGAIN = 11
+EEXIST = 17
 EINVAL = 22
+EMFILE = 24
 ENOSYS = 38
 
 _LINUX = {
     EPERM: (PermissionError, "Operation not permitted"),
+    ENOENT: (FileNotFoundError, "No such file or directory"),
+    EBADF: (OSError, "Bad file descriptor"),
+    EEXIST: (FileExistsError, "File exists"),
+    EMFILE: (OSError, "Too many open files"),
     ESRCH: (ProcessLookupError, "No such process"),
     EINTR: (InterruptedError, "Interrupted system call"),
     ECHILD: (ChildProcessError, "No child processes"),

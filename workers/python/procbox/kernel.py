@@ -103,11 +103,20 @@ def sleep(seconds):
             return
 
 
-def spawn(name, method, payload):
-    result, code = _call("spawn", name, method, to_js(payload))
+def spawn(name, method, payload, pass_fds=()):
+    """Starts a child; returns its pid and its exit sentinel, a descriptor that reads end of
+    file once the child is gone (``Popen.sentinel``)."""
+    sentinel = _bridge.fdReserve("r")
+    result, code = _call("spawn", name, method, to_js(payload), to_js(list(pass_fds)), sentinel)
     if code is not None:
+        _bridge.fdUnreserve(sentinel)
         raise error(code)
-    return int(result)
+    if result.sentinel is None:
+        _bridge.fdUnreserve(sentinel)
+        sentinel = None
+    else:
+        _bridge.fdBind(sentinel, result.sentinel)
+    return int(result.pid), sentinel
 
 
 def waitpid(child, timeout):

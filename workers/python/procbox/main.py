@@ -74,10 +74,11 @@ def run_fork_child(payload):
 
     stream = io.BytesIO(payload)
     header = pickle.load(stream)
-    _new_main(header["main_file"])
+    main = _new_main(header["main_file"])
     sys.argv[:] = header["argv"]
     sys.path[:] = header["path"]
-    process_obj = pickle.load(stream)
+    main_globals, process_obj = pickle.load(stream)
+    main.__dict__.update(main_globals)
     atexit._clear()
     atexit.register(util._exit_function)
     status = 1

@@ -8,7 +8,7 @@ import io
 import pickle
 import sys
 
-from multiprocessing import context, popen_fork, popen_spawn_posix, spawn
+from multiprocessing import context, popen_fork, popen_spawn_posix, spawn, util
 from multiprocessing.context import reduction, set_spawning_popen
 
 from . import byvalue, kernel
@@ -23,16 +23,18 @@ class KernelPopen(popen_fork.Popen):
             self.returncode = code
         return self.returncode
 
-    def _start(self, process_obj, payload):
-        self.pid = kernel.spawn(process_obj.name, self.method, payload)
-        # The kernel reaps by pid; a waitable sentinel handle arrives with the IPC work.
-        self.sentinel = None
+    def _start(self, process_obj, payload, pass_fds=()):
+        self.pid, self.sentinel = kernel.spawn(process_obj.name, self.method, payload, pass_fds)
+        if self.sentinel is not None:
+            self.finalizer = util.Finalize(self, util.close_fds, (self.sentinel,))
 
 
 class ForkPopen(KernelPopen):
     """'fork': the child gets the process object, and the ``__main__`` it reaches, by value."""
 
     method = "fork"
+    # The child inherits every kernel descriptor at its number, as fork(2) copies the table.
+    DupFd = popen_spawn_posix._DupFd
 
     def _launch(self, process_obj):
         main = sys.modules["__main__"]
@@ -43,7 +45,7 @@ class ForkPopen(KernelPopen):
         }
         set_spawning_popen(self)
         try:
-            payload = pickle.dumps(header) + byvalue.dumps(process_obj)
+            payload = pickle.dumps(header) + byvalue.dumps((byvalue.main_snapshot(), process_obj))
         finally:
             set_spawning_popen(None)
         self._start(process_obj, payload)
@@ -72,11 +74,15 @@ class SpawnPopen(KernelPopen):
             reduction.dump(process_obj, buffer)
         finally:
             set_spawning_popen(None)
-        self._start(process_obj, buffer.getvalue())
+        self._start(process_obj, buffer.getvalue(), self._fds)
 
 
 def install(start_method):
     """Makes both start methods launch kernel processes; sets the run's default method."""
     popen_fork.Popen = ForkPopen
     popen_spawn_posix.Popen = SpawnPopen
-    context._default_context = context.DefaultContext(context._concrete_contexts[start_method])
+    # multiprocessing's module functions (Pool, get_start_method, ...) are bound to this one
+    # DefaultContext object when the package loads, so change its default rather than replace it.
+    default = context._default_context
+    default._default_context = context._concrete_contexts[start_method]
+    default._actual_context = None

@@ -6,8 +6,20 @@ import procbox.threads
 
 procbox.threads.install()
 
+# Kernel calls and pipes next: multiprocessing binds some os functions when it loads
+# (util.Finalize binds os.getpid; connection binds os.read and os.write).
+import procbox.fds
+import procbox.oscalls
+
+procbox.oscalls.install()
+procbox.fds.install()
+
 import multiprocessing  # noqa: F401
+import multiprocessing.connection  # noqa: F401
 import multiprocessing.context  # noqa: F401
+import multiprocessing.pool  # noqa: F401
+import multiprocessing.queues  # noqa: F401
+import multiprocessing.synchronize  # noqa: F401
 import multiprocessing.popen_fork  # noqa: F401
 import multiprocessing.popen_spawn_posix  # noqa: F401
 import multiprocessing.process  # noqa: F401
@@ -22,5 +34,9 @@ import traceback  # noqa: F401
 
 import concurrent.futures.thread  # noqa: F401
 import queue  # noqa: F401
+
+import procbox.tracker
+
+procbox.tracker.install()
 
 import procbox.main  # noqa: F401

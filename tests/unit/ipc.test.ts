@@ -1,0 +1,185 @@
+/**
+ * The IPC arena: pipe rings and semaphores operated on with Atomics (as process workers do),
+ * and the kernel's table of who holds what (fork, spawn, close, exit).
+ */
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { BROKEN_PIPE, WOULD_BLOCK, ringPoll, ringRead, ringWrite } from '../../workers/ipc/ring';
+import { semRelease, semTryAcquire, semValue, semWaitChange } from '../../workers/ipc/semaphore';
+import { ArenaAllocator } from '../../workers/kernel/arena';
+import { IpcTable } from '../../workers/kernel/ipc-table';
+import { PIPE_BUF, PIPE_CAPACITY, Poll } from '../../workers/protocol/ipc';
+
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+const textOf = (data: Uint8Array) => new TextDecoder().decode(data);
+
+function setup() {
+  const table = new IpcTable();
+  return { table, words: table.words, bytes: new Uint8Array(table.arena) };
+}
+
+function read(table: IpcTable, pipe: number, max: number, pid = 1): Uint8Array | number {
+  const dest = new Uint8Array(max);
+  const n = ringRead(table.words, new Uint8Array(table.arena), pipe, dest, pid);
+  return n < 0 ? n : dest.subarray(0, n);
+}
+
+describe('pipe ring', () => {
+  it('carries bytes in order across the wrap-around', () => {
+    const { table, words, bytes } = setup();
+    const pipe = table.pipe(1, 3, 4) as number;
+    const chunk = new Uint8Array(PIPE_BUF).map((_, i) => i & 0xff);
+    let sent = 0;
+    let received = 0;
+    let misplaced = 0;
+    // Three capacities' worth, so head and tail wrap several times.
+    while (received < 3 * PIPE_CAPACITY) {
+      if (sent < 3 * PIPE_CAPACITY && ringWrite(words, bytes, pipe, chunk, 1) === PIPE_BUF) {
+        sent += PIPE_BUF;
+        continue;
+      }
+      const got = read(table, pipe, 1000) as Uint8Array;
+      for (let i = 0; i < got.length; i++)
+        if (got[i] !== (((received + i) % PIPE_BUF) & 0xff)) misplaced++;
+      received += got.length;
+    }
+    expect(misplaced).toBe(0);
+    expect(read(table, pipe, 10)).toBe(WOULD_BLOCK);
+  });
+
+  it('writes up to PIPE_BUF whole or not at all, and reports a full pipe', () => {
+    const { table, words, bytes } = setup();
+    const pipe = table.pipe(1, 3, 4) as number;
+    const fill = new Uint8Array(PIPE_CAPACITY - 100);
+    expect(ringWrite(words, bytes, pipe, fill, 1)).toBe(fill.length);
+    expect(ringPoll(words, pipe, 'w')).toBe(0);
+    expect(ringWrite(words, bytes, pipe, new Uint8Array(200), 1)).toBe(WOULD_BLOCK);
+    // A write larger than PIPE_BUF may be partial.
+    expect(ringWrite(words, bytes, pipe, new Uint8Array(PIPE_BUF + 1), 1)).toBe(100);
+    expect(ringWrite(words, bytes, pipe, new Uint8Array(1), 1)).toBe(WOULD_BLOCK);
+  });
+
+  it('gives end of file once every writer is closed, and EPIPE once every reader is', () => {
+    const { table, words, bytes } = setup();
+    const pipe = table.pipe(1, 3, 4) as number;
+    ringWrite(words, bytes, pipe, bytesOf('last words'), 1);
+    table.close(1, 4);
+    expect(ringPoll(words, pipe, 'r')).toBe(Poll.IN | Poll.HUP);
+    expect(textOf(read(table, pipe, 100) as Uint8Array)).toBe('last words');
+    expect(read(table, pipe, 100)).toEqual(new Uint8Array(0));
+
+    const other = table.pipe(1, 5, 6) as number;
+    table.close(1, 5);
+    expect(ringWrite(words, bytes, other, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
+    expect(ringPoll(words, other, 'w') & Poll.ERR).toBe(Poll.ERR);
+  });
+});
+
+describe('semaphore', () => {
+  it('counts, refuses when zero, and wakes a waiter in another thread', async () => {
+    const { table, words } = setup();
+    const sem = table.semCreate(1, 0, null) as number;
+    expect(semTryAcquire(words, sem)).toBe(false);
+    const waiting = semWaitChange(words, sem, 10_000);
+    const releaser = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const words = new Int32Array(workerData.arena);
+       setTimeout(() => { Atomics.add(words, workerData.at, 1); Atomics.notify(words, workerData.at); }, 50);`,
+      { eval: true, workerData: { arena: table.arena, at: sem >> 2 } },
+    );
+    const started = Date.now();
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(semTryAcquire(words, sem)).toBe(true);
+    expect(semValue(words, sem)).toBe(0);
+    expect(semRelease(words, sem)).toBe(0);
+    expect(semValue(words, sem)).toBe(1);
+    await releaser.terminate();
+  });
+});
+
+describe('arena allocator', () => {
+  it('reuses and merges freed blocks, and says when it is full', () => {
+    const arena = new ArenaAllocator(64 * 10);
+    const blocks = [1, 2, 3].map(() => arena.allocate(64 * 3));
+    expect(blocks.every((b) => b !== null)).toBe(true);
+    expect(arena.allocate(64)).toBeNull(); // 9 of 10 blocks used, the first is reserved
+    arena.release(blocks[0]!);
+    arena.release(blocks[1]!);
+    expect(arena.allocate(64 * 6)).toBe(blocks[0]);
+    expect(arena.used).toBe(64 * 9);
+  });
+});
+
+describe('kernel IPC table', () => {
+  it('fork inherits every descriptor and semaphore; exit releases them', () => {
+    const { table, words, bytes } = setup();
+    const pipe = table.pipe(1, 3, 4) as number;
+    const sem = table.semCreate(1, 1, null) as number;
+    table.inherit(1, 2, { fork: true }, null);
+    expect(table.fds(2)).toEqual(table.fds(1));
+    table.close(1, 4); // the parent's writer; the child's still holds the pipe open
+    expect(read(table, pipe, 10)).toBe(WOULD_BLOCK);
+    ringWrite(words, bytes, pipe, bytesOf('from child'), 2);
+    table.release(2); // the child dies
+    expect(textOf(read(table, pipe, 100) as Uint8Array)).toBe('from child');
+    expect(read(table, pipe, 100)).toEqual(new Uint8Array(0));
+    // The semaphore lives on while the parent holds it.
+    expect(semTryAcquire(words, sem)).toBe(true);
+    table.release(1);
+    expect(table.objectCount).toBe(0);
+    expect(table.usedBytes).toBe(0);
+  });
+
+  it('spawn passes only the descriptors asked for', () => {
+    const { table } = setup();
+    table.pipe(1, 3, 4);
+    table.pipe(1, 5, 6);
+    table.inherit(1, 2, { pass: [5] }, null);
+    expect(table.fds(2).map((e) => e.fd)).toEqual([5]);
+  });
+
+  it('a sentinel reads end of file once its child exits', () => {
+    const { table, words } = setup();
+    const sentinel = table.inherit(1, 2, { pass: [] }, 7) as number;
+    expect(table.fds(1)).toEqual([{ fd: 7, pipe: sentinel, end: 'r' }]);
+    expect(ringPoll(words, sentinel, 'r')).toBe(0);
+    table.release(2);
+    expect(ringPoll(words, sentinel, 'r')).toBe(Poll.HUP);
+    expect(read(table, sentinel, 1)).toEqual(new Uint8Array(0));
+  });
+
+  it('a lock taken by a process that dies stays taken; a dead copier’s ring lock is freed', () => {
+    const { table, words, bytes } = setup();
+    const sem = table.semCreate(1, 1, 'mp-lock') as number;
+    table.inherit(1, 2, { fork: true }, null);
+    expect(semTryAcquire(words, sem)).toBe(true); // taken by the child
+    table.release(2);
+    expect(semValue(words, sem)).toBe(0);
+    const pipe = table.pipe(1, 3, 4) as number;
+    table.inherit(1, 3, { fork: true }, null);
+    Atomics.store(words, (pipe >> 2) + 5, 3); // pid 3 died holding the write lock
+    table.release(3);
+    expect(ringWrite(words, bytes, pipe, bytesOf('ok'), 1)).toBe(2);
+  });
+
+  it('opens semaphores by name until unlinked (spawn rebuilds them by name)', () => {
+    const { table } = setup();
+    const sem = table.semCreate(1, 1, '/mp-abc') as number;
+    expect(table.semCreate(1, 1, '/mp-abc')).toEqual({ errno: 17 });
+    expect(table.semOpen(2, '/mp-abc')).toBe(sem);
+    expect(table.semUnlink('/mp-abc')).toBe(0);
+    expect(table.semOpen(3, '/mp-abc')).toEqual({ errno: 2 });
+    expect(table.semUnlink('/mp-abc')).toEqual({ errno: 2 });
+    table.release(1);
+    table.release(2);
+    expect(table.objectCount).toBe(0);
+  });
+
+  it('reports EMFILE when the arena is full', () => {
+    const { table } = setup();
+    let result: number | { errno: number } = 0;
+    for (let fd = 3; typeof result === 'number'; fd += 2) result = table.pipe(1, fd, fd + 1);
+    expect(result).toEqual({ errno: 24 });
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The shared-memory half of the kernel ↔ process boundary: the IPC arena.
+ *
+ * The kernel owns one SharedArrayBuffer, the arena, and places every semaphore and pipe in it.
+ * Each process worker gets the same buffer and operates on those objects directly with Atomics,
+ * so an uncontended lock or a pipe read costs no message to the kernel. The kernel still owns
+ * the objects: it allocates and frees them, counts who holds them, and updates the counts that
+ * make end of file (a pipe's writers) when a process closes a descriptor or dies.
+ *
+ * Offsets are bytes into the arena; an object's offset is also its id. Word indexes below are
+ * Int32 indexes relative to the object's first word.
+ */
+import type { Pid } from './kernel';
+
+export const ARENA_BYTES = 64 * 1024 * 1024;
+/** Every block starts on this boundary. */
+export const ARENA_ALIGN = 64;
+
+/** A counting semaphore: one word of value. */
+export const Sem = { VALUE: 0, WAITERS: 1, BYTES: 16 } as const;
+
+/**
+ * A pipe: a ring of `CAPACITY` bytes after an eight-word header. `HEAD` and `TAIL` count bytes
+ * written and read (uint32, wrapping). `SEQ` changes on every change of state, so one
+ * `Atomics.waitAsync` on it covers data, space and end of file. `READERS`/`WRITERS` count open
+ * descriptors of each end in every process; the kernel keeps them. `WLOCK`/`RLOCK` hold the pid
+ * copying in or out, so concurrent writers never interleave inside one write of at most
+ * `PIPE_BUF` bytes; the kernel clears a dead holder's lock.
+ */
+export const Ring = {
+  SEQ: 0,
+  HEAD: 1,
+  TAIL: 2,
+  READERS: 3,
+  WRITERS: 4,
+  WLOCK: 5,
+  RLOCK: 6,
+  CAPACITY: 7,
+  HEADER_BYTES: 32,
+} as const;
+
+/** Linux's default pipe capacity and atomic-write size. */
+export const PIPE_CAPACITY = 65536;
+export const PIPE_BUF = 4096;
+
+/** poll(2) event bits, as Linux numbers them. */
+export const Poll = { IN: 1, PRI: 2, OUT: 4, ERR: 8, HUP: 16, NVAL: 32 } as const;
+
+export type PipeEnd = 'r' | 'w';
+
+/** One kernel descriptor of a process: which pipe, which end. */
+export interface FdEntry {
+  fd: number;
+  pipe: number;
+  end: PipeEnd;
+}
+
+/** What a process starts with: the arena and the kernel descriptors it inherited. */
+export interface IpcInheritance {
+  arena: SharedArrayBuffer;
+  fds: FdEntry[];
+}
+
+/** The arena's IPC calls; part of `Syscalls`. */
+export interface IpcSyscalls {
+  /** A new pipe bound to descriptors `rfd` and `wfd`, which the worker has reserved. */
+  pipe(rfd: number, wfd: number): Promise<number | { errno: number }>;
+  /** `fd` now refers to the same end as `from` (dup, dup2). */
+  fdDup(fd: number, from: number): void;
+  fdClose(fd: number): void;
+  semCreate(
+    value: number,
+    maxvalue: number,
+    name: string | null,
+  ): Promise<number | { errno: number }>;
+  /** sem_open of an existing name: the spawn start method rebuilds semaphores by name. */
+  semOpen(name: string): Promise<number | { errno: number }>;
+  semClose(sem: number): void;
+  semUnlink(name: string): Promise<0 | { errno: number }>;
+}
+
+export type { Pid };

@@ -1,0 +1,173 @@
+"""Kernel pipes behind CPython's own descriptor calls.
+
+A kernel pipe's descriptor is an Emscripten stream (workers/runtime/ipc-streams.ts): ``os.read``,
+``os.write``, ``select``, ``poll``, ``os.dup`` and ``os.close`` already reach the ring through
+CPython's C code, which never waits there: an empty or full pipe raises EAGAIN. This module
+adds the waiting, for the calling thread only, so a blocking descriptor blocks as on Linux.
+``os.pipe`` asks the kernel for a new pipe. ``select.poll`` and ``select.select`` wait the same
+way; ``selectors`` and ``multiprocessing.connection.wait`` use them.
+
+Installed before ``multiprocessing`` is imported, since ``Connection`` binds ``os.read`` and
+``os.write`` when its module loads.
+"""
+
+import os
+import select
+import selectors
+import time
+
+from pyodide.ffi import to_js
+
+from . import kernel
+from .errors import error
+
+_os_read = os.read
+_os_write = os.write
+_native_select = select.select
+_native_poll = select.poll
+POLLIN = select.POLLIN
+POLLOUT = select.POLLOUT
+_READ_EVENTS = select.POLLIN | select.POLLPRI
+_WRITE_EVENTS = select.POLLOUT
+
+
+def _wait(fds, events, timeout):
+    """Parks this thread until one of ``fds`` may be ready or ``timeout`` seconds pass (None:
+    no limit). A signal ends the wait early; its handler runs here, in the main thread."""
+    ms = -1 if timeout is None else max(0.0, timeout * 1000.0)
+    kernel._call("fdWait", to_js(list(fds)), to_js(list(events)), ms)
+
+
+def _blocking_pipe(fd):
+    return kernel._bridge.isPipe(fd) and os.get_blocking(fd)
+
+
+def pipe():
+    """os.pipe(): a kernel pipe, so a child process can inherit either end."""
+    rfd = kernel._bridge.fdReserve("r")
+    wfd = kernel._bridge.fdReserve("w")
+    pipe_id, errno = kernel._call("pipe", rfd, wfd)
+    if errno is not None:
+        kernel._bridge.fdUnreserve(rfd)
+        kernel._bridge.fdUnreserve(wfd)
+        raise error(errno)
+    kernel._bridge.fdBind(rfd, pipe_id)
+    kernel._bridge.fdBind(wfd, pipe_id)
+    return rfd, wfd
+
+
+def read(fd, length, /):
+    while True:
+        try:
+            return _os_read(fd, length)
+        except BlockingIOError:
+            if not _blocking_pipe(fd):
+                raise
+        _wait((fd,), (POLLIN,), None)
+
+
+def write(fd, data, /):
+    """A blocking write returns once every byte is in the pipe, as Linux's write(2) does."""
+    try:
+        written = _os_write(fd, data)
+    except BlockingIOError:
+        if not _blocking_pipe(fd):
+            raise
+        written = 0
+    view = memoryview(data).cast("B")
+    if written >= len(view) or not _blocking_pipe(fd):
+        return written
+    while written < len(view):
+        try:
+            written += _os_write(fd, view[written:])
+        except BlockingIOError:
+            _wait((fd,), (POLLOUT,), None)
+    return written
+
+
+def _split_for_wait(pairs):
+    """The pipe descriptors of (fd, events) pairs, or None if another descriptor is among them
+    (a file is always ready, so the native check already answered)."""
+    fds, events = [], []
+    for fd, mask in pairs:
+        if not kernel._bridge.isPipe(fd):
+            return None
+        fds.append(fd)
+        events.append(mask)
+    return fds, events
+
+
+def _remaining(deadline):
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def select_(rlist, wlist, xlist, timeout=None):
+    """select.select on kernel pipes and files."""
+    if timeout is not None:
+        if timeout < 0:
+            raise ValueError("timeout must be non-negative")
+        deadline = time.monotonic() + timeout
+    else:
+        deadline = None
+    while True:
+        ready = _native_select(rlist, wlist, xlist, 0)
+        if any(ready) or timeout == 0:
+            return ready
+        pairs = [(_fileno(f), _READ_EVENTS) for f in rlist]
+        pairs += [(_fileno(f), _WRITE_EVENTS) for f in wlist]
+        split = _split_for_wait(pairs)
+        remaining = _remaining(deadline)
+        if split is None or remaining == 0 or not pairs and deadline is None:
+            return ready
+        _wait(*split, remaining)
+
+
+def _fileno(obj):
+    return obj if isinstance(obj, int) else obj.fileno()
+
+
+class poll:
+    """select.poll: the native object answers readiness; waiting parks this thread."""
+
+    def __init__(self):
+        self._native = _native_poll()
+        self._masks = {}
+
+    def register(self, fd, eventmask=select.POLLIN | select.POLLPRI | select.POLLOUT, /):
+        fd = _fileno(fd)
+        self._native.register(fd, eventmask)
+        self._masks[fd] = eventmask
+
+    def modify(self, fd, eventmask, /):
+        fd = _fileno(fd)
+        self._native.modify(fd, eventmask)
+        self._masks[fd] = eventmask
+
+    def unregister(self, fd, /):
+        fd = _fileno(fd)
+        self._native.unregister(fd)
+        del self._masks[fd]
+
+    def poll(self, timeout=None, /):
+        if timeout is not None and timeout >= 0:
+            deadline = time.monotonic() + timeout / 1000.0
+        else:
+            deadline = None
+        while True:
+            ready = self._native.poll(0)
+            if ready or timeout == 0:
+                return ready
+            split = _split_for_wait(self._masks.items())
+            remaining = _remaining(deadline)
+            if split is None or remaining == 0:
+                return ready
+            _wait(*split, remaining)
+
+
+def install():
+    os.pipe = pipe
+    os.read = read
+    os.write = write
+    select.select = select_
+    select.poll = poll
+    selectors.PollSelector._selector_cls = poll

@@ -1,0 +1,178 @@
+/**
+ * Kernel pipes as file descriptors of this process's CPython.
+ *
+ * Each kernel descriptor is an Emscripten stream on one character device, so its number comes
+ * from the same table as the process's files (as on Linux) and `os.read`, `os.write`,
+ * `select`, `poll`, `os.dup` and `os.close` reach it through CPython's own C code. The device
+ * copies straight between the arena ring and the WebAssembly heap and never waits: it raises
+ * EAGAIN, and the Python layer (procbox/fds.py) parks the thread in `fdWait` until the ring
+ * changes. Closing and duplicating tell the kernel, which keeps the reader and writer counts.
+ */
+import type { PyodideAPI } from 'pyodide';
+import type { FdEntry, IpcInheritance, IpcSyscalls, PipeEnd } from '../protocol/ipc';
+import {
+  BROKEN_PIPE,
+  WOULD_BLOCK,
+  ringPoll,
+  ringRead,
+  ringSeq,
+  ringWaitChange,
+  ringWrite,
+} from '../ipc/ring';
+import { semRelease, semTryAcquire, semValue, semWaitChange } from '../ipc/semaphore';
+
+const DEVICE_PATH = '/dev/procbox-pipe';
+/** Emscripten's open flags (Linux's numbers). */
+const O_RDONLY = 0;
+const O_WRONLY = 1;
+/** A blocking wait ends at least this often, so no waiter is parked forever on a lost object. */
+const MAX_WAIT_MS = 1000;
+
+interface IpcStream {
+  fd: number;
+  flags: number;
+  /** The pipe end; null while the descriptor is reserved and the kernel has not answered. */
+  ipc: { pipe: number; end: PipeEnd } | null;
+  /** The number this stream was made for: a dup copies it, and learns its source from it. */
+  ipcFd: number;
+}
+
+type Emscripten = PyodideAPI['FS'] & {
+  ErrnoError: new (errno: number) => Error;
+  makedev(major: number, minor: number): number;
+  registerDevice(dev: number, ops: object): void;
+  mkdev(path: string, mode: number, dev: number): void;
+  createStream(stream: object, fd?: number): IpcStream;
+  getStream(fd: number): IpcStream | null;
+  nextfd(): number;
+  closeStream(fd: number): void;
+};
+
+export type IpcKernel = Pick<IpcSyscalls, 'fdClose' | 'fdDup'>;
+
+export function installIpcStreams(
+  py: PyodideAPI,
+  kernel: IpcKernel,
+  inheritance: IpcInheritance,
+  pid: number,
+) {
+  const FS = py.FS as Emscripten;
+  const errno = py.ERRNO_CODES as Record<string, number>;
+  const words = new Int32Array(inheritance.arena);
+  const bytes = new Uint8Array(inheritance.arena);
+  const fail = (code: string): never => {
+    throw new FS.ErrnoError(errno[code]);
+  };
+  const endOf = (stream: IpcStream) => stream.ipc ?? fail('EBADF');
+  const heap = (buffer: Int8Array | Uint8Array, offset: number, length: number) =>
+    new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+
+  const ops = {
+    read(stream: IpcStream, buffer: Int8Array, offset: number, length: number) {
+      const { pipe, end } = endOf(stream);
+      if (end !== 'r') fail('EBADF');
+      const n = ringRead(words, bytes, pipe, heap(buffer, offset, length), pid);
+      return n === WOULD_BLOCK ? fail('EAGAIN') : n;
+    },
+    write(stream: IpcStream, buffer: Int8Array, offset: number, length: number) {
+      const { pipe, end } = endOf(stream);
+      if (end !== 'w') fail('EBADF');
+      const n = ringWrite(words, bytes, pipe, heap(buffer, offset, length), pid);
+      if (n === BROKEN_PIPE) fail('EPIPE');
+      return n === WOULD_BLOCK ? fail('EAGAIN') : n;
+    },
+    poll(stream: IpcStream) {
+      return stream.ipc ? ringPoll(words, stream.ipc.pipe, stream.ipc.end) : 0;
+    },
+    llseek: () => fail('ESPIPE'),
+    close(stream: IpcStream) {
+      if (stream.ipc) kernel.fdClose(stream.fd);
+    },
+    dup(stream: IpcStream) {
+      if (stream.ipc) kernel.fdDup(stream.fd, stream.ipcFd);
+      stream.ipcFd = stream.fd;
+    },
+  };
+  const dev = FS.makedev(64, 0);
+  FS.registerDevice(dev, ops);
+  FS.mkdev(DEVICE_PATH, 0o600, dev);
+  const node = (FS.lookupPath(DEVICE_PATH, {}) as { node: object }).node;
+
+  const open = (fd: number, end: PipeEnd, pipe: number | null): IpcStream => {
+    const stream = {
+      node,
+      path: DEVICE_PATH,
+      flags: end === 'r' ? O_RDONLY : O_WRONLY,
+      seekable: false,
+      position: 0,
+      stream_ops: ops,
+      ungotten: [],
+      error: false,
+      ipc: pipe === null ? null : { pipe, end },
+    };
+    const created = FS.createStream(stream, fd < 0 ? undefined : fd);
+    created.ipcFd = created.fd;
+    return created;
+  };
+  for (const { fd, pipe, end } of inheritance.fds as FdEntry[]) open(fd, end, pipe);
+
+  // Waits end early for a signal, so the main thread can run its handler (EINTR).
+  const interrupts = new Set<() => void>();
+  const interruptible = (wait: Promise<void>, timeoutMs: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        interrupts.delete(done);
+        resolve();
+      };
+      interrupts.add(done);
+      void wait.then(done);
+      if (timeoutMs >= 0) setTimeout(done, timeoutMs);
+    });
+  const capped = (timeoutMs: number) =>
+    timeoutMs < 0 ? MAX_WAIT_MS : Math.min(timeoutMs, MAX_WAIT_MS);
+
+  /** Resolves once any of the descriptors may be ready for its events, or on timeout. */
+  const fdWait = (fds: number[], events: number[], timeoutMs: number): Promise<void> => {
+    const watched: Promise<void>[] = [];
+    for (let i = 0; i < fds.length; i++) {
+      const stream = FS.getStream(fds[i]);
+      if (!stream?.ipc) return Promise.resolve(); // not a pipe: always ready, poll says so
+      const seq = ringSeq(words, stream.ipc.pipe);
+      // Checked after taking seq: a change in between makes waitAsync return at once.
+      if (ringPoll(words, stream.ipc.pipe, stream.ipc.end) & (events[i] | 8 | 16))
+        return Promise.resolve();
+      watched.push(ringWaitChange(words, stream.ipc.pipe, seq, capped(timeoutMs)));
+    }
+    return interruptible(watched.length ? Promise.race(watched) : new Promise(() => {}), timeoutMs);
+  };
+
+  return {
+    /** Synchronous calls for Python (the bridge). */
+    bridge: {
+      /** Reserves a descriptor number for a pipe end the kernel is about to make. */
+      fdReserve: (end: PipeEnd) => open(-1, end, null).fd,
+      fdBind(fd: number, pipe: number) {
+        const stream = FS.getStream(fd);
+        if (stream && !stream.ipc)
+          stream.ipc = { pipe, end: stream.flags === O_WRONLY ? 'w' : 'r' };
+      },
+      /** Drops a reservation the kernel refused. */
+      fdUnreserve(fd: number) {
+        if (FS.getStream(fd)?.ipc === null) FS.closeStream(fd);
+      },
+      isPipe: (fd: number) => Boolean(FS.getStream(fd)?.ipc),
+      semTryAcquire: (sem: number) => semTryAcquire(words, sem),
+      semRelease: (sem: number) => semRelease(words, sem),
+      semValue: (sem: number) => semValue(words, sem),
+    },
+    /** What a Python thread can park on (green.wait_call). */
+    calls: {
+      fdWait,
+      semWait: (sem: number, timeoutMs: number) =>
+        interruptible(semWaitChange(words, sem, capped(timeoutMs)), timeoutMs),
+    },
+    interrupt() {
+      for (const done of [...interrupts]) done();
+    },
+  };
+}
