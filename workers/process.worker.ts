@@ -154,6 +154,8 @@ const runtime = {
       takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
       exit: (code: number) => void kernel.exit(code),
+      // os._exit: the exit message is already posted; block until the kernel ends this worker.
+      halt: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0),
       threadName: (tid: number, name: string) => void kernel.threadName(tid, name),
       threadExit: (tid: number) => void kernel.threadExit(tid),
       setSwitchInterval: (ms: number) => void kernel.setSwitchInterval(ms),

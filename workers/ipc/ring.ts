@@ -63,9 +63,10 @@ export function ringWrite(
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const lockAt = words(arena, pipe, Ring.WLOCK);
   lock(arena, lockAt, pid);
+  let count = 0;
   try {
     const free = capacity - ringUsed(arena, pipe);
-    const count =
+    count =
       src.length <= PIPE_BUF ? (free >= src.length ? src.length : 0) : Math.min(free, src.length);
     if (count === 0) return WOULD_BLOCK;
     const head = Atomics.load(arena, words(arena, pipe, Ring.HEAD)) >>> 0;
@@ -78,7 +79,8 @@ export function ringWrite(
     return count;
   } finally {
     unlock(arena, lockAt);
-    ringChanged(arena, pipe);
+    // Only a real change: a failed write that woke the reader would make both spin.
+    if (count > 0) ringChanged(arena, pipe);
   }
 }
 

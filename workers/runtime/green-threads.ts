@@ -21,9 +21,11 @@ export interface GreenThreads {
   resume(slot: number): void;
   startThread(slot: number): void;
   /** Starts the asynchronous call `name` for thread `slot`, which resumes when it settles;
-   * the value then waits in `takeResult`. */
-  callFor(slot: number, name: string, ...args: unknown[]): void;
-  takeResult(slot: number): unknown;
+   * returns the call's id, under which the value then waits (`hasResult`, `takeResult`). A
+   * thread can be resumed for other reasons too, so it checks for its own result. */
+  callFor(slot: number, name: string, ...args: unknown[]): number;
+  hasResult(call: number): boolean;
+  takeResult(call: number): unknown;
   wakeAfter(slot: number, ms: number): number;
   cancelWake(timer: number): void;
   /** Resumes `slot` after the event loop has run what is queued (kernel replies, timers). */
@@ -41,15 +43,14 @@ export function installGreenThreads(
 ): GreenThreads {
   const parked = new Map<number, () => void>();
   const woken = new Set<number>(); // resumed before it parked: its next park returns at once
-  const results = new Map<number, unknown>();
+  const results = new Map<number, unknown>(); // by call id
+  let lastCall = 0;
   let threadMain: PyCallable | null = null;
   let onSignalNotice: PyCallable | null = null;
   const turn = new MessageChannel();
   const soon: number[] = [];
 
-  const resume = (slot: number) => {
-    const waitingForTurn = soon.indexOf(slot);
-    if (waitingForTurn >= 0) soon.splice(waitingForTurn, 1); // handed the CPU before its turn
+  const wake = (slot: number) => {
     const resolve = parked.get(slot);
     if (resolve) {
       parked.delete(slot);
@@ -57,6 +58,11 @@ export function installGreenThreads(
     } else {
       woken.add(slot);
     }
+  };
+  const resume = (slot: number) => {
+    const waitingForTurn = soon.indexOf(slot);
+    if (waitingForTurn >= 0) soon.splice(waitingForTurn, 1); // handed the CPU before its turn
+    wake(slot);
   };
 
   const sockfs = (py as unknown as { _module: { SOCKFS: PollHook } })._module.SOCKFS;
@@ -73,7 +79,7 @@ export function installGreenThreads(
 
   turn.port1.onmessage = () => {
     const slot = soon.shift();
-    if (slot !== undefined) resume(slot);
+    if (slot !== undefined) wake(slot);
   };
 
   return {
@@ -89,24 +95,27 @@ export function installGreenThreads(
       );
     },
     callFor(slot, name, ...args) {
+      const id = ++lastCall;
       const call = Object.hasOwn(calls, name) ? calls[name] : undefined;
       const promise = call
         ? Promise.resolve().then(() => call(...(args as never[])))
         : Promise.reject(new Error(`no call ${name}`));
       void promise.then(
         (value) => {
-          results.set(slot, value);
+          results.set(id, value);
           resume(slot);
         },
         (error: unknown) => {
-          results.set(slot, { errno: 5, message: String(error) }); // EIO
+          results.set(id, { errno: 5, message: String(error) }); // EIO
           resume(slot);
         },
       );
+      return id;
     },
-    takeResult(slot) {
-      const value = results.get(slot);
-      results.delete(slot);
+    hasResult: (id) => results.has(id),
+    takeResult(id) {
+      const value = results.get(id);
+      results.delete(id);
       return value;
     },
     wakeAfter: (slot, ms) => setTimeout(() => resume(slot), ms) as unknown as number,

@@ -25,6 +25,8 @@ from collections import deque
 
 from pyodide.ffi import can_run_sync, create_proxy
 
+from . import gcguard
+
 # Kept in step with workers/protocol/process.ts (PARK_BASE, SLOT_BITS, DOORBELL).
 PARK_BASE = 1 << 30
 SLOT_BITS = 15
@@ -42,7 +44,7 @@ _new_poller = select.poll
 class GreenThread:
     __slots__ = (
         "slot", "ident", "tid", "function", "handle", "daemon", "poller",
-        "ready_since", "waitlist", "timer", "js_wait", "__weakref__",
+        "ready_since", "waitlist", "timer", "js_wait", "in_call", "__weakref__",
     )
 
     def __init__(self, slot, function=None, handle=None, daemon=False):
@@ -57,6 +59,7 @@ class GreenThread:
         self.waitlist = None  # the deque this thread waits in, while it waits in one
         self.timer = None  # the JS timer that ends its wait early
         self.js_wait = False  # parked until a JS event wakes it
+        self.in_call = False  # between starting a JS call and having its reply (wait_call)
 
 
 _bridge = None
@@ -191,9 +194,17 @@ def wait_call(name, *args):
     result. The promise stays in JS: a promise that crosses into Python becomes a Future."""
     _can_park()
     me = _current
-    _bridge.callFor(me.slot, name, *args)
-    _park_on_js(me)
-    return _bridge.takeResult(me.slot)
+    # While it waits for its reply the doorbell must not park it for anything else: a reply
+    # that arrived during such a park, right after a check found none, would never wake it.
+    me.in_call = True
+    try:
+        call = _bridge.callFor(me.slot, name, *args)
+        # It may still be resumed early (a stale wake-up): it waits on until its reply is there.
+        while not _bridge.hasResult(call):
+            _park_on_js(me)
+    finally:
+        me.in_call = False
+    return _bridge.takeResult(call)
 
 
 def wait(waitlist, deadline=None):
@@ -276,6 +287,7 @@ def spawn(function, handle, daemon):
     thread.js_wait = True  # its first run comes from the event loop, like a wake-up
     _js_waits += 1
     if len(_threads) == 2:
+        gcguard.pause()
         _bridge.setSwitchInterval(_interval * 1000.0)
     _bridge.startThread(slot)
     return thread
@@ -317,6 +329,7 @@ def _thread_exit(me):
         _bridge.threadExit(me.tid)
     if len(_threads) == 1:
         _bridge.setSwitchInterval(0)
+        gcguard.resume()
     me.function = None
     _current = _outside
     if _ready:
@@ -355,12 +368,17 @@ def _on_doorbell(signum, frame):
     me = _current
     if me is _outside or not can_run_sync():
         return  # Python runs outside any thread (a JS callback); handled when a thread resumes
+    if me.in_call or me.js_wait or me.waitlist is not None or me in _ready or me in _turn_waiters:
+        # It is on its way to park (the handler runs at any call): switching from here would
+        # queue it twice. Its park is a switch anyway, and the next tick comes soon.
+        return
     if _signal_hint:
         if me is _main:
             _dispatch()
         else:
             _prompt_main()
     if len(_threads) > 1:
+        gcguard.step()
         _maybe_switch(me)
     if _signal_hint and _current is _main:
         _dispatch()

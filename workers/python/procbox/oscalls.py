@@ -54,6 +54,12 @@ def fork():
     )
 
 
+def _exit(status):
+    """os._exit: the process ends now, with no cleanup, as on Linux."""
+    kernel.exit(int(status) & 0xFF)
+    kernel._bridge.halt()  # the kernel is terminating this worker; nothing else may run
+
+
 def sleep(seconds):
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
@@ -70,6 +76,7 @@ def install():
         "waitpid": waitpid,
         "waitstatus_to_exitcode": waitstatus_to_exitcode,
         "fork": fork,
+        "_exit": _exit,
     }
     for name, func in replacements.items():
         setattr(os, name, func)

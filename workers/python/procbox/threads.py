@@ -13,7 +13,7 @@ from collections import deque
 
 import _thread as _c_thread
 
-from . import green
+from . import gcguard, green
 from .local import _local
 from .locks import TIMEOUT_MAX, LockType, RLock
 
@@ -194,6 +194,7 @@ def install():
     module = _module()
     module.__procbox__ = True
     sys.modules["_thread"] = module
+    gcguard.install()
     # queue.SimpleQueue would block in C; without it queue.py uses its Python version.
     queue_c = types.ModuleType("_queue")
     queue_c.Empty = type("Empty", (Exception,), {"__module__": "_queue"})
