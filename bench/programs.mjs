@@ -121,3 +121,73 @@ export function resultOf(stdout) {
   if (!line) throw new Error(`no result line in:\n${stdout}`);
   return Number(line.split(' ')[1]);
 }
+
+/** IPC figures: each prints one `result <value>` line, timed inside Python. */
+export const QUEUE_THROUGHPUT = `import multiprocessing as mp
+import time
+
+N = 20000
+
+
+def produce(q):
+    for i in range(N):
+        q.put(i)
+
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    p = mp.Process(target=produce, args=(q,))
+    p.start()
+    q.get()
+    t0 = time.perf_counter()
+    for _ in range(N - 1):
+        q.get()
+    p.join()
+    print("result", (N - 1) / (time.perf_counter() - t0))
+`;
+
+export const PIPE_ROUND_TRIP = `import multiprocessing as mp
+import time
+
+N = 2000
+
+
+def echo(inbox, outbox):
+    while True:
+        item = inbox.recv_bytes()
+        if not item:
+            break
+        outbox.send_bytes(item)
+
+
+if __name__ == "__main__":
+    inbox, to_child = mp.Pipe(duplex=False)
+    from_child, outbox = mp.Pipe(duplex=False)
+    p = mp.Process(target=echo, args=(inbox, outbox))
+    p.start()
+    to_child.send_bytes(b"warm")
+    from_child.recv_bytes()
+    t0 = time.perf_counter()
+    for _ in range(N):
+        to_child.send_bytes(b"ping")
+        from_child.recv_bytes()
+    print("result", (time.perf_counter() - t0) / N * 1e6)
+    to_child.send_bytes(b"")
+    p.join()
+`;
+
+export const POOL_MAP = `import multiprocessing as mp
+import time
+
+
+def square(x):
+    return x * x
+
+
+if __name__ == "__main__":
+    with mp.Pool(4) as pool:
+        pool.map(square, range(10))
+        t0 = time.perf_counter()
+        pool.map(square, range(1000))
+        print("result", (time.perf_counter() - t0) * 1000)
+`;

@@ -14,6 +14,9 @@ import {
   HELLO,
   IDLE_CHILDREN,
   LOCK_PING_PONG,
+  PIPE_ROUND_TRIP,
+  POOL_MAP,
+  QUEUE_THROUGHPUT,
   PROCESS_START,
   PURE_PYTHON_LOOP,
   THREAD_SWITCH,
@@ -160,6 +163,9 @@ for (const [figure, program, unit] of [
   ['thread switch (time.sleep(0) between two threads)', THREAD_SWITCH, 'µs'],
   ['lock handoff ping-pong between two threads', LOCK_PING_PONG, 'µs'],
   ['12_counter_lock.py (2 threads × 1M locked increments)', counterLock, 'ms'],
+  ['multiprocessing.Queue throughput (one producer process)', QUEUE_THROUGHPUT, 'msg/s'],
+  ['Pipe round trip between two processes', PIPE_ROUND_TRIP, 'µs'],
+  ['Pool(4).map of 1,000 small tasks', POOL_MAP, 'ms'],
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
