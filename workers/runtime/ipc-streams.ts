@@ -9,7 +9,13 @@
  * changes. Closing and duplicating tell the kernel, which keeps the reader and writer counts.
  */
 import type { PyodideAPI } from 'pyodide';
-import type { FdEntry, IpcInheritance, IpcSyscalls, PipeEnd } from '../protocol/ipc';
+import {
+  type FdEntry,
+  type IpcInheritance,
+  type IpcSyscalls,
+  type PipeEnd,
+  Poll,
+} from '../protocol/ipc';
 import {
   BROKEN_PIPE,
   WOULD_BLOCK,
@@ -44,7 +50,6 @@ type Emscripten = PyodideAPI['FS'] & {
   mkdev(path: string, mode: number, dev: number): void;
   createStream(stream: object, fd?: number): IpcStream;
   getStream(fd: number): IpcStream | null;
-  nextfd(): number;
   closeStream(fd: number): void;
 };
 
@@ -120,13 +125,15 @@ export function installIpcStreams(
   const interrupts = new Set<() => void>();
   const interruptible = (wait: Promise<void>, timeoutMs: number): Promise<void> =>
     new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const done = () => {
         interrupts.delete(done);
+        clearTimeout(timer);
         resolve();
       };
       interrupts.add(done);
       void wait.then(done);
-      if (timeoutMs >= 0) setTimeout(done, timeoutMs);
+      if (timeoutMs >= 0) timer = setTimeout(done, timeoutMs);
     });
   const capped = (timeoutMs: number) =>
     timeoutMs < 0 ? MAX_WAIT_MS : Math.min(timeoutMs, MAX_WAIT_MS);
@@ -139,7 +146,7 @@ export function installIpcStreams(
       if (!stream?.ipc) return Promise.resolve(); // not a pipe: always ready, poll says so
       const seq = ringSeq(words, stream.ipc.pipe);
       // Checked after taking seq: a change in between makes waitAsync return at once.
-      if (ringPoll(words, stream.ipc.pipe, stream.ipc.end) & (events[i] | 8 | 16))
+      if (ringPoll(words, stream.ipc.pipe, stream.ipc.end) & (events[i] | Poll.ERR | Poll.HUP))
         return Promise.resolve();
       watched.push(ringWaitChange(words, stream.ipc.pipe, seq, capped(timeoutMs)));
     }
