@@ -94,8 +94,10 @@ test('edits survive a reload, and Run starts every ticked file in order', async 
   await expect(page.getByTestId('tab')).toHaveCount(2);
   await page.locator('[data-testid=tab][data-path="main.py"]').click();
   await expect(page.locator('.view-lines')).toContainText('from main, kept across reloads');
+  // Started in tick order, so main.py is pid 1 and second.py pid 2; their output may interleave.
   await runAndWait(page, /\[2\] from second/);
-  expect(await consoleText(page)).toMatch(/\[1\] from main, kept across reloads\n/);
+  await expect.poll(() => consoleText(page)).toMatch(/run: main\.py → second\.py/);
+  await expect.poll(() => consoleText(page)).toMatch(/\[1\] from main, kept across reloads/);
 });
 
 test('a corrupt saved workspace falls back to the example and is kept until an edit', async ({

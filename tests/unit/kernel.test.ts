@@ -253,6 +253,25 @@ describe('standard streams', () => {
     expect(kernel.table.get(1)?.exitCode).toBe(0);
   });
 
+  it('returns one line per read, as a terminal does, when several arrive at once', async () => {
+    const reads: string[] = [];
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        for (;;) {
+          const data = await sys.read(0, 1024);
+          if (!(data instanceof Uint8Array)) throw new Error('interrupted');
+          if (data.length === 0) return 0;
+          reads.push(new TextDecoder().decode(data));
+        }
+      },
+    });
+    await run(kernel, 'main.py');
+    kernel.writeStdin('left\nright\npartial');
+    kernel.closeStdin();
+    await kernel.waitIdle();
+    expect(reads).toEqual(['left\n', 'right\n', 'partial']);
+  });
+
   it('shows output before the exit that follows it, decoding split UTF-8', async () => {
     const { kernel, observer } = setup({
       'main.py': async (sys) => {

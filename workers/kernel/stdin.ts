@@ -1,6 +1,8 @@
 /**
  * A process's standard input: bytes typed into the console, read by `input()` / `sys.stdin`.
- * Readers wait until data or end of file arrives.
+ * Readers wait until data or end of file arrives. Like a terminal in canonical mode, one read
+ * returns at most one line: two threads blocked in `input()` then get a line each, as on Linux,
+ * even when both lines arrive at once.
  */
 export class StdinPipe {
   private chunks: Uint8Array[] = [];
@@ -22,6 +24,8 @@ export class StdinPipe {
   take(max: number): Uint8Array | null {
     const first = this.chunks[0];
     if (!first) return this.eof ? new Uint8Array(0) : null;
+    const newline = first.indexOf(0x0a);
+    if (newline >= 0) max = Math.min(max, newline + 1);
     if (first.length <= max) {
       this.chunks.shift();
       return first;
