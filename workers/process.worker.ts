@@ -15,6 +15,7 @@ import {
 } from './protocol/process';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
 import { installIpcStreams } from './runtime/ipc-streams';
+import { SharedMirrors } from './ipc/mirror';
 import { LAYER_DIR, layerFiles } from './runtime/python-layer';
 import { lockDown } from './runtime/sandbox';
 
@@ -98,6 +99,9 @@ const runtime = {
     if (!py || !kernel || !signals) throw new Error('exec before boot');
     lockDown();
     const { write, whenDrained } = makeWriter(kernel);
+    const heap = (py as unknown as { _module: { HEAPU8: Uint8Array } })._module;
+    const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
+    const fence = () => mirrors.fence();
     const ipc = installIpcStreams(
       py,
       {
@@ -106,10 +110,11 @@ const runtime = {
       },
       request.ipc,
       request.pid,
+      fence,
     );
     interruptIpcWaits = ipc.interrupt;
     // What a Python thread can wait for (green.wait_call): each resolves with the kernel's reply.
-    const calls: Record<string, (...args: never[]) => Promise<unknown>> = {
+    const kernelCalls: Record<string, (...args: never[]) => Promise<unknown>> = {
       read: (fd: number, max: number) => kernel.read(fd, max),
       sleep: (ms: number) => kernel.sleep(ms),
       spawn: (
@@ -120,6 +125,7 @@ const runtime = {
         sentinelFd: number,
       ) => kernel.spawn({ name, method, payload, passFds, sentinelFd }),
       pipe: (rfd: number, wfd: number) => kernel.pipe(rfd, wfd),
+      socketpair: (fd1: number, fd2: number) => kernel.socketpair(fd1, fd2),
       semCreate: (value: number, maxvalue: number, name: string | null) =>
         kernel.semCreate(value, maxvalue, name),
       semOpen: (name: string) => kernel.semOpen(name),
@@ -128,8 +134,19 @@ const runtime = {
       waitpid: (pid: number, timeoutMs?: number) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid: number, signal: number) => kernel.kill(pid, signal),
       threadStart: () => kernel.threadStart(),
+      shmCreate: (size: number) => kernel.shmCreate(size),
       drained: () => whenDrained(),
     };
+    // Every kernel call is a synchronisation point for shared memory, before and after.
+    const calls = Object.fromEntries(
+      Object.entries(kernelCalls).map(([name, call]) => [
+        name,
+        (...args: never[]) => {
+          fence();
+          return call(...args).finally(fence);
+        },
+      ]),
+    );
     const green = (threads = installGreenThreads(py, calls, (message) =>
       write(2, new TextEncoder().encode(`procbox: ${message}\n`)),
     ));
@@ -153,13 +170,18 @@ const runtime = {
       write,
       takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
-      exit: (code: number) => void kernel.exit(code),
+      exit: (code: number) => (fence(), void kernel.exit(code)),
       // os._exit: the exit message is already posted; block until the kernel ends this worker.
       halt: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0),
       threadName: (tid: number, name: string) => void kernel.threadName(tid, name),
       threadExit: (tid: number) => void kernel.threadExit(tid),
       setSwitchInterval: (ms: number) => void kernel.setSwitchInterval(ms),
       semClose: (sem: number) => void kernel.semClose(sem),
+      shmMap: (addr: number, at: number, size: number) => mirrors.map(addr, at, size),
+      shmUnmap: (addr: number, at: number) => {
+        mirrors.unmap(addr);
+        void kernel.shmDetach(at);
+      },
       ...ipc.bridge,
       ...green,
     });

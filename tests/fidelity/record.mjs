@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Records what native CPython prints for each fidelity case into expected.json:
- *   node tests/fidelity/record.mjs
+ *   node tests/fidelity/record.mjs          (every case)
+ *   node tests/fidelity/record.mjs --new    (only cases not yet in expected.json)
  * Each case in cases.json names files from examples/ (or tests/fidelity/programs/), the entries
  * to start, and the start method. Native runs force the method with set_start_method, so the
  * record does not depend on the local Python's default. native_run.py explains how output is
@@ -16,9 +17,14 @@ import { exceptionLines, fileSource } from './cases.mjs';
 const here = new URL('.', import.meta.url).pathname;
 const cases = JSON.parse(readFileSync(join(here, 'cases.json'), 'utf8'));
 const version = execFileSync('python3', ['--version']).toString().trim();
-const expected = { recordedWith: version, cases: {} };
+const onlyNew = process.argv.includes('--new');
+const expectedPath = join(here, 'expected.json');
+const expected = onlyNew
+  ? JSON.parse(readFileSync(expectedPath, 'utf8'))
+  : { recordedWith: version, cases: {} };
 
 for (const c of cases) {
+  if (onlyNew && c.name in expected.cases) continue;
   const dir = mkdtempSync(join(tmpdir(), 'procbox-fidelity-'));
   for (const file of c.files) copyFileSync(fileSource(file), join(dir, file));
   const entry = c.entries?.at(-1) ?? c.files.at(-1);
@@ -36,4 +42,4 @@ for (const c of cases) {
   };
   console.log(`${c.name}: exit ${r.exitCode}`);
 }
-writeFileSync(join(here, 'expected.json'), JSON.stringify(expected, null, 2) + '\n');
+writeFileSync(expectedPath, JSON.stringify(expected, null, 2) + '\n');

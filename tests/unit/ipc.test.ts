@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BROKEN_PIPE, WOULD_BLOCK, ringPoll, ringRead, ringWrite } from '../../workers/ipc/ring';
 import { semRelease, semTryAcquire, semValue, semWaitChange } from '../../workers/ipc/semaphore';
+import { SharedMirrors, fenceBlock } from '../../workers/ipc/mirror';
 import { ArenaAllocator } from '../../workers/kernel/arena';
 import { IpcTable } from '../../workers/kernel/ipc-table';
 import { PIPE_BUF, PIPE_CAPACITY, Poll } from '../../workers/protocol/ipc';
@@ -131,6 +132,27 @@ describe('kernel IPC table', () => {
     expect(table.usedBytes).toBe(0);
   });
 
+  it('a socket pair carries bytes both ways; each side sees end of file when the other goes', () => {
+    const { table, words, bytes } = setup();
+    const [there, back] = table.socketpair(1, 3, 4) as [number, number];
+    expect(table.fds(1)).toEqual([
+      { fd: 3, read: back, write: there },
+      { fd: 4, read: there, write: back },
+    ]);
+    table.inherit(1, 2, { fork: true }, null);
+    table.close(1, 4); // the parent keeps fd 3, the child fd 4
+    table.close(2, 3);
+    ringWrite(words, bytes, there, bytesOf('ping'), 1);
+    ringWrite(words, bytes, back, bytesOf('pong'), 2);
+    expect(textOf(read(table, there, 10, 2) as Uint8Array)).toBe('ping');
+    expect(textOf(read(table, back, 10, 1) as Uint8Array)).toBe('pong');
+    table.release(2); // the child dies: the parent reads end of file, and its writes fail
+    expect(read(table, back, 10, 1)).toEqual(new Uint8Array(0));
+    expect(ringWrite(words, bytes, there, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
+    table.close(1, 3);
+    expect(table.objectCount).toBe(0);
+  });
+
   it('spawn passes only the descriptors asked for', () => {
     const { table } = setup();
     table.pipe(1, 3, 4);
@@ -142,7 +164,7 @@ describe('kernel IPC table', () => {
   it('a sentinel reads end of file once its child exits', () => {
     const { table, words } = setup();
     const sentinel = table.inherit(1, 2, { pass: [] }, 7) as number;
-    expect(table.fds(1)).toEqual([{ fd: 7, pipe: sentinel, end: 'r' }]);
+    expect(table.fds(1)).toEqual([{ fd: 7, read: sentinel, write: null }]);
     expect(ringPoll(words, sentinel, 'r')).toBe(0);
     table.release(2);
     expect(ringPoll(words, sentinel, 'r')).toBe(Poll.HUP);
@@ -176,10 +198,61 @@ describe('kernel IPC table', () => {
     expect(table.objectCount).toBe(0);
   });
 
+  it('shared blocks start zeroed, pass to children of either start method, and free with the last holder', () => {
+    const { table, bytes } = setup();
+    const block = table.shmCreate(1, 100) as number;
+    expect(bytes.subarray(block, block + 100).every((b) => b === 0)).toBe(true);
+    table.inherit(1, 2, { pass: [] }, null);
+    table.shmDetach(1, block); // the parent drops its Value before the child maps it
+    expect(table.describe(block)).toMatch(/^SharedMemory#\d+$/);
+    table.release(2);
+    expect(table.objectCount).toBe(0);
+    expect(table.shmCreate(1, 0)).toEqual({ errno: 22 });
+    expect(table.shmCreate(1, 1 << 30)).toEqual({ errno: 12 });
+  });
+
   it('reports EMFILE when the arena is full', () => {
     const { table } = setup();
     let result: number | { errno: number } = 0;
     for (let fd = 3; typeof result === 'number'; fd += 2) result = table.pipe(1, fd, fd + 1);
     expect(result).toEqual({ errno: 24 });
+  });
+});
+
+describe('shared memory mirrors', () => {
+  const twinOf = (data: number[]) => Uint8Array.from(data);
+
+  it('publishes bytes written here and takes bytes written elsewhere, byte by byte', () => {
+    // Both sides wrote inside the same word: neither write is lost.
+    const twin = twinOf([0, 0, 0, 0, 9, 9]);
+    const local = twinOf([1, 0, 0, 0, 9, 5]);
+    const shared = twinOf([0, 2, 0, 0, 7, 9]);
+    fenceBlock(local, shared, twin);
+    expect([...local]).toEqual([1, 2, 0, 0, 7, 5]);
+    expect([...shared]).toEqual([1, 2, 0, 0, 7, 5]);
+    expect([...twin]).toEqual([1, 2, 0, 0, 7, 5]);
+  });
+
+  it('two processes see each other’s writes through the arena at their fences', () => {
+    const { table } = setup();
+    const block = table.shmCreate(1, 64) as number;
+    const heapA = new Uint8Array(256);
+    const heapB = new Uint8Array(256);
+    const a = new SharedMirrors(table.arena, () => heapA);
+    const b = new SharedMirrors(table.arena, () => heapB);
+    a.map(16, block, 64);
+    b.map(100, block, 64);
+    heapA[16] = 42; // a Value written in process A
+    heapB[100 + 63] = 7; // another in process B
+    a.fence(); // A releases a lock
+    b.fence(); // B acquires it
+    expect([heapB[100], heapB[163]]).toEqual([42, 7]);
+    a.fence();
+    expect(heapA[16 + 63]).toBe(7);
+    heapA[17] = 1;
+    a.unmap(16); // a last write is published as the mapping goes
+    b.fence();
+    expect(heapB[101]).toBe(1);
+    expect(a.size).toBe(0);
   });
 });

@@ -1,12 +1,22 @@
 /**
- * The kernel's IPC objects: pipes and semaphores in the shared arena, and which process holds
- * what. A process's descriptors (fd → pipe end) and semaphore references live here; fork copies
- * them all, spawn the descriptors it was asked to pass, and exit releases them. A pipe's
+ * The kernel's IPC objects: pipes, semaphores and shared memory blocks in the shared arena, and
+ * which process holds what. A process's descriptors (fd → the rings it reads and writes: a pipe
+ * end, or a socket of a pair), semaphore references and
+ * shared blocks live here; fork copies them all, spawn the descriptors it was asked to pass
+ * (and every shared block, which the child's Value or Array may name), and exit releases them. A pipe's
  * reader and writer counts in the arena follow, which is what gives a reader end of file once
  * the last writer anywhere is gone.
  */
 import type { Pid } from '../protocol/kernel';
-import { ARENA_BYTES, type FdEntry, PIPE_CAPACITY, type PipeEnd, Ring, Sem } from '../protocol/ipc';
+import {
+  ARENA_BYTES,
+  type FdEntry,
+  PIPE_CAPACITY,
+  type PipeEnd,
+  Ring,
+  type Rings,
+  Sem,
+} from '../protocol/ipc';
 import { Errno } from '../protocol/process';
 import { ringAddHolders, ringClearLocks, ringInit } from '../ipc/ring';
 import { semInit } from '../ipc/semaphore';
@@ -16,6 +26,8 @@ import { ArenaAllocator } from './arena';
 const EMFILE = 24;
 const EBADF = 9;
 const EEXIST = 17;
+const ENOMEM = 12;
+const EINVAL = 22;
 
 interface PipeObject {
   kind: 'pipe';
@@ -30,11 +42,19 @@ interface SemObject {
   name: string | null;
 }
 
+/** Memory behind multiprocessing's Value and Array: each holder mirrors it (ipc/mirror.ts). */
+interface ShmObject {
+  kind: 'shm';
+  serial: number;
+  holders: number;
+}
+
 interface Holdings {
-  fds: Map<number, { pipe: number; end: PipeEnd }>;
+  fds: Map<number, Rings>;
   sems: Map<number, number>;
+  shms: Set<number>;
   /** Ends held by the process itself, not by a descriptor: its exit sentinel's write end. */
-  hidden: { pipe: number; end: PipeEnd }[];
+  hidden: Rings[];
 }
 
 export type IpcError = { errno: number };
@@ -43,14 +63,18 @@ export class IpcTable {
   readonly arena = new SharedArrayBuffer(ARENA_BYTES);
   readonly words = new Int32Array(this.arena);
   private readonly allocator = new ArenaAllocator(ARENA_BYTES);
-  private readonly objects = new Map<number, PipeObject | SemObject>();
+  private readonly objects = new Map<number, PipeObject | SemObject | ShmObject>();
   private readonly names = new Map<string, number>();
   private readonly holdings = new Map<Pid, Holdings>();
   private serial = 0;
 
   private of(pid: Pid): Holdings {
     let h = this.holdings.get(pid);
-    if (!h) this.holdings.set(pid, (h = { fds: new Map(), sems: new Map(), hidden: [] }));
+    if (!h)
+      this.holdings.set(
+        pid,
+        (h = { fds: new Map(), sems: new Map(), shms: new Set(), hidden: [] }),
+      );
     return h;
   }
 
@@ -58,7 +82,8 @@ export class IpcTable {
   describe(at: number): string | null {
     const o = this.objects.get(at);
     if (!o) return null;
-    return `${o.kind === 'pipe' ? 'Pipe' : 'Semaphore'}#${o.serial}`;
+    const kind = { pipe: 'Pipe', sem: 'Semaphore', shm: 'SharedMemory' }[o.kind];
+    return `${kind}#${o.serial}`;
   }
 
   get usedBytes(): number {
@@ -77,6 +102,16 @@ export class IpcTable {
     return at;
   }
 
+  private holdRings({ read, write }: Rings): void {
+    if (read !== null) this.hold(read, 'r');
+    if (write !== null) this.hold(write, 'w');
+  }
+
+  private dropRings({ read, write }: Rings): void {
+    if (read !== null) this.drop(read, 'r');
+    if (write !== null) this.drop(write, 'w');
+  }
+
   private hold(pipe: number, end: PipeEnd): void {
     const o = this.objects.get(pipe);
     if (o?.kind !== 'pipe') return;
@@ -89,10 +124,12 @@ export class IpcTable {
     if (o?.kind !== 'pipe') return;
     o.holders -= 1;
     ringAddHolders(this.words, pipe, end, -1);
-    if (o.holders === 0) {
-      this.objects.delete(pipe);
-      this.allocator.release(pipe);
-    }
+    if (o.holders === 0) this.free(pipe);
+  }
+
+  private free(at: number): void {
+    this.objects.delete(at);
+    this.allocator.release(at);
   }
 
   pipe(pid: Pid, rfd: number, wfd: number): number | IpcError {
@@ -102,22 +139,39 @@ export class IpcTable {
     }
     const pipe = this.newPipe(PIPE_CAPACITY);
     if (pipe === null) return { errno: EMFILE };
-    this.bind(h, rfd, pipe, 'r');
-    this.bind(h, wfd, pipe, 'w');
+    this.bind(h, rfd, { read: pipe, write: null });
+    this.bind(h, wfd, { read: null, write: pipe });
     return pipe;
   }
 
-  private bind(h: Holdings, fd: number, pipe: number, end: PipeEnd): void {
+  /** socketpair(2): two rings, crossed, so what one socket writes the other reads. */
+  socketpair(pid: Pid, fd1: number, fd2: number): [number, number] | IpcError {
+    const h = this.of(pid);
+    if (!validFd(fd1) || !validFd(fd2) || fd1 === fd2 || h.fds.has(fd1) || h.fds.has(fd2)) {
+      return { errno: EBADF };
+    }
+    const there = this.newPipe(PIPE_CAPACITY);
+    const back = there === null ? null : this.newPipe(PIPE_CAPACITY);
+    if (there === null || back === null) {
+      if (there !== null) this.free(there);
+      return { errno: EMFILE };
+    }
+    this.bind(h, fd1, { read: back, write: there });
+    this.bind(h, fd2, { read: there, write: back });
+    return [there, back];
+  }
+
+  private bind(h: Holdings, fd: number, rings: Rings): void {
     const old = h.fds.get(fd);
-    this.hold(pipe, end);
-    h.fds.set(fd, { pipe, end });
-    if (old) this.drop(old.pipe, old.end);
+    this.holdRings(rings);
+    h.fds.set(fd, { ...rings });
+    if (old) this.dropRings(old);
   }
 
   dup(pid: Pid, fd: number, from: number): void {
     const h = this.of(pid);
     const source = h.fds.get(from);
-    if (source && validFd(fd)) this.bind(h, fd, source.pipe, source.end);
+    if (source && validFd(fd)) this.bind(h, fd, source);
   }
 
   close(pid: Pid, fd: number): void {
@@ -125,11 +179,11 @@ export class IpcTable {
     const entry = h.fds.get(fd);
     if (!entry) return;
     h.fds.delete(fd);
-    this.drop(entry.pipe, entry.end);
+    this.dropRings(entry);
   }
 
   fds(pid: Pid): FdEntry[] {
-    return [...this.of(pid).fds].map(([fd, { pipe, end }]) => ({ fd, pipe, end }));
+    return [...this.of(pid).fds].map(([fd, { read, write }]) => ({ fd, read, write }));
   }
 
   semCreate(pid: Pid, value: number, name: string | null): number | IpcError {
@@ -157,7 +211,7 @@ export class IpcTable {
     const o = this.objects.get(at);
     if (o?.kind === 'sem') {
       o.name = null;
-      if (o.holders === 0) this.freeSem(at);
+      if (o.holders === 0) this.free(at);
     }
     return 0;
   }
@@ -183,12 +237,39 @@ export class IpcTable {
     const o = this.objects.get(sem);
     if (o?.kind !== 'sem') return;
     o.holders -= count;
-    if (o.holders <= 0 && o.name === null) this.freeSem(sem);
+    if (o.holders <= 0 && o.name === null) this.free(sem);
   }
 
-  private freeSem(sem: number): void {
-    this.objects.delete(sem);
-    this.allocator.release(sem);
+  /** A zeroed block of shared memory of `size` bytes, held by `pid`. */
+  shmCreate(pid: Pid, size: number): number | IpcError {
+    if (!Number.isInteger(size) || size <= 0) return { errno: EINVAL };
+    const at = this.allocator.allocate(size);
+    if (at === null) return { errno: ENOMEM };
+    new Uint8Array(this.arena, at, size).fill(0);
+    this.objects.set(at, { kind: 'shm', serial: ++this.serial, holders: 0 });
+    this.shmHold(pid, at);
+    return at;
+  }
+
+  private shmHold(pid: Pid, at: number): void {
+    const h = this.of(pid);
+    const o = this.objects.get(at);
+    if (o?.kind !== 'shm' || h.shms.has(at)) return;
+    o.holders += 1;
+    h.shms.add(at);
+  }
+
+  /** `pid` no longer maps the block; the last holder frees it. */
+  shmDetach(pid: Pid, at: number): void {
+    const h = this.of(pid);
+    if (h.shms.delete(at)) this.shmDrop(at);
+  }
+
+  private shmDrop(at: number): void {
+    const o = this.objects.get(at);
+    if (o?.kind !== 'shm') return;
+    o.holders -= 1;
+    if (o.holders === 0) this.free(at);
   }
 
   /**
@@ -206,17 +287,19 @@ export class IpcTable {
     const from = this.of(parent);
     const to = this.of(child);
     for (const [fd, entry] of from.fds) {
-      if ('fork' in how || how.pass.includes(fd)) this.bind(to, fd, entry.pipe, entry.end);
+      if ('fork' in how || how.pass.includes(fd)) this.bind(to, fd, entry);
     }
     if ('fork' in how)
       for (const [sem, count] of from.sems)
         for (let i = 0; i < count; i++) this.semHold(child, sem);
+    // With either start method: the parent may drop its Value before the child has mapped it.
+    for (const at of from.shms) this.shmHold(child, at);
     if (sentinelFd === null || !validFd(sentinelFd)) return null;
     const sentinel = this.newPipe(0);
     if (sentinel === null) return null;
     this.hold(sentinel, 'w');
-    to.hidden.push({ pipe: sentinel, end: 'w' });
-    this.bind(from, sentinelFd, sentinel, 'r');
+    to.hidden.push({ read: null, write: sentinel });
+    this.bind(from, sentinelFd, { read: sentinel, write: null });
     return sentinel;
   }
 
@@ -225,11 +308,15 @@ export class IpcTable {
     const h = this.holdings.get(pid);
     if (!h) return;
     this.holdings.delete(pid);
-    for (const { pipe } of [...h.fds.values(), ...h.hidden]) {
-      if (this.objects.has(pipe)) ringClearLocks(this.words, pipe, pid);
+    const held = [...h.fds.values(), ...h.hidden];
+    for (const { read, write } of held) {
+      for (const ring of [read, write]) {
+        if (ring !== null && this.objects.has(ring)) ringClearLocks(this.words, ring, pid);
+      }
     }
-    for (const { pipe, end } of [...h.fds.values(), ...h.hidden]) this.drop(pipe, end);
+    for (const rings of held) this.dropRings(rings);
     for (const [sem, count] of h.sems) this.semDrop(sem, count);
+    for (const at of h.shms) this.shmDrop(at);
   }
 }
 

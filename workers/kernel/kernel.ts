@@ -279,12 +279,13 @@ export class Kernel {
     };
   }
 
-  /** Pipes, descriptors and semaphores (ipc-table.ts); errors come back as `{errno}`. */
+  /** Pipes, descriptors, semaphores and shared memory (ipc-table.ts); errors come back as `{errno}`. */
   private ipcCallsFor(self: ProcessRecord): IpcSyscalls {
     const ipc = this.ipc;
     const pid = self.pid;
     return {
       pipe: async (rfd, wfd) => ipc.pipe(pid, rfd, wfd),
+      socketpair: async (fd1, fd2) => ipc.socketpair(pid, fd1, fd2),
       fdDup: (fd, from) => ipc.dup(pid, fd, from),
       fdClose: (fd) => ipc.close(pid, fd),
       semCreate: async (value, maxvalue, name) => {
@@ -298,6 +299,8 @@ export class Kernel {
       semClose: (sem) => ipc.semClose(pid, sem),
       semUnlink: async (name) =>
         typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
+      shmCreate: async (size) => ipc.shmCreate(pid, size),
+      shmDetach: (at) => ipc.shmDetach(pid, at),
     };
   }
 

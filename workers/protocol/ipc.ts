@@ -1,7 +1,8 @@
 /**
  * The shared-memory half of the kernel ↔ process boundary: the IPC arena.
  *
- * The kernel owns one SharedArrayBuffer, the arena, and places every semaphore and pipe in it.
+ * The kernel owns one SharedArrayBuffer, the arena, and places every semaphore, pipe and shared
+ * memory block in it.
  * Each process worker gets the same buffer and operates on those objects directly with Atomics,
  * so an uncontended lock or a pipe read costs no message to the kernel. The kernel still owns
  * the objects: it allocates and frees them, counts who holds them, and updates the counts that
@@ -48,11 +49,18 @@ export const Poll = { IN: 1, PRI: 2, OUT: 4, ERR: 8, HUP: 16, NVAL: 32 } as cons
 
 export type PipeEnd = 'r' | 'w';
 
-/** One kernel descriptor of a process: which pipe, which end. */
-export interface FdEntry {
+/**
+ * What a kernel descriptor reads and writes: a pipe's read end has only `read`, its write end
+ * only `write`; a socket of a pair has both, crossed with its peer's.
+ */
+export interface Rings {
+  read: number | null;
+  write: number | null;
+}
+
+/** One kernel descriptor of a process. */
+export interface FdEntry extends Rings {
   fd: number;
-  pipe: number;
-  end: PipeEnd;
 }
 
 /** What a process starts with: the arena and the kernel descriptors it inherited. */
@@ -65,6 +73,8 @@ export interface IpcInheritance {
 export interface IpcSyscalls {
   /** A new pipe bound to descriptors `rfd` and `wfd`, which the worker has reserved. */
   pipe(rfd: number, wfd: number): Promise<number | { errno: number }>;
+  /** Two connected stream sockets at `fd1` and `fd2`: returns the rings `[fd1 → fd2, fd2 → fd1]`. */
+  socketpair(fd1: number, fd2: number): Promise<[number, number] | { errno: number }>;
   /** `fd` now refers to the same end as `from` (dup, dup2). */
   fdDup(fd: number, from: number): void;
   fdClose(fd: number): void;
@@ -77,6 +87,10 @@ export interface IpcSyscalls {
   semOpen(name: string): Promise<number | { errno: number }>;
   semClose(sem: number): void;
   semUnlink(name: string): Promise<0 | { errno: number }>;
+  /** A zeroed block for multiprocessing's Value and Array; children inherit it. */
+  shmCreate(size: number): Promise<number | { errno: number }>;
+  /** This process no longer maps the block (its last Value or Array there was collected). */
+  shmDetach(at: number): void;
 }
 
 export type { Pid };

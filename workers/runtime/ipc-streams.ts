@@ -1,5 +1,5 @@
 /**
- * Kernel pipes as file descriptors of this process's CPython.
+ * Kernel pipes and socket pairs as file descriptors of this process's CPython.
  *
  * Each kernel descriptor is an Emscripten stream on one character device, so its number comes
  * from the same table as the process's files (as on Linux) and `os.read`, `os.write`,
@@ -13,8 +13,8 @@ import {
   type FdEntry,
   type IpcInheritance,
   type IpcSyscalls,
-  type PipeEnd,
   Poll,
+  type Rings,
 } from '../protocol/ipc';
 import {
   BROKEN_PIPE,
@@ -31,14 +31,15 @@ const DEVICE_PATH = '/dev/procbox-pipe';
 /** Emscripten's open flags (Linux's numbers). */
 const O_RDONLY = 0;
 const O_WRONLY = 1;
+const O_RDWR = 2;
 /** A blocking wait ends at least this often, so no waiter is parked forever on a lost object. */
 const MAX_WAIT_MS = 1000;
 
 interface IpcStream {
   fd: number;
   flags: number;
-  /** The pipe end; null while the descriptor is reserved and the kernel has not answered. */
-  ipc: { pipe: number; end: PipeEnd } | null;
+  /** The rings it reads and writes; null while reserved and the kernel has not answered. */
+  ipc: Rings | null;
   /** The number this stream was made for: a dup copies it, and learns its source from it. */
   ipcFd: number;
 }
@@ -55,11 +56,17 @@ type Emscripten = PyodideAPI['FS'] & {
 
 export type IpcKernel = Pick<IpcSyscalls, 'fdClose' | 'fdDup'>;
 
+/** What a reserved descriptor will be: a pipe's read or write end, or a socket. */
+export type FdKind = 'r' | 'w' | 'rw';
+const FLAGS: Record<FdKind, number> = { r: O_RDONLY, w: O_WRONLY, rw: O_RDWR };
+
 export function installIpcStreams(
   py: PyodideAPI,
   kernel: IpcKernel,
   inheritance: IpcInheritance,
   pid: number,
+  /** Shared memory's synchronisation point (ipc/mirror.ts): each read, write, acquire, release. */
+  fence: () => void,
 ) {
   const FS = py.FS as Emscripten;
   const errno = py.ERRNO_CODES as Record<string, number>;
@@ -68,26 +75,31 @@ export function installIpcStreams(
   const fail = (code: string): never => {
     throw new FS.ErrnoError(errno[code]);
   };
-  const endOf = (stream: IpcStream) => stream.ipc ?? fail('EBADF');
+  const rings = (stream: IpcStream) => stream.ipc ?? fail('EBADF');
+  /** The events a descriptor has now: its read ring's and its write ring's. */
+  const pollRings = ({ read, write }: Rings) =>
+    (read === null ? 0 : ringPoll(words, read, 'r')) |
+    (write === null ? 0 : ringPoll(words, write, 'w'));
   const heap = (buffer: Int8Array | Uint8Array, offset: number, length: number) =>
     new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
 
   const ops = {
     read(stream: IpcStream, buffer: Int8Array, offset: number, length: number) {
-      const { pipe, end } = endOf(stream);
-      if (end !== 'r') fail('EBADF');
+      const pipe = rings(stream).read ?? fail('EBADF');
       const n = ringRead(words, bytes, pipe, heap(buffer, offset, length), pid);
-      return n === WOULD_BLOCK ? fail('EAGAIN') : n;
+      if (n === WOULD_BLOCK) fail('EAGAIN');
+      fence();
+      return n;
     },
     write(stream: IpcStream, buffer: Int8Array, offset: number, length: number) {
-      const { pipe, end } = endOf(stream);
-      if (end !== 'w') fail('EBADF');
+      const pipe = rings(stream).write ?? fail('EBADF');
+      fence();
       const n = ringWrite(words, bytes, pipe, heap(buffer, offset, length), pid);
       if (n === BROKEN_PIPE) fail('EPIPE');
       return n === WOULD_BLOCK ? fail('EAGAIN') : n;
     },
     poll(stream: IpcStream) {
-      return stream.ipc ? ringPoll(words, stream.ipc.pipe, stream.ipc.end) : 0;
+      return stream.ipc ? pollRings(stream.ipc) : 0;
     },
     llseek: () => fail('ESPIPE'),
     close(stream: IpcStream) {
@@ -103,23 +115,25 @@ export function installIpcStreams(
   FS.mkdev(DEVICE_PATH, 0o600, dev);
   const node = (FS.lookupPath(DEVICE_PATH, {}) as { node: object }).node;
 
-  const open = (fd: number, end: PipeEnd, pipe: number | null): IpcStream => {
+  const open = (fd: number, kind: FdKind, ipc: Rings | null): IpcStream => {
     const stream = {
       node,
       path: DEVICE_PATH,
-      flags: end === 'r' ? O_RDONLY : O_WRONLY,
+      flags: FLAGS[kind],
       seekable: false,
       position: 0,
       stream_ops: ops,
       ungotten: [],
       error: false,
-      ipc: pipe === null ? null : { pipe, end },
+      ipc,
     };
     const created = FS.createStream(stream, fd < 0 ? undefined : fd);
     created.ipcFd = created.fd;
     return created;
   };
-  for (const { fd, pipe, end } of inheritance.fds as FdEntry[]) open(fd, end, pipe);
+  for (const { fd, read, write } of inheritance.fds as FdEntry[]) {
+    open(fd, read === null ? 'w' : write === null ? 'r' : 'rw', { read, write });
+  }
 
   // Waits end early for a signal, so the main thread can run its handler (EINTR).
   const interrupts = new Set<() => void>();
@@ -144,11 +158,14 @@ export function installIpcStreams(
     for (let i = 0; i < fds.length; i++) {
       const stream = FS.getStream(fds[i]);
       if (!stream?.ipc) return Promise.resolve(); // not a pipe: always ready, poll says so
-      const seq = ringSeq(words, stream.ipc.pipe);
+      const { read, write } = stream.ipc;
+      const seqs = [read, write].flatMap((ring) =>
+        ring === null ? [] : [[ring, ringSeq(words, ring)]],
+      );
       // Checked after taking seq: a change in between makes waitAsync return at once.
-      if (ringPoll(words, stream.ipc.pipe, stream.ipc.end) & (events[i] | Poll.ERR | Poll.HUP))
-        return Promise.resolve();
-      watched.push(ringWaitChange(words, stream.ipc.pipe, seq, capped(timeoutMs)));
+      if (pollRings(stream.ipc) & (events[i] | Poll.ERR | Poll.HUP)) return Promise.resolve();
+      for (const [ring, seq] of seqs)
+        watched.push(ringWaitChange(words, ring, seq, capped(timeoutMs)));
     }
     return interruptible(watched.length ? Promise.race(watched) : new Promise(() => {}), timeoutMs);
   };
@@ -156,20 +173,21 @@ export function installIpcStreams(
   return {
     /** Synchronous calls for Python (the bridge). */
     bridge: {
-      /** Reserves a descriptor number for a pipe end the kernel is about to make. */
-      fdReserve: (end: PipeEnd) => open(-1, end, null).fd,
-      fdBind(fd: number, pipe: number) {
+      /** Reserves a descriptor number for a pipe end or socket the kernel is about to make. */
+      fdReserve: (kind: FdKind) => open(-1, kind, null).fd,
+      /** Gives a reserved descriptor its rings (-1: none), as the kernel answered. */
+      fdBind(fd: number, read: number, write: number) {
         const stream = FS.getStream(fd);
         if (stream && !stream.ipc)
-          stream.ipc = { pipe, end: stream.flags === O_WRONLY ? 'w' : 'r' };
+          stream.ipc = { read: read < 0 ? null : read, write: write < 0 ? null : write };
       },
       /** Drops a reservation the kernel refused. */
       fdUnreserve(fd: number) {
         if (FS.getStream(fd)?.ipc === null) FS.closeStream(fd);
       },
       isPipe: (fd: number) => Boolean(FS.getStream(fd)?.ipc),
-      semTryAcquire: (sem: number) => semTryAcquire(words, sem),
-      semRelease: (sem: number) => semRelease(words, sem),
+      semTryAcquire: (sem: number) => semTryAcquire(words, sem) && (fence(), true),
+      semRelease: (sem: number) => (fence(), semRelease(words, sem)),
       semValue: (sem: number) => semValue(words, sem),
     },
     /** What a Python thread can park on (green.wait_call). */

@@ -11,6 +11,7 @@ classes whose methods name the class pickle without endless recursion.
 """
 
 import builtins
+import ctypes
 import importlib
 import io
 import marshal
@@ -79,7 +80,8 @@ def _reduce_function(func):
 
 
 def _make_class(metaclass, name, bases, qualname):
-    cls = types.new_class(name, bases, {"metaclass": metaclass})
+    # No metaclass means the one the bases imply, which may not pickle by name (ctypes').
+    cls = types.new_class(name, bases, {} if metaclass is None else {"metaclass": metaclass})
     cls.__module__ = "__main__"
     cls.__qualname__ = qualname
     return cls
@@ -91,17 +93,36 @@ def _set_class_state(cls, attrs):
 
 
 _CLASS_SKIP = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__"}
+# Made again by the class itself: slots, and a ctypes Structure's fields (from ``_fields_``).
+class _FieldProbe(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int)]
+
+
+_DERIVED_ATTRIBUTES = (types.MemberDescriptorType, type(_FieldProbe.__dict__["x"]))
+
+
+def _implied_metaclass(bases):
+    """The metaclass ``class C(*bases)`` gets when it names none."""
+    winner = type
+    for base in bases:
+        meta = type(base)
+        if issubclass(meta, winner):
+            winner = meta
+    return winner
 
 
 def _reduce_class(cls):
     attrs = {}
     for key, value in cls.__dict__.items():
-        if key in _CLASS_SKIP or isinstance(value, types.MemberDescriptorType):
+        if key in _CLASS_SKIP or isinstance(value, _DERIVED_ATTRIBUTES):
             continue
         attrs[key] = value
     if cls.__doc__ is not None:
         attrs["__doc__"] = cls.__doc__
-    skeleton = (type(cls), cls.__name__, cls.__bases__, cls.__qualname__)
+    metaclass = type(cls)
+    if metaclass is _implied_metaclass(cls.__bases__):
+        metaclass = None
+    skeleton = (metaclass, cls.__name__, cls.__bases__, cls.__qualname__)
     return _make_class, skeleton, attrs, None, None, _set_class_state
 
 

@@ -1,10 +1,10 @@
-"""Kernel pipes behind CPython's own descriptor calls.
+"""Kernel pipes and socket pairs behind CPython's own descriptor calls.
 
 A kernel pipe's descriptor is an Emscripten stream (workers/runtime/ipc-streams.ts): ``os.read``,
 ``os.write``, ``select``, ``poll``, ``os.dup`` and ``os.close`` already reach the ring through
 CPython's C code, which never waits there: an empty or full pipe raises EAGAIN. This module
 adds the waiting, for the calling thread only, so a blocking descriptor blocks as on Linux.
-``os.pipe`` asks the kernel for a new pipe. ``select.poll`` and ``select.select`` wait the same
+``os.pipe`` asks the kernel for a new pipe, and ``socket.socketpair`` for two crossed ones. ``select.poll`` and ``select.select`` wait the same
 way; ``selectors`` and ``multiprocessing.connection.wait`` use them.
 
 Installed before ``multiprocessing`` is imported, since ``Connection`` binds ``os.read`` and
@@ -44,16 +44,33 @@ def _blocking_pipe(fd):
 
 def pipe():
     """os.pipe(): a kernel pipe, so a child process can inherit either end."""
-    rfd = kernel._bridge.fdReserve("r")
-    wfd = kernel._bridge.fdReserve("w")
-    pipe_id, errno = kernel._call("pipe", rfd, wfd)
-    if errno is not None:
-        kernel._bridge.fdUnreserve(rfd)
-        kernel._bridge.fdUnreserve(wfd)
-        raise error(errno)
-    kernel._bridge.fdBind(rfd, pipe_id)
-    kernel._bridge.fdBind(wfd, pipe_id)
+    rfd, wfd = _reserve("r", "w")
+    ring = _ask_kernel("pipe", rfd, wfd)
+    kernel._bridge.fdBind(rfd, ring, -1)
+    kernel._bridge.fdBind(wfd, -1, ring)
     return rfd, wfd
+
+
+def socketpair_fds():
+    """Two connected stream sockets' descriptors: each writes the ring the other reads."""
+    fd1, fd2 = _reserve("rw", "rw")
+    there, back = (int(ring) for ring in _ask_kernel("socketpair", fd1, fd2))
+    kernel._bridge.fdBind(fd1, back, there)
+    kernel._bridge.fdBind(fd2, there, back)
+    return fd1, fd2
+
+
+def _reserve(*kinds):
+    return tuple(kernel._bridge.fdReserve(kind) for kind in kinds)
+
+
+def _ask_kernel(call, *fds):
+    result, errno = kernel._call(call, *fds)
+    if errno is not None:
+        for fd in fds:
+            kernel._bridge.fdUnreserve(fd)
+        raise error(errno)
+    return result
 
 
 def read(fd, length, /):

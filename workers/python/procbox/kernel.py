@@ -115,7 +115,7 @@ def spawn(name, method, payload, pass_fds=()):
         _bridge.fdUnreserve(sentinel)
         sentinel = None
     else:
-        _bridge.fdBind(sentinel, result.sentinel)
+        _bridge.fdBind(sentinel, result.sentinel, -1)
     return int(result.pid), sentinel
 
 

@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 
-from . import kernel, oscalls, popen, recursion, stdio, threads, tracebacks
+from . import kernel, oscalls, popen, recursion, shm, stdio, threads, tracebacks
 
 
 def start(bridge):
@@ -26,6 +26,7 @@ def start(bridge):
     tracebacks.install()
     recursion.install()
     popen.install(bridge.startMethod)
+    shm.install()
     _reseed_random()
     job = bridge.job
     if job.kind == "script":

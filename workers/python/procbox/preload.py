@@ -14,6 +14,10 @@ import procbox.oscalls
 procbox.oscalls.install()
 procbox.fds.install()
 
+import procbox.socketpair
+
+procbox.socketpair.install()
+
 import multiprocessing  # noqa: F401
 import multiprocessing.connection  # noqa: F401
 import multiprocessing.context  # noqa: F401
@@ -34,6 +38,16 @@ import traceback  # noqa: F401
 
 import concurrent.futures.thread  # noqa: F401
 import queue  # noqa: F401
+
+# What multiprocessing.heap needs; heap itself asks for the pid as it loads, so procbox.shm
+# imports it at start.
+import ctypes  # noqa: F401
+import mmap  # noqa: F401
+import tempfile  # noqa: F401
+
+import procbox.shm
+
+procbox.shm.distinct_c_int()
 
 import procbox.tracker
 
