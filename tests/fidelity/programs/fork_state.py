@@ -1,6 +1,9 @@
 import multiprocessing as mp
+import threading
 
 counter = 0
+guard = threading.Lock()
+rguard = threading.RLock()
 items = []
 
 
@@ -24,6 +27,8 @@ def child(box):
     print("counter", counter, "items", items, box.show(), helper(21), fib(10))
     items.append("child")
     print("child items", items)
+    with guard, rguard:
+        print("thread locks copied", guard.locked())
 
 
 if __name__ == "__main__":

@@ -1,10 +1,16 @@
 # Locks, semaphores, conditions, events and barriers across processes, with their timeouts and
-# errors, and a lock whose holder is killed.
+# errors, a lock whose holder is killed, and a child killed while blocked in Queue.get().
 import multiprocessing as mp
 import os
+import queue
 import signal
 import threading
 import time
+
+
+def blocked_get(q, started):
+    started.set()
+    print("child got", q.get())
 
 
 def hold_forever(lock, held):
@@ -123,3 +129,17 @@ if __name__ == "__main__":
     os.kill(p.pid, signal.SIGKILL)
     p.join()
     print("killed holder", p.exitcode, "acquire", lock.acquire(timeout=0.3))
+
+    q, started = mp.Queue(), mp.Event()
+    p = mp.Process(target=blocked_get, args=(q, started))
+    p.start()
+    started.wait()
+    time.sleep(0.1)
+    p.kill()
+    p.join()
+    q.put("put still works")
+    try:
+        q.get(timeout=0.5)
+    except queue.Empty:
+        # As the multiprocessing docs warn: the killed reader still holds the read lock.
+        print("killed in get()", p.exitcode, "queue.Empty")

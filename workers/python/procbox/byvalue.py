@@ -21,6 +21,8 @@ import types
 from multiprocessing.reduction import ForkingPickler
 from multiprocessing.synchronize import SemLock as _SemLock
 
+from . import locks
+
 _MAIN_MODULES = ("__main__", "__mp_main__")
 
 
@@ -146,6 +148,15 @@ def _reduce_semlock(obj):
     return _rebuild_semlock, (type(obj), state)
 
 
+def _copy_lock(locked):
+    """A thread lock in a fork child: a new lock in the state the parent's had, as fork copies
+    memory. (Thread locks do not pickle; only this pickler, standing in for fork, copies them.)"""
+    lock = locks.LockType()
+    if locked:
+        lock.acquire()
+    return lock
+
+
 def _is_main(obj):
     return getattr(obj, "__module__", None) in _MAIN_MODULES
 
@@ -168,6 +179,10 @@ class MainByValuePickler(ForkingPickler):
             return property, (obj.fget, obj.fset, obj.fdel, obj.__doc__)
         if isinstance(obj, _SemLock):
             return _reduce_semlock(obj)
+        if isinstance(obj, locks.LockType):
+            return _copy_lock, (obj.locked(),)
+        if isinstance(obj, locks.RLock):
+            return locks.RLock, ()
         return NotImplemented
 
 

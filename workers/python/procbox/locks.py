@@ -85,6 +85,14 @@ LockType.__module__ = "_thread"
 LockType.__name__ = LockType.__qualname__ = "lock"
 
 
+def _unpicklable(self, protocol=None):
+    # As CPython's C locks, which have no pickle support.
+    raise TypeError(f"cannot pickle '{type(self).__module__}.{type(self).__name__}' object")
+
+
+LockType.__reduce_ex__ = _unpicklable
+
+
 class RLock:
     """A reentrant lock: the owning thread may take it again, and only it may release it."""
 
@@ -167,3 +175,4 @@ class RLock:
 
 
 RLock.__module__ = "_thread"
+RLock.__reduce_ex__ = _unpicklable
