@@ -14,8 +14,10 @@ import {
   type Syscalls,
 } from './protocol/process';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
+import { makeIpcObserver } from './runtime/ipc-observer';
 import { installIpcStreams } from './runtime/ipc-streams';
 import { SharedMirrors } from './ipc/mirror';
+import type { IpcOpName } from './protocol/ipc';
 import { LAYER_DIR, layerFiles } from './runtime/python-layer';
 import { lockDown } from './runtime/sandbox';
 
@@ -102,15 +104,22 @@ const runtime = {
     const heap = (py as unknown as { _module: { HEAPU8: Uint8Array } })._module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
     const fence = () => mirrors.fence();
+    const observer = makeIpcObserver({
+      ipcLabel: (kind, objects) => void kernel.ipcLabel(kind, objects),
+      ipcOps: (sentAt, ops) => void kernel.ipcOps(sentAt, ops),
+      ipcWaiting: (tid, objects) => void kernel.ipcWaiting(tid, objects),
+    });
     const ipc = installIpcStreams(
       py,
       {
-        fdClose: (fd) => void kernel.fdClose(fd),
+        // Reported operations go first: the kernel names their objects only while they live.
+        fdClose: (fd) => (observer.flush(), void kernel.fdClose(fd)),
         fdDup: (fd, from) => void kernel.fdDup(fd, from),
       },
       request.ipc,
       request.pid,
       fence,
+      observer,
     );
     interruptIpcWaits = ipc.interrupt;
     // What a Python thread can wait for (green.wait_call): each resolves with the kernel's reply.
@@ -170,14 +179,20 @@ const runtime = {
       write,
       takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
-      exit: (code: number) => (fence(), void kernel.exit(code)),
+      exit: (code: number) => {
+        fence();
+        observer.flush();
+        void kernel.exit(code);
+      },
       // os._exit: the exit message is already posted; block until the kernel ends this worker.
       halt: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0),
       threadName: (tid: number, name: string) => void kernel.threadName(tid, name),
       threadExit: (tid: number) => void kernel.threadExit(tid),
       setSwitchInterval: (ms: number) => void kernel.setSwitchInterval(ms),
-      semClose: (sem: number) => void kernel.semClose(sem),
+      semClose: (sem: number) => (observer.flush(), void kernel.semClose(sem)),
       shmMap: (addr: number, at: number, size: number) => mirrors.map(addr, at, size),
+      ipcLabel: (kind: string, objects: number[]) => observer.label(kind, objects),
+      ipcOp: (op: IpcOpName, tid: number, object: number) => observer.op(op, tid, object),
       shmUnmap: (addr: number, at: number) => {
         mirrors.unmap(addr);
         void kernel.shmDetach(at);

@@ -68,7 +68,13 @@ export class ProcessList {
         nameCell.style.paddingLeft = `${0.6 + (depth.get(p.pid) ?? 0) * 1.1}em`;
         if (depth.get(p.pid)) nameCell.textContent = `└ ${p.name}`;
         const threads = (p.threads ?? []).map((thread) => {
-          const sub = row('td', [String(thread.tid), `⤷ ${thread.name}`, t('thread'), '', '']);
+          const sub = row('td', [
+            String(thread.tid),
+            `⤷ ${thread.name}`,
+            t('thread'),
+            '',
+            thread.waitingOn ?? '',
+          ]);
           sub.dataset.testid = 'thread-row';
           sub.dataset.tid = String(thread.tid);
           sub.className = 'thread';

@@ -211,6 +211,28 @@ describe('kernel IPC table', () => {
     expect(table.shmCreate(1, 1 << 30)).toEqual({ errno: 12 });
   });
 
+  it('names objects after the constructor that made them, numbered per kind and per run', () => {
+    const { table } = setup();
+    const pipe = table.pipe(1, 3, 4) as number;
+    const lock = table.semCreate(1, 1, null) as number;
+    const other = table.semCreate(1, 1, null) as number;
+    table.label('Queue', [pipe, lock]);
+    table.label('Queue', [other]);
+    expect([table.describe(pipe), table.describe(lock), table.describe(other)]).toEqual([
+      'Queue#1',
+      'Queue#1',
+      'Queue#2',
+    ]);
+    table.renumber();
+    const next = table.semCreate(1, 1, null) as number;
+    table.label('Queue', [next]);
+    expect(table.describe(next)).toBe('Queue#1');
+    table.label('<script>', [next]); // not a kind: ignored
+    expect(table.describe(next)).toBe('Queue#1');
+    table.semClose(1, other);
+    expect(table.describe(other)).toBeNull();
+  });
+
   it('reports EMFILE when the arena is full', () => {
     const { table } = setup();
     let result: number | { errno: number } = 0;

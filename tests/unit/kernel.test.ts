@@ -311,7 +311,7 @@ describe('threads', () => {
     await run(kernel, 'main.py');
     await expect
       .poll(() => observer.table[0]?.threads)
-      .toEqual([{ tid: 3, name: 'Thread-2 (worker)' }]);
+      .toEqual([{ tid: 3, name: 'Thread-2 (worker)', waitingOn: null }]);
     release();
     await kernel.waitIdle();
     expect(host.switchIntervals).toEqual([

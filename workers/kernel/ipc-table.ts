@@ -67,6 +67,9 @@ export class IpcTable {
   private readonly names = new Map<string, number>();
   private readonly holdings = new Map<Pid, Holdings>();
   private serial = 0;
+  /** Names given by multiprocessing's constructors (`Queue#3`), and each kind's last number. */
+  private readonly labels = new Map<number, string>();
+  private readonly labelSerials = new Map<string, number>();
 
   private of(pid: Pid): Holdings {
     let h = this.holdings.get(pid);
@@ -78,10 +81,30 @@ export class IpcTable {
     return h;
   }
 
-  /** A short, stable name for the process list and the trace: `Pipe#3`, `Semaphore#2`. */
+  /**
+   * Names the objects one multiprocessing constructor made (`Queue()`: its pipe, locks and
+   * semaphore) `${kind}#n`, numbered per kind. The outermost constructor names them all.
+   */
+  label(kind: string, objects: number[]): void {
+    if (!/^[A-Za-z]{1,32}$/.test(kind)) return;
+    const live = objects.filter((at) => this.objects.has(at));
+    if (live.length === 0) return;
+    const n = (this.labelSerials.get(kind) ?? 0) + 1;
+    this.labelSerials.set(kind, n);
+    for (const at of live) this.labels.set(at, `${kind}#${n}`);
+  }
+
+  /** A new run numbers its objects from 1 again. */
+  renumber(): void {
+    this.labelSerials.clear();
+  }
+
+  /** A short, stable name for the process list and the trace: `Queue#3`, or `Pipe#3`. */
   describe(at: number): string | null {
     const o = this.objects.get(at);
     if (!o) return null;
+    const label = this.labels.get(at);
+    if (label) return label;
     const kind = { pipe: 'Pipe', sem: 'Semaphore', shm: 'SharedMemory' }[o.kind];
     return `${kind}#${o.serial}`;
   }
@@ -129,6 +152,7 @@ export class IpcTable {
 
   private free(at: number): void {
     this.objects.delete(at);
+    this.labels.delete(at);
     this.allocator.release(at);
   }
 

@@ -6,13 +6,22 @@ import type {
   WorkspaceFile,
 } from '../protocol/kernel';
 import type { ErrnoValue, ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
-import type { IpcSyscalls } from '../protocol/ipc';
+import type { IpcObserverCalls, IpcOpName, IpcSyscalls } from '../protocol/ipc';
 import { Errno, Signal } from '../protocol/process';
 import { IpcTable } from './ipc-table';
 import { Outbox } from './outbox';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
 import { StdinPipe } from './stdin';
 import { Trace } from './trace';
+
+const IPC_OPS = new Set<string>([
+  'put',
+  'get',
+  'send',
+  'recv',
+  'acquire',
+  'release',
+] satisfies IpcOpName[]);
 
 /** A booted process worker, as the kernel drives it. */
 export interface ProcessHandle {
@@ -77,6 +86,7 @@ export class Kernel {
     this.stop();
     this.table.reap();
     this.trace.clear();
+    this.ipc.renumber();
     this.files = request.files.map(({ path, content }) => ({ path, content }));
     this.startMethod = request.startMethod;
     this.entries = [];
@@ -230,6 +240,7 @@ export class Kernel {
         });
       },
       ...this.ipcCallsFor(self),
+      ...this.ipcObserverCallsFor(self),
       waitpid: async (pid, timeoutMs) => {
         if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
           return { errno: Errno.EINVAL };
@@ -254,7 +265,7 @@ export class Kernel {
       threadStart: async () => {
         if (self.state === 'exited') return { errno: Errno.ESRCH };
         const tid = this.table.allocatePid();
-        self.threads.set(tid, { tid, name: '' });
+        self.threads.set(tid, { tid, name: '', waitingOn: null });
         this.trace.record({ type: 'thread-start', pid: self.pid, tid });
         this.outbox.tableChanged();
         return tid;
@@ -301,6 +312,50 @@ export class Kernel {
         typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
       shmCreate: async (size) => ipc.shmCreate(pid, size),
       shmDetach: (at) => ipc.shmDetach(pid, at),
+    };
+  }
+
+  /** Names, trace events and waits of multiprocessing objects, as a process reports them. */
+  private ipcObserverCallsFor(self: ProcessRecord): IpcObserverCalls {
+    const ipc = this.ipc;
+    const names = (objects: unknown) =>
+      Array.isArray(objects)
+        ? [...new Set(objects.map((at) => ipc.describe(Number(at))).filter((n) => n !== null))]
+        : [];
+    return {
+      ipcLabel: (kind, objects) => {
+        if (typeof kind === 'string' && Array.isArray(objects))
+          ipc.label(kind, objects.map(Number));
+      },
+      ipcOps: (sentAt, ops) => {
+        if (typeof sentAt !== 'number' || !Array.isArray(ops)) return;
+        const now = this.trace.now();
+        for (const { at, tid, op, object } of ops.slice(0, 10_000)) {
+          const name = ipc.describe(object);
+          if (!IPC_OPS.has(op) || name === null || typeof at !== 'number') continue;
+          // The thread may have ended since: its TID still names it in the trace.
+          const thread = Number.isInteger(tid) ? tid : self.pid;
+          this.trace.record(
+            { type: op, pid: self.pid, tid: thread, object: name },
+            now - (sentAt - at),
+          );
+        }
+      },
+      ipcWaiting: (tid, objects) => {
+        if (self.state === 'exited') return;
+        const what = objects === null ? null : names(objects).join(', ') || null;
+        const thread = self.threads.get(tid);
+        if (thread) thread.waitingOn = what;
+        else if (tid !== self.pid) return;
+        else if (what !== null) {
+          self.state = 'blocked';
+          self.waitingOn = what;
+        } else if (self.state === 'blocked' && self.pending.size === 0) {
+          self.state = 'running';
+          self.waitingOn = null;
+        }
+        this.outbox.tableChanged();
+      },
     };
   }
 

@@ -11,17 +11,19 @@ export class Trace {
   private events: TraceEvent[] = [];
 
   constructor(
-    private readonly now: () => number,
+    readonly now: () => number,
     private readonly limit = 100_000,
   ) {}
 
-  record(event: WithoutTime<TraceEvent>): void {
-    this.events.push({ ...event, t: this.now() } as TraceEvent);
+  /** Stamps the event now, or at `t` when it happened earlier (reported in a batch). */
+  record(event: WithoutTime<TraceEvent>, t = this.now()): void {
+    this.events.push({ ...event, t } as TraceEvent);
     if (this.events.length > this.limit) this.events.splice(0, this.events.length - this.limit);
   }
 
+  /** In time order: a process reports its IPC operations in batches, after they happened. */
   all(): TraceEvent[] {
-    return this.events.slice();
+    return this.events.slice().sort((a, b) => a.t - b.t);
   }
 
   clear(): void {

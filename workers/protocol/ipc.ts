@@ -93,4 +93,26 @@ export interface IpcSyscalls {
   shmDetach(at: number): void;
 }
 
+/** What the trace records of multiprocessing objects (the Python API's own operations). */
+export type IpcOpName = 'put' | 'get' | 'send' | 'recv' | 'acquire' | 'release';
+
+/** One operation, stamped with the worker's clock (`performance.now()` there). */
+export interface IpcOp {
+  at: number;
+  tid: Pid;
+  op: IpcOpName;
+  /** The arena object it touched: a pipe ring or a semaphore. */
+  object: number;
+}
+
+/** Naming and tracing: how the process list and the trace tell objects apart. */
+export interface IpcObserverCalls {
+  /** The objects made by one multiprocessing constructor: they are shown as `${kind}#n`. */
+  ipcLabel(kind: string, objects: number[]): void;
+  /** A batch of operations; `sentAt` is the worker's clock when it was sent. */
+  ipcOps(sentAt: number, ops: IpcOp[]): void;
+  /** Thread `tid` waits on these objects (shown in the process list), or no longer (null). */
+  ipcWaiting(tid: Pid, objects: number[] | null): void;
+}
+
 export type { Pid };

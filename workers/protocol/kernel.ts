@@ -2,6 +2,7 @@
  * The UI ↔ kernel boundary. The page holds a Comlink `Remote<KernelApi>`; the kernel worker
  * exposes an object that `satisfies KernelApi`. Types only: both sides `import type` this file.
  */
+import type { IpcOpName } from './ipc';
 
 export type Pid = number;
 export type StartMethod = 'fork' | 'spawn';
@@ -40,6 +41,8 @@ export interface ThreadInfo {
   /** Linux's TID (`threading.get_native_id()`), from the same number space as pids. */
   tid: Pid;
   name: string;
+  /** The multiprocessing object it is blocked on (`Queue#3`), if any. */
+  waitingOn: string | null;
 }
 
 export interface OutputChunk {
@@ -55,7 +58,8 @@ export type TraceEvent =
   | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number }
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
   | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
-  | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid };
+  | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid }
+  | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string };
 
 /** Callbacks the UI hands to the kernel (as `Comlink.proxy`). */
 export interface KernelObserver {

@@ -5,7 +5,7 @@
  *   pid from a message: the port a request arrives on is the caller's identity.
  * Types, plus the ABI's constants (errno and signal numbers) that both sides share.
  */
-import type { IpcInheritance, IpcSyscalls } from './ipc';
+import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
 import type { Pid, StartMethod, WorkspaceFile } from './kernel';
 
 /** Errno values, as Linux (and WASI preview 1 names) give them. */
@@ -100,7 +100,7 @@ export type WaitResult = { pid: Pid; exitCode: number } | { errno: ErrnoValue } 
  * Blocking calls resolve with `{ errno: EINTR }` when a signal arrives: the kernel writes the
  * signal into the process's interrupt buffer and cuts its pending calls short, as Linux does.
  */
-export interface Syscalls extends IpcSyscalls {
+export interface Syscalls extends IpcSyscalls, IpcObserverCalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Promise<0 | { errno: ErrnoValue }>;
   /** Resolves once the bytes are consumed (shown on the console): the pipe's back-pressure. */

@@ -10,7 +10,7 @@ the release checks and their messages, timeouts, and rebuilding by name for ``sp
 import _thread
 import time
 
-from procbox import kernel
+from procbox import ipcnames, kernel
 from procbox.errors import error
 
 flags = {"HAVE_SEM_OPEN": 1, "HAVE_SEM_TIMEDWAIT": 1}
@@ -36,6 +36,7 @@ class SemLock:
         handle, errno = kernel._call("semCreate", value, maxvalue, None if unlink else name)
         if errno is not None:
             raise error(errno, name)
+        ipcnames.created(handle)
         self._setup(handle, kind, maxvalue, None if unlink else name, owns=True)
 
     def _setup(self, handle, kind, maxvalue, name, owns):
@@ -90,7 +91,8 @@ class SemLock:
                     if remaining <= 0:
                         return False
                     ms = remaining * 1000.0
-                kernel._call("semWait", self._handle, ms)  # runs signal handlers (EINTR)
+                # Runs signal handlers (EINTR); the process list shows what this thread awaits.
+                kernel._call("semWait", self._handle, ms, _thread.get_native_id())
                 if bridge.semTryAcquire(self._handle):
                     break
         self._count_ += 1

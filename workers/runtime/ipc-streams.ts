@@ -26,6 +26,7 @@ import {
   ringWrite,
 } from '../ipc/ring';
 import { semRelease, semTryAcquire, semValue, semWaitChange } from '../ipc/semaphore';
+import type { IpcObserver } from './ipc-observer';
 
 const DEVICE_PATH = '/dev/procbox-pipe';
 /** Emscripten's open flags (Linux's numbers). */
@@ -67,6 +68,7 @@ export function installIpcStreams(
   pid: number,
   /** Shared memory's synchronisation point (ipc/mirror.ts): each read, write, acquire, release. */
   fence: () => void,
+  observer: IpcObserver,
 ) {
   const FS = py.FS as Emscripten;
   const errno = py.ERRNO_CODES as Record<string, number>;
@@ -152,9 +154,13 @@ export function installIpcStreams(
   const capped = (timeoutMs: number) =>
     timeoutMs < 0 ? MAX_WAIT_MS : Math.min(timeoutMs, MAX_WAIT_MS);
 
-  /** Resolves once any of the descriptors may be ready for its events, or on timeout. */
-  const fdWait = (fds: number[], events: number[], timeoutMs: number): Promise<void> => {
+  /**
+   * Resolves once any of the descriptors may be ready for its events, or on timeout. Thread
+   * `tid` shows as waiting on their objects meanwhile.
+   */
+  const fdWait = (fds: number[], events: number[], timeoutMs: number, tid: number) => {
     const watched: Promise<void>[] = [];
+    const objects: number[] = [];
     for (let i = 0; i < fds.length; i++) {
       const stream = FS.getStream(fds[i]);
       if (!stream?.ipc) return Promise.resolve(); // not a pipe: always ready, poll says so
@@ -164,10 +170,13 @@ export function installIpcStreams(
       );
       // Checked after taking seq: a change in between makes waitAsync return at once.
       if (pollRings(stream.ipc) & (events[i] | Poll.ERR | Poll.HUP)) return Promise.resolve();
-      for (const [ring, seq] of seqs)
+      for (const [ring, seq] of seqs) {
         watched.push(ringWaitChange(words, ring, seq, capped(timeoutMs)));
+        objects.push(ring);
+      }
     }
-    return interruptible(watched.length ? Promise.race(watched) : new Promise(() => {}), timeoutMs);
+    const wait = watched.length ? Promise.race(watched) : new Promise<void>(() => {});
+    return observer.waiting(tid, objects, interruptible(wait, timeoutMs));
   };
 
   return {
@@ -186,6 +195,11 @@ export function installIpcStreams(
         if (FS.getStream(fd)?.ipc === null) FS.closeStream(fd);
       },
       isPipe: (fd: number) => Boolean(FS.getStream(fd)?.ipc),
+      /** The ring a descriptor reads (else writes), as the trace names it; -1 for none. */
+      fdRing(fd: number) {
+        const rings = FS.getStream(fd)?.ipc;
+        return rings?.read ?? rings?.write ?? -1;
+      },
       semTryAcquire: (sem: number) => semTryAcquire(words, sem) && (fence(), true),
       semRelease: (sem: number) => (fence(), semRelease(words, sem)),
       semValue: (sem: number) => semValue(words, sem),
@@ -193,8 +207,12 @@ export function installIpcStreams(
     /** What a Python thread can park on (green.wait_call). */
     calls: {
       fdWait,
-      semWait: (sem: number, timeoutMs: number) =>
-        interruptible(semWaitChange(words, sem, capped(timeoutMs)), timeoutMs),
+      semWait: (sem: number, timeoutMs: number, tid: number) =>
+        observer.waiting(
+          tid,
+          [sem],
+          interruptible(semWaitChange(words, sem, capped(timeoutMs)), timeoutMs),
+        ),
     },
     interrupt() {
       for (const done of [...interrupts]) done();

@@ -18,7 +18,7 @@ import time
 
 from pyodide.ffi import to_js
 
-from . import kernel
+from . import green, ipcnames, kernel
 from .errors import error
 
 _os_read = os.read
@@ -35,7 +35,8 @@ def _wait(fds, events, timeout):
     """Parks this thread until one of ``fds`` may be ready or ``timeout`` seconds pass (None:
     no limit). A signal ends the wait early; its handler runs here, in the main thread."""
     ms = -1 if timeout is None else max(0.0, timeout * 1000.0)
-    kernel._call("fdWait", to_js(list(fds)), to_js(list(events)), ms)
+    tid = green.native_id()  # the process list shows what this thread waits on
+    kernel._call("fdWait", to_js(list(fds)), to_js(list(events)), ms, tid)
 
 
 def _blocking_pipe(fd):
@@ -46,6 +47,7 @@ def pipe():
     """os.pipe(): a kernel pipe, so a child process can inherit either end."""
     rfd, wfd = _reserve("r", "w")
     ring = _ask_kernel("pipe", rfd, wfd)
+    ipcnames.created(ring)
     kernel._bridge.fdBind(rfd, ring, -1)
     kernel._bridge.fdBind(wfd, -1, ring)
     return rfd, wfd
@@ -55,6 +57,7 @@ def socketpair_fds():
     """Two connected stream sockets' descriptors: each writes the ring the other reads."""
     fd1, fd2 = _reserve("rw", "rw")
     there, back = (int(ring) for ring in _ask_kernel("socketpair", fd1, fd2))
+    ipcnames.created(there, back)
     kernel._bridge.fdBind(fd1, back, there)
     kernel._bridge.fdBind(fd2, there, back)
     return fd1, fd2

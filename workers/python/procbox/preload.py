@@ -49,8 +49,10 @@ import procbox.shm
 
 procbox.shm.distinct_c_int()
 
+import procbox.ipcnames
 import procbox.tracker
 
 procbox.tracker.install()
+procbox.ipcnames.install()
 
 import procbox.main  # noqa: F401

@@ -12,7 +12,7 @@ import weakref
 
 from multiprocessing import reduction
 
-from . import kernel
+from . import ipcnames, kernel
 from .errors import error
 
 # One mirror per block in a process, so two objects in one block see each other's writes at once.
@@ -80,7 +80,10 @@ def distinct_c_int():
 
 def install():
     """Called once the kernel is bound: multiprocessing.heap asks for the pid as it loads."""
-    from multiprocessing import heap
+    from multiprocessing import heap, sharedctypes
 
     heap.Arena = SharedArena
     reduction.register(SharedArena, _reduce_arena)
+    # A synchronized Value's lock is shown as the Value ("waiting on Value#2").
+    for name in ("Value", "Array"):
+        setattr(sharedctypes, name, ipcnames.constructor(name, getattr(sharedctypes, name)))

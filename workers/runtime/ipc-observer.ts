@@ -1,0 +1,52 @@
+/**
+ * What the kernel learns of a process's multiprocessing objects without being on their fast
+ * path: their names, the operations on them (for the trace), and which thread is blocked on
+ * which (for the process list). Operations go in batches, and a wait is reported only once it
+ * has lasted a moment, so an uncontended put or acquire still sends no message of its own.
+ */
+import type { IpcObserverCalls, IpcOp, IpcOpName } from '../protocol/ipc';
+
+/** Operations are sent at least this often, and at once when this many are waiting. */
+const FLUSH_MS = 25;
+const FLUSH_COUNT = 512;
+/** A wait shorter than this never shows in the process list. */
+const REPORT_WAIT_AFTER_MS = 10;
+
+export function makeIpcObserver(kernel: IpcObserverCalls) {
+  let batch: IpcOp[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (batch.length === 0) return;
+    kernel.ipcOps(performance.now(), batch);
+    batch = [];
+  };
+
+  return {
+    flush,
+    op(op: IpcOpName, tid: number, object: number) {
+      if (object <= 0) return;
+      batch.push({ at: performance.now(), tid, op, object });
+      if (batch.length >= FLUSH_COUNT) flush();
+      else timer ??= setTimeout(flush, FLUSH_MS);
+    },
+    label: (kind: string, objects: number[]) => kernel.ipcLabel(kind, objects),
+    /** Shows `tid` as waiting on `objects` while `wait` lasts, if it lasts long enough. */
+    waiting<T>(tid: number, objects: number[], wait: Promise<T>): Promise<T> {
+      if (objects.length === 0) return wait;
+      let shown = false;
+      const show = setTimeout(() => {
+        shown = true;
+        kernel.ipcWaiting(tid, objects);
+      }, REPORT_WAIT_AFTER_MS);
+      return wait.finally(() => {
+        clearTimeout(show);
+        if (shown) kernel.ipcWaiting(tid, null);
+      });
+    },
+  };
+}
+
+export type IpcObserver = ReturnType<typeof makeIpcObserver>;
