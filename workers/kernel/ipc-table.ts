@@ -19,7 +19,7 @@ import {
 } from '../protocol/ipc';
 import { Errno } from '../protocol/process';
 import { ringAddHolders, ringClearLocks, ringInit } from '../ipc/ring';
-import { semInit } from '../ipc/semaphore';
+import { semInit, semRelease } from '../ipc/semaphore';
 import { ArenaAllocator } from './arena';
 
 /** EMFILE: the arena is full, as a process out of descriptors. */
@@ -49,10 +49,27 @@ interface ShmObject {
   holders: number;
 }
 
+/**
+ * A bound AF_UNIX stream socket. Its arena block is a semaphore counting `pending`: the server
+ * ends of connections made to it, which the kernel holds until a process accepts them.
+ */
+interface ListenerObject {
+  kind: 'listener';
+  serial: number;
+  holders: number;
+  path: string;
+  listening: boolean;
+  pending: Rings[];
+}
+
+/** Connections a listener keeps waiting before `connect` is refused. */
+const MAX_PENDING = 4096;
+
 interface Holdings {
   fds: Map<number, Rings>;
   sems: Map<number, number>;
   shms: Set<number>;
+  listeners: Set<number>;
   /** Ends held by the process itself, not by a descriptor: its exit sentinel's write end. */
   hidden: Rings[];
 }
@@ -63,7 +80,8 @@ export class IpcTable {
   readonly arena = new SharedArrayBuffer(ARENA_BYTES);
   readonly words = new Int32Array(this.arena);
   private readonly allocator = new ArenaAllocator(ARENA_BYTES);
-  private readonly objects = new Map<number, PipeObject | SemObject | ShmObject>();
+  private readonly objects = new Map<number, PipeObject | SemObject | ShmObject | ListenerObject>();
+  private readonly paths = new Map<string, number>();
   private readonly names = new Map<string, number>();
   private readonly holdings = new Map<Pid, Holdings>();
   private serial = 0;
@@ -76,7 +94,13 @@ export class IpcTable {
     if (!h)
       this.holdings.set(
         pid,
-        (h = { fds: new Map(), sems: new Map(), shms: new Set(), hidden: [] }),
+        (h = {
+          fds: new Map(),
+          sems: new Map(),
+          shms: new Set(),
+          listeners: new Set(),
+          hidden: [],
+        }),
       );
     return h;
   }
@@ -105,7 +129,9 @@ export class IpcTable {
     if (!o) return null;
     const label = this.labels.get(at);
     if (label) return label;
-    const kind = { pipe: 'Pipe', sem: 'Semaphore', shm: 'SharedMemory' }[o.kind];
+    const kind = { pipe: 'Pipe', sem: 'Semaphore', shm: 'SharedMemory', listener: 'Socket' }[
+      o.kind
+    ];
     return `${kind}#${o.serial}`;
   }
 
@@ -174,15 +200,114 @@ export class IpcTable {
     if (!validFd(fd1) || !validFd(fd2) || fd1 === fd2 || h.fds.has(fd1) || h.fds.has(fd2)) {
       return { errno: EBADF };
     }
+    const pair = this.newCrossedRings();
+    if (pair === null) return { errno: EMFILE };
+    const [there, back] = pair;
+    this.bind(h, fd1, { read: back, write: there });
+    this.bind(h, fd2, { read: there, write: back });
+    return pair;
+  }
+
+  private newCrossedRings(): [number, number] | null {
     const there = this.newPipe(PIPE_CAPACITY);
     const back = there === null ? null : this.newPipe(PIPE_CAPACITY);
     if (there === null || back === null) {
       if (there !== null) this.free(there);
-      return { errno: EMFILE };
+      return null;
     }
-    this.bind(h, fd1, { read: back, write: there });
-    this.bind(h, fd2, { read: there, write: back });
     return [there, back];
+  }
+
+  /** bind(2) of an AF_UNIX stream socket: the path is taken until the listener is closed. */
+  unixBind(pid: Pid, path: string): number | IpcError {
+    if (path === '' || path.length > 107) return { errno: EINVAL };
+    if (this.paths.has(path)) return { errno: Errno.EADDRINUSE };
+    const at = this.allocator.allocate(Sem.BYTES);
+    if (at === null) return { errno: EMFILE };
+    semInit(this.words, at, 0);
+    const serial = ++this.serial;
+    this.objects.set(at, {
+      kind: 'listener',
+      serial,
+      holders: 0,
+      path,
+      listening: false,
+      pending: [],
+    });
+    this.paths.set(path, at);
+    this.listenerHold(pid, at);
+    return at;
+  }
+
+  private listener(pid: Pid, at: number): ListenerObject | null {
+    const o = this.objects.get(at);
+    return o?.kind === 'listener' && this.of(pid).listeners.has(at) ? o : null;
+  }
+
+  unixListen(pid: Pid, at: number): 0 | IpcError {
+    const o = this.listener(pid, at);
+    if (!o) return { errno: EBADF };
+    o.listening = true;
+    return 0;
+  }
+
+  /**
+   * connect(2): a new pair of crossed rings; `fd` gets one end, and the other waits in the
+   * listener's queue (its semaphore counts it) until a process accepts it. Returns `[read, write]`.
+   */
+  unixConnect(pid: Pid, path: string, fd: number): [number, number] | IpcError {
+    const h = this.of(pid);
+    if (!validFd(fd) || h.fds.has(fd)) return { errno: EBADF };
+    const at = this.paths.get(path);
+    if (at === undefined) return { errno: Errno.ENOENT };
+    const o = this.objects.get(at);
+    if (o?.kind !== 'listener' || !o.listening || o.pending.length >= MAX_PENDING) {
+      return { errno: Errno.ECONNREFUSED };
+    }
+    const pair = this.newCrossedRings();
+    if (pair === null) return { errno: EMFILE };
+    const [there, back] = pair;
+    this.bind(h, fd, { read: back, write: there });
+    const serverEnd = { read: there, write: back };
+    this.holdRings(serverEnd);
+    o.pending.push(serverEnd);
+    semRelease(this.words, at);
+    return [back, there];
+  }
+
+  /** accept(2), once the caller has taken one from the listener's count: `[read, write]`. */
+  unixAccept(pid: Pid, at: number, fd: number): [number, number] | IpcError {
+    const h = this.of(pid);
+    const o = this.listener(pid, at);
+    if (!o || !validFd(fd) || h.fds.has(fd)) return { errno: EBADF };
+    const rings = o.pending.shift();
+    if (!rings) return { errno: Errno.EAGAIN };
+    this.bind(h, fd, rings);
+    this.dropRings(rings); // the kernel's own hold while it waited
+    return [rings.read!, rings.write!];
+  }
+
+  unixClose(pid: Pid, at: number): void {
+    if (this.of(pid).listeners.delete(at)) this.listenerDrop(at);
+  }
+
+  private listenerHold(pid: Pid, at: number): void {
+    const o = this.objects.get(at);
+    const h = this.of(pid);
+    if (o?.kind !== 'listener' || h.listeners.has(at)) return;
+    o.holders += 1;
+    h.listeners.add(at);
+  }
+
+  /** The last holder gone: waiting connections are dropped (their clients read end of file). */
+  private listenerDrop(at: number): void {
+    const o = this.objects.get(at);
+    if (o?.kind !== 'listener') return;
+    o.holders -= 1;
+    if (o.holders > 0) return;
+    for (const rings of o.pending) this.dropRings(rings);
+    this.paths.delete(o.path);
+    this.free(at);
   }
 
   private bind(h: Holdings, fd: number, rings: Rings): void {
@@ -318,6 +443,7 @@ export class IpcTable {
         for (let i = 0; i < count; i++) this.semHold(child, sem);
     // With either start method: the parent may drop its Value before the child has mapped it.
     for (const at of from.shms) this.shmHold(child, at);
+    if ('fork' in how) for (const at of from.listeners) this.listenerHold(child, at);
     if (sentinelFd === null || !validFd(sentinelFd)) return null;
     const sentinel = this.newPipe(0);
     if (sentinel === null) return null;
@@ -341,6 +467,7 @@ export class IpcTable {
     for (const rings of held) this.dropRings(rings);
     for (const [sem, count] of h.sems) this.semDrop(sem, count);
     for (const at of h.shms) this.shmDrop(at);
+    for (const at of h.listeners) this.listenerDrop(at);
   }
 }
 

@@ -312,6 +312,13 @@ export class Kernel {
         typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
       shmCreate: async (size) => ipc.shmCreate(pid, size),
       shmDetach: (at) => ipc.shmDetach(pid, at),
+      unixBind: async (path) =>
+        typeof path === 'string' ? ipc.unixBind(pid, path) : { errno: Errno.EINVAL },
+      unixListen: async (at) => ipc.unixListen(pid, at),
+      unixConnect: async (path, fd) =>
+        typeof path === 'string' ? ipc.unixConnect(pid, path, fd) : { errno: Errno.EINVAL },
+      unixAccept: async (at, fd) => ipc.unixAccept(pid, at, fd),
+      unixClose: (at) => ipc.unixClose(pid, at),
     };
   }
 

@@ -75,6 +75,17 @@ export interface IpcSyscalls {
   pipe(rfd: number, wfd: number): Promise<number | { errno: number }>;
   /** Two connected stream sockets at `fd1` and `fd2`: returns the rings `[fd1 → fd2, fd2 → fd1]`. */
   socketpair(fd1: number, fd2: number): Promise<[number, number] | { errno: number }>;
+  /**
+   * An AF_UNIX stream socket bound to `path`: returns the listener, a semaphore whose count is
+   * its connections waiting to be accepted. EADDRINUSE if the path is taken.
+   */
+  unixBind(path: string): Promise<number | { errno: number }>;
+  unixListen(listener: number): Promise<0 | { errno: number }>;
+  /** Connects `fd` to the listener at `path`: returns its rings `[read, write]`. */
+  unixConnect(path: string, fd: number): Promise<[number, number] | { errno: number }>;
+  /** Takes a waiting connection (after taking the listener's count) as `fd`: `[read, write]`. */
+  unixAccept(listener: number, fd: number): Promise<[number, number] | { errno: number }>;
+  unixClose(listener: number): void;
   /** `fd` now refers to the same end as `from` (dup, dup2). */
   fdDup(fd: number, from: number): void;
   fdClose(fd: number): void;

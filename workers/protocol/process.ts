@@ -19,6 +19,8 @@ export const Errno = {
   EAGAIN: 11,
   EINVAL: 22,
   ENOSYS: 38,
+  EADDRINUSE: 98,
+  ECONNREFUSED: 111,
 } as const;
 export type ErrnoValue = (typeof Errno)[keyof typeof Errno];
 

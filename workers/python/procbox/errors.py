@@ -16,6 +16,8 @@ EEXIST = 17
 EINVAL = 22
 EMFILE = 24
 ENOSYS = 38
+EADDRINUSE = 98
+ECONNREFUSED = 111
 
 _LINUX = {
     EPERM: (PermissionError, "Operation not permitted"),
@@ -29,6 +31,8 @@ _LINUX = {
     EAGAIN: (BlockingIOError, "Resource temporarily unavailable"),
     EINVAL: (OSError, "Invalid argument"),
     ENOSYS: (OSError, "Function not implemented"),
+    EADDRINUSE: (OSError, "Address already in use"),
+    ECONNREFUSED: (ConnectionRefusedError, "Connection refused"),
 }
 
 

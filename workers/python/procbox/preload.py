@@ -15,8 +15,10 @@ procbox.oscalls.install()
 procbox.fds.install()
 
 import procbox.socketpair
+import procbox.unixsocket
 
 procbox.socketpair.install()
+procbox.unixsocket.install()
 
 import multiprocessing  # noqa: F401
 import multiprocessing.connection  # noqa: F401

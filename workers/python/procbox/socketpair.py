@@ -68,7 +68,8 @@ class PairSocket:
         if value is not None and value < 0:
             raise ValueError("Timeout value out of range")
         self._timeout = None if value is None else float(value)
-        os.set_blocking(self._open_fd(), self._timeout is None)
+        if self._fd >= 0:  # else applied once connected (an AF_UNIX socket)
+            os.set_blocking(self._fd, self._timeout is None)
 
     def gettimeout(self):
         return self._timeout
@@ -105,16 +106,20 @@ class PairSocket:
             sent += self.send(view[sent:], flags)
 
 
-def _add_af_unix():
-    """Emscripten's socket module has no AF_UNIX; Linux's number is 1. The enum is rebuilt the
-    way socket.py builds it, so ``family`` shows as ``AddressFamily.AF_UNIX``."""
+def _add_linux_constants():
+    """Emscripten's socket module lacks AF_UNIX, SO_REUSEADDR and SO_REUSEPORT; these are
+    Linux's numbers. The family enum is rebuilt the way socket.py builds it, so ``family``
+    shows as ``AddressFamily.AF_UNIX``."""
+    for name, value in (("SO_REUSEADDR", 2), ("SO_REUSEPORT", 15)):
+        if not hasattr(socket, name):
+            setattr(socket, name, value)
     if hasattr(socket, "AF_UNIX"):
         return
     socket.AF_UNIX = 1
     socket.IntEnum._convert_("AddressFamily", "socket", lambda C: C.isupper() and C.startswith("AF_"))
 
 
-_add_af_unix()
+_add_linux_constants()
 
 
 def socketpair(family=socket.AF_UNIX, type=socket.SOCK_STREAM, proto=0):
