@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, type ProcessHandle, type ProcessHost } from '../../workers/kernel/kernel';
+import { Trace } from '../../workers/kernel/trace';
 import type { KernelObserver, OutputChunk, ProcessInfo } from '../../workers/protocol/kernel';
 import type {
   ExecRequest,
@@ -350,5 +351,21 @@ describe('threads', () => {
     await kernel.waitIdle();
     expect(observer.table[0]?.threads).toEqual([]);
     expect(kernel.trace.all().some((e) => e.type.startsWith('thread'))).toBe(false);
+  });
+});
+
+describe('trace', () => {
+  it('keeps the newest events up to its limit, in time order, even when reported late', () => {
+    let now = 0;
+    const trace = new Trace(() => now, 100);
+    for (let i = 0; i < 1000; i++) {
+      now = i;
+      trace.record({ type: 'exit', pid: i, code: 0 });
+    }
+    trace.record({ type: 'put', pid: 1, tid: 1, object: 'Queue#1' }, 995.5); // from a batch
+    const events = trace.all();
+    expect(events).toHaveLength(100);
+    expect(events.at(-1)).toMatchObject({ pid: 999 });
+    expect(events.findIndex((e) => e.type === 'put')).toBe(events.length - 5);
   });
 });

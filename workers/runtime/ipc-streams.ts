@@ -33,6 +33,7 @@ const DEVICE_PATH = '/dev/procbox-pipe';
 const O_RDONLY = 0;
 const O_WRONLY = 1;
 const O_RDWR = 2;
+const O_NONBLOCK = 0o4000;
 /** A blocking wait ends at least this often, so no waiter is parked forever on a lost object. */
 const MAX_WAIT_MS = 1000;
 
@@ -195,6 +196,25 @@ export function installIpcStreams(
         if (FS.getStream(fd)?.ipc === null) FS.closeStream(fd);
       },
       isPipe: (fd: number) => Boolean(FS.getStream(fd)?.ipc),
+      /** os.set_blocking: Emscripten's F_SETFL can set O_NONBLOCK but never clears it. */
+      fdSetBlocking(fd: number, blocking: boolean) {
+        const stream = FS.getStream(fd);
+        if (stream)
+          stream.flags = blocking ? stream.flags & ~O_NONBLOCK : stream.flags | O_NONBLOCK;
+      },
+      /**
+       * Spins up to `ms` for `fd` to be ready for `events`. A peer process often answers
+       * within microseconds, and then the thread need not park (which costs far more).
+       */
+      fdSpin(fd: number, events: number, ms: number): boolean {
+        const rings = FS.getStream(fd)?.ipc;
+        if (!rings) return true;
+        const until = performance.now() + ms;
+        do {
+          if (pollRings(rings) & (events | Poll.ERR | Poll.HUP)) return true;
+        } while (performance.now() < until);
+        return false;
+      },
       /** The ring a descriptor reads (else writes), as the trace names it; -1 for none. */
       fdRing(fd: number) {
         const rings = FS.getStream(fd)?.ipc;

@@ -2,6 +2,7 @@
 # a timeout, end of file once every writer is gone (a dead writer included), and sentinels.
 import multiprocessing as mp
 import os
+import threading
 import time
 from multiprocessing.connection import wait
 
@@ -72,3 +73,16 @@ if __name__ == "__main__":
     quick.join()
     print("exit codes", quick.exitcode, slow.exitcode)
     print("wait timeout:", wait([a], timeout=0.05))
+
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    try:
+        os.read(r, 1)
+    except BlockingIOError as e:
+        print("non-blocking read:", type(e).__name__, os.get_blocking(r))
+    os.set_blocking(r, True)
+    print("blocking again:", os.get_blocking(r))
+    later = threading.Timer(0.1, os.write, (w, b"late"))
+    later.start()
+    print("blocking read:", os.read(r, 10))
+    later.join()

@@ -31,9 +31,15 @@ _READ_EVENTS = select.POLLIN | select.POLLPRI
 _WRITE_EVENTS = select.POLLOUT
 
 
+# How long a wait on one descriptor first spins: a peer process often answers within that.
+SPIN_MS = 0.1
+
+
 def _wait(fds, events, timeout):
     """Parks this thread until one of ``fds`` may be ready or ``timeout`` seconds pass (None:
     no limit). A signal ends the wait early; its handler runs here, in the main thread."""
+    if len(fds) == 1 and green.alone() and kernel._bridge.fdSpin(fds[0], events[0], SPIN_MS):
+        return
     ms = -1 if timeout is None else max(0.0, timeout * 1000.0)
     tid = green.native_id()  # the process list shows what this thread waits on
     kernel._call("fdWait", to_js(list(fds)), to_js(list(events)), ms, tid)
@@ -184,7 +190,18 @@ class poll:
             _wait(*split, remaining)
 
 
+_os_set_blocking = os.set_blocking
+
+
+def set_blocking(fd, blocking, /):
+    if kernel._bridge is not None and kernel._bridge.isPipe(fd):
+        kernel._bridge.fdSetBlocking(fd, bool(blocking))
+    else:
+        _os_set_blocking(fd, blocking)
+
+
 def install():
+    os.set_blocking = set_blocking
     os.pipe = pipe
     os.read = read
     os.write = write

@@ -130,6 +130,11 @@ def _take_next():
     return _ready.popleft().slot if _ready else 0
 
 
+def alone():
+    """No other thread is ready to run: spinning a moment takes no one's turn."""
+    return not _ready
+
+
 def can_block():
     return _current is not _outside and _bridge is not None and can_run_sync()
 
