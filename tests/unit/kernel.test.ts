@@ -233,7 +233,8 @@ describe('signals', () => {
 });
 
 describe('standard streams', () => {
-  it('feeds typed input to the foreground process, then end of file', async () => {
+  /** A process that reads its standard input to end of file; `reads` holds each read. */
+  const stdinReader = () => {
     const reads: string[] = [];
     const { kernel } = setup({
       'main.py': async (sys) => {
@@ -245,6 +246,11 @@ describe('standard streams', () => {
         }
       },
     });
+    return { kernel, reads };
+  };
+
+  it('feeds typed input to the foreground process, then end of file', async () => {
+    const { kernel, reads } = stdinReader();
     await run(kernel, 'main.py');
     await expect.poll(() => kernel.table.get(1)?.waitingOn).toBe('input()');
     kernel.writeStdin('hello\n');
@@ -255,17 +261,7 @@ describe('standard streams', () => {
   });
 
   it('returns one line per read, as a terminal does, when several arrive at once', async () => {
-    const reads: string[] = [];
-    const { kernel } = setup({
-      'main.py': async (sys) => {
-        for (;;) {
-          const data = await sys.read(0, 1024);
-          if (!(data instanceof Uint8Array)) throw new Error('interrupted');
-          if (data.length === 0) return 0;
-          reads.push(new TextDecoder().decode(data));
-        }
-      },
-    });
+    const { kernel, reads } = stdinReader();
     await run(kernel, 'main.py');
     kernel.writeStdin('left\nright\npartial');
     kernel.closeStdin();

@@ -6,22 +6,13 @@ import type {
   WorkspaceFile,
 } from '../protocol/kernel';
 import type { ErrnoValue, ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
-import type { IpcObserverCalls, IpcOpName, IpcSyscalls } from '../protocol/ipc';
 import { Errno, Signal } from '../protocol/process';
+import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
 import { IpcTable } from './ipc-table';
 import { Outbox } from './outbox';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
 import { StdinPipe } from './stdin';
 import { Trace } from './trace';
-
-const IPC_OPS = new Set<string>([
-  'put',
-  'get',
-  'send',
-  'recv',
-  'acquire',
-  'release',
-] satisfies IpcOpName[]);
 
 /** A booted process worker, as the kernel drives it. */
 export interface ProcessHandle {
@@ -239,8 +230,8 @@ export class Kernel {
           sentinelFd,
         });
       },
-      ...this.ipcCallsFor(self),
-      ...this.ipcObserverCallsFor(self),
+      ...ipcCallsFor(this.ipc, self.pid),
+      ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
       waitpid: async (pid, timeoutMs) => {
         if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
           return { errno: Errno.EINVAL };
@@ -286,82 +277,6 @@ export class Kernel {
         if (typeof ms === 'number' && ms >= 0 && ms <= 60_000) {
           this.handles.get(self.pid)?.setSwitchInterval(ms);
         }
-      },
-    };
-  }
-
-  /** Pipes, descriptors, semaphores and shared memory (ipc-table.ts); errors come back as `{errno}`. */
-  private ipcCallsFor(self: ProcessRecord): IpcSyscalls {
-    const ipc = this.ipc;
-    const pid = self.pid;
-    return {
-      pipe: async (rfd, wfd) => ipc.pipe(pid, rfd, wfd),
-      socketpair: async (fd1, fd2) => ipc.socketpair(pid, fd1, fd2),
-      fdDup: (fd, from) => ipc.dup(pid, fd, from),
-      fdClose: (fd) => ipc.close(pid, fd),
-      semCreate: async (value, maxvalue, name) => {
-        if (!Number.isInteger(value) || value < 0 || !Number.isInteger(maxvalue) || maxvalue < 1) {
-          return { errno: Errno.EINVAL };
-        }
-        return ipc.semCreate(pid, value, typeof name === 'string' ? name : null);
-      },
-      semOpen: async (name) =>
-        typeof name === 'string' ? ipc.semOpen(pid, name) : { errno: Errno.EINVAL },
-      semClose: (sem) => ipc.semClose(pid, sem),
-      semUnlink: async (name) =>
-        typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
-      shmCreate: async (size) => ipc.shmCreate(pid, size),
-      shmDetach: (at) => ipc.shmDetach(pid, at),
-      unixBind: async (path) =>
-        typeof path === 'string' ? ipc.unixBind(pid, path) : { errno: Errno.EINVAL },
-      unixListen: async (at) => ipc.unixListen(pid, at),
-      unixConnect: async (path, fd) =>
-        typeof path === 'string' ? ipc.unixConnect(pid, path, fd) : { errno: Errno.EINVAL },
-      unixAccept: async (at, fd) => ipc.unixAccept(pid, at, fd),
-      unixClose: (at) => ipc.unixClose(pid, at),
-    };
-  }
-
-  /** Names, trace events and waits of multiprocessing objects, as a process reports them. */
-  private ipcObserverCallsFor(self: ProcessRecord): IpcObserverCalls {
-    const ipc = this.ipc;
-    const names = (objects: unknown) =>
-      Array.isArray(objects)
-        ? [...new Set(objects.map((at) => ipc.describe(Number(at))).filter((n) => n !== null))]
-        : [];
-    return {
-      ipcLabel: (kind, objects) => {
-        if (typeof kind === 'string' && Array.isArray(objects))
-          ipc.label(kind, objects.map(Number));
-      },
-      ipcOps: (sentAt, ops) => {
-        if (typeof sentAt !== 'number' || !Array.isArray(ops)) return;
-        const now = this.trace.now();
-        for (const { at, tid, op, object } of ops.slice(0, 10_000)) {
-          const name = ipc.describe(object);
-          if (!IPC_OPS.has(op) || name === null || typeof at !== 'number') continue;
-          // The thread may have ended since: its TID still names it in the trace.
-          const thread = Number.isInteger(tid) ? tid : self.pid;
-          this.trace.record(
-            { type: op, pid: self.pid, tid: thread, object: name },
-            now - (sentAt - at),
-          );
-        }
-      },
-      ipcWaiting: (tid, objects) => {
-        if (self.state === 'exited') return;
-        const what = objects === null ? null : names(objects).join(', ') || null;
-        const thread = self.threads.get(tid);
-        if (thread) thread.waitingOn = what;
-        else if (tid !== self.pid) return;
-        else if (what !== null) {
-          self.state = 'blocked';
-          self.waitingOn = what;
-        } else if (self.state === 'blocked' && self.pending.size === 0) {
-          self.state = 'running';
-          self.waitingOn = null;
-        }
-        this.outbox.tableChanged();
       },
     };
   }

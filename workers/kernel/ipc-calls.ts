@@ -1,0 +1,94 @@
+/**
+ * The kernel's IPC system calls for one process (objects in ipc-table.ts), and what a process
+ * reports of its multiprocessing objects: their names, its operations on them for the trace,
+ * and what its threads wait on for the process list.
+ */
+import type { Pid } from '../protocol/kernel';
+import type { IpcObserverCalls, IpcOpName, IpcSyscalls } from '../protocol/ipc';
+import { Errno } from '../protocol/process';
+import type { IpcTable } from './ipc-table';
+import type { ProcessRecord } from './process-table';
+import type { Trace } from './trace';
+
+const IPC_OPS = new Set<string>([
+  'put',
+  'get',
+  'send',
+  'recv',
+  'acquire',
+  'release',
+] satisfies IpcOpName[]);
+
+/** Pipes, descriptors, semaphores, shared memory and AF_UNIX sockets; errors are `{errno}`. */
+export function ipcCallsFor(ipc: IpcTable, pid: Pid): IpcSyscalls {
+  return {
+    pipe: async (rfd, wfd) => ipc.pipe(pid, rfd, wfd),
+    socketpair: async (fd1, fd2) => ipc.socketpair(pid, fd1, fd2),
+    fdDup: (fd, from) => ipc.dup(pid, fd, from),
+    fdClose: (fd) => ipc.close(pid, fd),
+    semCreate: async (value, maxvalue, name) => {
+      if (!Number.isInteger(value) || value < 0 || !Number.isInteger(maxvalue) || maxvalue < 1) {
+        return { errno: Errno.EINVAL };
+      }
+      return ipc.semCreate(pid, value, typeof name === 'string' ? name : null);
+    },
+    semOpen: async (name) =>
+      typeof name === 'string' ? ipc.semOpen(pid, name) : { errno: Errno.EINVAL },
+    semClose: (sem) => ipc.semClose(pid, sem),
+    semUnlink: async (name) =>
+      typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
+    shmCreate: async (size) => ipc.shmCreate(pid, size),
+    shmDetach: (at) => ipc.shmDetach(pid, at),
+    unixBind: async (path) =>
+      typeof path === 'string' ? ipc.unixBind(pid, path) : { errno: Errno.EINVAL },
+    unixListen: async (at) => ipc.unixListen(pid, at),
+    unixConnect: async (path, fd) =>
+      typeof path === 'string' ? ipc.unixConnect(pid, path, fd) : { errno: Errno.EINVAL },
+    unixAccept: async (at, fd) => ipc.unixAccept(pid, at, fd),
+    unixClose: (at) => ipc.unixClose(pid, at),
+  };
+}
+
+/** Names, trace events and waits of multiprocessing objects, as a process reports them. */
+export function ipcObserverCallsFor(
+  ipc: IpcTable,
+  self: ProcessRecord,
+  trace: Trace,
+  tableChanged: () => void,
+): IpcObserverCalls {
+  const names = (objects: unknown) =>
+    Array.isArray(objects)
+      ? [...new Set(objects.map((at) => ipc.describe(Number(at))).filter((n) => n !== null))]
+      : [];
+  return {
+    ipcLabel: (kind, objects) => {
+      if (typeof kind === 'string' && Array.isArray(objects)) ipc.label(kind, objects.map(Number));
+    },
+    ipcOps: (sentAt, ops) => {
+      if (typeof sentAt !== 'number' || !Array.isArray(ops)) return;
+      const now = trace.now();
+      for (const { at, tid, op, object } of ops.slice(0, 10_000)) {
+        const name = ipc.describe(object);
+        if (!IPC_OPS.has(op) || name === null || typeof at !== 'number') continue;
+        // The thread may have ended since: its TID still names it in the trace.
+        const thread = Number.isInteger(tid) ? tid : self.pid;
+        trace.record({ type: op, pid: self.pid, tid: thread, object: name }, now - (sentAt - at));
+      }
+    },
+    ipcWaiting: (tid, objects) => {
+      if (self.state === 'exited') return;
+      const what = objects === null ? null : names(objects).join(', ') || null;
+      const thread = self.threads.get(tid);
+      if (thread) thread.waitingOn = what;
+      else if (tid !== self.pid) return;
+      else if (what !== null) {
+        self.state = 'blocked';
+        self.waitingOn = what;
+      } else if (self.state === 'blocked' && self.pending.size === 0) {
+        self.state = 'running';
+        self.waitingOn = null;
+      }
+      tableChanged();
+    },
+  };
+}
