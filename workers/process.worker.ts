@@ -135,10 +135,17 @@ const runtime = {
       ) => kernel.spawn({ name, method, payload, passFds, sentinelFd }),
       pipe: (rfd: number, wfd: number) => kernel.pipe(rfd, wfd),
       socketpair: (fd1: number, fd2: number) => kernel.socketpair(fd1, fd2),
-      unixBind: (path: string) => kernel.unixBind(path),
-      unixListen: (listener: number) => kernel.unixListen(listener),
-      unixConnect: (path: string, fd: number) => kernel.unixConnect(path, fd),
-      unixAccept: (listener: number, fd: number) => kernel.unixAccept(listener, fd),
+      sockCreate: (fd: number, family: number, type: number) => kernel.sockCreate(fd, family, type),
+      sockBind: (fd: number, host: string, port: number, reuse: boolean) =>
+        kernel.sockBind(fd, { host, port }, reuse),
+      sockListen: (fd: number, backlog: number) => kernel.sockListen(fd, backlog),
+      sockConnect: (fd: number, host: string, port: number) =>
+        kernel.sockConnect(fd, { host, port }),
+      sockAccept: (listenerFd: number, fd: number) => kernel.sockAccept(listenerFd, fd),
+      sockSendTo: (fd: number, data: Uint8Array, host: string | null, port: number) =>
+        kernel.sockSendTo(fd, data, host === null ? null : { host, port }),
+      sockShutdown: (fd: number, how: number) => kernel.sockShutdown(fd, how),
+      sockInfo: (fd: number) => kernel.sockInfo(fd),
       semCreate: (value: number, maxvalue: number, name: string | null) =>
         kernel.semCreate(value, maxvalue, name),
       semOpen: (name: string) => kernel.semOpen(name),
@@ -194,7 +201,6 @@ const runtime = {
       threadExit: (tid: number) => void kernel.threadExit(tid),
       setSwitchInterval: (ms: number) => void kernel.setSwitchInterval(ms),
       semClose: (sem: number) => (observer.flush(), void kernel.semClose(sem)),
-      unixClose: (listener: number) => void kernel.unixClose(listener),
       shmMap: (addr: number, at: number, size: number) => mirrors.map(addr, at, size),
       ipcLabel: (kind: string, objects: number[]) => observer.label(kind, objects),
       ipcOp: (op: IpcOpName, tid: number, object: number) => observer.op(op, tid, object),

@@ -1,8 +1,10 @@
 /**
- * The process list: pid, name, state, exit code and what a blocked process waits on; under each
- * process, its running threads (TID and name), as `ps -L` lists them.
+ * The process list: pid, name, state, exit code, what a blocked process waits on, and its
+ * sockets (listening ports and connections); under each process, its running threads (TID and
+ * name), as `ps -L` lists them.
  */
 import type { Pid, ProcessInfo } from '../../workers/protocol/kernel';
+import type { SocketInfo } from '../../workers/protocol/net';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import { tagColour } from './palette';
 
@@ -35,13 +37,13 @@ export class ProcessList {
     const t = (key: MessageKey) => translate(this.locale, key);
     const head = this.table.tHead ?? this.table.createTHead();
     head.replaceChildren(
-      row('th', [t('pid'), t('name'), t('state'), t('exitCode'), t('waitingOn')]),
+      row('th', [t('pid'), t('name'), t('state'), t('exitCode'), t('waitingOn'), t('sockets')]),
     );
     const body = this.table.tBodies[0] ?? this.table.createTBody();
     if (this.rows.length === 0) {
       const empty = document.createElement('tr');
       const cell = document.createElement('td');
-      cell.colSpan = 5;
+      cell.colSpan = 6;
       cell.className = 'empty';
       cell.textContent = t('noProcesses');
       empty.append(cell);
@@ -57,6 +59,7 @@ export class ProcessList {
           t(`state_${p.state}` as MessageKey),
           p.exitCode === null ? '' : String(p.exitCode),
           p.waitingOn ?? '',
+          p.sockets.map(socketText).join('\n'),
         ]);
         tr.dataset.testid = 'proc-row';
         tr.dataset.pid = String(p.pid);
@@ -74,6 +77,7 @@ export class ProcessList {
             t('thread'),
             '',
             thread.waitingOn ?? '',
+            '',
           ]);
           sub.dataset.testid = 'thread-row';
           sub.dataset.tid = String(thread.tid);
@@ -86,6 +90,11 @@ export class ProcessList {
       }),
     );
   }
+}
+
+/** One socket as `ss` shows it: `LISTEN 0.0.0.0:8888`, `ESTAB 127.0.0.1:8888 ↔ 127.0.0.1:40002`. */
+function socketText({ state, local, peer }: SocketInfo): string {
+  return peer === null ? `${state} ${local}` : `${state} ${local} ↔ ${peer}`;
 }
 
 /** How deep each process sits under a top-level one (for indenting children). */

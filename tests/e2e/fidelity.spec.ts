@@ -36,6 +36,7 @@ for (const c of cases) {
       entries: c.entries ?? [c.files.at(-1)!],
       startMethod: c.startMethod,
       stdin: c.stdin,
+      stopRest: (c.entries?.length ?? 1) > 1,
     });
     const normal = (text: string) =>
       (c.normalize ?? []).reduce((t, [from, to]) => t.replace(new RegExp(from, 'g'), to), text);

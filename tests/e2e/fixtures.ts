@@ -12,10 +12,11 @@ export interface RunResult {
 
 export interface Sandbox {
   runner: Runner;
-  /** Runs the files (all entries unless given) and waits until no process is left. */
+  /** Runs the files (all entries unless given) and waits until no process is left; with
+   * `stopRest`, stops the others once the last entry has exited (a server and its client). */
   run(
     files: WorkspaceFile[],
-    options?: { entries?: string[]; startMethod?: StartMethod; stdin?: string },
+    options?: { entries?: string[]; startMethod?: StartMethod; stdin?: string; stopRest?: boolean },
   ): Promise<RunResult>;
   /** Starts a run without waiting for it: for tests that interrupt or stop it. */
   start(files: WorkspaceFile[], entries?: string[]): { done: Promise<RunResult>; output(): string };
@@ -53,11 +54,18 @@ export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner
       files: WorkspaceFile[],
       entries?: string[],
       startMethod: StartMethod = 'fork',
+      stopRest = false,
     ) => {
       const from = sink.chunks.length;
       const done = (async () => {
         const request = { files, entries: entries ?? files.map((f) => f.path), startMethod };
         const exitCode = await runner.run(request);
+        if (stopRest) {
+          // As `procbox run` ends: the last entry (a client) is done, so its server is stopped,
+          // after a moment for what the server prints of the last message.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await runner.stop();
+        }
         await runner.waitIdle();
         return sink.result(exitCode, from);
       })();
@@ -68,7 +76,7 @@ export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner
       notices: sink.notices,
       start: (files, entries) => start(files, entries),
       run: async (files, options = {}) => {
-        const run = start(files, options.entries, options.startMethod);
+        const run = start(files, options.entries, options.startMethod, options.stopRest);
         if (options.stdin !== undefined) {
           await runner.writeStdin(options.stdin);
           await runner.closeStdin();

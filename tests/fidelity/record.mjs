@@ -27,9 +27,9 @@ for (const c of cases) {
   if (onlyNew && c.name in expected.cases) continue;
   const dir = mkdtempSync(join(tmpdir(), 'procbox-fidelity-'));
   for (const file of c.files) copyFileSync(fileSource(file), join(dir, file));
-  const entry = c.entries?.at(-1) ?? c.files.at(-1);
+  const entries = c.entries ?? [c.files.at(-1)];
   const r = JSON.parse(
-    execFileSync('python3', [join(here, 'native_run.py'), c.startMethod, entry], {
+    execFileSync('python3', [join(here, 'native_run.py'), c.startMethod, ...entries], {
       cwd: dir,
       input: c.stdin ?? '',
       timeout: 60_000,

@@ -153,32 +153,6 @@ describe('kernel IPC table', () => {
     expect(table.objectCount).toBe(0);
   });
 
-  it('AF_UNIX: connect queues a connection on the listener; accept takes it; close refuses more', () => {
-    const { table, words, bytes } = setup();
-    const listener = table.unixBind(1, '/tmp/s') as number;
-    expect(table.unixBind(2, '/tmp/s')).toEqual({ errno: 98 });
-    expect(table.unixConnect(2, '/tmp/s', 3)).toEqual({ errno: 111 }); // bound, not listening
-    expect(table.unixConnect(2, '/tmp/nowhere', 3)).toEqual({ errno: 2 });
-    table.unixListen(1, listener);
-    const [clientRead, clientWrite] = table.unixConnect(2, '/tmp/s', 3) as [number, number];
-    expect(semValue(words, listener)).toBe(1);
-    expect(semTryAcquire(words, listener)).toBe(true);
-    const [serverRead, serverWrite] = table.unixAccept(1, listener, 5) as [number, number];
-    expect([serverRead, serverWrite]).toEqual([clientWrite, clientRead]);
-    expect(table.unixAccept(1, listener, 6)).toEqual({ errno: 11 });
-    ringWrite(words, bytes, clientWrite, bytesOf('hi'), 2);
-    expect(textOf(read(table, serverRead, 10, 1) as Uint8Array)).toBe('hi');
-    table.unixConnect(2, '/tmp/s', 4); // never accepted
-    table.unixClose(1, listener);
-    expect(table.unixConnect(2, '/tmp/s', 7)).toEqual({ errno: 2 });
-    expect(read(table, table.fds(2).find((e) => e.fd === 4)!.read!, 10, 2)).toEqual(
-      new Uint8Array(0),
-    );
-    table.release(1);
-    table.release(2);
-    expect(table.objectCount).toBe(0);
-  });
-
   it('spawn passes only the descriptors asked for', () => {
     const { table } = setup();
     table.pipe(1, 3, 4);

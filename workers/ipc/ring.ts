@@ -3,20 +3,33 @@
  * writes copy straight between the arena and the caller's buffer (for Python, the WebAssembly
  * heap), and never wait: they report `WOULD_BLOCK`, and the caller waits on `ringSeq` changing.
  */
-import { PIPE_BUF, Poll, Ring } from '../protocol/ipc';
+import { PIPE_BUF, Poll, Ring, RingFlag } from '../protocol/ipc';
 
 export const WOULD_BLOCK = -1;
 export const BROKEN_PIPE = -2;
+export const CONNECTION_RESET = -3;
+/** A datagram's length word in the ring. */
+const LENGTH_BYTES = 4;
 
 const words = (_arena: Int32Array, pipe: number, word: number) => (pipe >> 2) + word;
 
 export function ringInit(arena: Int32Array, pipe: number, capacity: number): void {
-  for (let w = 0; w < Ring.CAPACITY; w++) Atomics.store(arena, words(arena, pipe, w), 0);
+  for (let w = 0; w < Ring.HEADER_BYTES / 4; w++) Atomics.store(arena, words(arena, pipe, w), 0);
   Atomics.store(arena, words(arena, pipe, Ring.CAPACITY), capacity);
 }
 
 export function ringSeq(arena: Int32Array, pipe: number): number {
   return Atomics.load(arena, words(arena, pipe, Ring.SEQ));
+}
+
+export function ringFlags(arena: Int32Array, pipe: number): number {
+  return Atomics.load(arena, words(arena, pipe, Ring.FLAGS));
+}
+
+/** Sets `flag` (a `RingFlag`) and wakes the waiters. */
+export function ringSetFlag(arena: Int32Array, pipe: number, flag: number): void {
+  Atomics.or(arena, words(arena, pipe, Ring.FLAGS), flag);
+  ringChanged(arena, pipe);
 }
 
 /** Tells every waiter that the pipe changed (data, space, or an end closed). */
@@ -58,7 +71,7 @@ export function ringWrite(
   src: Uint8Array,
   pid: number,
 ): number {
-  if (Atomics.load(arena, words(arena, pipe, Ring.READERS)) === 0) return BROKEN_PIPE;
+  if (!writable(arena, pipe)) return firstLostWrite(arena, pipe) ? src.length : BROKEN_PIPE;
   if (src.length === 0) return 0;
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const lockAt = words(arena, pipe, Ring.WLOCK);
@@ -69,13 +82,7 @@ export function ringWrite(
     count =
       src.length <= PIPE_BUF ? (free >= src.length ? src.length : 0) : Math.min(free, src.length);
     if (count === 0) return WOULD_BLOCK;
-    const head = Atomics.load(arena, words(arena, pipe, Ring.HEAD)) >>> 0;
-    const data = pipe + Ring.HEADER_BYTES;
-    const start = head % capacity;
-    const first = Math.min(count, capacity - start);
-    bytes.set(src.subarray(0, first), data + start);
-    if (count > first) bytes.set(src.subarray(first, count), data);
-    Atomics.store(arena, words(arena, pipe, Ring.HEAD), (head + count) | 0);
+    copyIn(arena, bytes, pipe, src.subarray(0, count));
     return count;
   } finally {
     unlock(arena, lockAt);
@@ -84,9 +91,58 @@ export function ringWrite(
   }
 }
 
+function writable(arena: Int32Array, pipe: number): boolean {
+  return (
+    Atomics.load(arena, words(arena, pipe, Ring.READERS)) !== 0 &&
+    (ringFlags(arena, pipe) & RingFlag.SHUT) === 0
+  );
+}
+
+/** A TCP ring whose reader is gone takes one write, and loses it (see `RingFlag.TCP`). */
+function firstLostWrite(arena: Int32Array, pipe: number): boolean {
+  const at = words(arena, pipe, Ring.FLAGS);
+  const flags = Atomics.load(arena, at);
+  if ((flags & (RingFlag.TCP | RingFlag.LOST | RingFlag.SHUT)) !== RingFlag.TCP) return false;
+  return (Atomics.or(arena, at, RingFlag.LOST) & RingFlag.LOST) === 0;
+}
+
+/** Appends `src` at the head (the caller holds the write lock and checked the space). */
+function copyIn(arena: Int32Array, bytes: Uint8Array, pipe: number, src: Uint8Array): void {
+  const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
+  const head = Atomics.load(arena, words(arena, pipe, Ring.HEAD)) >>> 0;
+  const data = pipe + Ring.HEADER_BYTES;
+  const start = head % capacity;
+  const first = Math.min(src.length, capacity - start);
+  bytes.set(src.subarray(0, first), data + start);
+  if (src.length > first) bytes.set(src.subarray(first), data);
+  Atomics.store(arena, words(arena, pipe, Ring.HEAD), (head + src.length) | 0);
+}
+
+/** Takes `dest.length` bytes from the tail, or skips them if `dest` is null (the caller holds
+ * the read lock and checked they are there). */
+function copyOut(
+  arena: Int32Array,
+  bytes: Uint8Array,
+  pipe: number,
+  dest: Uint8Array | null,
+  count: number,
+): void {
+  const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
+  const tail = Atomics.load(arena, words(arena, pipe, Ring.TAIL)) >>> 0;
+  if (dest) {
+    const data = pipe + Ring.HEADER_BYTES;
+    const start = tail % capacity;
+    const first = Math.min(count, capacity - start);
+    dest.set(bytes.subarray(data + start, data + start + first));
+    if (count > first) dest.set(bytes.subarray(data, data + count - first), first);
+  }
+  Atomics.store(arena, words(arena, pipe, Ring.TAIL), (tail + count) | 0);
+}
+
 /**
  * read(2) without waiting: copies up to `dest.length` bytes. Returns the count (0 at end of
- * file: empty and no writer left) or `WOULD_BLOCK`.
+ * file: empty and no writer left, or its writer shut down), `WOULD_BLOCK`, or
+ * `CONNECTION_RESET` once a reset connection's data has been read.
  */
 export function ringRead(
   arena: Int32Array,
@@ -96,23 +152,14 @@ export function ringRead(
   pid: number,
 ): number {
   if (dest.length === 0) return 0;
-  const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const lockAt = words(arena, pipe, Ring.RLOCK);
   lock(arena, lockAt, pid);
   let count = 0;
   try {
     const used = ringUsed(arena, pipe);
-    if (used === 0) {
-      return Atomics.load(arena, words(arena, pipe, Ring.WRITERS)) === 0 ? 0 : WOULD_BLOCK;
-    }
+    if (used === 0) return ended(arena, pipe);
     count = Math.min(used, dest.length);
-    const tail = Atomics.load(arena, words(arena, pipe, Ring.TAIL)) >>> 0;
-    const data = pipe + Ring.HEADER_BYTES;
-    const start = tail % capacity;
-    const first = Math.min(count, capacity - start);
-    dest.set(bytes.subarray(data + start, data + start + first));
-    if (count > first) dest.set(bytes.subarray(data, data + count - first), first);
-    Atomics.store(arena, words(arena, pipe, Ring.TAIL), (tail + count) | 0);
+    copyOut(arena, bytes, pipe, dest, count);
     return count;
   } finally {
     unlock(arena, lockAt);
@@ -120,16 +167,79 @@ export function ringRead(
   }
 }
 
-/** poll(2) events of one end, as Linux reports them for a pipe. */
+/** What reading an empty ring gives: end of file, a reset, or nothing yet. */
+function ended(arena: Int32Array, pipe: number): number {
+  const flags = ringFlags(arena, pipe);
+  if (flags & RingFlag.RESET) return CONNECTION_RESET;
+  const closed = Atomics.load(arena, words(arena, pipe, Ring.WRITERS)) === 0;
+  return closed || flags & RingFlag.SHUT ? 0 : WOULD_BLOCK;
+}
+
+/**
+ * Puts one datagram in whole, behind its length, or nothing: returns its length,
+ * `WOULD_BLOCK` when it does not fit now, or `BROKEN_PIPE` with no reader left.
+ */
+export function ringWriteMessage(
+  arena: Int32Array,
+  bytes: Uint8Array,
+  pipe: number,
+  message: Uint8Array,
+  pid: number,
+): number {
+  if (!writable(arena, pipe)) return BROKEN_PIPE;
+  const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
+  const lockAt = words(arena, pipe, Ring.WLOCK);
+  lock(arena, lockAt, pid);
+  let fits = false;
+  try {
+    fits = capacity - ringUsed(arena, pipe) >= LENGTH_BYTES + message.length;
+    if (!fits) return WOULD_BLOCK;
+    const length = new Uint8Array(LENGTH_BYTES);
+    new DataView(length.buffer).setUint32(0, message.length, true);
+    copyIn(arena, bytes, pipe, length);
+    copyIn(arena, bytes, pipe, message);
+    return message.length;
+  } finally {
+    unlock(arena, lockAt);
+    if (fits) ringChanged(arena, pipe);
+  }
+}
+
+/** Takes one whole datagram, or returns `WOULD_BLOCK` (or 0 at end of file). */
+export function ringReadMessage(
+  arena: Int32Array,
+  bytes: Uint8Array,
+  pipe: number,
+  pid: number,
+): Uint8Array | number {
+  const lockAt = words(arena, pipe, Ring.RLOCK);
+  lock(arena, lockAt, pid);
+  let message: Uint8Array | null = null;
+  try {
+    if (ringUsed(arena, pipe) < LENGTH_BYTES) return ended(arena, pipe);
+    const length = new Uint8Array(LENGTH_BYTES);
+    copyOut(arena, bytes, pipe, length, LENGTH_BYTES);
+    message = new Uint8Array(new DataView(length.buffer).getUint32(0, true));
+    copyOut(arena, bytes, pipe, message, message.length);
+    return message;
+  } finally {
+    unlock(arena, lockAt);
+    if (message) ringChanged(arena, pipe);
+  }
+}
+
+/** poll(2) events of one end, as Linux reports them for a pipe or a connected socket. */
 export function ringPoll(arena: Int32Array, pipe: number, end: 'r' | 'w'): number {
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const used = ringUsed(arena, pipe);
+  const flags = ringFlags(arena, pipe);
   if (end === 'r') {
-    let events = used > 0 ? Poll.IN : 0;
+    let events = used > 0 || flags & RingFlag.SHUT ? Poll.IN : 0;
+    if (flags & RingFlag.RESET) events |= Poll.IN | Poll.ERR | Poll.HUP;
     if (Atomics.load(arena, words(arena, pipe, Ring.WRITERS)) === 0) events |= Poll.HUP;
     return events;
   }
-  if (Atomics.load(arena, words(arena, pipe, Ring.READERS)) === 0) return Poll.OUT | Poll.ERR;
+  if (!writable(arena, pipe)) return Poll.OUT | Poll.ERR;
   return capacity - used >= Math.min(PIPE_BUF, capacity) ? Poll.OUT : 0;
 }
 

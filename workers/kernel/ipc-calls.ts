@@ -19,7 +19,7 @@ const IPC_OPS = new Set<string>([
   'release',
 ] satisfies IpcOpName[]);
 
-/** Pipes, descriptors, semaphores, shared memory and AF_UNIX sockets; errors are `{errno}`. */
+/** Pipes, descriptors, semaphores and shared memory; errors are `{errno}`. */
 export function ipcCallsFor(ipc: IpcTable, pid: Pid): IpcSyscalls {
   return {
     pipe: async (rfd, wfd) => ipc.pipe(pid, rfd, wfd),
@@ -39,13 +39,6 @@ export function ipcCallsFor(ipc: IpcTable, pid: Pid): IpcSyscalls {
       typeof name === 'string' ? ipc.semUnlink(name) : { errno: Errno.EINVAL },
     shmCreate: async (size) => ipc.shmCreate(pid, size),
     shmDetach: (at) => ipc.shmDetach(pid, at),
-    unixBind: async (path) =>
-      typeof path === 'string' ? ipc.unixBind(pid, path) : { errno: Errno.EINVAL },
-    unixListen: async (at) => ipc.unixListen(pid, at),
-    unixConnect: async (path, fd) =>
-      typeof path === 'string' ? ipc.unixConnect(pid, path, fd) : { errno: Errno.EINVAL },
-    unixAccept: async (at, fd) => ipc.unixAccept(pid, at, fd),
-    unixClose: (at) => ipc.unixClose(pid, at),
   };
 }
 

@@ -19,7 +19,7 @@ import {
 } from '../protocol/ipc';
 import { Errno } from '../protocol/process';
 import { ringAddHolders, ringClearLocks, ringInit } from '../ipc/ring';
-import { semInit, semRelease } from '../ipc/semaphore';
+import { semInit } from '../ipc/semaphore';
 import { ArenaAllocator } from './arena';
 
 /** EMFILE: the arena is full, as a process out of descriptors. */
@@ -49,27 +49,23 @@ interface ShmObject {
   holders: number;
 }
 
-/**
- * A bound AF_UNIX stream socket. Its arena block is a semaphore counting `pending`: the server
- * ends of connections made to it, which the kernel holds until a process accepts them.
- */
-interface ListenerObject {
-  kind: 'listener';
-  serial: number;
-  holders: number;
-  path: string;
-  listening: boolean;
-  pending: Rings[];
+/** A descriptor: its rings, and the socket it is (net-table.ts), if it is one. */
+export interface FdObject extends Rings {
+  sock?: number;
 }
 
-/** Connections a listener keeps waiting before `connect` is refused. */
-const MAX_PENDING = 4096;
+/** The network's side of descriptors that are sockets: a socket lives while one names it. */
+export interface SocketHolders {
+  hold(sock: number): void;
+  /** Called before the descriptor's rings are dropped, so a reset can still be flagged. */
+  drop(sock: number, pid: Pid): void;
+}
 
 interface Holdings {
-  fds: Map<number, Rings>;
+  pid: Pid;
+  fds: Map<number, FdObject>;
   sems: Map<number, number>;
   shms: Set<number>;
-  listeners: Set<number>;
   /** Ends held by the process itself, not by a descriptor: its exit sentinel's write end. */
   hidden: Rings[];
 }
@@ -80,8 +76,10 @@ export class IpcTable {
   readonly arena = new SharedArrayBuffer(ARENA_BYTES);
   readonly words = new Int32Array(this.arena);
   private readonly allocator = new ArenaAllocator(ARENA_BYTES);
-  private readonly objects = new Map<number, PipeObject | SemObject | ShmObject | ListenerObject>();
-  private readonly paths = new Map<string, number>();
+  readonly bytes = new Uint8Array(this.arena);
+  private readonly objects = new Map<number, PipeObject | SemObject | ShmObject>();
+  /** Set by the network table (net-table.ts). */
+  sockets: SocketHolders | null = null;
   private readonly names = new Map<string, number>();
   private readonly holdings = new Map<Pid, Holdings>();
   private serial = 0;
@@ -95,10 +93,10 @@ export class IpcTable {
       this.holdings.set(
         pid,
         (h = {
+          pid,
           fds: new Map(),
           sems: new Map(),
           shms: new Set(),
-          listeners: new Set(),
           hidden: [],
         }),
       );
@@ -129,9 +127,7 @@ export class IpcTable {
     if (!o) return null;
     const label = this.labels.get(at);
     if (label) return label;
-    const kind = { pipe: 'Pipe', sem: 'Semaphore', shm: 'SharedMemory', listener: 'Socket' }[
-      o.kind
-    ];
+    const kind = { pipe: 'Pipe', sem: 'Semaphore', shm: 'SharedMemory' }[o.kind];
     return `${kind}#${o.serial}`;
   }
 
@@ -143,7 +139,13 @@ export class IpcTable {
     return this.objects.size;
   }
 
-  private newPipe(capacity: number): number | null {
+  /** Names an object for the process list and the trace (a socket's rings: its two ends). */
+  name(at: number, text: string): void {
+    if (this.objects.has(at)) this.labels.set(at, text);
+  }
+
+  /** A new ring that nothing holds yet (the caller binds or holds it at once). */
+  newPipe(capacity: number): number | null {
     const at = this.allocator.allocate(Ring.HEADER_BYTES + capacity);
     if (at === null) return null;
     ringInit(this.words, at, capacity);
@@ -151,12 +153,12 @@ export class IpcTable {
     return at;
   }
 
-  private holdRings({ read, write }: Rings): void {
+  holdRings({ read, write }: Rings): void {
     if (read !== null) this.hold(read, 'r');
     if (write !== null) this.hold(write, 'w');
   }
 
-  private dropRings({ read, write }: Rings): void {
+  dropRings({ read, write }: Rings): void {
     if (read !== null) this.drop(read, 'r');
     if (write !== null) this.drop(write, 'w');
   }
@@ -208,7 +210,7 @@ export class IpcTable {
     return pair;
   }
 
-  private newCrossedRings(): [number, number] | null {
+  newCrossedRings(): [number, number] | null {
     const there = this.newPipe(PIPE_CAPACITY);
     const back = there === null ? null : this.newPipe(PIPE_CAPACITY);
     if (there === null || back === null) {
@@ -218,103 +220,36 @@ export class IpcTable {
     return [there, back];
   }
 
-  /** bind(2) of an AF_UNIX stream socket: the path is taken until the listener is closed. */
-  unixBind(pid: Pid, path: string): number | IpcError {
-    if (path === '' || path.length > 107) return { errno: EINVAL };
-    if (this.paths.has(path)) return { errno: Errno.EADDRINUSE };
-    const at = this.allocator.allocate(Sem.BYTES);
-    if (at === null) return { errno: EMFILE };
-    semInit(this.words, at, 0);
-    const serial = ++this.serial;
-    this.objects.set(at, {
-      kind: 'listener',
-      serial,
-      holders: 0,
-      path,
-      listening: false,
-      pending: [],
-    });
-    this.paths.set(path, at);
-    this.listenerHold(pid, at);
-    return at;
-  }
-
-  private listener(pid: Pid, at: number): ListenerObject | null {
-    const o = this.objects.get(at);
-    return o?.kind === 'listener' && this.of(pid).listeners.has(at) ? o : null;
-  }
-
-  unixListen(pid: Pid, at: number): 0 | IpcError {
-    const o = this.listener(pid, at);
-    if (!o) return { errno: EBADF };
-    o.listening = true;
-    return 0;
-  }
-
-  /**
-   * connect(2): a new pair of crossed rings; `fd` gets one end, and the other waits in the
-   * listener's queue (its semaphore counts it) until a process accepts it. Returns `[read, write]`.
-   */
-  unixConnect(pid: Pid, path: string, fd: number): [number, number] | IpcError {
-    const h = this.of(pid);
-    if (!validFd(fd) || h.fds.has(fd)) return { errno: EBADF };
-    const at = this.paths.get(path);
-    if (at === undefined) return { errno: Errno.ENOENT };
-    const o = this.objects.get(at);
-    if (o?.kind !== 'listener' || !o.listening || o.pending.length >= MAX_PENDING) {
-      return { errno: Errno.ECONNREFUSED };
-    }
-    const pair = this.newCrossedRings();
-    if (pair === null) return { errno: EMFILE };
-    const [there, back] = pair;
-    this.bind(h, fd, { read: back, write: there });
-    const serverEnd = { read: there, write: back };
-    this.holdRings(serverEnd);
-    o.pending.push(serverEnd);
-    semRelease(this.words, at);
-    return [back, there];
-  }
-
-  /** accept(2), once the caller has taken one from the listener's count: `[read, write]`. */
-  unixAccept(pid: Pid, at: number, fd: number): [number, number] | IpcError {
-    const h = this.of(pid);
-    const o = this.listener(pid, at);
-    if (!o || !validFd(fd) || h.fds.has(fd)) return { errno: EBADF };
-    const rings = o.pending.shift();
-    if (!rings) return { errno: Errno.EAGAIN };
-    this.bind(h, fd, rings);
-    this.dropRings(rings); // the kernel's own hold while it waited
-    return [rings.read!, rings.write!];
-  }
-
-  unixClose(pid: Pid, at: number): void {
-    if (this.of(pid).listeners.delete(at)) this.listenerDrop(at);
-  }
-
-  private listenerHold(pid: Pid, at: number): void {
-    const o = this.objects.get(at);
-    const h = this.of(pid);
-    if (o?.kind !== 'listener' || h.listeners.has(at)) return;
-    o.holders += 1;
-    h.listeners.add(at);
-  }
-
-  /** The last holder gone: waiting connections are dropped (their clients read end of file). */
-  private listenerDrop(at: number): void {
-    const o = this.objects.get(at);
-    if (o?.kind !== 'listener') return;
-    o.holders -= 1;
-    if (o.holders > 0) return;
-    for (const rings of o.pending) this.dropRings(rings);
-    this.paths.delete(o.path);
-    this.free(at);
-  }
-
-  private bind(h: Holdings, fd: number, rings: Rings): void {
+  private bind(h: Holdings, fd: number, entry: FdObject): void {
     const old = h.fds.get(fd);
-    this.holdRings(rings);
-    h.fds.set(fd, { ...rings });
-    if (old) this.dropRings(old);
+    this.holdRings(entry);
+    if (entry.sock !== undefined) this.sockets?.hold(entry.sock);
+    h.fds.set(fd, { ...entry });
+    if (old) this.dropEntry(h.pid, old);
+  }
+
+  private dropEntry(pid: Pid, entry: FdObject): void {
+    if (entry.sock !== undefined) this.sockets?.drop(entry.sock, pid);
+    this.dropRings(entry);
+  }
+
+  /** Gives `fd` of `pid` these rings and socket (it must be free, or `replace` it). */
+  bindFd(pid: Pid, fd: number, entry: FdObject, replace = false): boolean {
+    const h = this.of(pid);
+    if (!validFd(fd) || (h.fds.has(fd) && !replace)) return false;
+    this.bind(h, fd, entry);
+    return true;
+  }
+
+  /** What `fd` of `pid` is, if it is a kernel descriptor. */
+  fdObject(pid: Pid, fd: number): FdObject | undefined {
+    return this.holdings.get(pid)?.fds.get(fd);
+  }
+
+  /** Every descriptor of `pid` that is a socket. */
+  socketsOf(pid: Pid): number[] {
+    const h = this.holdings.get(pid);
+    return h ? [...new Set([...h.fds.values()].flatMap((e) => e.sock ?? []))] : [];
   }
 
   dup(pid: Pid, fd: number, from: number): void {
@@ -328,7 +263,7 @@ export class IpcTable {
     const entry = h.fds.get(fd);
     if (!entry) return;
     h.fds.delete(fd);
-    this.dropRings(entry);
+    this.dropEntry(pid, entry);
   }
 
   fds(pid: Pid): FdEntry[] {
@@ -443,7 +378,6 @@ export class IpcTable {
         for (let i = 0; i < count; i++) this.semHold(child, sem);
     // With either start method: the parent may drop its Value before the child has mapped it.
     for (const at of from.shms) this.shmHold(child, at);
-    if ('fork' in how) for (const at of from.listeners) this.listenerHold(child, at);
     if (sentinelFd === null || !validFd(sentinelFd)) return null;
     const sentinel = this.newPipe(0);
     if (sentinel === null) return null;
@@ -464,10 +398,9 @@ export class IpcTable {
         if (ring !== null && this.objects.has(ring)) ringClearLocks(this.words, ring, pid);
       }
     }
-    for (const rings of held) this.dropRings(rings);
+    for (const entry of held) this.dropEntry(pid, entry);
     for (const [sem, count] of h.sems) this.semDrop(sem, count);
     for (const at of h.shms) this.shmDrop(at);
-    for (const at of h.listeners) this.listenerDrop(at);
   }
 }
 

@@ -9,6 +9,8 @@ import type { ErrnoValue, ExecRequest, Job, SpawnResult, Syscalls } from '../pro
 import { Errno, Signal } from '../protocol/process';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
 import { IpcTable } from './ipc-table';
+import { netCallsFor } from './net-calls';
+import { NetTable } from './net-table';
 import { Outbox } from './outbox';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
 import { StdinPipe } from './stdin';
@@ -51,6 +53,7 @@ export class Kernel {
   readonly table = new ProcessTable();
   readonly trace: Trace;
   readonly ipc = new IpcTable();
+  readonly net: NetTable;
   private readonly outbox: Outbox;
   private readonly handles = new Map<Pid, ProcessHandle>();
   private readonly stdin = new Map<Pid, StdinPipe>();
@@ -69,7 +72,8 @@ export class Kernel {
   ) {
     const now = options.now ?? (() => performance.now());
     this.trace = new Trace(now);
-    this.outbox = new Outbox(observer, () => this.table.snapshot());
+    this.net = new NetTable(this.ipc, this.trace);
+    this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
   }
 
   /** Starts a run: every previous process is killed, then each entry starts in order. */
@@ -231,6 +235,7 @@ export class Kernel {
         });
       },
       ...ipcCallsFor(this.ipc, self.pid),
+      ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
       ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
       waitpid: async (pid, timeoutMs) => {
         if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {

@@ -1,4 +1,5 @@
 import type { Pid, ProcessInfo, ProcessState, ThreadInfo } from '../protocol/kernel';
+import type { SocketInfo } from '../protocol/net';
 
 /** A blocking syscall in flight: a signal or the process's death ends it early. */
 export interface PendingCall {
@@ -69,7 +70,8 @@ export class ProcessTable {
     for (const [pid, p] of this.records) if (p.state === 'exited') this.records.delete(pid);
   }
 
-  snapshot(): ProcessInfo[] {
+  /** The table as the UI shows it; `sockets` tells what each live process holds. */
+  snapshot(sockets: (pid: Pid) => SocketInfo[] = () => []): ProcessInfo[] {
     return [...this.records.values()].map(
       ({ pid, ppid, pgid, name, state, waitingOn, exitCode, threads }) => ({
         pid,
@@ -80,6 +82,7 @@ export class ProcessTable {
         waitingOn,
         exitCode,
         threads: [...threads.values()].map((t) => ({ ...t })),
+        sockets: state === 'exited' ? [] : sockets(pid),
       }),
     );
   }

@@ -21,7 +21,7 @@ export const ARENA_ALIGN = 64;
 export const Sem = { VALUE: 0, WAITERS: 1, BYTES: 16 } as const;
 
 /**
- * A pipe: a ring of `CAPACITY` bytes after an eight-word header. `HEAD` and `TAIL` count bytes
+ * A pipe: a ring of `CAPACITY` bytes after a twelve-word header. `HEAD` and `TAIL` count bytes
  * written and read (uint32, wrapping). `SEQ` changes on every change of state, so one
  * `Atomics.waitAsync` on it covers data, space and end of file. `READERS`/`WRITERS` count open
  * descriptors of each end in every process; the kernel keeps them. `WLOCK`/`RLOCK` hold the pid
@@ -37,8 +37,19 @@ export const Ring = {
   WLOCK: 5,
   RLOCK: 6,
   CAPACITY: 7,
-  HEADER_BYTES: 32,
+  FLAGS: 8,
+  HEADER_BYTES: 48,
 } as const;
+
+/**
+ * A ring's `FLAGS` (a connected socket's receive ring): `SHUT`, its writer shut down its side
+ * (`shutdown(SHUT_WR)`: end of file once empty, and no more writes); `RESET`, the connection was
+ * reset (the reader's peer closed with data unread, as TCP's RST: ECONNRESET once empty).
+ * `TCP` marks a TCP connection's ring: the first write after its reader is gone is taken and
+ * lost (`LOST` then set), as TCP accepts it before the peer's RST comes back; later ones fail
+ * with EPIPE. A pipe's or AF_UNIX socket's write fails at once.
+ */
+export const RingFlag = { SHUT: 1, RESET: 2, TCP: 4, LOST: 8 } as const;
 
 /** Linux's default pipe capacity and atomic-write size. */
 export const PIPE_CAPACITY = 65536;
@@ -75,17 +86,6 @@ export interface IpcSyscalls {
   pipe(rfd: number, wfd: number): Promise<number | { errno: number }>;
   /** Two connected stream sockets at `fd1` and `fd2`: returns the rings `[fd1 → fd2, fd2 → fd1]`. */
   socketpair(fd1: number, fd2: number): Promise<[number, number] | { errno: number }>;
-  /**
-   * An AF_UNIX stream socket bound to `path`: returns the listener, a semaphore whose count is
-   * its connections waiting to be accepted. EADDRINUSE if the path is taken.
-   */
-  unixBind(path: string): Promise<number | { errno: number }>;
-  unixListen(listener: number): Promise<0 | { errno: number }>;
-  /** Connects `fd` to the listener at `path`: returns its rings `[read, write]`. */
-  unixConnect(path: string, fd: number): Promise<[number, number] | { errno: number }>;
-  /** Takes a waiting connection (after taking the listener's count) as `fd`: `[read, write]`. */
-  unixAccept(listener: number, fd: number): Promise<[number, number] | { errno: number }>;
-  unixClose(listener: number): void;
   /** `fd` now refers to the same end as `from` (dup, dup2). */
   fdDup(fd: number, from: number): void;
   fdClose(fd: number): void;

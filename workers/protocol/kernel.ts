@@ -2,6 +2,7 @@
  * The UI ↔ kernel boundary. The page holds a Comlink `Remote<KernelApi>`; the kernel worker
  * exposes an object that `satisfies KernelApi`. Types only: both sides `import type` this file.
  */
+import type { SocketInfo } from './net';
 import type { IpcOpName } from './ipc';
 
 export type Pid = number;
@@ -35,6 +36,8 @@ export interface ProcessInfo {
   exitCode: number | null;
   /** Threads besides the main one, while they run (the main thread is the process itself). */
   threads: ThreadInfo[];
+  /** Its listening ports, connections and datagram sockets, as `ss` lists them. */
+  sockets: SocketInfo[];
 }
 
 export interface ThreadInfo {
@@ -51,7 +54,8 @@ export interface OutputChunk {
   text: string;
 }
 
-/** The kernel's structured event trace; later IPC and socket events join this union. */
+/** The kernel's structured event trace. Sockets' sends and receives are `IpcOpName` events
+ * whose object names the connection by both ends. */
 export type TraceEvent =
   | { type: 'spawn'; t: number; pid: Pid; ppid: Pid; name: string; method: 'script' | StartMethod }
   | { type: 'exit'; t: number; pid: Pid; code: number }
@@ -59,7 +63,11 @@ export type TraceEvent =
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
   | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
   | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid }
-  | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string };
+  | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string }
+  | { type: 'listen'; t: number; pid: Pid; address: string }
+  /** A stream connection's setup and teardown: `from` is the client's end for connect and
+   * accept, the closing side's for close. */
+  | { type: 'connect' | 'accept' | 'close'; t: number; pid: Pid; from: string; to: string };
 
 /** Callbacks the UI hands to the kernel (as `Comlink.proxy`). */
 export interface KernelObserver {

@@ -6,6 +6,7 @@
  * Types, plus the ABI's constants (errno and signal numbers) that both sides share.
  */
 import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
+import type { NetSyscalls } from './net';
 import type { Pid, StartMethod, WorkspaceFile } from './kernel';
 
 /** Errno values, as Linux (and WASI preview 1 names) give them. */
@@ -18,8 +19,19 @@ export const Errno = {
   ECHILD: 10,
   EAGAIN: 11,
   EINVAL: 22,
+  EPIPE: 32,
   ENOSYS: 38,
+  ENOTSOCK: 88,
+  EDESTADDRREQ: 89,
+  EMSGSIZE: 90,
+  EOPNOTSUPP: 95,
+  EAFNOSUPPORT: 97,
   EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  ENETUNREACH: 101,
+  ECONNRESET: 104,
+  EISCONN: 106,
+  ENOTCONN: 107,
   ECONNREFUSED: 111,
 } as const;
 export type ErrnoValue = (typeof Errno)[keyof typeof Errno];
@@ -102,7 +114,7 @@ export type WaitResult = { pid: Pid; exitCode: number } | { errno: ErrnoValue } 
  * Blocking calls resolve with `{ errno: EINTR }` when a signal arrives: the kernel writes the
  * signal into the process's interrupt buffer and cuts its pending calls short, as Linux does.
  */
-export interface Syscalls extends IpcSyscalls, IpcObserverCalls {
+export interface Syscalls extends IpcSyscalls, IpcObserverCalls, NetSyscalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Promise<0 | { errno: ErrnoValue }>;
   /** Resolves once the bytes are consumed (shown on the console): the pipe's back-pressure. */

@@ -18,9 +18,11 @@ import {
 } from '../protocol/ipc';
 import {
   BROKEN_PIPE,
+  CONNECTION_RESET,
   WOULD_BLOCK,
   ringPoll,
   ringRead,
+  ringReadMessage,
   ringSeq,
   ringWaitChange,
   ringWrite,
@@ -91,6 +93,7 @@ export function installIpcStreams(
       const pipe = rings(stream).read ?? fail('EBADF');
       const n = ringRead(words, bytes, pipe, heap(buffer, offset, length), pid);
       if (n === WOULD_BLOCK) fail('EAGAIN');
+      if (n === CONNECTION_RESET) fail('ECONNRESET');
       fence();
       return n;
     },
@@ -190,6 +193,20 @@ export function installIpcStreams(
         const stream = FS.getStream(fd);
         if (stream && !stream.ipc)
           stream.ipc = { read: read < 0 ? null : read, write: write < 0 ? null : write };
+      },
+      /** A socket's rings changed (it connected, listens, or was bound for datagrams). */
+      fdRebind(fd: number, read: number, write: number) {
+        const stream = FS.getStream(fd);
+        if (stream) stream.ipc = { read: read < 0 ? null : read, write: write < 0 ? null : write };
+      },
+      /** One datagram from a socket's receive ring; null when none waits (EAGAIN). */
+      fdRecvMessage(fd: number): Uint8Array | null {
+        const ring = FS.getStream(fd)?.ipc?.read;
+        if (ring == null) return null; // not bound yet: nothing can arrive
+        const message = ringReadMessage(words, bytes, ring, pid);
+        if (typeof message === 'number') return message === 0 ? new Uint8Array(0) : null;
+        fence();
+        return message;
       },
       /** Drops a reservation the kernel refused. */
       fdUnreserve(fd: number) {

@@ -16,7 +16,19 @@ EEXIST = 17
 EINVAL = 22
 EMFILE = 24
 ENOSYS = 38
+EPIPE = 32
+ENOTSOCK = 88
+EDESTADDRREQ = 89
+EMSGSIZE = 90
+EOPNOTSUPP = 95
+EAFNOSUPPORT = 97
 EADDRINUSE = 98
+EADDRNOTAVAIL = 99
+ENETUNREACH = 101
+ECONNRESET = 104
+EISCONN = 106
+ENOTCONN = 107
+ETIMEDOUT = 110
 ECONNREFUSED = 111
 
 _LINUX = {
@@ -31,12 +43,34 @@ _LINUX = {
     EAGAIN: (BlockingIOError, "Resource temporarily unavailable"),
     EINVAL: (OSError, "Invalid argument"),
     ENOSYS: (OSError, "Function not implemented"),
+    EPIPE: (BrokenPipeError, "Broken pipe"),
+    ENOTSOCK: (OSError, "Socket operation on non-socket"),
+    EDESTADDRREQ: (OSError, "Destination address required"),
+    EMSGSIZE: (OSError, "Message too long"),
+    EOPNOTSUPP: (OSError, "Operation not supported"),
+    EAFNOSUPPORT: (OSError, "Address family not supported by protocol"),
     EADDRINUSE: (OSError, "Address already in use"),
+    EADDRNOTAVAIL: (OSError, "Cannot assign requested address"),
+    ENETUNREACH: (OSError, "Network is unreachable"),
+    ECONNRESET: (ConnectionResetError, "Connection reset by peer"),
+    EISCONN: (OSError, "Transport endpoint is already connected"),
+    ENOTCONN: (OSError, "Transport endpoint is not connected"),
+    ETIMEDOUT: (TimeoutError, "Connection timed out"),
     ECONNREFUSED: (ConnectionRefusedError, "Connection refused"),
 }
+_BY_NAME = {name: value for name, value in globals().items() if name.startswith("E")}
 
 
 def error(code, *filename):
     """The exception CPython on Linux raises for errno ``code``."""
     cls, message = _LINUX.get(code, (OSError, f"Unknown error {code}"))
     return cls(code, message, *filename)
+
+
+def linux(exc):
+    """The Linux form of an OSError that Emscripten's C code raised with its own errno."""
+    import errno as emscripten_errno
+
+    name = emscripten_errno.errorcode.get(exc.errno)
+    code = _BY_NAME.get(name)
+    return exc if code is None else error(code)

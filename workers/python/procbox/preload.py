@@ -14,11 +14,10 @@ import procbox.oscalls
 procbox.oscalls.install()
 procbox.fds.install()
 
-import procbox.socketpair
-import procbox.unixsocket
+# Sockets before multiprocessing.reduction registers its reducer for socket.socket.
+import procbox.netsocket
 
-procbox.socketpair.install()
-procbox.unixsocket.install()
+procbox.netsocket.install()
 
 import multiprocessing  # noqa: F401
 import multiprocessing.connection  # noqa: F401

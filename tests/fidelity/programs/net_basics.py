@@ -1,0 +1,126 @@
+# TCP and UDP on the loopback network: echo through makefile, addresses, timeouts,
+# non-blocking calls, select, and the errors Linux gives (refused, in use, reset, broken pipe).
+import select
+import socket
+import threading
+import time
+
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0))
+port = srv.getsockname()[1]
+print("ephemeral port:", 1024 < port < 65536, srv.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) != 0)
+srv.listen()
+
+
+seen = []
+
+
+def echo():
+    conn, addr = srv.accept()
+    with conn:
+        seen.append((addr[0], conn.getsockname() == ("127.0.0.1", port)))
+        f = conn.makefile("rwb")
+        for line in f:
+            f.write(line.upper())
+            f.flush()
+
+
+t = threading.Thread(target=echo)
+t.start()
+with socket.create_connection(("localhost", port)) as c:
+    print("client peer ok:", c.getpeername() == ("127.0.0.1", port))
+    c.sendall(b"one\ntwo\n")
+    data = b""
+    while data.count(b"\n") < 2:
+        data += c.recv(100)
+    print(data)
+    c.shutdown(socket.SHUT_WR)
+    print("after shutdown:", c.recv(100))
+t.join()
+print("server saw", seen)
+srv.close()
+
+try:
+    socket.create_connection(("127.0.0.1", port))
+except ConnectionRefusedError as e:
+    print("refused:", e.errno, e.strerror)
+
+a = socket.socket()
+a.bind(("127.0.0.1", 0))
+a.listen()
+p2 = a.getsockname()[1]
+b = socket.socket()
+try:
+    b.bind(("127.0.0.1", p2))
+except OSError as e:
+    print("in use:", e.errno, e.strerror)
+b.close()
+
+client = socket.create_connection(("127.0.0.1", p2))
+server, _ = a.accept()
+client.settimeout(0.2)
+try:
+    client.recv(10)
+except socket.timeout as e:
+    print("timeout:", type(e).__name__, e)
+client.setblocking(False)
+try:
+    client.recv(10)
+except BlockingIOError as e:
+    print("would block:", type(e).__name__, e.errno)
+server.sendall(b"ready")
+readable, writable, _ = select.select([client], [client], [], 1)
+print("select:", len(readable), len(writable))
+client.setblocking(True)
+print(client.recv(10))
+
+client.sendall(b"never read")
+time.sleep(0.1)
+server.close()  # unread data at close: the client gets a reset
+try:
+    client.recv(10)
+except ConnectionResetError as e:
+    print("reset:", e.errno, e.strerror)
+client.close()
+
+client = socket.create_connection(("127.0.0.1", p2))
+server, _ = a.accept()
+client.close()
+time.sleep(0.1)
+print("first send after the peer closed:", server.send(b"lost"))
+time.sleep(0.1)
+try:
+    server.send(b"again")
+except BrokenPipeError as e:
+    print("broken pipe:", e.errno, e.strerror)
+server.close()
+a.close()
+
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 0))
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+v.sendto(b"ping", u.getsockname())
+data, addr = u.recvfrom(1024)
+print("udp:", data, addr[0], addr[1] == v.getsockname()[1])
+u.sendto(data.upper(), addr)
+print("udp reply:", v.recvfrom(1024)[0])
+
+six = socket.socket(socket.AF_INET6)
+six.bind(("::1", 0))
+six.listen()
+with socket.create_connection(("::1", six.getsockname()[1])) as c6:
+    conn6, addr6 = six.accept()
+    print("ipv6:", addr6[0], len(addr6), conn6.family.name)
+    conn6.close()
+six.close()
+
+print(socket.gethostbyname("localhost"))
+print(socket.getaddrinfo("localhost", 80, socket.AF_INET, socket.SOCK_STREAM))
+x, y = socket.socketpair()
+x.sendall(b"pair")
+print(y.recv(10), x.family.name, x.type.name)
+try:
+    socket.create_connection(("no-such-host.invalid", 80))
+except socket.gaierror as e:
+    print("gaierror:", type(e).__name__)

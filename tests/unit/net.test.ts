@@ -1,0 +1,223 @@
+/**
+ * The virtual network (kernel/net-table.ts): ports and addresses as Linux assigns them, and the
+ * rings of a connection operated on as the two process workers do.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  BROKEN_PIPE,
+  CONNECTION_RESET,
+  WOULD_BLOCK,
+  ringPoll,
+  ringRead,
+  ringReadMessage,
+  ringWrite,
+} from '../../workers/ipc/ring';
+import { IpcTable } from '../../workers/kernel/ipc-table';
+import { NetTable } from '../../workers/kernel/net-table';
+import { Trace } from '../../workers/kernel/trace';
+import { Poll } from '../../workers/protocol/ipc';
+import { AF, type Connected, SHUT, SOCK } from '../../workers/protocol/net';
+
+const SERVER = 1;
+const CLIENT = 2;
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+const textOf = (data: Uint8Array) => new TextDecoder().decode(data);
+
+function setup() {
+  const ipc = new IpcTable();
+  const trace = new Trace(() => 0);
+  const net = new NetTable(ipc, trace);
+  const bytes = new Uint8Array(ipc.arena);
+  const read = (ring: number, pid: number, max = 100) => {
+    const dest = new Uint8Array(max);
+    const n = ringRead(ipc.words, bytes, ring, dest, pid);
+    return n < 0 ? n : textOf(dest.subarray(0, n));
+  };
+  const write = (ring: number, text: string, pid: number) =>
+    ringWrite(ipc.words, bytes, ring, bytesOf(text), pid);
+  /** A TCP listener of `SERVER` at fd 3 on 127.0.0.1:port. */
+  const listen = (port: number, host = '127.0.0.1', fd = 3) => {
+    expect(net.create(SERVER, fd, AF.INET, SOCK.STREAM)).toBe(0);
+    expect(net.bind(SERVER, fd, { host, port }, false)).toMatchObject({ local: { host, port } });
+    return net.listen(SERVER, fd, 5) as number;
+  };
+  const connect = (port: number, fd = 3, host = '127.0.0.1') => {
+    net.create(CLIENT, fd, host.includes(':') ? AF.INET6 : AF.INET, SOCK.STREAM);
+    return net.connect(CLIENT, fd, { host, port });
+  };
+  return { ipc, net, trace, bytes, read, write, listen, connect };
+}
+
+describe('virtual network', () => {
+  it('connect queues a connection; accept hands the server the crossed rings', () => {
+    const { ipc, net, read, write, listen, connect } = setup();
+    const acceptRing = listen(8888);
+    expect(ringPoll(ipc.words, acceptRing, 'r') & Poll.IN).toBe(0);
+    const client = connect(8888) as Connected;
+    expect(client.local).toEqual({ host: '127.0.0.1', port: 32768 });
+    expect(client.peer).toEqual({ host: '127.0.0.1', port: 8888 });
+    expect(ringPoll(ipc.words, acceptRing, 'r') & Poll.IN).toBe(Poll.IN); // select() says readable
+    const server = net.accept(SERVER, 3, 4) as Connected;
+    expect(net.accept(SERVER, 3, 5)).toEqual({ errno: 11 }); // EAGAIN: none left
+    expect(server.peer).toEqual(client.local);
+    expect([server.read, server.write]).toEqual([client.write, client.read]);
+    write(client.write, 'hello', CLIENT);
+    expect(read(server.read, SERVER)).toBe('hello');
+    write(server.write, 'HELLO', SERVER);
+    expect(read(client.read, CLIENT)).toBe('HELLO');
+    expect(net.describe(SERVER).map((s) => s.state)).toEqual(['LISTEN', 'ESTAB']);
+    expect(net.describe(CLIENT)).toEqual([
+      { state: 'ESTAB', local: '127.0.0.1:32768', peer: '127.0.0.1:8888' },
+    ]);
+    ipc.release(CLIENT);
+    expect(read(server.read, SERVER)).toBe(''); // an orderly close: end of file
+    ipc.release(SERVER);
+    expect(ipc.objectCount).toBe(0);
+  });
+
+  it('refuses, rejects and reports addresses as Linux does', () => {
+    const { net, listen, connect } = setup();
+    expect(connect(9999)).toEqual({ errno: 111 }); // nothing listens: ECONNREFUSED
+    listen(8888);
+    net.create(CLIENT, 5, AF.INET, SOCK.STREAM);
+    expect(net.bind(CLIENT, 5, { host: '127.0.0.1', port: 8888 }, true)).toEqual({ errno: 98 });
+    expect(net.bind(CLIENT, 5, { host: '0.0.0.0', port: 8888 }, false)).toEqual({ errno: 98 });
+    expect(net.bind(CLIENT, 5, { host: '10.0.0.7', port: 80 }, false)).toEqual({ errno: 99 });
+    expect(net.connect(CLIENT, 5, { host: '93.184.216.34', port: 80 })).toEqual({ errno: 101 });
+    net.create(CLIENT, 6, AF.INET6, SOCK.STREAM);
+    expect(net.bind(CLIENT, 6, { host: '::1', port: 8888 }, false)).toMatchObject({
+      local: { host: '::1', port: 8888 },
+    });
+  });
+
+  it('SO_REUSEADDR lets a second socket bind a port that is not listening', () => {
+    const { net } = setup();
+    for (const fd of [3, 4]) net.create(SERVER, fd, AF.INET, SOCK.STREAM);
+    expect(net.bind(SERVER, 3, { host: '127.0.0.1', port: 7000 }, true)).not.toHaveProperty(
+      'errno',
+    );
+    expect(net.bind(SERVER, 4, { host: '127.0.0.1', port: 7000 }, true)).not.toHaveProperty(
+      'errno',
+    );
+    net.listen(SERVER, 3, 5);
+    net.create(SERVER, 5, AF.INET, SOCK.STREAM);
+    expect(net.bind(SERVER, 5, { host: '127.0.0.1', port: 7000 }, true)).toEqual({ errno: 98 });
+  });
+
+  it('a wildcard listener takes IPv4 and IPv6 loopback connections', () => {
+    const { net, listen, connect } = setup();
+    net.create(SERVER, 3, AF.INET6, SOCK.STREAM);
+    net.bind(SERVER, 3, { host: '::', port: 8080 }, false);
+    net.listen(SERVER, 3, 5);
+    const v4 = connect(8080) as Connected;
+    expect(v4.peer).toEqual({ host: '::ffff:127.0.0.1', port: 8080 });
+    const accepted = net.accept(SERVER, 3, 4) as Connected;
+    expect(accepted.peer).toEqual({ host: '::ffff:127.0.0.1', port: v4.local.port });
+    expect(connect(8080, 5, '::1')).toMatchObject({ peer: { host: '::1', port: 8080 } });
+    void listen;
+  });
+
+  it('closing with unread data resets the connection; the first write after is lost', () => {
+    const { ipc, net, read, write, listen, connect } = setup();
+    listen(8888);
+    const client = connect(8888) as Connected;
+    const server = net.accept(SERVER, 3, 4) as Connected;
+    write(client.write, 'unread', CLIENT);
+    write(server.write, 'reply', SERVER);
+    ipc.close(SERVER, 4); // the server closes without reading: TCP sends RST
+    expect(read(client.read, CLIENT)).toBe('reply'); // what had arrived is still read
+    expect(read(client.read, CLIENT)).toBe(CONNECTION_RESET);
+    expect(write(client.write, 'x', CLIENT)).toBe(BROKEN_PIPE);
+  });
+
+  it('a write to a peer that closed cleanly is taken once, then EPIPE', () => {
+    const { ipc, net, write, listen, connect } = setup();
+    listen(8888);
+    const client = connect(8888) as Connected;
+    const server = net.accept(SERVER, 3, 4) as Connected;
+    ipc.close(CLIENT, 3);
+    expect(write(server.write, 'Hello, World!', SERVER)).toBe(13);
+    expect(write(server.write, 'again', SERVER)).toBe(BROKEN_PIPE);
+    void client;
+  });
+
+  it('shutdown(SHUT_WR) gives the peer end of file while it can still send back', () => {
+    const { net, read, write, listen, connect } = setup();
+    listen(8888);
+    const client = connect(8888) as Connected;
+    const server = net.accept(SERVER, 3, 4) as Connected;
+    write(client.write, 'request', CLIENT);
+    expect(net.shutdown(CLIENT, 3, SHUT.WR)).toBe(0);
+    expect(read(server.read, SERVER)).toBe('request');
+    expect(read(server.read, SERVER)).toBe('');
+    expect(write(client.write, 'more', CLIENT)).toBe(BROKEN_PIPE);
+    write(server.write, 'response', SERVER);
+    expect(read(client.read, CLIENT)).toBe('response');
+  });
+
+  it('a socket passed to a child stays open when the parent closes it', () => {
+    const { ipc, net, read, write, listen, connect } = setup();
+    listen(8888);
+    const client = connect(8888) as Connected;
+    net.accept(SERVER, 3, 4);
+    ipc.inherit(SERVER, 7, { pass: [4] }, null);
+    ipc.close(SERVER, 4);
+    write(client.write, 'still there', CLIENT);
+    const child = ipc.fdObject(7, 4)!;
+    expect(read(child.read!, 7)).toBe('still there');
+    expect(read(client.read, CLIENT)).toBe(WOULD_BLOCK);
+  });
+
+  it('closing a listener resets the connections it never accepted, and frees the port', () => {
+    const { ipc, read, listen, connect } = setup();
+    listen(8888);
+    const client = connect(8888) as Connected;
+    ipc.close(SERVER, 3);
+    expect(read(client.read, CLIENT)).toBe(CONNECTION_RESET);
+    expect(connect(8888, 4)).toEqual({ errno: 111 });
+    expect(listen(8888, '127.0.0.1', 9)).toBeGreaterThan(0);
+  });
+
+  it('UDP: datagrams arrive whole with their sender; nobody bound means lost', () => {
+    const { ipc, net, bytes } = setup();
+    net.create(SERVER, 3, AF.INET, SOCK.DGRAM);
+    const { ring } = net.bind(SERVER, 3, { host: '127.0.0.1', port: 9000 }, false) as {
+      ring: number;
+    };
+    net.create(CLIENT, 3, AF.INET, SOCK.DGRAM);
+    const first = net.sendTo(CLIENT, 3, bytesOf('ping'), { host: '127.0.0.1', port: 9000 });
+    expect(first).toMatchObject({ sent: 4 });
+    expect(net.sendTo(CLIENT, 3, bytesOf('lost'), { host: '127.0.0.1', port: 9001 })).toMatchObject(
+      { sent: 4, ring: -1 },
+    );
+    const message = ringReadMessage(ipc.words, bytes, ring, SERVER) as Uint8Array;
+    expect(textOf(message)).toBe('127.0.0.1 32768\nping');
+    expect(ringReadMessage(ipc.words, bytes, ring, SERVER)).toBe(WOULD_BLOCK);
+  });
+
+  it('AF_UNIX: a path is taken until closed; an unknown path is ENOENT', () => {
+    const { ipc, net } = setup();
+    net.create(SERVER, 3, AF.UNIX, SOCK.STREAM);
+    net.bind(SERVER, 3, { host: '/tmp/s', port: -1 }, false);
+    net.create(CLIENT, 3, AF.UNIX, SOCK.STREAM);
+    expect(net.bind(CLIENT, 3, { host: '/tmp/s', port: -1 }, false)).toEqual({ errno: 98 });
+    expect(net.connect(CLIENT, 3, { host: '/tmp/s', port: -1 })).toEqual({ errno: 111 });
+    expect(net.connect(CLIENT, 3, { host: '/tmp/none', port: -1 })).toEqual({ errno: 2 });
+    net.listen(SERVER, 3, 5);
+    expect(net.connect(CLIENT, 3, { host: '/tmp/s', port: -1 })).toMatchObject({
+      peer: { host: '/tmp/s', port: -1 },
+    });
+    ipc.release(SERVER);
+    ipc.release(CLIENT);
+    expect(ipc.objectCount).toBe(0);
+  });
+
+  it('records listen, connect, accept and close in the trace', () => {
+    const { ipc, net, trace, listen, connect } = setup();
+    listen(8888);
+    connect(8888);
+    net.accept(SERVER, 3, 4);
+    ipc.close(CLIENT, 3);
+    expect(trace.all().map((e) => e.type)).toEqual(['listen', 'connect', 'accept', 'close']);
+  });
+});

@@ -1,0 +1,44 @@
+/** The network's system calls for one process (objects in net-table.ts); errors are `{errno}`. */
+import type { Pid } from '../protocol/kernel';
+import type { NetSyscalls, SockAddr } from '../protocol/net';
+import { Errno } from '../protocol/process';
+import type { NetTable } from './net-table';
+
+const EINVAL = { errno: Errno.EINVAL };
+
+function sockAddr(value: unknown): SockAddr | null {
+  const addr = value as Partial<SockAddr> | null;
+  return typeof addr?.host === 'string' && Number.isInteger(addr.port)
+    ? { host: addr.host, port: addr.port! }
+    : null;
+}
+
+/** The calls of process `pid`; `changed` tells the process list its sockets may have changed. */
+export function netCallsFor(net: NetTable, pid: Pid, changed: () => void): NetSyscalls {
+  const calls: NetSyscalls = {
+    sockCreate: async (fd, family, type) => net.create(pid, fd, family, type),
+    sockBind: async (fd, addr, reuse) => {
+      const at = sockAddr(addr);
+      return at ? net.bind(pid, fd, at, Boolean(reuse)) : EINVAL;
+    },
+    sockListen: async (fd, backlog) => net.listen(pid, fd, Number(backlog) || 0),
+    sockConnect: async (fd, addr) => {
+      const at = sockAddr(addr);
+      return at ? net.connect(pid, fd, at) : EINVAL;
+    },
+    sockAccept: async (listenerFd, fd) => net.accept(pid, listenerFd, fd),
+    sockSendTo: async (fd, data, addr) => {
+      if (!(data instanceof Uint8Array)) return EINVAL;
+      const at = addr === null ? null : sockAddr(addr);
+      return addr !== null && at === null ? EINVAL : net.sendTo(pid, fd, data, at);
+    },
+    sockInfo: async (fd) => net.info(pid, fd),
+    sockShutdown: async (fd, how) => net.shutdown(pid, fd, how),
+  };
+  for (const name of ['sockBind', 'sockListen', 'sockConnect', 'sockAccept'] as const) {
+    const call = calls[name] as (...args: unknown[]) => Promise<unknown>;
+    (calls as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      call(...args).finally(changed);
+  }
+  return calls;
+}

@@ -1,0 +1,79 @@
+/**
+ * The virtual network's system calls: the kernel ↔ process boundary for sockets.
+ *
+ * A socket is a kernel descriptor (protocol/ipc.ts). The kernel brokers only its setup and
+ * teardown: bind, listen, connect, accept, close. A connected stream socket then reads and writes
+ * a pair of crossed rings in the shared arena directly, as a socket pair does, so data never
+ * passes through the kernel. A listener's descriptor reads its accept ring (one byte a waiting
+ * connection), and a datagram socket's its receive ring, so `select` and `poll` work on both.
+ */
+import type { Pid } from './kernel';
+
+/** Address families and socket types, with Linux's numbers. */
+export const AF = { UNIX: 1, INET: 2, INET6: 10 } as const;
+export const SOCK = { STREAM: 1, DGRAM: 2 } as const;
+export const SHUT = { RD: 0, WR: 1, RDWR: 2 } as const;
+
+/**
+ * A socket address: an AF_UNIX path (`port` -1), or an IP address (dotted or IPv6 text, as
+ * Python prints it) and port.
+ */
+export interface SockAddr {
+  host: string;
+  port: number;
+}
+
+/** A connection's two ends, as `getsockname` and `getpeername` give them. */
+export interface Connected {
+  read: number;
+  write: number;
+  local: SockAddr;
+  peer: SockAddr;
+}
+
+type Result<T> = Promise<T | { errno: number }>;
+
+export interface NetSyscalls {
+  /** A new socket at descriptor `fd` (reserved by the worker). */
+  sockCreate(fd: number, family: number, type: number): Result<0>;
+  /** bind(2); `reuse` is SO_REUSEADDR. Returns the bound address (port 0 picks one). A datagram
+   * socket gets its receive ring then: `ring`. */
+  sockBind(fd: number, addr: SockAddr, reuse: boolean): Result<{ local: SockAddr; ring: number }>;
+  /** listen(2): returns the accept ring the descriptor now reads. */
+  sockListen(fd: number, backlog: number): Result<number>;
+  /** connect(2) of a stream socket, or the default peer of a datagram socket (`write` -1;
+   * `read` its receive ring if this bound it, else -1). */
+  sockConnect(fd: number, addr: SockAddr): Result<Connected>;
+  /** accept(2) as `fd`: EAGAIN while no connection waits (poll the listener for POLLIN). */
+  sockAccept(listenerFd: number, fd: number): Result<Connected>;
+  /** sendto(2) of one datagram; to the connected peer when `addr` is null. `ring` is the
+   * socket's receive ring when this send bound it (else -1). */
+  sockSendTo(
+    fd: number,
+    data: Uint8Array,
+    addr: SockAddr | null,
+  ): Result<{ sent: number; ring: number }>;
+  /** What `fd` is: a socket made by `sockCreate` or `accept`, or one end of a socket pair. */
+  sockInfo(fd: number): Result<SocketState>;
+  /** shutdown(2): SHUT_WR ends the stream for the peer (end of file once read). */
+  sockShutdown(fd: number, how: number): Result<0>;
+}
+
+export interface SocketState {
+  family: number;
+  type: number;
+  /** Null until bound (explicitly, or by connect or sendto). */
+  local: SockAddr | null;
+  peer: SockAddr | null;
+  listening: boolean;
+}
+
+/** What the process list shows of one process's sockets. */
+export interface SocketInfo {
+  /** `LISTEN`, `ESTAB` (a connection) or `UDP`, as `ss` abbreviates states. */
+  state: 'LISTEN' | 'ESTAB' | 'UDP' | 'BOUND';
+  local: string;
+  peer: string | null;
+}
+
+export type { Pid };
