@@ -201,3 +201,72 @@ if __name__ == "__main__":
         pool.map(square, range(1000))
         print("result", (time.perf_counter() - t0) * 1000)
 `;
+
+/** The TCP programs: a server process (multiprocessing, fork) and the main process as client. */
+const TCP_SERVER = `import multiprocessing as mp
+import socket
+import time
+
+
+def serve(listener, mode):
+    while True:
+        conn, _ = listener.accept()
+        if mode == "echo":
+            while data := conn.recv(65536):
+                conn.sendall(data)
+        elif mode == "sink":
+            total = 0
+            while data := conn.recv(1 << 20):
+                total += len(data)
+            conn.sendall(str(total).encode())
+        conn.close()
+
+
+def start(mode):
+    listener = socket.create_server(("127.0.0.1", 0))
+    p = mp.Process(target=serve, args=(listener, mode), daemon=True)
+    p.start()
+    return listener.getsockname()
+`;
+
+export const TCP_ROUND_TRIP = `${TCP_SERVER}
+if __name__ == "__main__":
+    c = socket.create_connection(start("echo"))
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for _ in range(5000):
+        c.sendall(b"ping")
+        c.recv(16)
+    N = 5000
+    t0 = time.perf_counter()
+    for _ in range(N):
+        c.sendall(b"ping")
+        c.recv(16)
+    print("result", (time.perf_counter() - t0) / N * 1e6)
+`;
+
+export const TCP_THROUGHPUT = `${TCP_SERVER}
+if __name__ == "__main__":
+    c = socket.create_connection(start("sink"))
+    block = bytes(1 << 20)
+    MB = 256
+    t0 = time.perf_counter()
+    for _ in range(MB):
+        c.sendall(block)
+    c.shutdown(socket.SHUT_WR)
+    assert int(c.recv(64)) == MB << 20
+    print("result", MB / (time.perf_counter() - t0))
+`;
+
+export const TCP_CONNECTIONS = `${TCP_SERVER}
+if __name__ == "__main__":
+    address = start("close")
+    for _ in range(200):
+        socket.create_connection(address).close()
+    N = 1000
+    t0 = time.perf_counter()
+    for _ in range(N):
+        s = socket.create_connection(address)
+        s.recv(1)
+        s.close()
+    print("result", N / (time.perf_counter() - t0))
+`;

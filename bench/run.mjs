@@ -19,6 +19,9 @@ import {
   QUEUE_THROUGHPUT,
   PROCESS_START,
   PURE_PYTHON_LOOP,
+  TCP_CONNECTIONS,
+  TCP_ROUND_TRIP,
+  TCP_THROUGHPUT,
   THREAD_SWITCH,
   resultOf,
   startTimes,
@@ -166,6 +169,9 @@ for (const [figure, program, unit] of [
   ['multiprocessing.Queue throughput (one producer process)', QUEUE_THROUGHPUT, 'msg/s'],
   ['Pipe round trip between two processes', PIPE_ROUND_TRIP, 'µs'],
   ['Pool(4).map of 1,000 small tasks', POOL_MAP, 'ms'],
+  ['TCP echo round trip (4 bytes, loopback)', TCP_ROUND_TRIP, 'µs'],
+  ['TCP throughput (256 MiB, 1 MiB sendall)', TCP_THROUGHPUT, 'MB/s'],
+  ['TCP connections per second (connect, accept, close)', TCP_CONNECTIONS, 'conn/s'],
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
