@@ -12,9 +12,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  // Two retries in CI: a green-thread switch can fail in Pyodide's stack switching ("Cannot
-  // stack switch: no thread state to hand control back to"), about one run in ten of the
-  // thread stdio case; tracked in the threads issue note until it is fixed.
+  // Two retries in CI: a rare hang (about one run in 40) of the thread stdio case is still
+  // open; tracked in the threads issue note until it is fixed.
   retries: process.env.CI ? 2 : 0,
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {

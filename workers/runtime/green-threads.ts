@@ -32,6 +32,61 @@ export interface GreenThreads {
   wakeSoon(slot: number): void;
   /** The kernel sent a signal: let the main thread see it if it waits in Python. */
   signalNotice(): void;
+  /** Whether a JavaScript frame lies inside the calling thread's stack (see `jsFrameInside`). */
+  jsFrameInside(): boolean;
+}
+
+/** V8's structured stack traces (Chromium only, as JSPI is). */
+interface CallSite {
+  isAsync(): boolean;
+  getFileName(): string | null;
+}
+interface V8ErrorConstructor {
+  stackTraceLimit: number;
+  prepareStackTrace?: (error: Error, sites: CallSite[]) => unknown;
+  captureStackTrace(target: object): void;
+}
+
+/**
+ * Whether a JavaScript frame lies between the caller and the entry of its task, where JSPI
+ * cannot suspend. Pyodide's `can_run_sync()` misses some of these: the first time a kind of JS
+ * value (a Uint8Array, an array, a mapping) becomes a JsProxy, Pyodide builds its type from a JS
+ * conversion helper and runs `abc.register` in Python under it. Parking there throws a
+ * SuspendError after Pyodide has handed the thread state back, and the unwinding task then
+ * deletes the event loop's thread state: every later switch fails ("no thread state to hand
+ * control back to").
+ *
+ * The frames above the first WebAssembly frame are this call's own; `async` frames lie outside
+ * the task (it was resumed from the event loop). Any other frame between two WebAssembly frames
+ * is JavaScript inside the task.
+ */
+function jsFrameInside(): boolean {
+  const V8Error = Error as unknown as V8ErrorConstructor;
+  const { stackTraceLimit, prepareStackTrace } = V8Error;
+  const holder: { stack?: unknown } = {};
+  let sites: CallSite[];
+  V8Error.stackTraceLimit = Infinity;
+  V8Error.prepareStackTrace = (_error, callSites) => callSites;
+  try {
+    V8Error.captureStackTrace(holder);
+    sites = holder.stack as CallSite[]; // formatted on first access, so while prepared here
+  } finally {
+    V8Error.stackTraceLimit = stackTraceLimit;
+    V8Error.prepareStackTrace = prepareStackTrace;
+  }
+  let inWasm = false;
+  let jsBetween = false;
+  for (const site of sites) {
+    if (site.isAsync()) break;
+    const file = site.getFileName() ?? '';
+    if (file.endsWith('.wasm') || file.startsWith('wasm://')) {
+      if (jsBetween) return true;
+      inWasm = true;
+    } else if (inWasm) {
+      jsBetween = true;
+    }
+  }
+  return false;
 }
 
 export type AsyncCalls = Record<string, (...args: never[]) => Promise<unknown>>;
@@ -127,5 +182,6 @@ export function installGreenThreads(
     signalNotice() {
       onSignalNotice?.();
     },
+    jsFrameInside,
   };
 }

@@ -393,13 +393,25 @@ def _maybe_switch(me):
     now = _monotonic()
     if _js_waits and now - _last_turn >= _interval:
         # Kernel replies and timers are JS events: let the event loop run them.
-        _turn_event_loop(me)
+        if _switchable():
+            _turn_event_loop(me)
     elif _ready and now - _ready[0].ready_since >= _interval:
-        yield_now()
+        if _switchable():
+            yield_now()
+
+
+def _switchable():
+    """Whether the interrupted code may park. The handler can run in Python that Pyodide calls
+    from JavaScript (it builds a JsProxy type with ``abc.register`` the first time a kind of JS
+    value reaches Python), where ``can_run_sync()`` says yes but a JSPI suspension fails and
+    leaves Pyodide's thread states broken. The next tick switches instead."""
+    return not _bridge.jsFrameInside()
 
 
 def _prompt_main():
     """A signal is for the main thread: CPython runs handlers there, interrupting its wait."""
+    if not _switchable():
+        return  # the hint stays set: a later tick prompts it
     if _main.waitlist is not None:
         _remove(_main.waitlist, _main)
         _release_from_wait(_main)
