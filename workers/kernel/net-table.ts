@@ -294,23 +294,15 @@ export class NetTable {
     client: Socket,
     rings: { read: number; write: number },
   ) {
-    const v4Client = client.family === AF.INET;
+    const bound = listener.local!;
+    // A wildcard listener's end is the loopback the client reached; `::` shows IPv4 as mapped.
+    const mapped = (host: string) => (bound.host === '::' && !isV6(host) ? `::ffff:${host}` : host);
+    const reached = client.family === AF.INET ? '127.0.0.1' : '::1';
     const local =
       listener.family === AF.UNIX
-        ? listener.local!
-        : {
-            host: WILDCARDS.has(listener.local!.host)
-              ? v4Client
-                ? listener.local!.host === '::'
-                  ? '::ffff:127.0.0.1'
-                  : '127.0.0.1'
-                : '::1'
-              : listener.local!.host,
-            port: listener.local!.port,
-          };
-    const clientHost = client.local?.host ?? '';
-    const peerHost =
-      listener.local!.host === '::' && v4Client ? `::ffff:${clientHost}` : clientHost;
+        ? bound
+        : { host: mapped(WILDCARDS.has(bound.host) ? reached : bound.host), port: bound.port };
+    const peerHost = mapped(client.local?.host ?? '');
     const server: Socket = {
       id: ++this.serial,
       family: listener.family,
