@@ -161,7 +161,7 @@ c.sendall(b"bye")
   expect(net.map((e) => e.type)).toEqual(['listen', 'connect', 'accept', 'close', 'close']);
   expect(
     trace.filter((e) => e.type === 'send' && 'object' in e).map((e) => 'object' in e && e.object),
-  ).toContain('TCP 127.0.0.1:32768 → 127.0.0.1:8888');
+  ).toContain(`TCP ${clientEnd} → 127.0.0.1:8888`);
 });
 
 test('ForkingMixIn fails with a clear error that points to multiprocessing', async ({
