@@ -14,7 +14,9 @@ JS events only run while every thread is parked, so a thread woken by one simply
 
 Preemption: while more than one thread exists, the kernel rings the interrupt buffer every
 switch interval. CPython runs the doorbell's handler at its eval-breaker checks, which are the
-same places where a real interpreter would drop the GIL; the handler switches threads there.
+same places where a real interpreter would drop the GIL; the handler switches threads there, but
+never inside the layer's own primitives (``@unpreemptible``), as CPython never switches inside
+the C code of its locks.
 """
 
 import select
@@ -39,6 +41,15 @@ _IDENT_STEP = 0x801000
 
 _monotonic = time.monotonic
 _new_poller = select.poll
+_unpreemptible_code = set()
+
+
+def unpreemptible(function):
+    """Marks layer code that checks shared state and then waits on it, or updates wait queues:
+    the doorbell never switches threads while it is on the stack. A switch between a check
+    (``while lock._locked``) and the park would let the wake-up come in between and be lost."""
+    _unpreemptible_code.add(function.__code__)
+    return function
 
 
 class GreenThread:
@@ -144,12 +155,14 @@ def _can_park():
         raise RuntimeError("cannot block here: this code runs outside any Python thread")
 
 
+@unpreemptible
 def make_ready(thread):
     """A thread that waited in Python (a lock, a join) may run again."""
     thread.ready_since = _monotonic()
     _ready.append(thread)
 
 
+@unpreemptible
 def yield_now():
     """Releases the CPU for a moment, as a GIL drop does: to the longest-waiting ready thread,
     or else to the event loop when a thread waits for it (a start, a kernel reply, a timer)."""
@@ -194,6 +207,7 @@ def _park_on_js(me):
     _park(me, _take_next())
 
 
+@unpreemptible
 def wait_call(name, *args):
     """Blocks the calling thread (only) on the bridge's asynchronous call ``name``; returns its
     result. The promise stays in JS: a promise that crosses into Python becomes a Future."""
@@ -212,6 +226,7 @@ def wait_call(name, *args):
     return _bridge.takeResult(call)
 
 
+@unpreemptible
 def wait(waitlist, deadline=None):
     """Blocks the calling thread in ``waitlist`` until ``wake_one``/``wake_all`` picks it, the
     ``deadline`` (a monotonic time) passes, or, in the main thread, a signal arrives, whose
@@ -225,8 +240,8 @@ def wait(waitlist, deadline=None):
             return False
     if me is _main and _signal_hint:
         _dispatch()
-    waitlist.append(me)
     me.waitlist = waitlist
+    waitlist.append(me)
     if deadline is None:
         _park(me, _take_next())
     else:
@@ -258,6 +273,7 @@ def _release_from_wait(thread):
         _cancel_js_wait(thread)
 
 
+@unpreemptible
 def wake_one(waitlist):
     """Makes the longest waiter of ``waitlist`` ready; returns False if there was none."""
     if not waitlist:
@@ -268,6 +284,7 @@ def wake_one(waitlist):
     return True
 
 
+@unpreemptible
 def wake_all(waitlist):
     while waitlist:
         wake_one(waitlist)
@@ -276,6 +293,7 @@ def wake_all(waitlist):
 # --- threads --------------------------------------------------------------------------------
 
 
+@unpreemptible
 def spawn(function, handle, daemon):
     """Starts a thread running ``function()``; it begins at the next event-loop turn."""
     global _next_slot, _js_waits
@@ -325,6 +343,7 @@ def _report_unraisable(error, function):
     traceback.print_exception(error, file=sys.stderr)
 
 
+@unpreemptible
 def _thread_exit(me):
     global _current
     me.handle._set_done()
@@ -373,10 +392,8 @@ def _on_doorbell(signum, frame):
     me = _current
     if me is _outside or not can_run_sync():
         return  # Python runs outside any thread (a JS callback); handled when a thread resumes
-    if me.in_call or me.js_wait or me.waitlist is not None or me in _ready or me in _turn_waiters:
-        # It is on its way to park (the handler runs at any call): switching from here would
-        # queue it twice. Its park is a switch anyway, and the next tick comes soon.
-        return
+    if not _preemptible(me, frame):
+        return  # the next tick comes soon
     if _signal_hint:
         if me is _main:
             _dispatch()
@@ -387,6 +404,18 @@ def _on_doorbell(signum, frame):
         _maybe_switch(me)
     if _signal_hint and _current is _main:
         _dispatch()
+
+
+def _preemptible(me, frame):
+    """Whether the interrupted thread may be switched out here: not inside the layer's primitives,
+    and not on its way to park, which is a switch anyway (switching would queue it twice)."""
+    if me.in_call or me.js_wait or me.waitlist is not None or me in _ready or me in _turn_waiters:
+        return False
+    while frame is not None:
+        if frame.f_code in _unpreemptible_code:
+            return False
+        frame = frame.f_back
+    return True
 
 
 def _maybe_switch(me):

@@ -2,7 +2,9 @@
 
 An uncontended acquire or release is a flag test in Python: no switch can happen between the
 test and the set, because CPython only checks its eval breaker at calls and backward jumps. A
-contended acquire waits in the lock's queue and gives the CPU to another thread.
+contended acquire waits in the lock's queue and gives the CPU to another thread. The doorbell
+never switches threads inside these methods (``@green.unpreemptible``): a switch between the test
+of ``_locked`` and joining the queue would lose a release that came in between.
 """
 
 import time
@@ -39,6 +41,7 @@ class LockType:
         self._locked = False
         self._waiters = deque()
 
+    @green.unpreemptible
     def acquire(self, blocking=True, timeout=-1):
         deadline = None if timeout == -1 and blocking else _deadline(blocking, timeout)
         if not self._locked:
@@ -103,6 +106,7 @@ class RLock:
         self._count = 0
         self._waiters = deque()
 
+    @green.unpreemptible
     def acquire(self, blocking=True, timeout=-1):
         deadline = None if timeout == -1 and blocking else _deadline(blocking, timeout)
         me = green.current()
@@ -143,6 +147,7 @@ class RLock:
     def _is_owned(self):
         return self._owner is green.current()
 
+    @green.unpreemptible
     def _release_save(self):
         if self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
@@ -153,6 +158,7 @@ class RLock:
             green.wake_one(self._waiters)
         return state
 
+    @green.unpreemptible
     def _acquire_restore(self, state):
         self.acquire()
         self._count, self._owner = state

@@ -42,11 +42,13 @@ class _ThreadHandle:
     def is_done(self):
         return self._done
 
+    @green.unpreemptible
     def _set_done(self):
         self._done = True
         _shutdown_handles.pop(id(self), None)
         green.wake_all(self._waiters)
 
+    @green.unpreemptible
     def join(self, timeout=None):
         if self._done:
             return
