@@ -9,6 +9,7 @@ import { installTestHooks } from './test-hooks';
 import { Console } from './ui/console';
 import { Editor } from './ui/editor';
 import { ProcessList } from './ui/process-list';
+import { bindCommandLine, type Command } from './ui/command-line';
 import { bindToolbar, element } from './ui/toolbar';
 
 /** localStorage, or (when the browser refuses it) a memory-only stand-in. */
@@ -98,6 +99,30 @@ async function stop(): Promise<void> {
   }
 }
 
+/** A line from the console's command line: a tool starts beside the run, in the foreground. */
+async function runCommand(command: Command, line: string): Promise<void> {
+  if (command.kind === 'help') terminal.note(t('commandHelp'));
+  else if (command.kind === 'clear') terminal.clear();
+  else if (command.kind === 'unknown')
+    terminal.note(t('commandUnknown', { name: command.name }), 'red');
+  else if (command.kind === 'unclosedQuote') terminal.note(t('commandUnclosedQuote'), 'red');
+  else if (command.kind === 'tool') {
+    if (!kernel) {
+      terminal.note(t('notReady'), 'yellow');
+      return;
+    }
+    terminal.note(`$ ${line}`);
+    terminal.focus(); // typed lines now go to the tool
+    try {
+      const pid = await kernel.runTool(command.argv);
+      if (pid === null) terminal.note(t('commandNotStarted'), 'red');
+      else maxPidSeen = Math.max(maxPidSeen, pid);
+    } catch (error) {
+      terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
+    }
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -109,6 +134,9 @@ bindToolbar(store, {
   renameFile: () => editor.renameActive(),
   deleteFile: () => editor.deleteActive(),
   localeChanged: (locale) => processList.setLocale(locale),
+});
+bindCommandLine(element<HTMLInputElement>('command-line'), {
+  execute: (command, line) => void runCommand(command, line),
 });
 store.subscribe((state) => (terminal.showTags = state.showTags));
 terminal.showTags = store.state.showTags;

@@ -26,6 +26,7 @@ const api = {
     await host.warm();
   },
   run: (request) => booted().run(request),
+  runTool: (argv) => booted().runTool(argv),
   stop: async () => booted().stop(),
   writeStdin: (text) => booted().writeStdin(text),
   closeStdin: () => booted().closeStdin(),

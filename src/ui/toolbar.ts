@@ -17,7 +17,8 @@ export function element<T extends HTMLElement>(testid: string, root: ParentNode 
   return el;
 }
 
-/** Fills every `data-i18n` (text), `data-i18n-title` (tooltip) and `data-i18n-aria` element. */
+/** Fills every `data-i18n` (text), `data-i18n-title` (tooltip), `data-i18n-aria` and
+ * `data-i18n-placeholder` element. */
 export function applyLocale(locale: Locale, root: ParentNode = document): void {
   if (root === document) document.documentElement.lang = locale;
   const t = (key: string | undefined) => translate(locale, (key ?? '') as MessageKey);
@@ -29,6 +30,9 @@ export function applyLocale(locale: Locale, root: ParentNode = document): void {
   }
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria]')) {
     el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  }
+  for (const el of root.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
   }
 }
 

@@ -29,7 +29,9 @@ class ScriptedHost implements ProcessHost {
     return {
       exec: async (request) => {
         pid = request.pid;
-        const name = request.job.kind === 'script' ? request.job.path : 'child';
+        const { job } = request;
+        const name =
+          job.kind === 'script' ? job.path : job.kind === 'tool' ? job.argv.join(' ') : 'child';
         const program = this.programs[name];
         if (!program) throw new Error(`no program ${name}`);
         const code = await program(syscalls, request);
@@ -267,6 +269,41 @@ describe('standard streams', () => {
     kernel.closeStdin();
     await kernel.waitIdle();
     expect(reads).toEqual(['left\n', 'right\n', 'partial']);
+  });
+
+  it('gives a console tool the typed input and Ctrl-C while it runs, then the run again', async () => {
+    const reads: string[] = [];
+    const reader =
+      (tag: string): Program =>
+      async (sys) => {
+        for (;;) {
+          const data = await sys.read(0, 1024);
+          if (!(data instanceof Uint8Array)) return 130; // interrupted
+          if (data.length === 0) return 0;
+          reads.push(`${tag}: ${new TextDecoder().decode(data)}`);
+        }
+      };
+    const { kernel, host } = setup({ 'main.py': reader('run'), 'nc 127.0.0.1 9': reader('nc') });
+    await run(kernel, 'main.py');
+    expect(await kernel.runTool(['bash'])).toBeNull();
+    expect(await kernel.runTool([])).toBeNull();
+    const nc = await kernel.runTool(['nc', '127.0.0.1', '9']);
+    expect(nc).toBe(2);
+    expect(kernel.table.get(2)).toMatchObject({ name: 'nc 127.0.0.1 9', ppid: 0, pgid: 2 });
+    await expect.poll(() => kernel.table.get(2)?.waitingOn).toBe('input()');
+    kernel.writeStdin('to nc\n');
+    await expect.poll(() => reads).toEqual(['nc: to nc\n']);
+    kernel.interrupt();
+    await expect.poll(() => kernel.table.get(2)?.exitCode).toBe(130);
+    expect(host.raised).toEqual([{ pid: 2, signal: Signal.SIGINT }]);
+    kernel.writeStdin('to run\n');
+    kernel.closeStdin();
+    await kernel.waitIdle();
+    expect(reads).toEqual(['nc: to nc\n', 'run: to run\n']);
+    expect(kernel.table.get(1)?.exitCode).toBe(0);
+    expect(kernel.trace.all()).toContainEqual(
+      expect.objectContaining({ type: 'spawn', pid: 2, name: 'nc 127.0.0.1 9', method: 'tool' }),
+    );
   });
 
   it('shows output before the exit that follows it, decoding split UTF-8', async () => {

@@ -1,9 +1,10 @@
-import type {
-  KernelObserver,
-  Pid,
-  RunRequest,
-  StartMethod,
-  WorkspaceFile,
+import {
+  CONSOLE_TOOLS,
+  type KernelObserver,
+  type Pid,
+  type RunRequest,
+  type StartMethod,
+  type WorkspaceFile,
 } from '../protocol/kernel';
 import type { ErrnoValue, ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
 import { Errno, Signal } from '../protocol/process';
@@ -98,12 +99,36 @@ export class Kernel {
     for (const p of this.table.live()) this.signal(null, p.pid, Signal.SIGKILL);
   }
 
+  /**
+   * Starts a console tool in a process group of its own, reading a console input of its own:
+   * it is the foreground (typed lines, Ctrl-D, Ctrl-C) until it exits, then the run is again.
+   */
+  async runTool(argv: string[]): Promise<Pid | null> {
+    const valid =
+      Array.isArray(argv) &&
+      argv.every((arg) => typeof arg === 'string') &&
+      (CONSOLE_TOOLS as readonly string[]).includes(argv[0]);
+    if (!valid) return null;
+    const input = new StdinPipe();
+    const job = { kind: 'tool', argv: argv.slice() } as const;
+    const started = await this.start(0, null, argv.join(' '), job, 'tool', undefined, input);
+    if (!('pid' in started)) return null;
+    this.entries.push(started.pid);
+    return started.pid;
+  }
+
   writeStdin(text: string): void {
-    this.terminal.write(utf8.encode(text));
+    this.consoleInput().write(utf8.encode(text));
   }
 
   closeStdin(): void {
-    this.terminal.close();
+    this.consoleInput().close();
+  }
+
+  /** Where typed text goes: the foreground process's input, or the run's (type-ahead). */
+  private consoleInput(): StdinPipe {
+    const fg = this.foreground();
+    return (fg && this.stdin.get(fg.pid)) ?? this.terminal;
   }
 
   /** Ctrl-C: SIGINT to every process of the foreground process group, as a terminal does. */
@@ -135,8 +160,9 @@ export class Kernel {
     pgid: Pid | null,
     name: string,
     job: Job,
-    method: 'script' | StartMethod,
+    method: 'script' | 'tool' | StartMethod,
     inherit: { passFds: number[]; sentinelFd: number | null } = { passFds: [], sentinelFd: null },
+    consoleInput: StdinPipe = this.terminal,
   ): Promise<SpawnResult> {
     if (this.table.live().length >= this.options.processLimit) {
       this.outbox.notice('processLimit', String(this.options.processLimit));
@@ -144,7 +170,7 @@ export class Kernel {
     }
     const record = this.table.create(ppid, pgid, name);
     // Top-level processes read the console; children read end of file, as multiprocessing arranges.
-    const stdin = ppid === 0 ? this.terminal : new StdinPipe();
+    const stdin = ppid === 0 ? consoleInput : new StdinPipe();
     if (ppid !== 0) stdin.close();
     this.stdin.set(record.pid, stdin);
     const sentinel =

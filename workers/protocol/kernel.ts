@@ -14,6 +14,10 @@ export interface WorkspaceFile {
   content: string;
 }
 
+/** Programs the console's command line starts (workers/python/procbox/tools). */
+export const CONSOLE_TOOLS = ['nc', 'curl'] as const;
+export type ConsoleTool = (typeof CONSOLE_TOOLS)[number];
+
 export interface RunRequest {
   files: WorkspaceFile[];
   /** Files started as top-level processes, in this order. The last one is the foreground. */
@@ -57,7 +61,14 @@ export interface OutputChunk {
 /** The kernel's structured event trace. Sockets' sends and receives are `IpcOpName` events
  * whose object names the connection by both ends. */
 export type TraceEvent =
-  | { type: 'spawn'; t: number; pid: Pid; ppid: Pid; name: string; method: 'script' | StartMethod }
+  | {
+      type: 'spawn';
+      t: number;
+      pid: Pid;
+      ppid: Pid;
+      name: string;
+      method: 'script' | 'tool' | StartMethod;
+    }
   | { type: 'exit'; t: number; pid: Pid; code: number }
   | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number }
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
@@ -101,6 +112,10 @@ export interface KernelApi {
   init(config: KernelConfig, observer: KernelObserver): Promise<void>;
   /** Starts each entry as a top-level process; resolves with their pids. */
   run(request: RunRequest): Promise<Pid[]>;
+  /** Starts a console tool (`argv[0]` one of CONSOLE_TOOLS) as the foreground process: typed
+   * lines, Ctrl-D and Ctrl-C go to it until it exits. Resolves with its pid, or null when
+   * `argv` names no tool or no process can start. */
+  runTool(argv: string[]): Promise<Pid | null>;
   /** Ends every process at once (SIGKILL, worker terminated). */
   stop(): Promise<void>;
   /** Typed console input for the foreground process's stdin. */

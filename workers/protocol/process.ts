@@ -72,9 +72,12 @@ export interface BootResult {
   bootMs: number;
 }
 
-/** What a process runs: a script file, or a multiprocessing child pickled by its parent. */
+/** What a process runs: a script file, a multiprocessing child pickled by its parent, or a
+ * console tool (`procbox.tools`) with its command line. */
 export type Job =
-  { kind: 'script'; path: string } | { kind: 'child'; method: StartMethod; payload: Uint8Array };
+  | { kind: 'script'; path: string }
+  | { kind: 'child'; method: StartMethod; payload: Uint8Array }
+  | { kind: 'tool'; argv: string[] };
 
 export interface ExecRequest {
   pid: Pid;

@@ -31,6 +31,8 @@ def start(bridge):
     job = bridge.job
     if job.kind == "script":
         status = run_script(job.path)
+    elif job.kind == "tool":
+        status = run_tool(list(job.argv))
     elif job.method == "fork":
         status = run_fork_child(job.payload.to_bytes())
     else:
@@ -67,6 +69,24 @@ def run_script(path):
             return compile(source.read(), file, "exec")
 
     return _run_main(main, compile_main)
+
+
+def run_tool(argv):
+    """A console tool (``nc``, ``curl``), with its command line as ``sys.argv``."""
+    from . import tools
+
+    _new_main()
+    sys.argv[:] = argv
+    try:
+        status = tools.main(argv)
+    except KeyboardInterrupt:
+        status = -signal.SIGINT  # quietly, as SIGINT ends the real tool
+    except SystemExit as exit:
+        status = _exit_status(exit)
+    except BaseException as error:
+        sys.excepthook(type(error), error, error.__traceback__)
+        status = 1
+    return _finalize(status)
 
 
 def run_fork_child(payload):

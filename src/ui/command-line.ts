@@ -1,0 +1,91 @@
+/**
+ * The console's command line: a one-line shell under the console that starts console tools
+ * (`nc`, `curl`) as processes of their own beside the run, as a second terminal would.
+ */
+import { CONSOLE_TOOLS, type ConsoleTool } from '../../workers/protocol/kernel';
+
+export type Command =
+  | { kind: 'tool'; tool: ConsoleTool; argv: string[] }
+  | { kind: 'help' }
+  | { kind: 'clear' }
+  | { kind: 'empty' }
+  | { kind: 'unknown'; name: string }
+  | { kind: 'unclosedQuote' };
+
+/** Splits a line into words as a POSIX shell does for quotes and backslashes; no expansions. */
+export function splitWords(line: string): string[] | null {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote === "'") {
+      if (ch === "'") quote = null;
+      else word += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = null;
+      else if (ch === '\\' && '"\\$`'.includes(line[i + 1] ?? '')) word += line[++i];
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote) return null;
+  if (inWord) words.push(word);
+  return words;
+}
+
+export function parseCommand(line: string): Command {
+  const words = splitWords(line);
+  if (!words) return { kind: 'unclosedQuote' };
+  const [name] = words;
+  if (name === undefined) return { kind: 'empty' };
+  if (name === 'help') return { kind: 'help' };
+  if (name === 'clear') return { kind: 'clear' };
+  const tool = CONSOLE_TOOLS.find((t) => t === name);
+  return tool ? { kind: 'tool', tool, argv: words } : { kind: 'unknown', name };
+}
+
+export interface CommandLineActions {
+  /** Carries out a command; the line has been accepted (it goes into the history). */
+  execute(command: Command, line: string): void;
+}
+
+/** Binds the input element: Enter runs the line, ↑/↓ walk the history. */
+export function bindCommandLine(input: HTMLInputElement, actions: CommandLineActions): void {
+  const history: string[] = [];
+  let position = 0; // history.length: the line being typed
+  let draft = '';
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      const line = input.value;
+      const command = parseCommand(line);
+      if (command.kind === 'empty') return;
+      if (history.at(-1) !== line) history.push(line);
+      position = history.length;
+      input.value = '';
+      actions.execute(command, line);
+    } else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+      event.preventDefault();
+      if (position === history.length) draft = input.value;
+      position = Math.max(
+        0,
+        Math.min(history.length, position + (event.key === 'ArrowUp' ? -1 : 1)),
+      );
+      input.value = position === history.length ? draft : history[position];
+    }
+  });
+}

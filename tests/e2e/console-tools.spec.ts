@@ -1,0 +1,117 @@
+/** The console's command line: nc and curl against servers the user runs, typed as a user would. */
+import { expect, test, type Page } from '@playwright/test';
+
+const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
+
+async function open(page: Page) {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready|就绪/);
+}
+
+async function runServer(page: Page, code: string, ready: RegExp) {
+  await page.evaluate((text) => window.__procbox?.editorSetValue(text), code);
+  await page.getByTestId('run').click();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(ready);
+}
+
+async function command(page: Page, line: string) {
+  const input = page.getByTestId('command-line');
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+const procRow = (page: Page, name: string) =>
+  page.locator('[data-testid=proc-row]', { hasText: name });
+
+const UPPER_ECHO_SERVER = `import socket
+with socket.create_server(("127.0.0.1", 9000)) as server:
+    print("listening", flush=True)
+    conn, addr = server.accept()
+    print("client from", addr[0], flush=True)
+    with conn:
+        while data := conn.recv(1024):
+            conn.sendall(data.upper())
+    print("client closed", flush=True)
+`;
+
+test('nc: typed lines go to the server, replies come back, Ctrl-D closes', async ({ page }) => {
+  await open(page);
+  await runServer(page, UPPER_ECHO_SERVER, /listening/);
+  await command(page, 'nc 127.0.0.1 9000');
+  await expect.poll(() => consoleText(page)).toContain('client from 127.0.0.1');
+  await expect(procRow(page, 'nc 127.0.0.1 9000')).toContainText(/ESTAB/);
+  // The command line handed the keyboard to the console: typing goes to nc's stdin.
+  await page.keyboard.type('hello 世界');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] HELLO 世界$/m);
+  await page.keyboard.type('second line');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] SECOND LINE$/m);
+  await page.keyboard.press('Control+D');
+  await expect.poll(() => consoleText(page)).toContain('client closed');
+  await expect(procRow(page, 'nc 127.0.0.1 9000')).toHaveAttribute('data-state', 'exited');
+  await expect(page.locator('[data-testid=proc-row][data-pid="1"]')).toHaveAttribute(
+    'data-state',
+    'exited',
+  );
+});
+
+test('nc: Ctrl-C ends nc, not the server; a refused port is reported', async ({ page }) => {
+  await open(page);
+  await runServer(page, UPPER_ECHO_SERVER, /listening/);
+  await command(page, 'nc localhost 9001');
+  await expect
+    .poll(() => consoleText(page))
+    .toContain('nc: connect to 127.0.0.1 port 9001 (tcp) failed: Connection refused');
+  await command(page, 'nc localhost 9000');
+  await expect.poll(() => consoleText(page)).toContain('client from 127.0.0.1');
+  await page.keyboard.press('Control+C');
+  await expect(procRow(page, 'nc localhost 9000')).toHaveAttribute('data-state', 'exited');
+  await expect.poll(() => consoleText(page)).toContain('client closed');
+  await expect.poll(() => consoleText(page)).toMatch(/\[process \d+ was ended by signal 2\]/);
+});
+
+const HTTP_SERVER = `import http.server, os
+os.makedirs("site", exist_ok=True)
+with open("site/hello.txt", "w") as f:
+    f.write("hello from the sandbox\\n")
+handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory="site")
+with http.server.ThreadingHTTPServer(("127.0.0.1", 8000), handler) as server:
+    print("serving", flush=True)
+    server.serve_forever()
+`;
+
+test('curl prints a response; errors read as curl’s; unknown commands are named', async ({
+  page,
+}) => {
+  await open(page);
+  await runServer(page, HTTP_SERVER, /serving/);
+  await command(page, 'curl http://127.0.0.1:8000/hello.txt');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] hello from the sandbox$/m);
+  // The server's access log shows curl's request line.
+  await expect.poll(() => consoleText(page)).toContain('"GET /hello.txt HTTP/1.1" 200 -');
+  await command(page, 'curl -i localhost:8000/missing');
+  await expect.poll(() => consoleText(page)).toMatch(/HTTP\/1\.0 404 File not found/);
+  await expect.poll(() => consoleText(page)).toContain('Content-Type: text/html;charset=utf-8');
+  await command(page, "curl -X POST -d 'a=1' http://127.0.0.1:8000/");
+  await expect.poll(() => consoleText(page)).toContain('Error code: 501');
+  await command(page, 'curl http://127.0.0.1:8001/');
+  await expect
+    .poll(() => consoleText(page))
+    .toMatch(/curl: \(7\) Failed to connect to 127\.0\.0\.1 port 8001 after \d+ ms/);
+  await command(page, 'curl http://example.com/');
+  await expect
+    .poll(() => consoleText(page))
+    .toContain('curl: (6) Could not resolve host: example.com');
+  await command(page, 'ssh example.com');
+  await expect.poll(() => consoleText(page)).toContain('ssh: command not found');
+  await page.getByTestId('locale').selectOption('zh-CN');
+  await command(page, 'help');
+  await expect.poll(() => consoleText(page)).toContain('nc [-u] 主机 端口');
+  await expect(page.getByTestId('command-line')).toHaveAttribute('aria-label', '命令行');
+  // The server still runs: the tools were processes of their own.
+  await expect(page.locator('[data-testid=proc-row][data-pid="1"]')).toHaveAttribute(
+    'data-state',
+    /running|blocked/,
+  );
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, splitWords } from '../../src/ui/command-line';
+
+describe('console command line', () => {
+  it('splits words as a shell does for quotes and backslashes', () => {
+    expect(splitWords('  nc   127.0.0.1 8888 ')).toEqual(['nc', '127.0.0.1', '8888']);
+    expect(splitWords(`curl -H 'X-Name: 李 雷' -d "{\\"a\\": 1}" url`)).toEqual([
+      'curl',
+      '-H',
+      'X-Name: 李 雷',
+      '-d',
+      '{"a": 1}',
+      'url',
+    ]);
+    expect(splitWords(`a\\ b '' "it's"`)).toEqual(['a b', '', "it's"]);
+    expect(splitWords(`curl 'unclosed`)).toBeNull();
+    expect(splitWords('')).toEqual([]);
+  });
+
+  it('knows the tools and its own commands, and names an unknown one', () => {
+    expect(parseCommand('nc -u localhost 9')).toEqual({
+      kind: 'tool',
+      tool: 'nc',
+      argv: ['nc', '-u', 'localhost', '9'],
+    });
+    expect(parseCommand('curl http://127.0.0.1:8000/')).toMatchObject({
+      kind: 'tool',
+      tool: 'curl',
+    });
+    expect(parseCommand('help')).toEqual({ kind: 'help' });
+    expect(parseCommand('clear')).toEqual({ kind: 'clear' });
+    expect(parseCommand('   ')).toEqual({ kind: 'empty' });
+    expect(parseCommand('rm -rf /')).toEqual({ kind: 'unknown', name: 'rm' });
+    expect(parseCommand('nc "x')).toEqual({ kind: 'unclosedQuote' });
+  });
+});
