@@ -195,6 +195,29 @@ describe('virtual network', () => {
     expect(ringReadMessage(ipc.words, bytes, ring, SERVER)).toBe(WOULD_BLOCK);
   });
 
+  it('UDP: a connected socket takes datagrams from its peer only', () => {
+    const { ipc, net, bytes } = setup();
+    net.create(SERVER, 3, AF.INET, SOCK.DGRAM);
+    const { ring } = net.bind(SERVER, 3, { host: '0.0.0.0', port: 9000 }, false) as {
+      ring: number;
+    };
+    net.create(CLIENT, 3, AF.INET, SOCK.DGRAM); // will be 127.0.0.1:32768
+    net.create(CLIENT, 4, AF.INET, SOCK.DGRAM); // will be 127.0.0.1:32769
+    const to = { host: '127.0.0.1', port: 9000 };
+    net.sendTo(CLIENT, 3, bytesOf('bind me'), to);
+    net.sendTo(CLIENT, 4, bytesOf('bind me'), to);
+    ringReadMessage(ipc.words, bytes, ring, SERVER);
+    ringReadMessage(ipc.words, bytes, ring, SERVER);
+    expect(net.connect(SERVER, 3, { host: '127.0.0.1', port: 32769 })).toMatchObject({
+      read: -1,
+    });
+    expect(net.sendTo(CLIENT, 3, bytesOf('stranger'), to)).toMatchObject({ sent: 8 });
+    net.sendTo(CLIENT, 4, bytesOf('peer'), to);
+    const message = ringReadMessage(ipc.words, bytes, ring, SERVER) as Uint8Array;
+    expect(textOf(message)).toBe('127.0.0.1 32769\npeer');
+    expect(ringReadMessage(ipc.words, bytes, ring, SERVER)).toBe(WOULD_BLOCK);
+  });
+
   it('AF_UNIX: a path is taken until closed; an unknown path is ENOENT', () => {
     const { ipc, net } = setup();
     net.create(SERVER, 3, AF.UNIX, SOCK.STREAM);

@@ -77,6 +77,14 @@ function sourceAddr(local: SockAddr, peer: string): SockAddr {
   return { host: isV6(peer) ? '::1' : '127.0.0.1', port: local.port };
 }
 
+/** Whether a datagram from `from` is one a socket connected to `peer` takes (Linux drops the
+ * rest). A wildcard peer stands for the loopback; a v4-mapped address for its IPv4 one. */
+function fromPeer(peer: SockAddr, from: SockAddr): boolean {
+  const plain = (host: string) =>
+    host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host.replace(/^::ffff:/, '');
+  return peer.port === from.port && plain(peer.host) === plain(from.host);
+}
+
 export const formatAddr = ({ host, port }: SockAddr) =>
   port < 0 ? host : isV6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 
@@ -385,9 +393,10 @@ export class NetTable {
       ring = bound.ring;
     }
     const target = this.datagramTarget(to);
-    // Nobody bound there, or its buffer is full: the datagram is lost, as on a real network.
-    if (target?.read != null) {
-      const from = sourceAddr(s.local!, to.host);
+    const from = sourceAddr(s.local!, to.host);
+    // Nobody bound there, its buffer is full, or it is connected to another peer: the datagram
+    // is lost, as on a real network.
+    if (target?.read != null && (!target.peer || fromPeer(target.peer, from))) {
       const header = new TextEncoder().encode(`${from.host} ${from.port}\n`);
       const message = new Uint8Array(header.length + data.length);
       message.set(header);

@@ -105,6 +105,20 @@ data, addr = u.recvfrom(1024)
 print("udp:", data, addr[0], addr[1] == v.getsockname()[1])
 u.sendto(data.upper(), addr)
 print("udp reply:", v.recvfrom(1024)[0])
+# A connected datagram socket takes datagrams from its peer only; others are dropped.
+w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+w.sendto(b"before connect", u.getsockname())
+print("udp unconnected:", u.recvfrom(1024)[0])
+u.connect(v.getsockname())
+w.sendto(b"stranger", u.getsockname())
+v.sendto(b"peer", u.getsockname())
+print("udp connected:", u.recv(1024))
+u.setblocking(False)
+try:
+    u.recv(1024)
+except BlockingIOError as e:
+    print("udp stranger dropped:", e.errno)
+w.close()
 
 six = socket.socket(socket.AF_INET6)
 six.bind(("::1", 0))
