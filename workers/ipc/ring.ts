@@ -118,31 +118,33 @@ function copyIn(arena: Int32Array, bytes: Uint8Array, pipe: number, src: Uint8Ar
   Atomics.store(arena, words(arena, pipe, Ring.HEAD), (head + src.length) | 0);
 }
 
-/** Takes `dest.length` bytes from the tail, or skips them if `dest` is null (the caller holds
- * the read lock and checked they are there). */
+/** Takes `count` bytes from the tail into `dest`, or skips them if `dest` is null; a peek
+ * copies the bytes `offset` past the tail and leaves them there (MSG_PEEK). The caller holds
+ * the read lock and checked they are there. */
 function copyOut(
   arena: Int32Array,
   bytes: Uint8Array,
   pipe: number,
   dest: Uint8Array | null,
   count: number,
+  peek: { offset: number } | null = null,
 ): void {
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const tail = Atomics.load(arena, words(arena, pipe, Ring.TAIL)) >>> 0;
   if (dest) {
     const data = pipe + Ring.HEADER_BYTES;
-    const start = tail % capacity;
+    const start = (tail + (peek?.offset ?? 0)) % capacity;
     const first = Math.min(count, capacity - start);
     dest.set(bytes.subarray(data + start, data + start + first));
     if (count > first) dest.set(bytes.subarray(data, data + count - first), first);
   }
-  Atomics.store(arena, words(arena, pipe, Ring.TAIL), (tail + count) | 0);
+  if (!peek) Atomics.store(arena, words(arena, pipe, Ring.TAIL), (tail + count) | 0);
 }
 
 /**
  * read(2) without waiting: copies up to `dest.length` bytes. Returns the count (0 at end of
  * file: empty and no writer left, or its writer shut down), `WOULD_BLOCK`, or
- * `CONNECTION_RESET` once a reset connection's data has been read.
+ * `CONNECTION_RESET` once a reset connection's data has been read. A `peek` leaves the bytes.
  */
 export function ringRead(
   arena: Int32Array,
@@ -150,6 +152,7 @@ export function ringRead(
   pipe: number,
   dest: Uint8Array,
   pid: number,
+  peek = false,
 ): number {
   if (dest.length === 0) return 0;
   const lockAt = words(arena, pipe, Ring.RLOCK);
@@ -159,11 +162,11 @@ export function ringRead(
     const used = ringUsed(arena, pipe);
     if (used === 0) return ended(arena, pipe);
     count = Math.min(used, dest.length);
-    copyOut(arena, bytes, pipe, dest, count);
+    copyOut(arena, bytes, pipe, dest, count, peek ? { offset: 0 } : null);
     return count;
   } finally {
     unlock(arena, lockAt);
-    if (count > 0) ringChanged(arena, pipe);
+    if (count > 0 && !peek) ringChanged(arena, pipe);
   }
 }
 
@@ -205,12 +208,14 @@ export function ringWriteMessage(
   }
 }
 
-/** Takes one whole datagram, or returns `WOULD_BLOCK` (or 0 at end of file). */
+/** Takes one whole datagram (a `peek` leaves it), or returns `WOULD_BLOCK` (or 0 at end of
+ * file). */
 export function ringReadMessage(
   arena: Int32Array,
   bytes: Uint8Array,
   pipe: number,
   pid: number,
+  peek = false,
 ): Uint8Array | number {
   const lockAt = words(arena, pipe, Ring.RLOCK);
   lock(arena, lockAt, pid);
@@ -218,13 +223,13 @@ export function ringReadMessage(
   try {
     if (ringUsed(arena, pipe) < LENGTH_BYTES) return ended(arena, pipe);
     const length = new Uint8Array(LENGTH_BYTES);
-    copyOut(arena, bytes, pipe, length, LENGTH_BYTES);
+    copyOut(arena, bytes, pipe, length, LENGTH_BYTES, peek ? { offset: 0 } : null);
     message = new Uint8Array(new DataView(length.buffer).getUint32(0, true));
-    copyOut(arena, bytes, pipe, message, message.length);
+    copyOut(arena, bytes, pipe, message, message.length, peek ? { offset: LENGTH_BYTES } : null);
     return message;
   } finally {
     unlock(arena, lockAt);
-    if (message) ringChanged(arena, pipe);
+    if (message && !peek) ringChanged(arena, pipe);
   }
 }
 

@@ -199,14 +199,26 @@ export function installIpcStreams(
         const stream = FS.getStream(fd);
         if (stream) stream.ipc = { read: read < 0 ? null : read, write: write < 0 ? null : write };
       },
-      /** One datagram from a socket's receive ring; null when none waits (EAGAIN). */
-      fdRecvMessage(fd: number): Uint8Array | null {
+      /** One datagram from a socket's receive ring (a `peek` leaves it there); null when none
+       * waits (EAGAIN). */
+      fdRecvMessage(fd: number, peek = false): Uint8Array | null {
         const ring = FS.getStream(fd)?.ipc?.read;
         if (ring == null) return null; // not bound yet: nothing can arrive
-        const message = ringReadMessage(words, bytes, ring, pid);
+        const message = ringReadMessage(words, bytes, ring, pid, peek);
         if (typeof message === 'number') return message === 0 ? new Uint8Array(0) : null;
         fence();
         return message;
+      },
+      /** recv(MSG_PEEK) on a stream: up to `max` bytes left in place; null when none waits
+       * (EAGAIN), an empty array at end of file. */
+      fdPeek(fd: number, max: number): Uint8Array | null {
+        const ring = FS.getStream(fd)?.ipc?.read ?? fail('EBADF');
+        const dest = new Uint8Array(Math.max(0, max));
+        const n = ringRead(words, bytes, ring, dest, pid, true);
+        if (n === WOULD_BLOCK) return null;
+        if (n === CONNECTION_RESET) fail('ECONNRESET');
+        fence();
+        return dest.subarray(0, n);
       },
       /** Drops a reservation the kernel refused. */
       fdUnreserve(fd: number) {

@@ -120,6 +120,23 @@ except BlockingIOError as e:
     print("udp stranger dropped:", e.errno)
 w.close()
 
+# MSG_PEEK leaves the bytes (or the datagram) for the next read.
+with socket.create_server(("127.0.0.1", 0)) as ps:
+    pc = socket.create_connection(ps.getsockname())
+    pa, _ = ps.accept()
+    pc.sendall(b"peekaboo")
+    print("peek:", pa.recv(4, socket.MSG_PEEK), pa.recv(100))
+    pc.close()
+    print("peek at eof:", pa.recv(4, socket.MSG_PEEK))
+    pa.close()
+d1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+d1.bind(("127.0.0.1", 0))
+d2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+d2.sendto(b"datagram", d1.getsockname())
+print("peek udp:", d1.recvfrom(4, socket.MSG_PEEK)[0], d1.recvfrom(100)[0])
+d1.close()
+d2.close()
+
 six = socket.socket(socket.AF_INET6)
 six.bind(("::1", 0))
 six.listen()

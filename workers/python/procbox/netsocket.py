@@ -307,9 +307,10 @@ class socket:
         if self._shut_rd:
             return b""
         fd, deadline = self._open_fd(), self._deadline()
+        peek = flags & _socket_module.MSG_PEEK
         while True:
             try:
-                data = fds._os_read(fd, bufsize)
+                data = _peek(fd, bufsize) if peek else fds._os_read(fd, bufsize)
             except BlockingIOError:
                 if flags & _socket_module.MSG_DONTWAIT:
                     raise error(EAGAIN) from None
@@ -317,7 +318,8 @@ class socket:
                 continue
             except OSError as exc:
                 raise linux(exc) from None
-            _trace("recv", fd)
+            if not peek:
+                _trace("recv", fd)
             return data
 
     def recv_into(self, buffer, nbytes=0, flags=0):
@@ -371,8 +373,9 @@ class socket:
         if self._type != SOCK_DGRAM:
             return self.recv(bufsize, flags), None
         fd, deadline = self._open_fd(), self._deadline()
+        peek = bool(flags & _socket_module.MSG_PEEK)
         while True:
-            message = kernel._bridge.fdRecvMessage(fd)
+            message = kernel._bridge.fdRecvMessage(fd, peek)
             if message is not None:
                 break
             if flags & _socket_module.MSG_DONTWAIT:
@@ -388,6 +391,14 @@ class socket:
         data, address = self.recvfrom(nbytes or len(view), flags)
         view[: len(data)] = data
         return len(data), address
+
+
+def _peek(fd, size):
+    """recv(MSG_PEEK): the bytes waiting, left in place."""
+    data = kernel._bridge.fdPeek(fd, size)
+    if data is None:
+        raise BlockingIOError(EAGAIN, "Resource temporarily unavailable")
+    return data.to_bytes()
 
 
 def _trace(op, fd):
