@@ -106,6 +106,8 @@ async function main() {
       setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
   });
   const outcome = await Promise.race([run, timedOut]);
+  // The others (servers) get a moment to print what the last message made them print.
+  if (outcome !== 'timeout' && files.length > 1) await new Promise((r) => setTimeout(r, 300));
   await runner.stop();
   await runner.waitIdle();
   await browser.close();

@@ -40,6 +40,18 @@ for (const [name, file, exact] of [
   });
 }
 
+for (const [name, server] of [
+  ['10 threaded server', '10_threaded_server.py'],
+  ['14 process server', '14_process_server.py'],
+] as const) {
+  test(`procbox run ${server} 8888_client.py prints what CPython prints`, () => {
+    const run = procbox(['run', '--plain', fileSource(server), fileSource('8888_client.py')]);
+    const ports = (text: string) => text.replace(/\('127\.0\.0\.1', \d+\)/g, "('127.0.0.1', PORT)");
+    expect(sorted(ports(run.stdout))).toEqual(sorted(ports(expected[name].stdout)));
+    expect(run.code).toBe(expected[name].exitCode);
+  });
+}
+
 test('procbox run --start-method spawn shows the bootstrapping error', () => {
   const run = procbox([
     'run',
