@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { OutputChunk, RunRequest } from '../workers/protocol/kernel';
 
 export const CHROMIUM_ARGS: string[];
+export const SERVER_GRACE_MS: number;
 export function findChromium(): string;
 export function launchChromium(): Promise<Browser>;
 

@@ -16,6 +16,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** When the last entry of a run (a client) exits, the others (its servers) are stopped after
+ * this long, so that what its last message made them print still shows. */
+export const SERVER_GRACE_MS = 300;
+
 /** PROCBOX_CHROMIUM, then Playwright's own browser, then Debian's. */
 export function findChromium() {
   const candidates = [process.env.PROCBOX_CHROMIUM];

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
-import { launchChromium, openRunner } from './driver.mjs';
+import { launchChromium, openRunner, SERVER_GRACE_MS } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const USAGE =
@@ -106,8 +106,9 @@ async function main() {
       setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
   });
   const outcome = await Promise.race([run, timedOut]);
-  // The others (servers) get a moment to print what the last message made them print.
-  if (outcome !== 'timeout' && files.length > 1) await new Promise((r) => setTimeout(r, 300));
+  if (outcome !== 'timeout' && files.length > 1) {
+    await new Promise((resolve) => setTimeout(resolve, SERVER_GRACE_MS));
+  }
   await runner.stop();
   await runner.waitIdle();
   await browser.close();

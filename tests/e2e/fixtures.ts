@@ -1,5 +1,5 @@
 import { expect, test as base, type Page } from '@playwright/test';
-import { openRunner, type Runner } from '../../bin/driver.mjs';
+import { openRunner, SERVER_GRACE_MS, type Runner } from '../../bin/driver.mjs';
 import type { OutputChunk, StartMethod, WorkspaceFile } from '../../workers/protocol/kernel';
 
 export interface RunResult {
@@ -61,9 +61,8 @@ export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner
         const request = { files, entries: entries ?? files.map((f) => f.path), startMethod };
         const exitCode = await runner.run(request);
         if (stopRest) {
-          // As `procbox run` ends: the last entry (a client) is done, so its server is stopped,
-          // after a moment for what the server prints of the last message.
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          // As `procbox run` ends: the last entry (a client) is done, so its server is stopped.
+          await new Promise((resolve) => setTimeout(resolve, SERVER_GRACE_MS));
           await runner.stop();
         }
         await runner.waitIdle();

@@ -35,7 +35,7 @@ def _connect(host, port, kind):
     except socket.gaierror as error:
         print(f'nc: getaddrinfo for host "{host}" port {port}: {error.strerror}', file=sys.stderr)
         return None
-    for family, kind, proto_number, _, address in infos:
+    for family, _, proto_number, _, address in infos:
         sock = socket.socket(family, kind, proto_number)
         try:
             sock.connect(address)
