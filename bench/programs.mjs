@@ -270,3 +270,76 @@ if __name__ == "__main__":
         s.close()
     print("result", N / (time.perf_counter() - t0))
 `;
+
+/** The asyncio programs: an asyncio echo server in a child process, an asyncio client. */
+const ASYNCIO_SERVER = `import asyncio
+import multiprocessing as mp
+import socket
+import time
+
+
+async def echo(reader, writer):
+    while data := await reader.read(65536):
+        writer.write(data)
+        await writer.drain()
+    writer.close()
+
+
+async def serve_on(listener):
+    server = await asyncio.start_server(echo, sock=listener, backlog=1024)
+    await server.serve_forever()
+
+
+def serve(listener):
+    asyncio.run(serve_on(listener))
+
+
+def start():
+    listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+    mp.Process(target=serve, args=(listener,), daemon=True).start()
+    return listener.getsockname()
+`;
+
+export const ASYNCIO_ROUND_TRIP = `${ASYNCIO_SERVER}
+async def main():
+    reader, writer = await asyncio.open_connection(*start())
+    for _ in range(3000):
+        writer.write(b"ping")
+        await reader.readexactly(4)
+    N = 3000
+    t0 = time.perf_counter()
+    for _ in range(N):
+        writer.write(b"ping")
+        await reader.readexactly(4)
+    print("result", (time.perf_counter() - t0) / N * 1e6)
+    writer.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+`;
+
+/** 500 clients connect at once, each is echoed once; the rate is clients per second. */
+export const ASYNCIO_500_CLIENTS = `${ASYNCIO_SERVER}
+async def client(address):
+    reader, writer = await asyncio.open_connection(*address)
+    writer.write(b"hello")
+    await reader.readexactly(5)
+    return writer
+
+
+async def main():
+    address = start()
+    for writer in await asyncio.gather(*(client(address) for _ in range(50))):
+        writer.close()
+    await asyncio.sleep(0.2)
+    t0 = time.perf_counter()
+    writers = await asyncio.gather(*(client(address) for _ in range(500)))
+    print("result", 500 / (time.perf_counter() - t0))
+    for writer in writers:
+        writer.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+`;

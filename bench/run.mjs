@@ -19,6 +19,8 @@ import {
   QUEUE_THROUGHPUT,
   PROCESS_START,
   PURE_PYTHON_LOOP,
+  ASYNCIO_500_CLIENTS,
+  ASYNCIO_ROUND_TRIP,
   TCP_CONNECTIONS,
   TCP_ROUND_TRIP,
   TCP_THROUGHPUT,
@@ -172,6 +174,8 @@ for (const [figure, program, unit] of [
   ['TCP echo round trip (4 bytes, loopback)', TCP_ROUND_TRIP, 'µs'],
   ['TCP throughput (256 MiB, 1 MiB sendall)', TCP_THROUGHPUT, 'MB/s'],
   ['TCP connections per second (connect, accept, close)', TCP_CONNECTIONS, 'conn/s'],
+  ['asyncio echo round trip (streams, 4 bytes)', ASYNCIO_ROUND_TRIP, 'µs'],
+  ['asyncio: 500 clients connect at once and are echoed', ASYNCIO_500_CLIENTS, 'clients/s'],
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);

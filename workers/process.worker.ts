@@ -142,8 +142,9 @@ const runtime = {
       sockConnect: (fd: number, host: string, port: number) =>
         kernel.sockConnect(fd, { host, port }),
       sockAccept: (listenerFd: number, fd: number) => kernel.sockAccept(listenerFd, fd),
-      sockSendTo: (fd: number, data: Uint8Array, host: string | null, port: number) =>
-        kernel.sockSendTo(fd, data, host === null ? null : { host, port }),
+      // Python's None arrives as undefined: send() on a connected datagram socket.
+      sockSendTo: (fd: number, data: Uint8Array, host: string | undefined, port: number) =>
+        kernel.sockSendTo(fd, data, host === undefined ? null : { host, port }),
       sockShutdown: (fd: number, how: number) => kernel.sockShutdown(fd, how),
       sockInfo: (fd: number) => kernel.sockInfo(fd),
       semCreate: (value: number, maxvalue: number, name: string | null) =>
@@ -181,7 +182,7 @@ const runtime = {
     );
     py.FS.chdir(request.cwd);
     const job = request.job;
-    py.registerJsModule('_procbox_js', {
+    const bridge = {
       pid: request.pid,
       ppid: request.ppid,
       startMethod: request.startMethod,
@@ -210,8 +211,13 @@ const runtime = {
       },
       ...ipc.bridge,
       ...green,
-    });
-    await py.runPythonAsync('import _procbox_js, procbox.main\nprocbox.main.start(_procbox_js)');
+    };
+    // Called with stack switching but outside any asyncio task: the program's own asyncio.run
+    // must find no loop running, as in a fresh CPython.
+    const start = py.pyimport('procbox.main').start as {
+      callPromising(bridge: unknown): Promise<void>;
+    };
+    await start.callPromising(bridge);
   },
 
   signalNotice(): void {

@@ -30,6 +30,7 @@ for (const [name, file, exact] of [
   ['04 no main guard', '04_piao_no_main_guard.py', false],
   ['05 Process subclass', '05_piao_subclass.py', false],
   ['13 process names', '13_process_names.py', false],
+  ['17 asyncio tasks', '17_asyncio_tasks.py', true],
 ] as const) {
   test(`procbox run --plain ${file} prints what CPython prints`, () => {
     const run = procbox(['run', '--plain', fileSource(file)]);
@@ -43,6 +44,7 @@ for (const [name, file, exact] of [
 for (const [name, server] of [
   ['10 threaded server', '10_threaded_server.py'],
   ['14 process server', '14_process_server.py'],
+  ['18 asyncio server', '18_asyncio_server.py'],
 ] as const) {
   test(`procbox run ${server} 8888_client.py prints what CPython prints`, () => {
     const run = procbox(['run', '--plain', fileSource(server), fileSource('8888_client.py')]);

@@ -13,7 +13,11 @@
  */
 import type { Pid } from './kernel';
 
-export const ARENA_BYTES = 64 * 1024 * 1024;
+/**
+ * Room for about a thousand connections (each two 64 KiB rings), near Linux's default limit of
+ * 1,024 open files. Pages nothing has written stay uncommitted.
+ */
+export const ARENA_BYTES = 128 * 1024 * 1024;
 /** Every block starts on this boundary. */
 export const ARENA_ALIGN = 64;
 

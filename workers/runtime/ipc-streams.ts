@@ -83,8 +83,10 @@ export function installIpcStreams(
   const rings = (stream: IpcStream) => stream.ipc ?? fail('EBADF');
   /** The events a descriptor has now: its read ring's and its write ring's. */
   const pollRings = ({ read, write }: Rings) =>
-    (read === null ? 0 : ringPoll(words, read, 'r')) |
-    (write === null ? 0 : ringPoll(words, write, 'w'));
+    read === null && write === null
+      ? Poll.OUT // a socket not connected yet, or whose connect failed: Linux says writable
+      : (read === null ? 0 : ringPoll(words, read, 'r')) |
+        (write === null ? 0 : ringPoll(words, write, 'w'));
   const heap = (buffer: Int8Array | Uint8Array, offset: number, length: number) =>
     new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
 

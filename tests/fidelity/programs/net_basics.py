@@ -45,6 +45,13 @@ try:
     socket.create_connection(("127.0.0.1", port))
 except ConnectionRefusedError as e:
     print("refused:", e.errno, e.strerror)
+# A non-blocking connect is in progress at once; select and SO_ERROR tell how it ended.
+nb = socket.socket()
+nb.setblocking(False)
+print("non-blocking connect:", nb.connect_ex(("127.0.0.1", port)))
+print("writable:", select.select([], [nb], [], 5)[1] == [nb])
+print("SO_ERROR:", nb.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), nb.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+nb.close()
 
 a = socket.socket()
 a.bind(("127.0.0.1", 0))
@@ -72,6 +79,12 @@ except BlockingIOError as e:
 server.sendall(b"ready")
 readable, writable, _ = select.select([client], [client], [], 1)
 print("select:", len(readable), len(writable))
+nb = socket.socket()
+nb.setblocking(False)
+print("non-blocking connect:", nb.connect_ex(("127.0.0.1", p2)), select.select([], [nb], [], 5)[1] == [nb])
+print("connected:", nb.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), nb.getpeername()[1] == p2)
+a.accept()[0].close()
+nb.close()
 client.setblocking(True)
 print(client.recv(10))
 
@@ -118,6 +131,8 @@ try:
     u.recv(1024)
 except BlockingIOError as e:
     print("udp stranger dropped:", e.errno)
+u.send(b"send() goes to the peer")
+print("udp connected send:", v.recv(1024))
 w.close()
 
 # MSG_PEEK leaves the bytes (or the datagram) for the next read.

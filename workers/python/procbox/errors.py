@@ -25,11 +25,15 @@ EAFNOSUPPORT = 97
 EADDRINUSE = 98
 EADDRNOTAVAIL = 99
 ENETUNREACH = 101
+ECONNABORTED = 103
 ECONNRESET = 104
 EISCONN = 106
 ENOTCONN = 107
+ESHUTDOWN = 108
 ETIMEDOUT = 110
 ECONNREFUSED = 111
+EALREADY = 114
+EINPROGRESS = 115
 
 _LINUX = {
     EPERM: (PermissionError, "Operation not permitted"),
@@ -52,11 +56,15 @@ _LINUX = {
     EADDRINUSE: (OSError, "Address already in use"),
     EADDRNOTAVAIL: (OSError, "Cannot assign requested address"),
     ENETUNREACH: (OSError, "Network is unreachable"),
+    ECONNABORTED: (ConnectionAbortedError, "Software caused connection abort"),
     ECONNRESET: (ConnectionResetError, "Connection reset by peer"),
     EISCONN: (OSError, "Transport endpoint is already connected"),
     ENOTCONN: (OSError, "Transport endpoint is not connected"),
+    ESHUTDOWN: (BrokenPipeError, "Cannot send after transport endpoint shutdown"),
     ETIMEDOUT: (TimeoutError, "Connection timed out"),
     ECONNREFUSED: (ConnectionRefusedError, "Connection refused"),
+    EALREADY: (BlockingIOError, "Operation already in progress"),
+    EINPROGRESS: (BlockingIOError, "Operation now in progress"),
 }
 _BY_NAME = {name: value for name, value in globals().items() if name.startswith("E")}
 
@@ -74,3 +82,21 @@ def linux(exc):
     name = emscripten_errno.errorcode.get(exc.errno)
     code = _BY_NAME.get(name)
     return exc if code is None else error(code)
+
+
+def install():
+    """``OSError(111, ...)`` is a ConnectionRefusedError on Linux: CPython picks the subclass by
+    errno from a table built from the platform's numbers, Emscripten's here. The stdlib builds
+    such errors from numbers the kernel reports (asyncio: ``OSError(err, 'Connect call
+    failed ...')`` from SO_ERROR), so Linux's numbers join the table where Emscripten's own
+    numbers leave the slot free (2, 13 and 20 mean other errors there and stay as they are)."""
+    import gc
+
+    table = next(
+        found
+        for found in gc.get_referrers(ConnectionRefusedError)
+        if isinstance(found, dict) and found and all(isinstance(key, int) for key in found)
+    )
+    for code in (ESRCH, EINTR, ECHILD, EAGAIN, EPIPE, ECONNABORTED, ECONNRESET, ESHUTDOWN,
+                 ETIMEDOUT, ECONNREFUSED, EALREADY, EINPROGRESS):
+        table.setdefault(code, _LINUX[code][0])

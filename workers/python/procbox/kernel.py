@@ -2,8 +2,8 @@
 
 A blocking call parks only the calling green thread until the kernel answers (green.py), so a
 sleeping or waiting thread burns no CPU and the process's other threads run on. The JS side of
-each call is a small bridge (``_procbox_js``) that the process worker registers before the job
-starts; it is bound late so no JS object is captured in the memory snapshot.
+each call is a small bridge object that the process worker passes to ``main.start`` when the
+job starts; it is bound late so no JS object is captured in the memory snapshot.
 """
 
 import signal

@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 
-from . import kernel, oscalls, popen, recursion, shm, stdio, threads, tracebacks
+from . import eventloop, kernel, oscalls, popen, recursion, shm, stdio, threads, tracebacks
 
 
 def start(bridge):
@@ -27,6 +27,7 @@ def start(bridge):
     recursion.install()
     popen.install(bridge.startMethod)
     shm.install()
+    eventloop.forget_boot_loop()
     _reseed_random()
     job = bridge.job
     if job.kind == "script":

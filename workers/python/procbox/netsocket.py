@@ -16,7 +16,7 @@ import time
 from pyodide.ffi import to_js
 
 from . import fds, green, kernel, netdb
-from .errors import EAGAIN, EBADF, EINVAL, ENOTCONN, error, linux
+from .errors import EAGAIN, EBADF, ECONNREFUSED, EINPROGRESS, EINVAL, ENOTCONN, error, linux
 
 AF_INET, AF_INET6, AF_UNIX = 2, 10, 1
 SOCK_STREAM, SOCK_DGRAM = 1, 2
@@ -45,6 +45,7 @@ class socket:
         self._io_refs = 0
         self._options = {}
         self._shut_rd = False
+        self._so_error = 0  # a refusal that a non-blocking connect reports later
         if fileno is None:
             family = AF_INET if family == -1 else family
             type = SOCK_STREAM if type == -1 else type
@@ -149,7 +150,8 @@ class socket:
         if (level, option) == (_socket_module.SOL_SOCKET, _socket_module.SO_TYPE):
             return self._type
         if (level, option) == (_socket_module.SOL_SOCKET, _socket_module.SO_ERROR):
-            return 0
+            code, self._so_error = self._so_error, 0
+            return code
         value = self._options.get((level, option), _DEFAULT_OPTIONS.get((level, option), 0))
         if buflen is not None:
             return value if isinstance(value, bytes) else int(value).to_bytes(4, "little")
@@ -248,10 +250,21 @@ class socket:
 
     def connect(self, address):
         host, port = self._sockaddr(address)
-        conn = _ask("sockConnect", self._open_fd(), host, port)
+        # Linux answers a non-blocking TCP connect with EINPROGRESS, even on loopback, and
+        # reports a refusal later through SO_ERROR; asyncio's sock_connect reads it there.
+        in_progress = self._timeout == 0.0 and self._type == SOCK_STREAM and self._family != AF_UNIX
+        try:
+            conn = _ask("sockConnect", self._open_fd(), host, port)
+        except ConnectionRefusedError:
+            if not in_progress:
+                raise
+            self._so_error = ECONNREFUSED
+            raise error(EINPROGRESS) from None
         if self._type == SOCK_STREAM:
             kernel._bridge.fdRebind(self._fd, int(conn.read), int(conn.write))
             self.settimeout(self._timeout)
+            if in_progress:
+                raise error(EINPROGRESS)
         else:
             self._bound_by_kernel(int(conn.read))
 
@@ -354,6 +367,16 @@ class socket:
         sent = 0
         while sent < len(view):
             sent += self.send(view[sent:], flags)
+
+    def sendmsg(self, buffers, ancdata=(), flags=0, address=None, /):
+        """Gathers the buffers into one send (asyncio's transports write this way). Ancillary
+        data such as passed descriptors has no kernel support here."""
+        if ancdata:
+            raise error(95)  # EOPNOTSUPP
+        data = b"".join(memoryview(b).cast("B") for b in buffers)
+        if address is not None:
+            return self.sendto(data, flags, address)
+        return self.send(data, flags)
 
     def sendto(self, data, flags_or_address, address=None):
         if address is None and not isinstance(flags_or_address, int):

@@ -1,6 +1,11 @@
 """Imported once before the memory snapshot is taken, so every process starts with these
 modules already loaded instead of importing them at each start."""
 
+# OSError(111, ...) is a ConnectionRefusedError, as on Linux.
+import procbox.errors
+
+procbox.errors.install()
+
 # Green threads first: every module below must see the replaced _thread.
 import procbox.threads
 
@@ -18,6 +23,11 @@ procbox.fds.install()
 import procbox.netsocket
 
 procbox.netsocket.install()
+
+# asyncio.run on CPython's selector loop, not Pyodide's WebLoop.
+import procbox.eventloop
+
+procbox.eventloop.install()
 
 import multiprocessing  # noqa: F401
 import multiprocessing.connection  # noqa: F401

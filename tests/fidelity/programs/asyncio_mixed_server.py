@@ -1,0 +1,36 @@
+# An asyncio server that hands CPU work to a ProcessPoolExecutor, so the event loop keeps serving
+# other clients while worker processes compute.
+import asyncio
+import concurrent.futures
+import os
+
+
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def work(n):
+    return fib(n), os.getpid()
+
+
+async def handle(reader, writer, pool):
+    loop = asyncio.get_running_loop()
+    while line := await reader.readline():
+        n = int(line)
+        value, pid = await loop.run_in_executor(pool, work, n)
+        writer.write(f"fib({n}) = {value}, computed in a worker: {pid != os.getpid()}\n".encode())
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+
+async def main():
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+        server = await asyncio.start_server(lambda r, w: handle(r, w, pool), "127.0.0.1", 8766)
+        print("serving with a pool of 2 processes", flush=True)
+        async with server:
+            await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
