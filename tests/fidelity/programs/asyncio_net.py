@@ -1,6 +1,8 @@
 # asyncio on sockets: the Python docs' stream echo pair, protocols, datagrams, the loop's sock_*
 # methods, flow control, errors, and serve_forever ended by cancellation.
 import asyncio
+import errno
+import os
 import socket
 
 
@@ -177,13 +179,13 @@ async def errors():
     try:
         await asyncio.open_connection("127.0.0.1", free_port)
     except ConnectionRefusedError as exc:
-        print("refused:", exc)
+        print("refused:", exc, errno.errorcode[exc.errno], os.strerror(exc.errno))
     server = await asyncio.start_server(handle_echo, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
         await asyncio.start_server(handle_echo, "127.0.0.1", port)
     except OSError as exc:
-        print("in use:", exc.errno, "address already in use" in str(exc))
+        print("in use:", exc.errno == errno.EADDRINUSE, "address already in use" in str(exc))
     server.close()
     await server.wait_closed()
 

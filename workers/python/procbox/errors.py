@@ -100,3 +100,28 @@ def install():
     for code in (ESRCH, EINTR, ECHILD, EAGAIN, EPIPE, ECONNABORTED, ECONNRESET, ESHUTDOWN,
                  ETIMEDOUT, ECONNREFUSED, EALREADY, EINPROGRESS):
         table.setdefault(code, _LINUX[code][0])
+    _network_errno_names()
+
+
+# Only the kernel's sockets raise these here, always with Linux's numbers.
+_NETWORK = (ENOTSOCK, EDESTADDRREQ, EMSGSIZE, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL,
+            ENETUNREACH, ECONNABORTED, ECONNRESET, EISCONN, ENOTCONN, ESHUTDOWN, ETIMEDOUT,
+            ECONNREFUSED, EALREADY, EINPROGRESS)
+
+
+def _network_errno_names():
+    """``errno.ECONNREFUSED`` is 111, as the errors carry; ``os.strerror`` knows the text."""
+    import errno
+    import os
+
+    names = {value: name for name, value in _BY_NAME.items()}
+    for code in _NETWORK:
+        setattr(errno, names[code], code)
+        errno.errorcode[code] = names[code]
+    strerror = os.strerror
+
+    def linux_strerror(code, /):
+        return _LINUX[code][1] if code in _NETWORK else strerror(code)
+
+    linux_strerror.__doc__ = strerror.__doc__
+    os.strerror = linux_strerror
