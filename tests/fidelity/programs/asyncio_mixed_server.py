@@ -25,7 +25,10 @@ async def handle(reader, writer, pool):
 
 
 async def main():
+    loop = asyncio.get_running_loop()
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+        # Two calls at once start both workers before the first client comes.
+        await asyncio.gather(*(loop.run_in_executor(pool, work, 1) for _ in range(2)))
         server = await asyncio.start_server(lambda r, w: handle(r, w, pool), "127.0.0.1", 8766)
         print("serving with a pool of 2 processes", flush=True)
         async with server:
