@@ -3,13 +3,17 @@ import type { OutputChunk, Pid, ProcessInfo } from '../workers/protocol/kernel';
 import { translate, type MessageKey } from './i18n';
 import { ensureIsolated } from './isolation';
 import { connectKernel, type Kernel } from './kernel-client';
-import { runEntries, Store, type KeyValueStorage } from './store';
+import { exampleWorkspace, isUntouched, type Example } from './gallery';
+import { decodeShare, encodeShare, isShareFragment } from './share';
+import { defaultState, runEntries, Store, type KeyValueStorage } from './store';
 import './styles.css';
 import { installTestHooks } from './test-hooks';
 import { Console } from './ui/console';
 import { Editor } from './ui/editor';
 import { ProcessList } from './ui/process-list';
 import { bindCommandLine, type Command } from './ui/command-line';
+import { GalleryDialog } from './ui/gallery-dialog';
+import { ShareDialog } from './ui/share-dialog';
 import { bindToolbar, element } from './ui/toolbar';
 
 /** localStorage, or (when the browser refuses it) a memory-only stand-in. */
@@ -123,6 +127,52 @@ async function runCommand(command: Command, line: string): Promise<void> {
   }
 }
 
+/** Replacing the files asks first, unless they are untouched (the starting file, an example). */
+function mayReplaceFiles(question: string): boolean {
+  return isUntouched(store.state.files, defaultState().files) || confirm(question);
+}
+
+function openExample(example: Example): void {
+  const title = t(example.title);
+  if (!mayReplaceFiles(t('replaceConfirm', { title }))) return;
+  store.update(exampleWorkspace(example));
+  terminal.note(t('exampleOpened', { title }));
+}
+
+/** A `#v1:…` link: restores its playground (after asking, if that replaces the user's work),
+ * runs nothing, and on any fault says why and leaves the saved files alone. */
+function openSharedLink(): void {
+  let fragment = location.hash.slice(1);
+  try {
+    fragment = decodeURIComponent(fragment); // a chat app may have escaped the ':'
+  } catch {
+    // a stray '%': decodeShare reports the link as damaged
+  }
+  if (!isShareFragment(fragment)) return;
+  history.replaceState(null, '', location.pathname + location.search); // opened once
+  const shared = decodeShare(fragment);
+  if ('kind' in shared) {
+    // JSON quoting shows a hostile name's control characters as escapes, not as terminal codes.
+    const name = shared.kind === 'fileName' ? JSON.stringify(shared.name) : '';
+    const reason = t(`shareProblem_${shared.kind}`, { name });
+    terminal.note(t('shareBroken', { reason }), 'red');
+    return;
+  }
+  const same = JSON.stringify(shared.files) === JSON.stringify(store.state.files);
+  if (!same && !mayReplaceFiles(t('shareReplaceConfirm'))) {
+    terminal.note(t('shareKept'), 'yellow');
+    return;
+  }
+  store.update(shared);
+  terminal.note(t('shareOpened', { files: shared.files.map((f) => f.path).join(', ') }));
+}
+
+function shareLink(): string {
+  const { files, active, entries, startMethod } = store.state;
+  const base = `${location.origin}${location.pathname}`;
+  return `${base}#${encodeShare({ files, active, entries, startMethod })}`;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -135,6 +185,11 @@ bindToolbar(store, {
   deleteFile: () => editor.deleteActive(),
   localeChanged: (locale) => processList.setLocale(locale),
 });
+const gallery = new GalleryDialog(() => store.state.locale, openExample);
+const shareDialog = new ShareDialog(() => store.state.locale);
+element('open-examples').addEventListener('click', () => gallery.show());
+element('share').addEventListener('click', () => shareDialog.show(shareLink()));
+window.addEventListener('hashchange', openSharedLink);
 bindCommandLine(element<HTMLInputElement>('command-line'), {
   execute: (command, line) => void runCommand(command, line),
 });
@@ -155,6 +210,7 @@ window.addEventListener(
 );
 
 terminal.note(t('booting'));
+openSharedLink();
 // On a static host without the isolation headers, a service worker adds them (one reload).
 ensureIsolated()
   .then(() =>

@@ -7,6 +7,8 @@ export interface ProcboxTestHooks {
   consoleText(): string;
   /** Replaces the open file's text through Monaco, so it is saved like an edit. */
   editorSetValue(text: string): void;
+  /** The open file's text as Monaco shows it. */
+  editorValue(): string;
 }
 
 declare global {
@@ -19,5 +21,6 @@ export function installTestHooks(terminal: Console, editor: Editor): void {
   window.__procbox = {
     consoleText: () => terminal.text(),
     editorSetValue: (text) => editor.setValue(text),
+    editorValue: () => editor.editor.getValue(),
   };
 }

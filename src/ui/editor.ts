@@ -77,6 +77,12 @@ export class Editor {
         this.models.delete(path);
       }
     }
+    // A file replaced from outside (an example or a share link opened) under a name that has
+    // a model already: the model takes the new text.
+    for (const f of files) {
+      const existing = this.models.get(f.path);
+      if (existing && existing.getValue() !== f.content) existing.setValue(f.content);
+    }
     const file = files.find((f) => f.path === active) ?? files[0];
     const model = this.model(file.path, file.content);
     if (this.editor.getModel() !== model) {

@@ -224,6 +224,7 @@ export class NetTable {
     }
     const ring = this.ipc.newPipe(ACCEPT_CAPACITY);
     if (ring === null) return { errno: 24 };
+    this.ipc.name(ring, `LISTEN ${formatAddr(s.local!)}`); // what a server waits on in accept
     s.listening = true;
     void backlog; // Connections wait up to SOMAXCONN whatever the backlog, as with SYN cookies.
     this.trace.record({ type: 'listen', pid, address: formatAddr(s.local!) });
