@@ -133,6 +133,10 @@ const en = {
   shareProblem_corrupt: 'it is damaged or cut short.',
   shareProblem_format: 'it does not hold a Procbox workspace.',
   shareProblem_fileName: 'it names a file {name}, which is not allowed.',
+  shareEmbed: 'To embed it in a page (editor and console):',
+  openFull: 'Open in Procbox ↗',
+  embedNotIsolated:
+    'this browser cannot run Procbox inside another site’s page (it needs Chromium’s Document-Isolation-Policy). Use “Open in Procbox”.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -266,6 +270,10 @@ const zh: Record<MessageKey, string> = {
   shareProblem_corrupt: '链接已损坏或被截断。',
   shareProblem_format: '链接里没有 Procbox 工作区。',
   shareProblem_fileName: '其中的文件名 {name} 不被允许。',
+  shareEmbed: '嵌入到网页中（编辑器和控制台）：',
+  openFull: '在 Procbox 中打开 ↗',
+  embedNotIsolated:
+    '这个浏览器无法在其他网站的页面里运行 Procbox（需要 Chromium 的 Document-Isolation-Policy）。请使用“在 Procbox 中打开”。',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -7,7 +7,11 @@ const RELOADED = 'procbox.isolation-reload';
 
 export async function ensureIsolated(): Promise<boolean> {
   if (crossOriginIsolated) {
-    sessionStorage.removeItem(RELOADED);
+    try {
+      sessionStorage.removeItem(RELOADED);
+    } catch {
+      // a frame in another site's page may have no storage at all
+    }
     return true;
   }
   if (import.meta.env.DEV || !('serviceWorker' in navigator)) return false;

@@ -9,12 +9,14 @@ export class ShareDialog {
   private readonly length = element('share-length', this.dialog);
   private readonly warning = element('share-warning', this.dialog);
   private readonly copied = element('share-copied', this.dialog);
+  private readonly embed = element<HTMLTextAreaElement>('share-embed', this.dialog);
 
   constructor(private readonly locale: () => Locale) {
     element('share-close', this.dialog).addEventListener('click', () => this.dialog.close());
     element('share-copy', this.dialog).addEventListener('click', () => void this.copy());
   }
 
+  /** `link` is the playground's URL with its `#v1:…` fragment. */
   show(link: string): void {
     const t = (key: Parameters<typeof translate>[1], params?: Record<string, number>) =>
       translate(this.locale(), key, params);
@@ -22,6 +24,9 @@ export class ShareDialog {
     this.length.textContent = t('shareLength', { count: link.length });
     this.warning.hidden = link.length <= CHAT_LIMIT;
     this.copied.hidden = true;
+    const url = new URL(link);
+    const embedUrl = new URL(`embed.html${url.hash}`, url);
+    this.embed.value = `<iframe src="${embedUrl.href}" width="100%" height="460" style="border:0"></iframe>`;
     this.dialog.showModal();
     this.url.select();
   }

@@ -11,6 +11,17 @@ export const isolationHeaders: Record<string, string> = {
 };
 
 /**
+ * embed.html runs inside other sites' pages, which are not cross-origin isolated, and a frame
+ * is isolated only if its parent is, except under Document-Isolation-Policy (Chromium), which
+ * isolates the frame and its workers on their own. Any site may frame it.
+ */
+export const EMBED_PATH = '/embed.html';
+export const embedHeaders: Record<string, string> = {
+  'Document-Isolation-Policy': 'isolate-and-require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+/**
  * The process worker runs untrusted Python. Its own CSP allows loading Procbox's same-origin
  * scripts and Pyodide's files, and nothing else: no other origin, no eval.
  */

@@ -1,0 +1,97 @@
+/**
+ * The embeddable view (`embed.html#v1:…`): editor and console for an iframe in a blog post or a
+ * tutorial. It opens the playground of a share link, keeps edits in memory only (an embed
+ * must never overwrite the reader's own Procbox workspace), and links to the full playground.
+ */
+import { translate, type MessageKey } from './i18n';
+import { ensureIsolated } from './isolation';
+import { connectKernel, type Kernel } from './kernel-client';
+import { decodeShare, encodeShare, isShareFragment } from './share';
+import { runEntries, Store } from './store';
+import './styles.css';
+import { installTestHooks } from './test-hooks';
+import { Console } from './ui/console';
+import { Editor } from './ui/editor';
+import { applyLocale, element } from './ui/toolbar';
+
+const memory = new Map<string, string>();
+const store = new Store(
+  { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) },
+  navigator.language,
+);
+const t = (key: MessageKey, params?: Record<string, string | number>) =>
+  translate(store.state.locale, key, params);
+
+let kernel: Kernel | null = null;
+const terminal = new Console(element('console'), {
+  line: (text) => void kernel?.writeStdin(text),
+  interrupt: () => void kernel?.interrupt(),
+  endOfFile: () => void kernel?.closeStdin(),
+});
+const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
+installTestHooks(terminal, editor);
+applyLocale(store.state.locale);
+
+const fragment = location.hash.slice(1);
+if (isShareFragment(fragment)) {
+  const shared = decodeShare(fragment);
+  if ('kind' in shared) {
+    const name = shared.kind === 'fileName' ? JSON.stringify(shared.name) : '';
+    terminal.note(t('shareBroken', { reason: t(`shareProblem_${shared.kind}`, { name }) }), 'red');
+  } else {
+    store.update(shared);
+  }
+}
+
+async function run(): Promise<void> {
+  if (!kernel) {
+    terminal.note(t('notReady'), 'yellow');
+    return;
+  }
+  const { files, startMethod } = store.state;
+  terminal.clear();
+  terminal.focus();
+  await kernel.run({
+    files: files.map((f) => ({ ...f })),
+    entries: runEntries(store.state),
+    startMethod,
+  });
+}
+
+element('run').addEventListener('click', () => void run());
+element('stop').addEventListener('click', () => void kernel?.stop());
+const openFull = element<HTMLAnchorElement>('open-full');
+const updateLink = () => {
+  const { files, active, entries, startMethod } = store.state;
+  openFull.href = new URL(
+    `./#${encodeShare({ files, active, entries, startMethod })}`,
+    location.href,
+  ).href;
+};
+store.subscribe(updateLink);
+updateLink();
+
+terminal.note(t('booting'));
+ensureIsolated()
+  .then((isolated) => {
+    if (!isolated) throw new Error(t('embedNotIsolated'));
+    return connectKernel(
+      {
+        output: (chunks) => terminal.output(chunks),
+        processes: () => undefined,
+        notice: (key, detail) => terminal.note(t(key, { detail }), 'yellow'),
+      },
+      (message) => terminal.note(t('bootFailed', { detail: message }), 'red'),
+    );
+  })
+  .then(
+    (connected) => {
+      kernel = connected;
+      terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
+    },
+    (error: unknown) =>
+      terminal.note(
+        t('bootFailed', { detail: error instanceof Error ? error.message : String(error) }),
+        'red',
+      ),
+  );

@@ -1,0 +1,62 @@
+/** The embeddable view inside another site's page, as a blog post would frame it. */
+import { createServer, type Server } from 'node:http';
+import { expect, test, type Frame } from '@playwright/test';
+
+/** A page on another origin (another port) that frames the given URL, like a blog post. */
+async function blogPage(embedSrc: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(
+      `<!doctype html><h1>A post</h1><iframe src="${embedSrc}" width="900" height="520"></iframe>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}/`, server };
+}
+
+const consoleText = (frame: Frame) => frame.evaluate(() => window.__procbox?.consoleText() ?? '');
+
+test('the Share dialog’s embed snippet runs the playground inside another site’s page', async ({
+  page,
+  baseURL,
+}) => {
+  await page.goto('/');
+  await expect
+    .poll(() => page.evaluate(() => window.__procbox?.consoleText() ?? ''), { timeout: 90_000 })
+    .toMatch(/Ready/);
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId('example-10').click();
+  await page.getByTestId('share').click();
+  const snippet = await page.getByTestId('share-embed').inputValue();
+  const src = /<iframe src="([^"]+)"/.exec(snippet)![1];
+  expect(src.startsWith(new URL('embed.html#v1:', baseURL).href)).toBe(true);
+  const saved = await page.evaluate(() => localStorage.getItem('procbox.workspace.v1'));
+
+  const blog = await blogPage(src);
+  try {
+    const reader = await page.context().newPage();
+    await reader.goto(blog.url);
+    const frame = reader.frame({ url: /embed\.html/ })!;
+    expect(await frame.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expect.poll(() => consoleText(frame), { timeout: 90_000 }).toMatch(/Ready/);
+    await expect(frame.getByTestId('tab')).toHaveText([
+      /10_threaded_server\.py/,
+      /8888_client\.py/,
+    ]);
+    await frame.getByTestId('run').click();
+    await expect
+      .poll(() => consoleText(frame), { timeout: 60_000 })
+      .toMatch(/bob got[\s\S]*bob got/);
+    expect(await consoleText(frame)).toContain("Handling connection from ('127.0.0.1', ");
+    await frame.getByTestId('stop').click();
+    // Edits in the embed stay in it: the reader's own workspace is untouched.
+    await frame.evaluate(() => window.__procbox?.editorSetValue('print("edited in the embed")\n'));
+    expect(await page.evaluate(() => localStorage.getItem('procbox.workspace.v1'))).toBe(saved);
+    const full = await frame.getByTestId('open-full').getAttribute('href');
+    expect(full).toMatch(/\/#v1:[A-Za-z0-9_-]+$/);
+  } finally {
+    blog.server.close();
+  }
+});
