@@ -51,11 +51,19 @@ async function run(): Promise<void> {
   const { files, startMethod } = store.state;
   terminal.clear();
   terminal.focus();
-  await kernel.run({
-    files: files.map((f) => ({ ...f })),
-    entries: runEntries(store.state),
-    startMethod,
-  });
+  try {
+    await kernel.run({
+      files: files.map((f) => ({ ...f })),
+      entries: runEntries(store.state),
+      startMethod,
+    });
+  } catch (error) {
+    terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 element('run').addEventListener('click', () => void run());
@@ -89,9 +97,5 @@ ensureIsolated()
       kernel = connected;
       terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
     },
-    (error: unknown) =>
-      terminal.note(
-        t('bootFailed', { detail: error instanceof Error ? error.message : String(error) }),
-        'red',
-      ),
+    (error: unknown) => terminal.note(t('bootFailed', { detail: errorText(error) }), 'red'),
   );
