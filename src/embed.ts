@@ -4,13 +4,13 @@
  * must never overwrite the reader's own Procbox workspace), and links to the full playground.
  */
 import { translate, type MessageKey } from './i18n';
-import { ensureIsolated } from './isolation';
-import { connectKernel, type Kernel } from './kernel-client';
-import { decodeShare, encodeShare, isShareFragment } from './share';
+import { bootSandbox, errorText } from './boot';
+import type { Kernel } from './kernel-client';
+import { decodeShare, encodeShare, isShareFragment, shareProblemMessage } from './share';
 import { runEntries, Store } from './store';
 import './styles.css';
 import { installTestHooks } from './test-hooks';
-import { Console } from './ui/console';
+import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
 import { applyLocale, element } from './ui/toolbar';
 
@@ -36,8 +36,7 @@ const fragment = location.hash.slice(1);
 if (isShareFragment(fragment)) {
   const shared = decodeShare(fragment);
   if ('kind' in shared) {
-    const name = shared.kind === 'fileName' ? JSON.stringify(shared.name) : '';
-    terminal.note(t('shareBroken', { reason: t(`shareProblem_${shared.kind}`, { name }) }), 'red');
+    terminal.note(shareProblemMessage(store.state.locale, shared), 'red');
   } else {
     store.update(shared);
   }
@@ -62,10 +61,6 @@ async function run(): Promise<void> {
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 element('run').addEventListener('click', () => void run());
 element('stop').addEventListener('click', () => void kernel?.stop());
 const openFull = element<HTMLAnchorElement>('open-full');
@@ -80,22 +75,13 @@ store.subscribe(updateLink);
 updateLink();
 
 terminal.note(t('booting'));
-ensureIsolated()
-  .then((isolated) => {
-    if (!isolated) throw new Error(t('embedNotIsolated'));
-    return connectKernel(
-      {
-        output: (chunks) => terminal.output(chunks),
-        processes: () => undefined,
-        notice: (key, detail) => terminal.note(t(key, { detail }), 'yellow'),
-      },
-      (message) => terminal.note(t('bootFailed', { detail: message }), 'red'),
-    );
-  })
-  .then(
-    (connected) => {
-      kernel = connected;
-      terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
-    },
-    (error: unknown) => terminal.note(t('bootFailed', { detail: errorText(error) }), 'red'),
-  );
+const note = (text: string, colour?: NoteColour) => terminal.note(text, colour);
+// No process list here: the table is not shown.
+void bootSandbox(
+  { output: (chunks) => terminal.output(chunks), processes: () => undefined },
+  { t, note },
+  'embedNotIsolated',
+).then((booted) => {
+  kernel = booted;
+  if (kernel) terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
+});

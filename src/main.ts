@@ -1,14 +1,14 @@
 /** The playground page: wires the store, the editor, the console and the process list to the kernel. */
 import type { OutputChunk, Pid, ProcessInfo } from '../workers/protocol/kernel';
 import { translate, type MessageKey } from './i18n';
-import { ensureIsolated } from './isolation';
-import { connectKernel, type Kernel } from './kernel-client';
+import { bootSandbox, errorText } from './boot';
+import type { Kernel } from './kernel-client';
 import { exampleWorkspace, isUntouched, type Example } from './gallery';
-import { decodeShare, encodeShare, isShareFragment } from './share';
+import { decodeShare, encodeShare, isShareFragment, shareProblemMessage } from './share';
 import { defaultState, runEntries, Store, type KeyValueStorage } from './store';
 import './styles.css';
 import { installTestHooks } from './test-hooks';
-import { Console } from './ui/console';
+import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
 import { ProcessList } from './ui/process-list';
 import { bindCommandLine, type Command } from './ui/command-line';
@@ -31,6 +31,7 @@ function browserStorage(): KeyValueStorage {
 const store = new Store(browserStorage(), navigator.language);
 const t = (key: MessageKey, params?: Record<string, string | number>) =>
   translate(store.state.locale, key, params);
+const note = (text: string, colour?: NoteColour) => terminal.note(text, colour);
 
 let kernel: Kernel | null = null;
 const terminal = new Console(element('console'), {
@@ -152,10 +153,7 @@ function openSharedLink(): void {
   history.replaceState(null, '', location.pathname + location.search); // opened once
   const shared = decodeShare(fragment);
   if ('kind' in shared) {
-    // JSON quoting shows a hostile name's control characters as escapes, not as terminal codes.
-    const name = shared.kind === 'fileName' ? JSON.stringify(shared.name) : '';
-    const reason = t(`shareProblem_${shared.kind}`, { name });
-    terminal.note(t('shareBroken', { reason }), 'red');
+    terminal.note(shareProblemMessage(store.state.locale, shared), 'red');
     return;
   }
   const same = JSON.stringify(shared.files) === JSON.stringify(store.state.files);
@@ -171,10 +169,6 @@ function shareLink(): string {
   const { files, active, entries, startMethod } = store.state;
   const base = `${location.origin}${location.pathname}`;
   return `${base}#${encodeShare({ files, active, entries, startMethod })}`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 bindToolbar(store, {
@@ -211,22 +205,7 @@ window.addEventListener(
 
 terminal.note(t('booting'));
 openSharedLink();
-// On a static host without the isolation headers, a service worker adds them (one reload).
-ensureIsolated()
-  .then(() =>
-    connectKernel(
-      {
-        output: showOutput,
-        processes: showProcesses,
-        notice: (key, detail) => terminal.note(t(key, { detail }), 'yellow'),
-      },
-      (message) => terminal.note(t('bootFailed', { detail: message }), 'red'),
-    ),
-  )
-  .then(
-    (connected) => {
-      kernel = connected;
-      terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
-    },
-    (error: unknown) => terminal.note(t('bootFailed', { detail: errorText(error) }), 'red'),
-  );
+void bootSandbox({ output: showOutput, processes: showProcesses }, { t, note }).then((booted) => {
+  kernel = booted;
+  if (kernel) terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
+});

@@ -6,6 +6,7 @@
  */
 import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import type { StartMethod, WorkspaceFile } from '../workers/protocol/kernel';
+import { translate, type Locale } from './i18n';
 import { invalidFileName, type NameProblem, type WorkspaceState } from './store';
 
 export const SHARE_PREFIX = 'v1:';
@@ -54,6 +55,14 @@ export function decodeShare(fragment: string): SharedWorkspace | ShareProblem {
     return { kind: 'corrupt' };
   }
   return validate(raw);
+}
+
+/** What the page says about a link it cannot open. */
+export function shareProblemMessage(locale: Locale, problem: ShareProblem): string {
+  // JSON quoting shows a hostile name's control characters as escapes, not as terminal codes.
+  const name = problem.kind === 'fileName' ? JSON.stringify(problem.name) : '';
+  const reason = translate(locale, `shareProblem_${problem.kind}`, { name });
+  return translate(locale, 'shareBroken', { reason });
 }
 
 function validate(raw: unknown): SharedWorkspace | ShareProblem {

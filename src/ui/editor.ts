@@ -19,6 +19,8 @@ export class Editor {
   private readonly models = new Map<string, monaco.editor.ITextModel>();
   /** What the tab strip shows; it is rebuilt only when this changes, not on every keystroke. */
   private tabsKey = '';
+  /** Set while a keystroke is saved: the models already hold what the store receives. */
+  private typing = false;
 
   constructor(
     host: HTMLElement,
@@ -44,7 +46,13 @@ export class Editor {
     this.editor.onDidChangeModelContent(() => {
       const model = this.editor.getModel();
       for (const [path, m] of this.models) {
-        if (m === model) this.store.setContent(path, m.getValue());
+        if (m !== model) continue;
+        this.typing = true;
+        try {
+          this.store.setContent(path, m.getValue());
+        } finally {
+          this.typing = false;
+        }
       }
     });
     store.subscribe(() => this.sync());
@@ -79,7 +87,7 @@ export class Editor {
     }
     // A file replaced from outside (an example or a share link opened) under a name that has
     // a model already: the model takes the new text.
-    for (const f of files) {
+    for (const f of this.typing ? [] : files) {
       const existing = this.models.get(f.path);
       if (existing && existing.getValue() !== f.content) existing.setValue(f.content);
     }

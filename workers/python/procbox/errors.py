@@ -84,6 +84,12 @@ def linux(exc):
     return exc if code is None else error(code)
 
 
+# Only the kernel's sockets raise these here, always with Linux's numbers.
+_NETWORK = (ENOTSOCK, EDESTADDRREQ, EMSGSIZE, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL,
+            ENETUNREACH, ECONNABORTED, ECONNRESET, EISCONN, ENOTCONN, ESHUTDOWN, ETIMEDOUT,
+            ECONNREFUSED, EALREADY, EINPROGRESS)
+
+
 def install():
     """``OSError(111, ...)`` is a ConnectionRefusedError on Linux: CPython picks the subclass by
     errno from a table built from the platform's numbers, Emscripten's here. The stdlib builds
@@ -97,16 +103,10 @@ def install():
         for found in gc.get_referrers(ConnectionRefusedError)
         if isinstance(found, dict) and found and all(isinstance(key, int) for key in found)
     )
-    for code in (ESRCH, EINTR, ECHILD, EAGAIN, EPIPE, ECONNABORTED, ECONNRESET, ESHUTDOWN,
-                 ETIMEDOUT, ECONNREFUSED, EALREADY, EINPROGRESS):
-        table.setdefault(code, _LINUX[code][0])
+    for code in (ESRCH, EINTR, ECHILD, EAGAIN, EPIPE, *_NETWORK):
+        if _LINUX[code][0] is not OSError:
+            table.setdefault(code, _LINUX[code][0])
     _network_errno_names()
-
-
-# Only the kernel's sockets raise these here, always with Linux's numbers.
-_NETWORK = (ENOTSOCK, EDESTADDRREQ, EMSGSIZE, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL,
-            ENETUNREACH, ECONNABORTED, ECONNRESET, EISCONN, ENOTCONN, ESHUTDOWN, ETIMEDOUT,
-            ECONNREFUSED, EALREADY, EINPROGRESS)
 
 
 def _network_errno_names():
