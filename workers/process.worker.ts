@@ -204,7 +204,7 @@ const runtime = {
       semClose: (sem: number) => (observer.flush(), void kernel.semClose(sem)),
       shmMap: (addr: number, at: number, size: number) => mirrors.map(addr, at, size),
       ipcLabel: (kind: string, objects: number[]) => observer.label(kind, objects),
-      ipcOp: (op: IpcOpName, tid: number, object: number) => observer.op(op, tid, object),
+      ipcOp: (op: IpcOpName, tid: number, object: number | string) => observer.op(op, tid, object),
       shmUnmap: (addr: number, at: number) => {
         mirrors.unmap(addr);
         void kernel.shmDetach(at);

@@ -4,7 +4,12 @@
  * and what its threads wait on for the process list.
  */
 import type { Pid } from '../protocol/kernel';
-import type { IpcObserverCalls, IpcOpName, IpcSyscalls } from '../protocol/ipc';
+import {
+  THREAD_LOCK_NAME,
+  type IpcObserverCalls,
+  type IpcOpName,
+  type IpcSyscalls,
+} from '../protocol/ipc';
 import { Errno } from '../protocol/process';
 import type { IpcTable } from './ipc-table';
 import type { ProcessRecord } from './process-table';
@@ -61,7 +66,12 @@ export function ipcObserverCallsFor(
       if (typeof sentAt !== 'number' || !Array.isArray(ops)) return;
       const now = trace.now();
       for (const { at, tid, op, object } of ops.slice(0, 10_000)) {
-        const name = ipc.describe(object);
+        const name =
+          typeof object === 'string'
+            ? THREAD_LOCK_NAME.test(object)
+              ? object
+              : null
+            : ipc.describe(Number(object));
         if (!IPC_OPS.has(op) || name === null || typeof at !== 'number') continue;
         // The thread may have ended since: its TID still names it in the trace.
         const thread = Number.isInteger(tid) ? tid : self.pid;

@@ -116,9 +116,13 @@ export interface IpcOp {
   at: number;
   tid: Pid;
   op: IpcOpName;
-  /** The arena object it touched: a pipe ring or a semaphore. */
-  object: number;
+  /** The arena object it touched (a pipe ring or a semaphore), or a lock that lives inside the
+   * process, named there (`threading.Lock#1`; see THREAD_LOCK_NAME). */
+  object: number | string;
 }
+
+/** How a process names the `threading` locks its program makes, for the trace. */
+export const THREAD_LOCK_NAME = /^threading\.R?Lock#\d{1,9}$/;
 
 /** Naming and tracing: how the process list and the trace tell objects apart. */
 export interface IpcObserverCalls {

@@ -26,8 +26,8 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
 
   return {
     flush,
-    op(op: IpcOpName, tid: number, object: number) {
-      if (object <= 0) return;
+    op(op: IpcOpName, tid: number, object: number | string) {
+      if (typeof object === 'number' && object <= 0) return;
       batch.push({ at: performance.now(), tid, op, object });
       if (batch.length >= FLUSH_COUNT) flush();
       else timer ??= setTimeout(flush, FLUSH_MS);
