@@ -6,16 +6,22 @@
  * process in the order given. Output streams to stdout and stderr as it arrives. The run ends
  * when the last FILE's process exits; other processes (servers) are then stopped. The exit code
  * is that process's code (128 + N when signal N ended it), or 124 on --timeout.
+ *
+ * procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]
+ *
+ * Grades a learner's files against a lesson (lessons/README.md): runs the lesson with them in
+ * place of its starter files, in the sandbox, and prints each check with why it failed. Exit
+ * code 0 when every check passed, 1 when one failed, 2 when the call or the lesson is wrong.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium, openRunner, SERVER_GRACE_MS } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
 
-const USAGE =
-  'usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]';
+const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]
+       procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]`;
 const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
 
 function fail(message) {
@@ -23,24 +29,20 @@ function fail(message) {
   process.exit(2);
 }
 
-function parse(argv) {
-  const [command, ...rest] = argv;
-  if (command !== 'run') fail(command ? `unknown command '${command}'` : 'no command');
-  let parsed;
+function parseOptions(args, options) {
   try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        timeout: { type: 'string' },
-        'start-method': { type: 'string', default: 'fork' },
-        plain: { type: 'boolean', default: false },
-      },
-    });
+    return parseArgs({ args, allowPositionals: true, options });
   } catch (error) {
-    fail(error.message);
+    return fail(error.message);
   }
-  const { values, positionals } = parsed;
+}
+
+function parseRun(args) {
+  const { values, positionals } = parseOptions(args, {
+    timeout: { type: 'string' },
+    'start-method': { type: 'string', default: 'fork' },
+    plain: { type: 'boolean', default: false },
+  });
   const timeout = values.timeout === undefined ? null : Number(values.timeout);
   if (timeout !== null && !(timeout > 0)) fail('--timeout takes a positive number of seconds');
   if (!['fork', 'spawn'].includes(values['start-method'])) fail('--start-method is fork or spawn');
@@ -48,6 +50,36 @@ function parse(argv) {
   for (const file of positionals) if (!existsSync(file)) fail(`no such file: ${file}`);
   return { timeout, startMethod: values['start-method'], plain: values.plain, files: positionals };
 }
+
+function parseCheck(args) {
+  const { values, positionals } = parseOptions(args, {
+    lang: { type: 'string', default: 'en' },
+    'show-output': { type: 'boolean', default: false },
+  });
+  if (!['en', 'zh-CN'].includes(values.lang)) fail('--lang is en or zh-CN');
+  const [lesson, ...files] = positionals;
+  if (!lesson || !existsSync(join(lesson, 'lesson.json'))) fail('LESSON_DIR holds no lesson.json');
+  if (files.length === 0) fail('no FILE given');
+  for (const file of files) if (!existsSync(file)) fail(`no such file: ${file}`);
+  return { lesson, files, locale: values.lang, showOutput: values['show-output'] };
+}
+
+/** Every file under `dir`, as [path relative to it with '/', content]. */
+function folderFiles(dir) {
+  const out = [];
+  const walk = (at) => {
+    for (const name of readdirSync(at).sort()) {
+      const path = join(at, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push([relative(dir, path).split(sep).join('/'), readFileSync(path, 'utf8')]);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const readFiles = (paths) =>
+  paths.map((file) => ({ path: basename(file), content: readFileSync(file, 'utf8') }));
 
 /** Prefixes each line with `[pid] ` (coloured on a terminal), as the playground's console does. */
 function tagger(plain) {
@@ -68,12 +100,8 @@ function tagger(plain) {
   };
 }
 
-async function main() {
-  const options = parse(process.argv.slice(2));
-  const files = options.files.map((file) => ({
-    path: basename(file),
-    content: readFileSync(file, 'utf8'),
-  }));
+async function run(options) {
+  const files = readFiles(options.files);
   await ensureBuilt();
   const server = await serveStatic(join(root, 'dist'));
   const browser = await launchChromium();
@@ -118,6 +146,45 @@ async function main() {
     process.exit(124);
   }
   process.exit(outcome < 0 ? 128 - outcome : outcome);
+}
+
+async function check(options) {
+  const lessonFiles = folderFiles(options.lesson);
+  const learnerFiles = readFiles(options.files);
+  await ensureBuilt();
+  const server = await serveStatic(join(root, 'dist'));
+  const browser = await launchChromium();
+  const format = tagger(false);
+  const runner = await openRunner(browser, server.url, {
+    onOutput: (chunk) => options.showOutput && process.stdout.write(format(chunk)),
+  });
+  const outcome = await runner.page.evaluate(
+    ([lesson, learner, locale]) => window.procboxHeadless.check(lesson, learner, locale),
+    [lessonFiles, learnerFiles, options.locale],
+  );
+  await runner.waitIdle();
+  await browser.close();
+  await server.close();
+  if ('error' in outcome) {
+    process.stderr.write(`procbox: ${options.lesson} is not a lesson: ${outcome.error}\n`);
+    process.exit(2);
+  }
+  const colour = (code, text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+  process.stdout.write(`${outcome.title}\n`);
+  for (const result of outcome.results) {
+    const mark = result.passed ? colour(32, '✓') : colour(31, '✗');
+    process.stdout.write(`${mark} ${result.description}\n`);
+    if (result.reason) process.stdout.write(`    ${result.reason}\n`);
+  }
+  process.stdout.write(`${outcome.summary}\n`);
+  process.exit(outcome.results.every((r) => r.passed) ? 0 : 1);
+}
+
+function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'run') return run(parseRun(rest));
+  if (command === 'check') return check(parseCheck(rest));
+  return fail(command ? `unknown command '${command}'` : 'no command');
 }
 
 main().catch((error) => {

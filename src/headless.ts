@@ -10,8 +10,13 @@ import type {
   RunRequest,
   TraceEvent,
 } from '../workers/protocol/kernel';
+import type { WorkspaceFile } from '../workers/protocol/kernel';
+import type { Locale } from './i18n';
 import { ensureIsolated } from './isolation';
 import { connectKernel } from './kernel-client';
+import { runLessonCheck, RunWatch } from './lessons/check-run';
+import { checkSummary, textIn } from './lessons/checks';
+import { LessonFormatError, parseLesson } from './lessons/format';
 
 declare global {
   interface Window {
@@ -33,36 +38,40 @@ export interface HeadlessRunner {
   waitIdle(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
   processes(): ProcessInfo[];
+  /** `procbox check`: grades the learner's files against a lesson folder's files, worded in
+   * `locale`. A folder that is no lesson gives `{ error }`. */
+  check(
+    lessonFiles: [string, string][],
+    learnerFiles: WorkspaceFile[],
+    locale: Locale,
+  ): Promise<CheckOutcome | { error: string }>;
+}
+
+export interface CheckOutcome {
+  title: string;
+  results: { passed: boolean; description: string; reason: string | null }[];
+  /** The line under the results: how many passed, and whether time ran out. */
+  summary: string;
 }
 
 let table: ProcessInfo[] = [];
-const tableListeners: (() => void)[] = [];
+const watch = new RunWatch();
 
 const connecting = ensureIsolated().then(() =>
   connectKernel({
     output: async (chunks: OutputChunk[]) => {
+      watch.output(chunks);
       await window.procboxOutput?.(chunks);
     },
     processes: (next: ProcessInfo[]) => {
       table = next;
+      watch.processes(next);
       window.procboxProcesses?.(next);
-      tableListeners.splice(0).forEach((listener) => listener());
     },
     notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
   }),
 );
 const ready = connecting.then(() => undefined);
-
-function exitOf(pid: number): Promise<number> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const code = table.find((p) => p.pid === pid)?.exitCode;
-      if (code !== undefined && code !== null) resolve(code);
-      else tableListeners.push(check);
-    };
-    check();
-  });
-}
 
 window.procboxHeadless = {
   ready,
@@ -70,7 +79,7 @@ window.procboxHeadless = {
     const kernel = await connecting;
     const pids = await kernel.run(request);
     const last = pids.at(-1);
-    return last === undefined ? 1 : exitOf(last);
+    return last === undefined ? 1 : watch.exitCode(last);
   },
   stop: async () => (await connecting).stop(),
   writeStdin: (text) => void connecting.then((k) => k.writeStdin(text)),
@@ -79,4 +88,24 @@ window.procboxHeadless = {
   waitIdle: async () => (await connecting).waitIdle(),
   trace: async () => (await connecting).trace(),
   processes: () => table,
+  async check(lessonFiles, learnerFiles, locale) {
+    let lesson;
+    try {
+      lesson = parseLesson('lesson', new Map(lessonFiles));
+    } catch (error) {
+      if (error instanceof LessonFormatError) return { error: error.message };
+      throw error;
+    }
+    const kernel = await connecting;
+    const { results, timedOut } = await runLessonCheck(kernel, watch, lesson, learnerFiles);
+    return {
+      title: lesson.title[locale],
+      results: results.map((r) => ({
+        passed: r.passed,
+        description: textIn(locale, r.description),
+        reason: r.reason && textIn(locale, r.reason),
+      })),
+      summary: checkSummary(locale, results, timedOut, lesson.timeoutSeconds),
+    };
+  },
 };

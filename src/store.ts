@@ -105,23 +105,42 @@ export class Store {
   /** The last error from writing to storage (quota, private mode), or null. */
   saveError: unknown = null;
 
+  /** Where the current workspace is saved: the playground's, or a lesson's own. */
+  private key = STORAGE_KEY;
+
   constructor(
     private readonly storage: KeyValueStorage,
-    language?: string,
+    private readonly language?: string,
   ) {
-    let saved: WorkspaceState | null = null;
-    let corrupt = false;
-    try {
-      const text = storage.getItem(STORAGE_KEY);
-      if (text !== null) {
-        saved = parseState(JSON.parse(text), language);
-        corrupt = saved === null;
-      }
-    } catch {
-      corrupt = true;
-    }
+    const saved = this.read(STORAGE_KEY);
     this.current = saved ?? defaultState(language);
-    this.recoveredFromCorruption = corrupt;
+    this.recoveredFromCorruption = saved === null;
+  }
+
+  /** The workspace saved under `key`: undefined when there is none, null when unreadable. */
+  private read(key: string): WorkspaceState | null | undefined {
+    try {
+      const text = this.storage.getItem(key);
+      return text === null ? undefined : parseState(JSON.parse(text), this.language);
+    } catch {
+      return null;
+    }
+  }
+
+  get workspaceKey(): string {
+    return this.key;
+  }
+
+  /**
+   * Switches to the workspace saved under `key` (a lesson's), or to `fresh` when none is saved
+   * there; the locale and the tags setting carry over. The one left stays saved under its key.
+   */
+  open(key: string, fresh: () => Omit<WorkspaceState, 'locale' | 'showTags'>): void {
+    const { locale, showTags } = this.current;
+    const saved = this.read(key);
+    this.key = key;
+    this.current = { ...(saved ?? fresh()), locale, showTags };
+    this.update({});
   }
 
   get state(): WorkspaceState {
@@ -140,7 +159,7 @@ export class Store {
   update(change: Partial<WorkspaceState>): void {
     this.current = { ...this.current, ...change };
     try {
-      this.storage.setItem(STORAGE_KEY, JSON.stringify(this.current));
+      this.storage.setItem(this.key, JSON.stringify(this.current));
       this.saveError = null;
     } catch (error) {
       this.saveError = error; // the state stays in memory; the page keeps working

@@ -22,6 +22,29 @@ class MemoryStorage implements KeyValueStorage {
 }
 
 describe('Store', () => {
+  it('switches to a lesson workspace under its own key and back, losing neither', () => {
+    const storage = new MemoryStorage();
+    const store = new Store(storage, 'en');
+    store.setContent('main.py', 'mine\n');
+    store.update({ locale: 'zh-CN' });
+    const fresh = () => ({
+      files: [{ path: 'server.py', content: 'starter\n' }],
+      active: 'server.py',
+      entries: [],
+      startMethod: 'spawn' as const,
+    });
+    store.open('procbox.lesson.x.v1', fresh);
+    expect(store.state.files).toEqual(fresh().files);
+    expect(store.state.locale).toBe('zh-CN'); // carried over
+    store.setContent('server.py', 'lesson work\n');
+    store.open(STORAGE_KEY, fresh);
+    expect(store.state.files[0].content).toBe('mine\n');
+    store.open('procbox.lesson.x.v1', fresh);
+    expect(store.state.files[0].content).toBe('lesson work\n');
+    // a reload starts in the playground's workspace
+    expect(new Store(storage).state.files[0].content).toBe('mine\n');
+  });
+
   it('starts with the hello example and the locale of the browser', () => {
     const store = new Store(new MemoryStorage(), 'zh-TW');
     expect(store.state.files).toEqual([{ path: 'main.py', content: HELLO_EXAMPLE }]);

@@ -1,0 +1,110 @@
+/**
+ * One check run, as the playground's Check button and `procbox check` both make it: start the
+ * lesson's entries with the learner's files, wait for the foreground entry (or the lesson's
+ * time limit), give servers a moment, stop everything, and grade what happened.
+ */
+import type {
+  OutputChunk,
+  Pid,
+  ProcessInfo,
+  RunRequest,
+  TraceEvent,
+  WorkspaceFile,
+} from '../../workers/protocol/kernel';
+import { gradeRun, type CheckResult, type RunRecord } from './checks';
+import { filesForCheck, type Lesson } from './format';
+
+/** When the foreground entry exits, the others (its servers) are stopped after this long, so
+ * that what its last message made them print still counts. `procbox run` waits as long. */
+export const SERVER_GRACE_MS = 300;
+
+/** What the page's kernel observer sees, kept for a check run to read. */
+export class RunWatch {
+  private table: ProcessInfo[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private chunks: OutputChunk[] | null = null;
+
+  output(chunks: OutputChunk[]): void {
+    this.chunks?.push(...chunks);
+  }
+
+  processes(table: ProcessInfo[]): void {
+    this.table = table;
+    this.waiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** Starts keeping output (until the next call), for the run about to begin. */
+  collect(): OutputChunk[] {
+    this.chunks = [];
+    return this.chunks;
+  }
+
+  exitCode(pid: Pid): Promise<number> {
+    return new Promise((resolve) => {
+      const look = () => {
+        const code = this.table.find((p) => p.pid === pid)?.exitCode;
+        if (code !== undefined && code !== null) resolve(code);
+        else this.waiters.push(look);
+      };
+      look();
+    });
+  }
+
+  alive(): Pid[] {
+    return this.table.filter((p) => p.state !== 'exited').map((p) => p.pid);
+  }
+}
+
+export interface CheckKernel {
+  run(request: RunRequest): Promise<Pid[]>;
+  stop(): Promise<void>;
+  trace(): Promise<TraceEvent[]>;
+}
+
+export interface CheckReport {
+  results: CheckResult[];
+  timedOut: boolean;
+  /** The record the results were graded from (for tests and the curious). */
+  record: RunRecord;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Events of the run's own processes: its entries and their descendants. */
+function ownEvents(trace: TraceEvent[], entryPids: Pid[]): TraceEvent[] {
+  const pids = new Set(entryPids);
+  for (const event of trace) {
+    if (event.type === 'spawn' && pids.has(event.ppid)) pids.add(event.pid);
+  }
+  return trace.filter((event) => pids.has('pid' in event ? event.pid : event.to));
+}
+
+export async function runLessonCheck(
+  kernel: CheckKernel,
+  watch: RunWatch,
+  lesson: Lesson,
+  learnerFiles: readonly WorkspaceFile[],
+): Promise<CheckReport> {
+  const output = watch.collect();
+  const pids = await kernel.run({
+    files: filesForCheck(lesson, learnerFiles),
+    entries: [...lesson.entries],
+    startMethod: lesson.startMethod,
+  });
+  const foreground = pids.at(-1)!;
+  const timedOut = await Promise.race([
+    watch.exitCode(foreground).then(() => false),
+    sleep(lesson.timeoutSeconds * 1000).then(() => true),
+  ]);
+  if (!timedOut && pids.length > 1) await sleep(SERVER_GRACE_MS);
+  const stillRunning = watch.alive();
+  await kernel.stop();
+  const record: RunRecord = {
+    entries: lesson.entries.map((path, i) => ({ path, pid: pids[i] })),
+    output: [...output],
+    trace: ownEvents(await kernel.trace(), pids),
+    stillRunning,
+    timedOut,
+  };
+  return { results: gradeRun(lesson.checks, record), timedOut, record };
+}
