@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Takes the README's screenshots into docs/: the examples gallery and the Share dialog, with
- * an example that has run. Usage: node bin/screenshots.mjs
+ * an example that has run, and a lesson after a failed Check. Usage: node bin/screenshots.mjs
  */
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build.mjs';
@@ -28,6 +28,18 @@ await page.screenshot({ path: join(root, 'docs/gallery.png') });
 await page.getByTestId('gallery-close').click();
 await page.getByTestId('share').click();
 await page.screenshot({ path: join(root, 'docs/share.png') });
+
+const lesson = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+await lesson.goto(new URL('?lesson=05-lock-race', server.url).href);
+await lesson.waitForFunction(() => /Ready/.test(window.__procbox?.consoleText() ?? ''), null, {
+  timeout: 120_000,
+});
+await lesson.getByTestId('check').click();
+await lesson
+  .getByTestId('check-summary')
+  .filter({ hasText: /checks passed/ })
+  .waitFor({ timeout: 120_000 });
+await lesson.screenshot({ path: join(root, 'docs/lesson.png') });
 await browser.close();
 server.close();
-console.log('docs/gallery.png, docs/share.png');
+console.log('docs/gallery.png, docs/share.png, docs/lesson.png');

@@ -5,7 +5,18 @@ import { bootSandbox, errorText } from './boot';
 import type { Kernel } from './kernel-client';
 import { exampleWorkspace, isUntouched, type Example } from './gallery';
 import { decodeShare, encodeShare, isShareFragment, shareProblemMessage } from './share';
-import { defaultState, runEntries, Store, type KeyValueStorage } from './store';
+import { runLessonCheck, RunWatch } from './lessons/check-run';
+import { lessonById } from './lessons/catalog';
+import type { Lesson } from './lessons/format';
+import { lessonStorageKey, ProgressStore } from './lessons/progress';
+import {
+  defaultState,
+  runEntries,
+  STORAGE_KEY,
+  Store,
+  type KeyValueStorage,
+  type WorkspaceState,
+} from './store';
 import './styles.css';
 import { installTestHooks } from './test-hooks';
 import { Console, type NoteColour } from './ui/console';
@@ -13,6 +24,7 @@ import { Editor } from './ui/editor';
 import { ProcessList } from './ui/process-list';
 import { bindCommandLine, type Command } from './ui/command-line';
 import { GalleryDialog } from './ui/gallery-dialog';
+import { LessonPane, LessonsDialog } from './ui/lessons';
 import { ShareDialog } from './ui/share-dialog';
 import { bindToolbar, element } from './ui/toolbar';
 
@@ -28,7 +40,11 @@ function browserStorage(): KeyValueStorage {
   }
 }
 
-const store = new Store(browserStorage(), navigator.language);
+const storage = browserStorage();
+const store = new Store(storage, navigator.language);
+const progress = new ProgressStore(storage);
+/** Output and exits, kept for the lesson checks to read. */
+const watch = new RunWatch();
 const t = (key: MessageKey, params?: Record<string, string | number>) =>
   translate(store.state.locale, key, params);
 const note = (text: string, colour?: NoteColour) => terminal.note(text, colour);
@@ -65,29 +81,39 @@ function reportExits(table: ProcessInfo[]): void {
 }
 
 function showOutput(chunks: OutputChunk[]): Promise<void> {
+  watch.output(chunks);
   for (const c of chunks) maxPidSeen = Math.max(maxPidSeen, c.pid);
   return terminal.output(chunks.filter((c) => c.pid > previousRunMaxPid));
 }
 
 function showProcesses(table: ProcessInfo[]): void {
+  watch.processes(table);
   for (const p of table) maxPidSeen = Math.max(maxPidSeen, p.pid);
   processList.update(table.filter((p) => p.pid > previousRunMaxPid));
   reportExits(table);
 }
 
-async function run(): Promise<void> {
-  if (!kernel) {
-    terminal.note(t('notReady'), 'yellow');
-    return;
-  }
-  const { files, startMethod } = store.state;
-  const entries = runEntries(store.state);
+/** A lesson check is running: Run waits for it, as it would end the check's processes. */
+let checking = false;
+
+/** Clears the console and the process list for a new run. */
+function beginRun(entries: string[], method: string): void {
   terminal.clear();
   processList.clear();
   previousRunMaxPid = maxPidSeen;
   reportedExits.clear();
-  terminal.note(t('runStarted', { files: entries.join(' → '), method: startMethod }));
+  terminal.note(t('runStarted', { files: entries.join(' → '), method }));
   terminal.focus();
+}
+
+async function run(): Promise<void> {
+  if (!kernel || checking) {
+    terminal.note(t(checking ? 'checkRunning' : 'notReady'), 'yellow');
+    return;
+  }
+  const { files, startMethod } = store.state;
+  const entries = runEntries(store.state);
+  beginRun(entries, startMethod);
   try {
     const pids = await kernel.run({ files: files.map((f) => ({ ...f })), entries, startMethod });
     for (const pid of pids) maxPidSeen = Math.max(maxPidSeen, pid);
@@ -135,6 +161,7 @@ function mayReplaceFiles(question: string): boolean {
 
 function openExample(example: Example): void {
   const title = t(example.title);
+  if (lessonPane.current) openLesson(null);
   if (!mayReplaceFiles(t('replaceConfirm', { title }))) return;
   store.update(exampleWorkspace(example));
   terminal.note(t('exampleOpened', { title }));
@@ -152,6 +179,7 @@ function openSharedLink(): void {
   if (!isShareFragment(fragment)) return;
   history.replaceState(null, '', location.pathname + location.search); // opened once
   const shared = decodeShare(fragment);
+  if (lessonPane.current) openLesson(null); // a link opens in the playground, not a lesson
   if ('kind' in shared) {
     terminal.note(shareProblemMessage(store.state.locale, shared), 'red');
     return;
@@ -171,17 +199,86 @@ function shareLink(): string {
   return `${base}#${encodeShare({ files, active, entries, startMethod })}`;
 }
 
+/** A lesson's files start as its starter files, with its entries ticked as Check runs them. */
+function lessonWorkspace(lesson: Lesson): Omit<WorkspaceState, 'locale' | 'showTags'> {
+  return {
+    files: lesson.starter.map((f) => ({ ...f })),
+    active: lesson.entries.find((e) => !lesson.given.includes(e)) ?? lesson.entries[0],
+    entries: lesson.entries.length > 1 ? [...lesson.entries] : [],
+    startMethod: lesson.startMethod,
+  };
+}
+
+/** Opens a lesson in its own saved workspace, or (null) goes back to the playground's. The
+ * address says which (`?lesson=ID`), so a reload or a tutorial's link lands there. */
+function openLesson(lesson: Lesson | null): void {
+  const url = new URL(location.href);
+  if (lesson) {
+    store.open(lessonStorageKey(lesson.id), () => lessonWorkspace(lesson));
+    url.searchParams.set('lesson', lesson.id);
+    terminal.note(t('lessonOpened', { title: lesson.title[store.state.locale] }));
+  } else {
+    store.open(STORAGE_KEY, () => defaultState());
+    url.searchParams.delete('lesson');
+    terminal.note(t('lessonLeft'));
+  }
+  history.replaceState(null, '', url);
+  lessonPane.show(lesson, lesson ? progress.of(lesson.id)?.results : undefined);
+}
+
+async function checkLesson(): Promise<void> {
+  const lesson = lessonPane.current;
+  if (!lesson || checking) return;
+  if (!kernel) {
+    terminal.note(t('notReady'), 'yellow');
+    return;
+  }
+  checking = true;
+  lessonPane.setRunning(true);
+  beginRun(lesson.entries, lesson.startMethod);
+  try {
+    const report = await runLessonCheck(kernel, watch, lesson, store.state.files);
+    progress.record(lesson.id, report.results);
+    lessonPane.showResults(report.results, report.timedOut);
+  } catch (error) {
+    terminal.note(t('checkFailedToRun', { detail: errorText(error) }), 'red');
+  } finally {
+    checking = false;
+    lessonPane.setRunning(false);
+  }
+}
+
+function resetLesson(): void {
+  const lesson = lessonPane.current;
+  if (lesson && confirm(t('resetLessonConfirm'))) store.update(lessonWorkspace(lesson));
+}
+
+const lessonPane = new LessonPane(() => store.state.locale, {
+  check: () => void checkLesson(),
+  reset: resetLesson,
+  leave: () => openLesson(null),
+});
+const lessonsDialog = new LessonsDialog(
+  () => store.state.locale,
+  progress,
+  (lesson) => openLesson(lesson),
+);
+
 bindToolbar(store, {
   run: () => void run(),
   stop: () => void stop(),
   newFile: () => editor.newFile(),
   renameFile: () => editor.renameActive(),
   deleteFile: () => editor.deleteActive(),
-  localeChanged: (locale) => processList.setLocale(locale),
+  localeChanged: (locale) => {
+    processList.setLocale(locale);
+    lessonPane.render();
+  },
 });
 const gallery = new GalleryDialog(() => store.state.locale, openExample);
 const shareDialog = new ShareDialog(() => store.state.locale);
 element('open-examples').addEventListener('click', () => gallery.show());
+element('open-lessons').addEventListener('click', () => lessonsDialog.show());
 element('share').addEventListener('click', () => shareDialog.show(shareLink()));
 window.addEventListener('hashchange', openSharedLink);
 bindCommandLine(element<HTMLInputElement>('command-line'), {
@@ -204,6 +301,12 @@ window.addEventListener(
 );
 
 terminal.note(t('booting'));
+const lessonId = new URLSearchParams(location.search).get('lesson');
+if (lessonId !== null) {
+  const lesson = lessonById(lessonId);
+  if (lesson) openLesson(lesson);
+  else terminal.note(t('lessonMissing', { id: lessonId }), 'yellow');
+}
 openSharedLink();
 void bootSandbox({ output: showOutput, processes: showProcesses }, { t, note }).then((booted) => {
   kernel = booted;

@@ -1,0 +1,199 @@
+/**
+ * Lessons: every shipped lesson passes with its reference solution and fails with its starter,
+ * graded by `procbox check` as a teacher's CI would; and the lesson pane, as a learner meets it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+
+const root = new URL('../../', import.meta.url).pathname;
+const lessonsDir = join(root, 'lessons');
+const LESSON_IDS = readdirSync(lessonsDir).filter((name) =>
+  existsSync(join(lessonsDir, name, 'lesson.json')),
+);
+
+function procbox(args: string[]) {
+  const result = spawnSync('node', [join(root, 'bin/procbox.mjs'), ...args], {
+    timeout: 120_000,
+  });
+  return {
+    code: result.status,
+    stdout: result.stdout.toString(),
+    stderr: result.stderr.toString(),
+  };
+}
+
+/** The learner's files as `procbox check` takes them: from `folder` over the starter's,
+ * written to a scratch directory (given files are left out: the lesson supplies them). */
+function learnerFiles(id: string, folder: string): string[] {
+  const lesson = join(lessonsDir, id);
+  const given: string[] = JSON.parse(readFileSync(join(lesson, 'lesson.json'), 'utf8')).given ?? [];
+  const dir = mkdtempSync(join(tmpdir(), `procbox-${id}-`));
+  return readdirSync(join(lesson, 'starter'))
+    .filter((name) => !given.includes(name))
+    .map((name) => {
+      const own = join(folder, name);
+      const source = existsSync(own) ? own : join(lesson, 'starter', name);
+      writeFileSync(join(dir, name), readFileSync(source));
+      return join(dir, name);
+    });
+}
+
+const checkCount = (id: string) =>
+  JSON.parse(readFileSync(join(lessonsDir, id, 'lesson.json'), 'utf8')).checks.length as number;
+
+test('six lessons ship', () => {
+  expect(LESSON_IDS.length).toBeGreaterThanOrEqual(6);
+});
+
+for (const id of LESSON_IDS) {
+  test(`procbox check passes ${id}'s reference solution`, () => {
+    const run = procbox([
+      'check',
+      join(lessonsDir, id),
+      ...learnerFiles(id, join(lessonsDir, id, 'solution')),
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.match(/^✓ /gm)).toHaveLength(checkCount(id));
+    expect(run.stdout).not.toContain('✗');
+    expect(run.code).toBe(0);
+  });
+
+  test(`procbox check fails ${id}'s starter, saying why`, () => {
+    const run = procbox([
+      'check',
+      join(lessonsDir, id),
+      ...learnerFiles(id, join(lessonsDir, id, 'starter')),
+    ]);
+    expect(run.stdout).toMatch(/^✗ .*\n {4}\S/m); // a failed check, and its reason under it
+    expect(run.code).toBe(1);
+  });
+}
+
+test('procbox check catches a server that serves one client at a time', () => {
+  const id = '06-asyncio-echo';
+  const run = procbox([
+    'check',
+    join(lessonsDir, id),
+    ...learnerFiles(id, join(root, 'tests/fixtures/lessons', id)),
+  ]);
+  expect(run.stdout).toMatch(/^✓ .*client\.py/m); // the echo itself is right
+  expect(run.stdout).toContain('most clients served at the same time: 1');
+  expect(run.code).toBe(1);
+});
+
+test('procbox check catches a Lock per thread, which guards nothing', () => {
+  const id = '05-lock-race';
+  const run = procbox([
+    'check',
+    '--lang',
+    'zh-CN',
+    join(lessonsDir, id),
+    ...learnerFiles(id, join(root, 'tests/fixtures/lessons', id)),
+  ]);
+  expect(run.stdout).toMatch(/^✗ /m);
+  expect(run.stdout).toContain('共享最多的锁 threading.Lock#');
+  expect(run.stdout).toMatch(/检查通过了 \d 项/);
+  expect(run.code).toBe(1);
+});
+
+test('procbox check refuses a folder that is not a lesson, and says why', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'procbox-bad-lesson-'));
+  writeFileSync(join(dir, 'lesson.json'), '{"title": {"en": "x"}}');
+  writeFileSync(join(dir, 'main.py'), 'print(1)\n');
+  const run = procbox(['check', dir, join(dir, 'main.py')]);
+  expect(run.stderr).toMatch(/is not a lesson: (zh-CN|en)\.md is missing/);
+  expect(run.code).toBe(2);
+});
+
+const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
+const setEditor = (page: Page, text: string) =>
+  page.evaluate((t) => window.__procbox?.editorSetValue(t), text);
+const editorText = (page: Page) => page.evaluate(() => window.__procbox?.editorValue() ?? '');
+const lessonFile = (id: string, path: string) => readFileSync(join(lessonsDir, id, path), 'utf8');
+
+async function open(page: Page, path = '/') {
+  await page.goto(path);
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready|就绪/);
+}
+
+test('a learner fails a lesson, fixes it, passes, and finds it all after a reload', async ({
+  page,
+}) => {
+  const id = '05-lock-race';
+  await open(page);
+  await setEditor(page, 'print("my playground work")\n');
+  await page.getByTestId('open-lessons').click();
+  await expect(page.getByTestId(`lesson-${id}`)).toContainText('not passed yet');
+  await page.getByTestId(`lesson-${id}`).click();
+  await expect(page).toHaveURL(/\?lesson=05-lock-race/);
+  await expect(page.getByTestId('lesson-pane')).toBeVisible();
+  await expect(page.getByTestId('lesson-text').locator('h1')).toHaveText(/Lock/);
+  expect(await editorText(page)).toBe(lessonFile(id, 'starter/main.py'));
+
+  await page.getByTestId('check').click();
+  await expect(page.getByTestId('check-summary')).toHaveText(/of \d+ checks passed/, {
+    timeout: 90_000,
+  });
+  const failed = page.locator('[data-testid="check-result"].failed');
+  await expect(failed.first().locator('.reason')).toHaveText(/.+/);
+  expect(await consoleText(page)).toMatch(/counter = \d+/); // the run shows as Run's would
+
+  await setEditor(page, lessonFile(id, 'solution/main.py'));
+  await page.getByTestId('check').click();
+  await expect(page.getByTestId('check-summary')).toHaveText(/^All \d+ checks passed\.$/, {
+    timeout: 90_000,
+  });
+  await expect(failed).toHaveCount(0);
+
+  await page.reload();
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
+  await expect(page.getByTestId('lesson-pane')).toBeVisible();
+  await expect(page.getByTestId('check-summary')).toHaveText(/^All \d+ checks passed\.$/);
+  expect(await editorText(page)).toBe(lessonFile(id, 'solution/main.py'));
+  await page.getByTestId('open-lessons').click();
+  await expect(page.getByTestId(`lesson-${id}`)).toContainText('✓ passed');
+  await page.getByTestId('lessons-close').click();
+
+  await page.getByTestId('lesson-leave').click();
+  await expect(page.getByTestId('lesson-pane')).toBeHidden();
+  await expect(page).not.toHaveURL(/lesson=/);
+  expect(await editorText(page)).toBe('print("my playground work")\n');
+});
+
+test('a server lesson starts its given client, and the pane speaks zh-CN and en', async ({
+  page,
+}) => {
+  const id = '04-threaded-echo';
+  await open(page, `/?lesson=${id}`);
+  await expect(page.getByTestId('tab')).toHaveText([/server\.py\s*1/, /client\.py\s*2/]);
+  await page.getByTestId('check').click(); // the starter serves one client at a time
+  await expect(page.getByTestId('check-summary')).toHaveText(/of \d+ checks passed/, {
+    timeout: 90_000,
+  });
+  await expect(page.getByTestId('check-results')).toContainText(
+    'most clients served at the same time: 1',
+  );
+  const englishTitle = await page.getByTestId('lesson-title').textContent();
+
+  await page.getByTestId('locale').selectOption('zh-CN');
+  await expect(page.getByTestId('check')).toHaveText('检查');
+  await expect(page.getByTestId('lesson-title')).not.toHaveText(englishTitle!);
+  await expect(page.getByTestId('lesson-text').locator('h2').first()).toHaveText(/[\u4e00-\u9fff]/);
+  await expect(page.getByTestId('check-summary')).toHaveText(/检查通过了 \d+ 项/);
+  await expect(page.getByTestId('check-results')).toContainText('同一时刻最多只服务了 1 个客户端');
+
+  await page.getByTestId('locale').selectOption('en');
+  await expect(page.getByTestId('check')).toHaveText('Check');
+  await expect(page.getByTestId('lesson-title')).toHaveText(englishTitle!);
+});
+
+test('a link to a lesson that does not exist opens the playground and says so', async ({
+  page,
+}) => {
+  await open(page, '/?lesson=no-such-lesson');
+  expect(await consoleText(page)).toContain('There is no lesson “no-such-lesson”');
+  await expect(page.getByTestId('lesson-pane')).toBeHidden();
+});
