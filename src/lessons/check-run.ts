@@ -18,14 +18,24 @@ import { filesForCheck, type Lesson } from './format';
  * that what its last message made them print still counts. `procbox run` waits as long. */
 export const SERVER_GRACE_MS = 300;
 
+/** A check run keeps at most this much output: a program that floods the console must not
+ * fill the page's memory before its time runs out. Checks then see the output cut there. */
+export const MAX_CHECK_OUTPUT_CHARS = 4 << 20;
+
 /** What the page's kernel observer sees, kept for a check run to read. */
 export class RunWatch {
   private table: ProcessInfo[] = [];
   private readonly waiters: (() => void)[] = [];
   private chunks: OutputChunk[] | null = null;
+  private kept = 0;
 
   output(chunks: OutputChunk[]): void {
-    this.chunks?.push(...chunks);
+    if (!this.chunks) return;
+    for (const chunk of chunks) {
+      if (this.kept + chunk.text.length > MAX_CHECK_OUTPUT_CHARS) return;
+      this.kept += chunk.text.length;
+      this.chunks.push(chunk);
+    }
   }
 
   processes(table: ProcessInfo[]): void {
@@ -36,6 +46,7 @@ export class RunWatch {
   /** Starts keeping output (until the next call), for the run about to begin. */
   collect(): OutputChunk[] {
     this.chunks = [];
+    this.kept = 0;
     return this.chunks;
   }
 
