@@ -157,6 +157,10 @@ test('a learner fails a lesson, fixes it, passes, and finds it all after a reloa
   await expect(page.getByTestId(`lesson-${id}`)).toContainText('✓ passed');
   await page.getByTestId('lessons-close').click();
 
+  page.once('dialog', (dialog) => void dialog.accept()); // "Start over" asks first
+  await page.getByTestId('lesson-reset').click();
+  await expect.poll(() => editorText(page)).toBe(lessonFile(id, 'starter/main.py'));
+
   await page.getByTestId('lesson-leave').click();
   await expect(page.getByTestId('lesson-pane')).toBeHidden();
   await expect(page).not.toHaveURL(/lesson=/);
