@@ -151,6 +151,9 @@ async function run(options) {
 async function check(options) {
   const lessonFiles = folderFiles(options.lesson);
   const learnerFiles = readFiles(options.files);
+  const starter = lessonFiles.filter(([path]) => path.startsWith('starter/'));
+  const names = starter.map(([path]) => path.slice('starter/'.length));
+  const strangers = learnerFiles.map((f) => f.path).filter((path) => !names.includes(path));
   await ensureBuilt();
   const server = await serveStatic(join(root, 'dist'));
   const browser = await launchChromium();
@@ -168,6 +171,11 @@ async function check(options) {
   if ('error' in outcome) {
     process.stderr.write(`procbox: ${options.lesson} is not a lesson: ${outcome.error}\n`);
     process.exit(2);
+  }
+  for (const path of strangers) {
+    process.stderr.write(
+      `procbox: ${path} is not one of the lesson's files (${names.join(', ')}); it ran beside them\n`,
+    );
   }
   const colour = (code, text) => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
   process.stdout.write(`${outcome.title}\n`);

@@ -84,6 +84,16 @@ test('procbox check catches a server that serves one client at a time', () => {
   expect(run.code).toBe(1);
 });
 
+test("procbox check says when a file is not one of the lesson's", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'procbox-stranger-'));
+  writeFileSync(join(dir, 'my_solution.py'), 'print("hello")\n');
+  const run = procbox(['check', join(lessonsDir, '03-pool'), join(dir, 'my_solution.py')]);
+  expect(run.stderr).toBe(
+    "procbox: my_solution.py is not one of the lesson's files (main.py); it ran beside them\n",
+  );
+  expect(run.code).toBe(1); // the starter ran, and it fails
+});
+
 test('procbox check catches a Lock per thread, which guards nothing', () => {
   const id = '05-lock-race';
   const run = procbox([
