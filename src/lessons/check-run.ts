@@ -11,12 +11,9 @@ import type {
   TraceEvent,
   WorkspaceFile,
 } from '../../workers/protocol/kernel';
+import { SERVER_GRACE_MS } from '../../workers/protocol/constants';
 import { gradeRun, type CheckResult, type RunRecord } from './checks';
 import { filesForCheck, type Lesson } from './format';
-
-/** When the foreground entry exits, the others (its servers) are stopped after this long, so
- * that what its last message made them print still counts. `procbox run` waits as long. */
-export const SERVER_GRACE_MS = 300;
 
 /** A check run keeps at most this much output: a program that floods the console must not
  * fill the page's memory before its time runs out. Checks then see the output cut there. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InterruptLine } from '../../workers/kernel/interrupts';
-import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../../workers/protocol/process';
+import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../../workers/protocol/constants';
 
 afterEach(() => vi.useRealTimers());
 

@@ -8,7 +8,7 @@ import type {
   SpawnResult,
   Syscalls,
 } from '../../workers/protocol/process';
-import { Errno, Signal } from '../../workers/protocol/process';
+import { Errno, Signal } from '../../workers/protocol/constants';
 
 /** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
 type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | void>;

@@ -1,4 +1,4 @@
-import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../protocol/process';
+import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../protocol/constants';
 
 /** How often the kernel rings again while a signal waits untaken (a ring can be lost). */
 const RERING_MS = 20;

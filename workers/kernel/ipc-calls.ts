@@ -10,7 +10,7 @@ import {
   type IpcOpName,
   type IpcSyscalls,
 } from '../protocol/ipc';
-import { Errno } from '../protocol/process';
+import { Errno } from '../protocol/constants';
 import type { IpcTable } from './ipc-table';
 import type { ProcessRecord } from './process-table';
 import type { Trace } from './trace';

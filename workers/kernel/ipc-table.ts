@@ -17,17 +17,14 @@ import {
   type Rings,
   Sem,
 } from '../protocol/ipc';
-import { Errno } from '../protocol/process';
+import type { SysError } from '../protocol/common';
+import { Errno } from '../protocol/constants';
 import { ringAddHolders, ringClearLocks, ringInit } from '../ipc/ring';
 import { semInit } from '../ipc/semaphore';
 import { ArenaAllocator } from './arena';
 
 /** EMFILE: the arena is full, as a process out of descriptors. */
-const EMFILE = 24;
-const EBADF = 9;
-const EEXIST = 17;
-const ENOMEM = 12;
-const EINVAL = 22;
+const { EMFILE, EBADF, EEXIST, ENOMEM, EINVAL } = Errno;
 
 interface PipeObject {
   kind: 'pipe';
@@ -70,7 +67,7 @@ interface Holdings {
   hidden: Rings[];
 }
 
-export type IpcError = { errno: number };
+export type IpcError = SysError;
 
 export class IpcTable {
   readonly arena = new SharedArrayBuffer(ARENA_BYTES);

@@ -1,13 +1,13 @@
-import {
-  CONSOLE_TOOLS,
-  type KernelObserver,
-  type Pid,
-  type RunRequest,
-  type StartMethod,
-  type WorkspaceFile,
+import type { SysError } from '../protocol/common';
+import { CONSOLE_TOOLS, Errno, Signal } from '../protocol/constants';
+import type {
+  KernelObserver,
+  Pid,
+  RunRequest,
+  StartMethod,
+  WorkspaceFile,
 } from '../protocol/kernel';
-import type { ErrnoValue, ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
-import { Errno, Signal } from '../protocol/process';
+import type { ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
 import { IpcTable } from './ipc-table';
 import { netCallsFor } from './net-calls';
@@ -341,7 +341,7 @@ export class Kernel {
   }
 
   /** kill(2): `from` is null when the console (the user) sends it. */
-  signal(from: Pid | null, to: Pid, signal: number): 0 | { errno: ErrnoValue } {
+  signal(from: Pid | null, to: Pid, signal: number): 0 | SysError {
     if (!Number.isInteger(signal) || signal < 0 || signal > 64) return { errno: Errno.EINVAL };
     const target = this.table.get(to);
     if (!target || target.state === 'exited') return { errno: Errno.ESRCH };

@@ -1,7 +1,7 @@
 /** The network's system calls for one process (objects in net-table.ts); errors are `{errno}`. */
 import type { Pid } from '../protocol/kernel';
 import type { NetSyscalls, SockAddr } from '../protocol/net';
-import { Errno } from '../protocol/process';
+import { Errno } from '../protocol/constants';
 import type { NetTable } from './net-table';
 
 const EINVAL = { errno: Errno.EINVAL };

@@ -22,13 +22,14 @@ import {
   type SocketInfo,
   type SocketState,
 } from '../protocol/net';
-import { Errno } from '../protocol/process';
+import type { SysError } from '../protocol/common';
+import { Errno } from '../protocol/constants';
 import type { Pid } from '../protocol/kernel';
 import { ringRead, ringSetFlag, ringUsed, ringWrite, ringWriteMessage } from '../ipc/ring';
 import type { IpcTable } from './ipc-table';
 import type { Trace } from './trace';
 
-type NetError = { errno: number };
+type NetError = SysError;
 
 /** The kernel's own pid in ring copy locks. */
 const KERNEL = 0x7ffffffe;
@@ -153,7 +154,7 @@ export class NetTable {
     let ring = -1;
     if (s.type === SOCK.DGRAM) {
       const made = this.ipc.newPipe(DGRAM_CAPACITY);
-      if (made === null) return { errno: 24 }; // EMFILE
+      if (made === null) return { errno: Errno.EMFILE };
       ring = this.receiveOn(pid, fd, s, made);
     }
     return { local: result, ring };
@@ -223,7 +224,7 @@ export class NetTable {
       if ('errno' in local) return local;
     }
     const ring = this.ipc.newPipe(ACCEPT_CAPACITY);
-    if (ring === null) return { errno: 24 };
+    if (ring === null) return { errno: Errno.EMFILE };
     this.ipc.name(ring, `LISTEN ${formatAddr(s.local!)}`); // what a server waits on in accept
     s.listening = true;
     void backlog; // Connections wait up to SOMAXCONN whatever the backlog, as with SYN cookies.
@@ -268,7 +269,7 @@ export class NetTable {
       }
     }
     const pair = this.ipc.newCrossedRings();
-    if (pair === null) return { errno: 24 };
+    if (pair === null) return { errno: Errno.EMFILE };
     const [there, back] = pair;
     if (s.family !== AF.UNIX)
       for (const ring of pair) ringSetFlag(this.ipc.words, ring, RingFlag.TCP);

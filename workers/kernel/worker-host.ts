@@ -1,10 +1,6 @@
 import * as Comlink from 'comlink';
-import {
-  type BootRequest,
-  INTERRUPT_BUFFER_BYTES,
-  type ProcessRuntimeApi,
-  type Syscalls,
-} from '../protocol/process';
+import { INTERRUPT_BUFFER_BYTES } from '../protocol/constants';
+import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/process';
 import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';

@@ -11,7 +11,7 @@
  * Offsets are bytes into the arena; an object's offset is also its id. Word indexes below are
  * Int32 indexes relative to the object's first word.
  */
-import type { Pid } from './kernel';
+import type { Pid, Reply } from './common';
 
 /**
  * Room for about a thousand connections (each two 64 KiB rings), near Linux's default limit of
@@ -87,23 +87,19 @@ export interface IpcInheritance {
 /** The arena's IPC calls; part of `Syscalls`. */
 export interface IpcSyscalls {
   /** A new pipe bound to descriptors `rfd` and `wfd`, which the worker has reserved. */
-  pipe(rfd: number, wfd: number): Promise<number | { errno: number }>;
+  pipe(rfd: number, wfd: number): Reply<number>;
   /** Two connected stream sockets at `fd1` and `fd2`: returns the rings `[fd1 → fd2, fd2 → fd1]`. */
-  socketpair(fd1: number, fd2: number): Promise<[number, number] | { errno: number }>;
+  socketpair(fd1: number, fd2: number): Reply<[number, number]>;
   /** `fd` now refers to the same end as `from` (dup, dup2). */
   fdDup(fd: number, from: number): void;
   fdClose(fd: number): void;
-  semCreate(
-    value: number,
-    maxvalue: number,
-    name: string | null,
-  ): Promise<number | { errno: number }>;
+  semCreate(value: number, maxvalue: number, name: string | null): Reply<number>;
   /** sem_open of an existing name: the spawn start method rebuilds semaphores by name. */
-  semOpen(name: string): Promise<number | { errno: number }>;
+  semOpen(name: string): Reply<number>;
   semClose(sem: number): void;
-  semUnlink(name: string): Promise<0 | { errno: number }>;
+  semUnlink(name: string): Reply<0>;
   /** A zeroed block for multiprocessing's Value and Array; children inherit it. */
-  shmCreate(size: number): Promise<number | { errno: number }>;
+  shmCreate(size: number): Reply<number>;
   /** This process no longer maps the block (its last Value or Array there was collected). */
   shmDetach(at: number): void;
 }

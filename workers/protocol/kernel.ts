@@ -2,20 +2,12 @@
  * The UI ↔ kernel boundary. The page holds a Comlink `Remote<KernelApi>`; the kernel worker
  * exposes an object that `satisfies KernelApi`. Types only: both sides `import type` this file.
  */
-import type { SocketInfo } from './net';
+import type { Pid, StartMethod, WorkspaceFile } from './common';
+import type { CONSOLE_TOOLS } from './constants';
 import type { IpcOpName } from './ipc';
+import type { SocketInfo } from './net';
 
-export type Pid = number;
-export type StartMethod = 'fork' | 'spawn';
-
-/** A file of the user's workspace, as the processes see it on their disk. */
-export interface WorkspaceFile {
-  path: string;
-  content: string;
-}
-
-/** Programs the console's command line starts (workers/python/procbox/tools). */
-export const CONSOLE_TOOLS = ['nc', 'curl'] as const;
+export type { Pid, StartMethod, WorkspaceFile };
 export type ConsoleTool = (typeof CONSOLE_TOOLS)[number];
 
 export interface RunRequest {
@@ -91,19 +83,12 @@ export interface KernelObserver {
 
 export type KernelNoticeKey = 'processLimit';
 
-/**
- * Live processes allowed at once. Chromium cannot reserve WebAssembly memory for more than about
- * 57 interpreters in one renderer, and the whole tab dies when it runs out; 48 leaves room for
- * the warm pool. (The issue asked for 64; see the README's limits.)
- */
-export const DEFAULT_PROCESS_LIMIT = 48;
-
 export interface KernelConfig {
   /** Absolute URL of the directory that holds Pyodide's files. */
   pyodideIndexURL: string;
   /** Idle booted workers kept ready for the next process. */
   warmPoolSize: number;
-  /** Live processes allowed at once; a fork bomb stops here. */
+  /** Live processes allowed at once; a fork bomb stops here (DEFAULT_PROCESS_LIMIT). */
   processLimit: number;
 }
 

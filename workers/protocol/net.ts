@@ -7,7 +7,7 @@
  * passes through the kernel. A listener's descriptor reads its accept ring (one byte a waiting
  * connection), and a datagram socket's its receive ring, so `select` and `poll` work on both.
  */
-import type { Pid } from './kernel';
+import type { Pid, Reply } from './common';
 
 /** Address families and socket types, with Linux's numbers. */
 export const AF = { UNIX: 1, INET: 2, INET6: 10 } as const;
@@ -31,32 +31,30 @@ export interface Connected {
   peer: SockAddr;
 }
 
-type Result<T> = Promise<T | { errno: number }>;
-
 export interface NetSyscalls {
   /** A new socket at descriptor `fd` (reserved by the worker). */
-  sockCreate(fd: number, family: number, type: number): Result<0>;
+  sockCreate(fd: number, family: number, type: number): Reply<0>;
   /** bind(2); `reuse` is SO_REUSEADDR. Returns the bound address (port 0 picks one). A datagram
    * socket gets its receive ring then: `ring`. */
-  sockBind(fd: number, addr: SockAddr, reuse: boolean): Result<{ local: SockAddr; ring: number }>;
+  sockBind(fd: number, addr: SockAddr, reuse: boolean): Reply<{ local: SockAddr; ring: number }>;
   /** listen(2): returns the accept ring the descriptor now reads. */
-  sockListen(fd: number, backlog: number): Result<number>;
+  sockListen(fd: number, backlog: number): Reply<number>;
   /** connect(2) of a stream socket, or the default peer of a datagram socket (`write` -1;
    * `read` its receive ring if this bound it, else -1). */
-  sockConnect(fd: number, addr: SockAddr): Result<Connected>;
+  sockConnect(fd: number, addr: SockAddr): Reply<Connected>;
   /** accept(2) as `fd`: EAGAIN while no connection waits (poll the listener for POLLIN). */
-  sockAccept(listenerFd: number, fd: number): Result<Connected>;
+  sockAccept(listenerFd: number, fd: number): Reply<Connected>;
   /** sendto(2) of one datagram; to the connected peer when `addr` is null. `ring` is the
    * socket's receive ring when this send bound it (else -1). */
   sockSendTo(
     fd: number,
     data: Uint8Array,
     addr: SockAddr | null,
-  ): Result<{ sent: number; ring: number }>;
+  ): Reply<{ sent: number; ring: number }>;
   /** What `fd` is: a socket made by `sockCreate` or `accept`, or one end of a socket pair. */
-  sockInfo(fd: number): Result<SocketState>;
+  sockInfo(fd: number): Reply<SocketState>;
   /** shutdown(2): SHUT_WR ends the stream for the peer (end of file once read). */
-  sockShutdown(fd: number, how: number): Result<0>;
+  sockShutdown(fd: number, how: number): Reply<0>;
 }
 
 export interface SocketState {

@@ -3,59 +3,11 @@
  * - the kernel calls the worker's `ProcessRuntimeApi` (boot, exec);
  * - the worker calls `Syscalls` on a port the kernel bound to that pid. The kernel never takes a
  *   pid from a message: the port a request arrives on is the caller's identity.
- * Types, plus the ABI's constants (errno and signal numbers) that both sides share.
+ * Types only; the numbers both sides share are in constants.ts.
  */
 import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
 import type { NetSyscalls } from './net';
-import type { Pid, StartMethod, WorkspaceFile } from './kernel';
-
-/** Errno values, as Linux (and WASI preview 1 names) give them. */
-export const Errno = {
-  EPERM: 1,
-  ENOENT: 2,
-  ESRCH: 3,
-  EINTR: 4,
-  EBADF: 9,
-  ECHILD: 10,
-  EAGAIN: 11,
-  EINVAL: 22,
-  EPIPE: 32,
-  ENOSYS: 38,
-  ENOTSOCK: 88,
-  EDESTADDRREQ: 89,
-  EMSGSIZE: 90,
-  EOPNOTSUPP: 95,
-  EAFNOSUPPORT: 97,
-  EADDRINUSE: 98,
-  EADDRNOTAVAIL: 99,
-  ENETUNREACH: 101,
-  ECONNRESET: 104,
-  EISCONN: 106,
-  ENOTCONN: 107,
-  ECONNREFUSED: 111,
-} as const;
-export type ErrnoValue = (typeof Errno)[keyof typeof Errno];
-
-export const Signal = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
-
-/**
- * The interrupt buffer (shared memory, written by the kernel):
- * - `DOORBELL_INDEX` is Pyodide's own interrupt slot. The kernel writes `DOORBELL` there, for a
- *   signal and on every switch-interval tick; CPython then runs the layer's handler for it at an
- *   eval-breaker check. Pyodide clears it with a plain read-then-write, so a ring can be lost;
- *   the kernel rings again until the signal is taken.
- * - `PENDING_INDEX` holds the pending signals as a bit mask (signals 1-31), set with
- *   `Atomics.or` and taken with `Atomics.exchange`, so no signal is ever lost.
- */
-export const DOORBELL_INDEX = 0;
-export const PENDING_INDEX = 1;
-export const INTERRUPT_BUFFER_BYTES = 8;
-/** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
-export const DOORBELL = 64;
-
-/** How a green thread parks: `poll()` with a timeout of `PARK_BASE | next << SLOT_BITS | slot`. */
-export const PARK_BASE = 1 << 30;
-export const SLOT_BITS = 15;
+import type { Pid, Reply, StartMethod, SysError, WorkspaceFile } from './common';
 
 export interface BootRequest {
   pyodideIndexURL: string;
@@ -108,10 +60,10 @@ export interface SpawnRequest {
   sentinelFd: number | null;
 }
 
-export type SpawnResult = { pid: Pid; sentinel: number | null } | { errno: ErrnoValue };
+export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 
 /** `waitpid` outcome: Python's exitcode convention (negative = killed by that signal). */
-export type WaitResult = { pid: Pid; exitCode: number } | { errno: ErrnoValue } | null;
+export type WaitResult = { pid: Pid; exitCode: number } | SysError | null;
 
 /**
  * Blocking calls resolve with `{ errno: EINTR }` when a signal arrives: the kernel writes the
@@ -119,18 +71,18 @@ export type WaitResult = { pid: Pid; exitCode: number } | { errno: ErrnoValue } 
  */
 export interface Syscalls extends IpcSyscalls, IpcObserverCalls, NetSyscalls {
   /** Sleeps on a kernel timer. */
-  sleep(ms: number): Promise<0 | { errno: ErrnoValue }>;
+  sleep(ms: number): Reply<0>;
   /** Resolves once the bytes are consumed (shown on the console): the pipe's back-pressure. */
   write(fd: number, data: Uint8Array): Promise<void>;
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */
-  read(fd: number, max: number): Promise<Uint8Array | { errno: ErrnoValue }>;
+  read(fd: number, max: number): Reply<Uint8Array>;
   spawn(request: SpawnRequest): Promise<SpawnResult>;
   /** Waits for a child; `timeoutMs` null blocks, 0 polls. Null means still running. */
   waitpid(pid: Pid, timeoutMs: number | null): Promise<WaitResult>;
-  kill(pid: Pid, signal: number): Promise<0 | { errno: ErrnoValue }>;
+  kill(pid: Pid, signal: number): Reply<0>;
   exit(code: number): void;
   /** A new thread: its id (Linux's TID, from the pid space; `threading.get_native_id()`). */
-  threadStart(): Promise<Pid | { errno: ErrnoValue }>;
+  threadStart(): Reply<Pid>;
   threadName(tid: Pid, name: string): void;
   threadExit(tid: Pid): void;
   /** Ring the doorbell every `ms` while the process has more than one thread; 0 stops. */

@@ -10,7 +10,7 @@ the release checks and their messages, timeouts, and rebuilding by name for ``sp
 import _thread
 import time
 
-from procbox import ipcnames, kernel
+from procbox import bridge, ipcnames
 from procbox.errors import error
 
 flags = {"HAVE_SEM_OPEN": 1, "HAVE_SEM_TIMEDWAIT": 1}
@@ -18,10 +18,6 @@ flags = {"HAVE_SEM_OPEN": 1, "HAVE_SEM_TIMEDWAIT": 1}
 RECURSIVE_MUTEX = 0
 SEMAPHORE = 1
 SEM_VALUE_MAX = 2147483647
-
-
-def _bridge():
-    return kernel._bridge
 
 
 class SemLock:
@@ -33,7 +29,7 @@ class SemLock:
         if not 0 <= value <= SEM_VALUE_MAX:
             raise error(22)
         # Created and at once unlinked (fork) means no name at all in the kernel.
-        handle, errno = kernel._call("semCreate", value, maxvalue, None if unlink else name)
+        handle, errno = bridge.call("semCreate", value, maxvalue, None if unlink else name)
         if errno is not None:
             raise error(errno, name)
         ipcnames.created(handle)
@@ -52,7 +48,7 @@ class SemLock:
     def _rebuild(cls, handle, kind, maxvalue, name):
         self = cls.__new__(cls)
         if name is not None:  # spawn: sem_open by name, as CPython does
-            handle, errno = kernel._call("semOpen", name)
+            handle, errno = bridge.call("semOpen", name)
             if errno is not None:
                 raise error(errno, name)
         # Under fork the handle was inherited with the rest of the parent's semaphores; the
@@ -61,8 +57,8 @@ class SemLock:
         return self
 
     def __del__(self):
-        if getattr(self, "_owns", False) and kernel._bridge is not None:
-            kernel._bridge.semClose(self._handle)
+        if getattr(self, "_owns", False) and bridge.bound():
+            bridge.sync.semClose(self._handle)
 
     handle = property(lambda self: self._handle)
     kind = property(lambda self: self._kind)
@@ -76,8 +72,8 @@ class SemLock:
         if self._kind == RECURSIVE_MUTEX and self._is_mine():
             self._count_ += 1
             return True
-        bridge = _bridge()
-        if not bridge.semTryAcquire(self._handle):
+        sync = bridge.sync
+        if not sync.semTryAcquire(self._handle):
             if not block:
                 return False
             deadline = None
@@ -92,8 +88,8 @@ class SemLock:
                         return False
                     ms = remaining * 1000.0
                 # Runs signal handlers (EINTR); the process list shows what this thread awaits.
-                kernel._call("semWait", self._handle, ms, _thread.get_native_id())
-                if bridge.semTryAcquire(self._handle):
+                bridge.call("semWait", self._handle, ms, _thread.get_native_id())
+                if sync.semTryAcquire(self._handle):
                     break
         self._count_ += 1
         self._last_tid = _thread.get_ident()
@@ -106,10 +102,10 @@ class SemLock:
             if self._count_ > 1:
                 self._count_ -= 1
                 return
-        elif _bridge().semValue(self._handle) >= self._maxvalue:
+        elif bridge.sync.semValue(self._handle) >= self._maxvalue:
             # As CPython, a check and not a guarantee against racing releases.
             raise ValueError("semaphore or lock released too many times")
-        _bridge().semRelease(self._handle)
+        bridge.sync.semRelease(self._handle)
         self._count_ -= 1
 
     def __enter__(self):
@@ -122,7 +118,7 @@ class SemLock:
         return self._count_
 
     def _get_value(self):
-        return _bridge().semValue(self._handle)
+        return bridge.sync.semValue(self._handle)
 
     def _is_zero(self):
         return self._get_value() == 0
@@ -132,6 +128,6 @@ class SemLock:
 
 
 def sem_unlink(name):
-    result, errno = kernel._call("semUnlink", name)
+    result, errno = bridge.call("semUnlink", name)
     if errno is not None:
         raise error(errno, name)

@@ -9,31 +9,19 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';
-import { PARK_BASE, SLOT_BITS } from '../protocol/process';
+import type { SysError } from '../protocol/common';
+import { Errno, PARK_BASE, SLOT_BITS } from '../protocol/constants';
+import type { LayerCalls, SchedulerBridge } from '../protocol/layer';
 
 interface PollHook {
   pollAsync?: (fds: number, nfds: number, timeout: number) => Promise<number>;
 }
 
 export interface GreenThreads {
-  /** The Python scheduler's entry points, bound once the layer has started. */
-  bindScheduler(threadMain: PyCallable, onSignalNotice: PyCallable): void;
-  resume(slot: number): void;
-  startThread(slot: number): void;
-  /** Starts the asynchronous call `name` for thread `slot`, which resumes when it settles;
-   * returns the call's id, under which the value then waits (`hasResult`, `takeResult`). A
-   * thread can be resumed for other reasons too, so it checks for its own result. */
-  callFor(slot: number, name: string, ...args: unknown[]): number;
-  hasResult(call: number): boolean;
-  takeResult(call: number): unknown;
-  wakeAfter(slot: number, ms: number): number;
-  cancelWake(timer: number): void;
-  /** Resumes `slot` after the event loop has run what is queued (kernel replies, timers). */
-  wakeSoon(slot: number): void;
+  /** What the Python scheduler calls (protocol/layer.ts). */
+  bridge: SchedulerBridge;
   /** The kernel sent a signal: let the main thread see it if it waits in Python. */
   signalNotice(): void;
-  /** Whether a JavaScript frame lies inside the calling thread's stack (see `jsFrameInside`). */
-  jsFrameInside(): boolean;
 }
 
 /** V8's structured stack traces (Chromium only, as JSPI is). */
@@ -89,11 +77,9 @@ function jsFrameInside(): boolean {
   return false;
 }
 
-export type AsyncCalls = Record<string, (...args: never[]) => Promise<unknown>>;
-
 export function installGreenThreads(
   py: PyodideAPI,
-  calls: AsyncCalls,
+  calls: LayerCalls,
   onError: (message: string) => void,
 ): GreenThreads {
   const parked = new Map<number, () => void>();
@@ -137,7 +123,7 @@ export function installGreenThreads(
     if (slot !== undefined) wake(slot);
   };
 
-  return {
+  const bridge: SchedulerBridge = {
     bindScheduler(main, notice) {
       threadMain = main;
       onSignalNotice = notice;
@@ -150,21 +136,18 @@ export function installGreenThreads(
       );
     },
     callFor(slot, name, ...args) {
+      // A name the protocol lacks fails in the caller, at once (tests/python checks them all).
+      if (!Object.hasOwn(calls, name)) throw new Error(`procbox: no layer call named ${name}`);
+      const call = calls[name] as (...args: unknown[]) => Promise<unknown>;
       const id = ++lastCall;
-      const call = Object.hasOwn(calls, name) ? calls[name] : undefined;
-      const promise = call
-        ? Promise.resolve().then(() => call(...(args as never[])))
-        : Promise.reject(new Error(`no call ${name}`));
-      void promise.then(
-        (value) => {
-          results.set(id, value);
-          resume(slot);
-        },
-        (error: unknown) => {
-          results.set(id, { errno: 5, message: String(error) }); // EIO
-          resume(slot);
-        },
-      );
+      void Promise.resolve()
+        .then(() => call(...args))
+        .then(
+          (value) => results.set(id, value),
+          // The kernel's channel failed: an I/O error, as Linux reports a device gone away.
+          () => results.set(id, { errno: Errno.EIO } satisfies SysError),
+        )
+        .then(() => resume(slot));
       return id;
     },
     hasResult: (id) => results.has(id),
@@ -179,9 +162,7 @@ export function installGreenThreads(
       soon.push(slot);
       turn.port2.postMessage(0);
     },
-    signalNotice() {
-      onSignalNotice?.();
-    },
     jsFrameInside,
   };
+  return { bridge, signalNotice: () => void onSignalNotice?.() };
 }

@@ -1,39 +1,45 @@
 """Kernel errors as CPython on Linux raises them.
 
 Pyodide's ``errno`` module carries Emscripten's (WASI) numbers: EAGAIN is 6 there, 11 on Linux.
-The kernel speaks Linux numbers, so errors it reports are raised with Linux's number, message
+The kernel speaks Linux numbers (constants.py, from workers/protocol/constants.ts), so errors it reports are raised with Linux's number, message
 and OSError subclass, as ``BlockingIOError: [Errno 11] Resource temporarily unavailable``.
 """
 
-EPERM = 1
-ENOENT = 2
-ESRCH = 3
-EINTR = 4
-EBADF = 9
-ECHILD = 10
-EAGAIN = 11
-EEXIST = 17
-EINVAL = 22
-EMFILE = 24
-ENOSYS = 38
-EPIPE = 32
-ENOTSOCK = 88
-EDESTADDRREQ = 89
-EMSGSIZE = 90
-EOPNOTSUPP = 95
-EAFNOSUPPORT = 97
-EADDRINUSE = 98
-EADDRNOTAVAIL = 99
-ENETUNREACH = 101
-ECONNABORTED = 103
-ECONNRESET = 104
-EISCONN = 106
-ENOTCONN = 107
-ESHUTDOWN = 108
-ETIMEDOUT = 110
-ECONNREFUSED = 111
-EALREADY = 114
-EINPROGRESS = 115
+from .constants import (
+    EADDRINUSE,
+    EADDRNOTAVAIL,
+    EAFNOSUPPORT,
+    EAGAIN,
+    EALREADY,
+    EBADF,
+    ECHILD,
+    ECONNABORTED,
+    ECONNREFUSED,
+    ECONNRESET,
+    EDESTADDRREQ,
+    EEXIST,
+    EINPROGRESS,
+    EINTR,
+    EINVAL,
+    EIO,
+    EISCONN,
+    EMFILE,
+    EMSGSIZE,
+    ENETUNREACH,
+    ENOENT,
+    ENOMEM,
+    ENOSYS,
+    ENOTCONN,
+    ENOTSOCK,
+    EOPNOTSUPP,
+    EPERM,
+    EPIPE,
+    ERRNO,
+    ESHUTDOWN,
+    ESPIPE,
+    ESRCH,
+    ETIMEDOUT,
+)
 
 _LINUX = {
     EPERM: (PermissionError, "Operation not permitted"),
@@ -46,6 +52,9 @@ _LINUX = {
     ECHILD: (ChildProcessError, "No child processes"),
     EAGAIN: (BlockingIOError, "Resource temporarily unavailable"),
     EINVAL: (OSError, "Invalid argument"),
+    EIO: (OSError, "Input/output error"),
+    ENOMEM: (OSError, "Cannot allocate memory"),
+    ESPIPE: (OSError, "Illegal seek"),
     ENOSYS: (OSError, "Function not implemented"),
     EPIPE: (BrokenPipeError, "Broken pipe"),
     ENOTSOCK: (OSError, "Socket operation on non-socket"),
@@ -66,7 +75,7 @@ _LINUX = {
     EALREADY: (BlockingIOError, "Operation already in progress"),
     EINPROGRESS: (BlockingIOError, "Operation now in progress"),
 }
-_BY_NAME = {name: value for name, value in globals().items() if name.startswith("E")}
+_BY_NAME = ERRNO
 
 
 def error(code, *filename):

@@ -18,7 +18,7 @@ import time
 
 from pyodide.ffi import to_js
 
-from . import green, ipcnames, kernel
+from . import bridge, green, ipcnames
 from .errors import error
 
 _os_read = os.read
@@ -38,48 +38,51 @@ SPIN_MS = 0.1
 def _wait(fds, events, timeout):
     """Parks this thread until one of ``fds`` may be ready or ``timeout`` seconds pass (None:
     no limit). A signal ends the wait early; its handler runs here, in the main thread."""
-    if len(fds) == 1 and green.alone() and kernel._bridge.fdSpin(fds[0], events[0], SPIN_MS):
+    if len(fds) == 1 and green.alone() and bridge.sync.fdSpin(fds[0], events[0], SPIN_MS):
         return
     ms = -1 if timeout is None else max(0.0, timeout * 1000.0)
     tid = green.native_id()  # the process list shows what this thread waits on
-    kernel._call("fdWait", to_js(list(fds)), to_js(list(events)), ms, tid)
+    bridge.call("fdWait", to_js(list(fds)), to_js(list(events)), ms, tid)
 
 
 def _blocking_pipe(fd):
-    return kernel._bridge.isPipe(fd) and os.get_blocking(fd)
+    return bridge.sync.isPipe(fd) and os.get_blocking(fd)
 
 
 def pipe():
     """os.pipe(): a kernel pipe, so a child process can inherit either end."""
     rfd, wfd = _reserve("r", "w")
-    ring = _ask_kernel("pipe", rfd, wfd)
+    ring, errno = bridge.call("pipe", rfd, wfd)
+    if errno is not None:
+        _unreserve(rfd, wfd)
+        raise error(errno)
     ipcnames.created(ring)
-    kernel._bridge.fdBind(rfd, ring, -1)
-    kernel._bridge.fdBind(wfd, -1, ring)
+    bridge.sync.fdBind(rfd, ring, -1)
+    bridge.sync.fdBind(wfd, -1, ring)
     return rfd, wfd
 
 
 def socketpair_fds():
     """Two connected stream sockets' descriptors: each writes the ring the other reads."""
     fd1, fd2 = _reserve("rw", "rw")
-    there, back = (int(ring) for ring in _ask_kernel("socketpair", fd1, fd2))
+    rings, errno = bridge.call("socketpair", fd1, fd2)
+    if errno is not None:
+        _unreserve(fd1, fd2)
+        raise error(errno)
+    there, back = (int(ring) for ring in rings)
     ipcnames.created(there, back)
-    kernel._bridge.fdBind(fd1, back, there)
-    kernel._bridge.fdBind(fd2, there, back)
+    bridge.sync.fdBind(fd1, back, there)
+    bridge.sync.fdBind(fd2, there, back)
     return fd1, fd2
 
 
 def _reserve(*kinds):
-    return tuple(kernel._bridge.fdReserve(kind) for kind in kinds)
+    return tuple(bridge.sync.fdReserve(kind) for kind in kinds)
 
 
-def _ask_kernel(call, *fds):
-    result, errno = kernel._call(call, *fds)
-    if errno is not None:
-        for fd in fds:
-            kernel._bridge.fdUnreserve(fd)
-        raise error(errno)
-    return result
+def _unreserve(*fds):
+    for fd in fds:
+        bridge.sync.fdUnreserve(fd)
 
 
 def read(fd, length, /):
@@ -116,7 +119,7 @@ def _split_for_wait(pairs):
     (a file is always ready, so the native check already answered)."""
     fds, events = [], []
     for fd, mask in pairs:
-        if not kernel._bridge.isPipe(fd):
+        if not bridge.sync.isPipe(fd):
             return None
         fds.append(fd)
         events.append(mask)
@@ -194,8 +197,8 @@ _os_set_blocking = os.set_blocking
 
 
 def set_blocking(fd, blocking, /):
-    if kernel._bridge is not None and kernel._bridge.isPipe(fd):
-        kernel._bridge.fdSetBlocking(fd, bool(blocking))
+    if bridge.bound() and bridge.sync.isPipe(fd):
+        bridge.sync.fdSetBlocking(fd, bool(blocking))
     else:
         _os_set_blocking(fd, blocking)
 

@@ -28,12 +28,9 @@ from collections import deque
 from pyodide.ffi import can_run_sync, create_proxy
 
 from . import gcguard
+from .constants import DOORBELL, PARK_BASE, SLOT_BITS
 
-# Kept in step with workers/protocol/process.ts (PARK_BASE, SLOT_BITS, DOORBELL).
-PARK_BASE = 1 << 30
-SLOT_BITS = 15
 MAX_SLOTS = (1 << SLOT_BITS) - 1
-DOORBELL = 64
 MAIN_SLOT = 1
 # Thread identifiers look like Linux pthread_t values: one 8 MiB stack apart.
 _IDENT_BASE = 0x7F3A00000000
@@ -73,7 +70,7 @@ class GreenThread:
         self.in_call = False  # between starting a JS call and having its reply (wait_call)
 
 
-_bridge = None
+sync = None
 _main = GreenThread(MAIN_SLOT)
 # Who runs while no thread does: Pyodide's own code that starts a task, a JS callback. The
 # doorbell handler and blocking calls do nothing there; thread-local data gets a dict of its own.
@@ -91,14 +88,14 @@ _signal_hint = False
 _dispatch = None  # runs pending signal handlers in the main thread (kernel.check_signals)
 
 
-def bind(bridge, dispatch_signals):
+def bind(worker, dispatch_signals):
     """Connects the scheduler to the worker (after the snapshot: JS objects are never saved)."""
-    global _bridge, _dispatch, _last_turn
-    _bridge = bridge
+    global sync, _dispatch, _last_turn
+    sync = worker
     _dispatch = dispatch_signals
-    _main.tid = int(bridge.pid)
+    _main.tid = int(sync.pid)
     _last_turn = _monotonic()
-    bridge.bindScheduler(create_proxy(_thread_main), create_proxy(_on_signal_notice))
+    sync.bindScheduler(create_proxy(_thread_main), create_proxy(_on_signal_notice))
     signal.signal(DOORBELL, _on_doorbell)
 
 
@@ -147,7 +144,7 @@ def alone():
 
 
 def can_block():
-    return _current is not _outside and _bridge is not None and can_run_sync()
+    return _current is not _outside and sync is not None and can_run_sync()
 
 
 def _can_park():
@@ -194,7 +191,7 @@ def _turn_event_loop(me):
     me.js_wait = True
     _js_waits += 1
     _turn_waiters.append(me)
-    _bridge.wakeSoon(me.slot)
+    sync.wakeSoon(me.slot)
     _park(me, 0)
     if me in _turn_waiters:
         _turn_waiters.remove(me)
@@ -217,13 +214,13 @@ def wait_call(name, *args):
     # that arrived during such a park, right after a check found none, would never wake it.
     me.in_call = True
     try:
-        call = _bridge.callFor(me.slot, name, *args)
+        call = sync.callFor(me.slot, name, *args)
         # It may still be resumed early (a stale wake-up): it waits on until its reply is there.
-        while not _bridge.hasResult(call):
+        while not sync.hasResult(call):
             _park_on_js(me)
     finally:
         me.in_call = False
-    return _bridge.takeResult(call)
+    return sync.takeResult(call)
 
 
 @unpreemptible
@@ -245,7 +242,7 @@ def wait(waitlist, deadline=None):
     if deadline is None:
         _park(me, _take_next())
     else:
-        me.timer = _bridge.wakeAfter(me.slot, remaining * 1000.0)
+        me.timer = sync.wakeAfter(me.slot, remaining * 1000.0)
         _park_on_js(me)
     if me.waitlist is not None:  # the timer or a signal woke it: leave the queue
         _remove(me.waitlist, me)
@@ -268,7 +265,7 @@ def _release_from_wait(thread):
     thread.waitlist = None
     if thread.timer is not None:
         # Its timer must not fire once it is queued to run: that would wake it twice.
-        _bridge.cancelWake(thread.timer)
+        sync.cancelWake(thread.timer)
         thread.timer = None
         _cancel_js_wait(thread)
 
@@ -311,8 +308,8 @@ def spawn(function, handle, daemon):
     _js_waits += 1
     if len(_threads) == 2:
         gcguard.pause()
-        _bridge.setSwitchInterval(_interval * 1000.0)
-    _bridge.startThread(slot)
+        sync.setSwitchInterval(_interval * 1000.0)
+    sync.startThread(slot)
     return thread
 
 
@@ -350,19 +347,19 @@ def _thread_exit(me):
     del _threads[me.slot]
     _free_slots.append(me.slot)
     if me.tid is not None:
-        _bridge.threadExit(me.tid)
+        sync.threadExit(me.tid)
     if len(_threads) == 1:
-        _bridge.setSwitchInterval(0)
+        sync.setSwitchInterval(0)
         gcguard.resume()
     me.function = None
     _current = _outside
     if _ready:
-        _bridge.resume(_ready.popleft().slot)
+        sync.resume(_ready.popleft().slot)
 
 
 def set_name(name):
-    if _current.tid is not None and _bridge is not None:
-        _bridge.threadName(_current.tid, str(name))
+    if _current.tid is not None and sync is not None:
+        sync.threadName(_current.tid, str(name))
 
 
 def native_id():
@@ -380,14 +377,14 @@ def shutdown_wait(handles):
 def set_switch_interval(seconds):
     global _interval
     _interval = seconds
-    if len(_threads) > 1 and _bridge is not None:
-        _bridge.setSwitchInterval(seconds * 1000.0)
+    if len(_threads) > 1 and sync is not None:
+        sync.setSwitchInterval(seconds * 1000.0)
 
 
 def _on_doorbell(signum, frame):
     """The interrupt buffer rang: a tick of the switch-interval timer, or a kernel signal."""
     global _signal_hint
-    if _bridge.signalsPending():
+    if sync.signalsPending():
         _signal_hint = True
     me = _current
     if me is _outside or not can_run_sync():
@@ -434,7 +431,7 @@ def _switchable():
     from JavaScript (it builds a JsProxy type with ``abc.register`` the first time a kind of JS
     value reaches Python), where ``can_run_sync()`` says yes but a JSPI suspension fails and
     leaves Pyodide's thread states broken. The next tick switches instead."""
-    return not _bridge.jsFrameInside()
+    return not sync.jsFrameInside()
 
 
 def _prompt_main():
@@ -463,7 +460,7 @@ def _on_signal_notice():
     _release_from_wait(_main)
     _main.js_wait = True  # this wake-up is a JS event
     _js_waits += 1
-    _bridge.resume(MAIN_SLOT)
+    sync.resume(MAIN_SLOT)
 
 
 _local_signals = 0  # raised by _thread.interrupt_main, not by the kernel
@@ -479,6 +476,6 @@ def take_signals():
     """The pending signal mask (kernel's and local), cleared."""
     global _signal_hint, _local_signals
     _signal_hint = False
-    mask = int(_bridge.takeSignals()) | _local_signals
+    mask = int(sync.takeSignals()) | _local_signals
     _local_signals = 0
     return mask

@@ -14,7 +14,7 @@ import functools
 
 from pyodide.ffi import to_js
 
-from . import green, kernel
+from . import bridge, green
 
 # Per thread: the kernel objects made during its outermost constructor (None outside one),
 # and how deep it is inside reported operations or multiprocessing's own machinery.
@@ -41,8 +41,8 @@ def constructor(kind, make):
             return make(*args, **kwargs)
         finally:
             del _made[tid]
-            if made and kernel._bridge is not None:
-                kernel._bridge.ipcLabel(kind, to_js(made))
+            if made and bridge.bound():
+                bridge.sync.ipcLabel(kind, to_js(made))
 
     return wrapper
 
@@ -69,10 +69,10 @@ def _reported(op, object_of, call, *args, **kwargs):
         result = call(*args, **kwargs)
     finally:
         _leave(tid, depth)
-    if depth == 0 and kernel._bridge is not None and (op != "acquire" or result):
+    if depth == 0 and bridge.bound() and (op != "acquire" or result):
         obj = object_of()
         if obj is not None:
-            kernel._bridge.ipcOp(op, tid, obj)
+            bridge.sync.ipcOp(op, tid, obj)
     return result
 
 
@@ -116,7 +116,7 @@ def _internal(function):
 
 def _ring_of(fd_owner):
     try:
-        return kernel._bridge.fdRing(fd_owner.fileno())
+        return bridge.sync.fdRing(fd_owner.fileno())
     except (OSError, ValueError):
         return None
 

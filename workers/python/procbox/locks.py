@@ -18,7 +18,7 @@ import sys
 import time
 from collections import deque
 
-from . import green, kernel
+from . import bridge, green
 
 TIMEOUT_MAX = 9223372036.854776  # PY_TIMEOUT_MAX on 64-bit Linux, in seconds
 
@@ -59,8 +59,8 @@ def _taken(lock, thread):
     """Reports an acquire of a traced lock by ``thread``, a different one than took it last.
     Callers test that inline: a call per uncontended acquire would double a locked loop's time."""
     lock._last_taker = thread
-    if kernel._bridge is not None:
-        kernel._bridge.ipcOp("acquire", green.native_id(), lock._trace_name)
+    if bridge.bound():
+        bridge.sync.ipcOp("acquire", green.native_id(), lock._trace_name)
 
 
 class LockType:

@@ -14,22 +14,23 @@ import sys
 import threading
 import types
 
-from . import eventloop, kernel, oscalls, popen, recursion, shm, stdio, threads, tracebacks
+from . import bridge, eventloop, kernel, oscalls, popen, recursion, shm, stdio, threads, tracebacks
 
 
-def start(bridge):
+def start(worker):
+    """The process worker's entry: ``worker`` is its bridge (protocol/layer.ts)."""
     threads.install()
     threads.patch_import_locks()
-    kernel.bind(bridge)
+    bridge.bind(worker)
     stdio.install()
     oscalls.install()
     tracebacks.install()
     recursion.install()
-    popen.install(bridge.startMethod)
+    popen.install(bridge.sync.startMethod)
     shm.install()
     eventloop.forget_boot_loop()
     _reseed_random()
-    job = bridge.job
+    job = bridge.sync.job
     if job.kind == "script":
         status = run_script(job.path)
     elif job.kind == "tool":

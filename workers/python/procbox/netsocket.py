@@ -15,7 +15,7 @@ import time
 
 from pyodide.ffi import to_js
 
-from . import fds, green, kernel, netdb
+from . import bridge, fds, green, netdb
 from .errors import EAGAIN, EBADF, ECONNREFUSED, EINPROGRESS, EINVAL, ENOTCONN, error, linux
 
 AF_INET, AF_INET6, AF_UNIX = 2, 10, 1
@@ -24,13 +24,6 @@ _TYPE_FLAGS = _socket_module.SOCK_NONBLOCK | _socket_module.SOCK_CLOEXEC
 _Emscripten = _socket_module.socket
 # Linux's defaults, reported by getsockopt until a program sets them.
 _DEFAULT_OPTIONS = {(1, 8): 131072, (1, 7): 16384}  # SO_RCVBUF, SO_SNDBUF
-
-
-def _ask(name, *args):
-    result, code = kernel._call(name, *args)
-    if code is not None:
-        raise error(code)
-    return result
 
 
 def _addr(value):
@@ -49,16 +42,16 @@ class socket:
         if fileno is None:
             family = AF_INET if family == -1 else family
             type = SOCK_STREAM if type == -1 else type
-            self._fd = kernel._bridge.fdReserve("rw")
-            _, code = kernel._call("sockCreate", self._fd, family, type & ~_TYPE_FLAGS)
+            self._fd = bridge.sync.fdReserve("rw")
+            _, code = bridge.call("sockCreate", self._fd, family, type & ~_TYPE_FLAGS)
             if code is not None:
-                kernel._bridge.fdUnreserve(self._fd)
+                bridge.sync.fdUnreserve(self._fd)
                 raise error(code)
-            kernel._bridge.fdBind(self._fd, -1, -1)
+            bridge.sync.fdBind(self._fd, -1, -1)
         else:
             self._fd = fileno
             if family == -1 or type == -1:
-                state = _ask("sockInfo", fileno)
+                state = bridge.ask("sockInfo", fileno)
                 family = state.family if family == -1 else family
                 type = state.type if type == -1 else type
         self._family = int(family)
@@ -95,7 +88,7 @@ class socket:
             self.close()
 
     def __del__(self):
-        if getattr(self, "_fd", -1) >= 0 and kernel._bridge is not None:
+        if getattr(self, "_fd", -1) >= 0 and bridge.bound():
             self._real_close()
 
     # socket.py's pure-Python parts, unchanged: they need only the methods below.
@@ -221,14 +214,14 @@ class socket:
         return (host, port) if self._family == AF_INET else (host, port, 0, 0)
 
     def getsockname(self):
-        state = _ask("sockInfo", self._open_fd())
+        state = bridge.ask("sockInfo", self._open_fd())
         if state.local is None:
             unbound = {AF_INET: ("0.0.0.0", 0), AF_INET6: ("::", 0, 0, 0), AF_UNIX: ""}
             return unbound[self._family]
         return self._pyaddr(_addr(state.local))
 
     def getpeername(self):
-        state = _ask("sockInfo", self._open_fd())
+        state = bridge.ask("sockInfo", self._open_fd())
         if state.peer is None:
             raise error(ENOTCONN)
         return self._pyaddr(_addr(state.peer))
@@ -238,14 +231,14 @@ class socket:
     def bind(self, address):
         host, port = self._sockaddr(address)
         reuse = bool(self._options.get((_socket_module.SOL_SOCKET, _socket_module.SO_REUSEADDR)))
-        result = _ask("sockBind", self._open_fd(), host, port, reuse)
+        result = bridge.ask("sockBind", self._open_fd(), host, port, reuse)
         self._bound_by_kernel(int(result.ring))
         if self._family == AF_UNIX:
             _make_socket_file(host)
 
     def listen(self, backlog=128):
-        ring = _ask("sockListen", self._open_fd(), int(backlog))
-        kernel._bridge.fdRebind(self._fd, int(ring), -1)
+        ring = bridge.ask("sockListen", self._open_fd(), int(backlog))
+        bridge.sync.fdRebind(self._fd, int(ring), -1)
         self.settimeout(self._timeout)
 
     def connect(self, address):
@@ -254,14 +247,14 @@ class socket:
         # reports a refusal later through SO_ERROR; asyncio's sock_connect reads it there.
         in_progress = self._timeout == 0.0 and self._type == SOCK_STREAM and self._family != AF_UNIX
         try:
-            conn = _ask("sockConnect", self._open_fd(), host, port)
+            conn = bridge.ask("sockConnect", self._open_fd(), host, port)
         except ConnectionRefusedError:
             if not in_progress:
                 raise
             self._so_error = ECONNREFUSED
             raise error(EINPROGRESS) from None
         if self._type == SOCK_STREAM:
-            kernel._bridge.fdRebind(self._fd, int(conn.read), int(conn.write))
+            bridge.sync.fdRebind(self._fd, int(conn.read), int(conn.write))
             self.settimeout(self._timeout)
             if in_progress:
                 raise error(EINPROGRESS)
@@ -281,19 +274,19 @@ class socket:
         """A waiting connection, as a new socket and its peer's address."""
         listener = self._open_fd()
         deadline = self._deadline()
-        fd = kernel._bridge.fdReserve("rw")
+        fd = bridge.sync.fdReserve("rw")
         try:
             while True:
-                result, code = kernel._call("sockAccept", listener, fd)
+                result, code = bridge.call("sockAccept", listener, fd)
                 if code is None:
                     break
                 if code != EAGAIN:
                     raise error(code)
                 self._wait(fds.POLLIN, deadline)
         except BaseException:
-            kernel._bridge.fdUnreserve(fd)
+            bridge.sync.fdUnreserve(fd)
             raise
-        kernel._bridge.fdBind(fd, int(result.read), int(result.write))
+        bridge.sync.fdBind(fd, int(result.read), int(result.write))
         conn = socket(self._family, self._type, self.proto, fileno=fd)
         if _socket_module.getdefaulttimeout() is None and self.gettimeout():
             conn.setblocking(True)
@@ -306,7 +299,7 @@ class socket:
     def shutdown(self, how):
         if how not in (0, 1, 2):
             raise error(EINVAL)
-        _ask("sockShutdown", self._open_fd(), how)
+        bridge.ask("sockShutdown", self._open_fd(), how)
         if how in (0, 2):
             self._shut_rd = True
 
@@ -382,14 +375,14 @@ class socket:
         if address is None and not isinstance(flags_or_address, int):
             address = flags_or_address
         to = (None, 0) if address is None else self._sockaddr(address)
-        result = _ask("sockSendTo", self._open_fd(), to_js(bytes(data)), to[0], to[1])
+        result = bridge.ask("sockSendTo", self._open_fd(), to_js(bytes(data)), to[0], to[1])
         self._bound_by_kernel(int(result.ring))
         return int(result.sent)
 
     def _bound_by_kernel(self, ring):
         """A datagram socket that connect or sendto bound: it reads its new receive ring."""
         if ring >= 0:
-            kernel._bridge.fdRebind(self._fd, ring, -1)
+            bridge.sync.fdRebind(self._fd, ring, -1)
             self.settimeout(self._timeout)
 
     def recvfrom(self, bufsize, flags=0):
@@ -398,7 +391,7 @@ class socket:
         fd, deadline = self._open_fd(), self._deadline()
         peek = bool(flags & _socket_module.MSG_PEEK)
         while True:
-            message = kernel._bridge.fdRecvMessage(fd, peek)
+            message = bridge.sync.fdRecvMessage(fd, peek)
             if message is not None:
                 break
             if flags & _socket_module.MSG_DONTWAIT:
@@ -418,7 +411,7 @@ class socket:
 
 def _peek(fd, size):
     """recv(MSG_PEEK): the bytes waiting, left in place."""
-    data = kernel._bridge.fdPeek(fd, size)
+    data = bridge.sync.fdPeek(fd, size)
     if data is None:
         raise BlockingIOError(EAGAIN, "Resource temporarily unavailable")
     return data.to_bytes()
@@ -427,9 +420,9 @@ def _peek(fd, size):
 def _trace(op, fd):
     """Reports a send or receive on a connection for the event trace (its object names both
     ends); the worker batches these."""
-    ring = kernel._bridge.fdRing(fd)
+    ring = bridge.sync.fdRing(fd)
     if ring >= 0:
-        kernel._bridge.ipcOp(op, green.native_id(), ring)
+        bridge.sync.ipcOp(op, green.native_id(), ring)
 
 
 def _make_socket_file(path):

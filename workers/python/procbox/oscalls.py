@@ -8,7 +8,7 @@ import os
 import posix
 import time
 
-from . import kernel
+from . import bridge, kernel
 from .errors import ECHILD, ENOSYS, error
 
 _WNOHANG = getattr(os, "WNOHANG", 1)
@@ -57,7 +57,7 @@ def fork():
 def _exit(status):
     """os._exit: the process ends now, with no cleanup, as on Linux."""
     kernel.exit(int(status) & 0xFF)
-    kernel._bridge.halt()  # the kernel is terminating this worker; nothing else may run
+    bridge.sync.halt()  # the kernel is terminating this worker; nothing else may run
 
 
 def sleep(seconds):

@@ -12,7 +12,7 @@ import weakref
 
 from multiprocessing import reduction
 
-from . import ipcnames, kernel
+from . import bridge, ipcnames
 from .errors import error
 
 # One mirror per block in a process, so two objects in one block see each other's writes at once.
@@ -23,7 +23,7 @@ class SharedArena:
     """``heap.Arena``'s interface (``size``, ``buffer``) over a kernel block."""
 
     def __init__(self, size, fd=-1):
-        at, errno = kernel._call("shmCreate", size)
+        at, errno = bridge.call("shmCreate", size)
         if errno is not None:
             raise error(errno)
         self._map(at, size)
@@ -35,7 +35,7 @@ class SharedArena:
         # A bytearray with an exported buffer never moves, so its address stays valid.
         pin = (ctypes.c_char * size).from_buffer(self.buffer)
         addr = ctypes.addressof(pin)
-        kernel._bridge.shmMap(addr, at, size)
+        bridge.sync.shmMap(addr, at, size)
         self._at = at
         _mapped[at] = self
         weakref.finalize(self, _unmap, addr, at, pin)
@@ -51,8 +51,8 @@ class SharedArena:
 
 
 def _unmap(addr, at, pin):
-    if kernel._bridge is not None:
-        kernel._bridge.shmUnmap(addr, at)
+    if bridge.bound():
+        bridge.sync.shmUnmap(addr, at)
 
 
 def _reduce_arena(arena):

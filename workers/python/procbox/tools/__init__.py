@@ -1,13 +1,14 @@
 """Console tools: small programs the console's command line starts as processes of their own.
 
 Each is plain Python on the sandbox's own sockets, so it meets the same kernel, errors and limits
-as the user's code. ``TOOLS`` is kept in step with the command line (src/ui/command-line.ts).
+as the user's code. The list of tools is the command line's own (CONSOLE_TOOLS, from
+workers/protocol/constants.ts).
 """
 
 import importlib
 import sys
 
-TOOLS = ("nc", "curl")
+from ..constants import CONSOLE_TOOLS as TOOLS
 
 
 def main(argv):

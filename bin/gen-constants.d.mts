@@ -1,0 +1,2 @@
+export const CONSTANTS_PY: string;
+export function renderConstantsPy(): Promise<string>;

@@ -1,0 +1,82 @@
+/**
+ * The numbers and names both languages use: TypeScript imports this module, and the Python layer
+ * imports `procbox/constants.py`, which `bin/gen-constants.mjs` writes from it (a unit test fails
+ * when that file is stale). Keep every value here a literal or a table of literals, so the
+ * generator can evaluate the module on its own.
+ */
+
+/** Errno values as Linux numbers them (the names are WASI preview 1's too). The kernel and the
+ * layer speak only these; Emscripten's own numbers never cross a boundary. */
+export const Errno = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  EBADF: 9,
+  ECHILD: 10,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EEXIST: 17,
+  EINVAL: 22,
+  EMFILE: 24,
+  ESPIPE: 29,
+  EPIPE: 32,
+  ENOSYS: 38,
+  ENOTSOCK: 88,
+  EDESTADDRREQ: 89,
+  EMSGSIZE: 90,
+  EOPNOTSUPP: 95,
+  EAFNOSUPPORT: 97,
+  EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  ENETUNREACH: 101,
+  ECONNABORTED: 103,
+  ECONNRESET: 104,
+  EISCONN: 106,
+  ENOTCONN: 107,
+  ESHUTDOWN: 108,
+  ETIMEDOUT: 110,
+  ECONNREFUSED: 111,
+  EALREADY: 114,
+  EINPROGRESS: 115,
+} as const;
+export type ErrnoName = keyof typeof Errno;
+export type ErrnoValue = (typeof Errno)[ErrnoName];
+
+/** Signal numbers, as Linux gives them. */
+export const Signal = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
+
+/**
+ * The interrupt buffer (shared memory, written by the kernel):
+ * - `DOORBELL_INDEX` is Pyodide's own interrupt slot. The kernel writes `DOORBELL` there, for a
+ *   signal and on every switch-interval tick; CPython then runs the layer's handler for it at an
+ *   eval-breaker check. Pyodide clears it with a plain read-then-write, so a ring can be lost;
+ *   the kernel rings again until the signal is taken.
+ * - `PENDING_INDEX` holds the pending signals as a bit mask (signals 1-31), set with
+ *   `Atomics.or` and taken with `Atomics.exchange`, so no signal is ever lost.
+ */
+export const DOORBELL_INDEX = 0;
+export const PENDING_INDEX = 1;
+export const INTERRUPT_BUFFER_BYTES = 8;
+/** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
+export const DOORBELL = 64;
+
+/** How a green thread parks: `poll()` with a timeout of `PARK_BASE | next << SLOT_BITS | slot`
+ * (workers/runtime/green-threads.ts, procbox/green.py). */
+export const PARK_BASE = 1 << 30;
+export const SLOT_BITS = 15;
+
+/** Programs the console's command line starts (workers/python/procbox/tools). */
+export const CONSOLE_TOOLS = ['nc', 'curl'] as const;
+
+/** When the last entry of a run (a client) exits, the others (its servers) are stopped after
+ * this long, so that what its last message made them print still shows. */
+export const SERVER_GRACE_MS = 300;
+
+/**
+ * Live processes allowed at once. Chromium cannot reserve WebAssembly memory for more than about
+ * 57 interpreters in one renderer, and the whole tab dies when it runs out; 48 leaves room for
+ * the warm pool. (The issue asked for 64; see the README's limits.)
+ */
+export const DEFAULT_PROCESS_LIMIT = 48;

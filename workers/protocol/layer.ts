@@ -1,0 +1,212 @@
+/**
+ * The Python layer ↔ process worker boundary: every call `workers/python/procbox/*.py` makes
+ * into its own worker. Types only: the worker's slices (`workers/runtime/*`) are checked against
+ * these interfaces by the compiler, and `bin/gen-constants.mjs` writes each member's name and
+ * arity into `procbox/constants.py`, against which tests/python/test_layer_calls.py checks every
+ * call the Python layer makes.
+ *
+ * Two kinds of member:
+ * - **Calls** (`LayerCalls`) are asynchronous: Python reaches them with `bridge.call(name, ...)`,
+ *   which parks only the calling green thread until the promise settles, then hands it the value
+ *   (a `SysError` when the system call failed).
+ * - **Bridge** members (`LayerBridge`) answer at once: Python reaches them as
+ *   `bridge.sync.name(...)`. Properties are plain values of this process.
+ *
+ * Values crossing from Python arrive as Pyodide converts them: an int or float as a number, a
+ * str as a string, None as undefined, `to_js(bytes)` as a Uint8Array, `to_js(list)` as an array.
+ * A slice of each kind exists per capability, so the worker is assembled from parts that each
+ * own one concern.
+ */
+import type { Reply, StartMethod } from './common';
+import type { IpcOpName } from './ipc';
+import type { Connected, SockAddr, SocketState } from './net';
+import type { Job, SpawnResult, WaitResult } from './process';
+import type { PyCallable } from 'pyodide/ffi';
+
+/** A capability's part of the boundary. */
+export interface LayerSlice<Calls, Bridge> {
+  calls: Calls;
+  bridge: Bridge;
+}
+
+// --- stdio --------------------------------------------------------------------------------
+
+export interface StdioCalls {
+  /** Up to `max` bytes of fd 0 (the terminal); an empty array is end of file. */
+  read(fd: number, max: number): Reply<Uint8Array>;
+  /** Resolves once the output in flight is below the low-water mark (a full pipe's wait). */
+  drained(fd: number): Promise<void>;
+}
+
+export interface StdioBridge {
+  /** Sends bytes to fd 1 or 2; true when the writer should wait for `drained` (back-pressure). */
+  write(fd: number, data: Uint8Array): boolean;
+}
+
+// --- the process: identity, time, children, signals ----------------------------------------
+
+export interface ProcessCalls {
+  /** Sleeps on a kernel timer; EINTR when a signal comes first. */
+  sleep(ms: number): Reply<0>;
+  /** Starts a child. `sentinelFd` is a descriptor the caller reserved for its exit sentinel. */
+  spawn(
+    name: string,
+    method: StartMethod,
+    payload: Uint8Array,
+    passFds: number[],
+    sentinelFd: number,
+  ): Promise<SpawnResult>;
+  /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
+  waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
+  kill(pid: number, signal: number): Reply<0>;
+}
+
+export interface ProcessBridge {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly startMethod: StartMethod;
+  readonly hardwareConcurrency: number;
+  readonly job: Job;
+  /** The pending signal mask, cleared (signals 1-31 as bits). */
+  takeSignals(): number;
+  signalsPending(): boolean;
+  /** Reports the exit status; the kernel then ends this worker. */
+  exit(code: number): void;
+  /** os._exit: blocks until the kernel ends this worker (the exit is already reported). */
+  halt(): void;
+}
+
+// --- IPC: kernel descriptors, pipes, semaphores, shared memory, names ----------------------
+
+/** What a reserved descriptor will be: a pipe's read or write end, or a socket. */
+export type FdKind = 'r' | 'w' | 'rw';
+
+export interface IpcCalls {
+  /** A new pipe at the reserved descriptors `rfd` and `wfd`; returns its ring. */
+  pipe(rfd: number, wfd: number): Reply<number>;
+  /** Two connected stream sockets at `fd1` and `fd2`: the rings `[fd1 → fd2, fd2 → fd1]`. */
+  socketpair(fd1: number, fd2: number): Reply<[number, number]>;
+  semCreate(value: number, maxvalue: number, name?: string): Reply<number>;
+  semOpen(name: string): Reply<number>;
+  semUnlink(name: string): Reply<0>;
+  /** A zeroed shared memory block; returns its offset in the arena. */
+  shmCreate(size: number): Reply<number>;
+  /** Resolves once one of `fds` may be ready for its `events` (poll bits), on timeout (-1:
+   * none), or on a signal. Thread `tid` shows as waiting on their objects meanwhile. */
+  fdWait(fds: number[], events: number[], timeoutMs: number, tid: number): Promise<void>;
+  /** Resolves once the semaphore's value may have changed, on timeout, or on a signal. */
+  semWait(sem: number, timeoutMs: number, tid: number): Promise<void>;
+}
+
+export interface IpcBridge {
+  /** Reserves a descriptor number for a pipe end or socket the kernel is about to make. */
+  fdReserve(kind: FdKind): number;
+  /** Gives a reserved descriptor its rings (-1: none), as the kernel answered. */
+  fdBind(fd: number, read: number, write: number): void;
+  /** A socket's rings changed (it connected, listens, or was bound for datagrams). */
+  fdRebind(fd: number, read: number, write: number): void;
+  /** Drops a reservation the kernel refused. */
+  fdUnreserve(fd: number): void;
+  isPipe(fd: number): boolean;
+  /** os.set_blocking: Emscripten's F_SETFL can set O_NONBLOCK but never clears it. */
+  fdSetBlocking(fd: number, blocking: boolean): void;
+  /** Spins up to `ms` for `fd` to be ready for `events`: a peer often answers within
+   * microseconds, and then the thread need not park. */
+  fdSpin(fd: number, events: number, ms: number): boolean;
+  /** The ring a descriptor reads (else writes), as the trace names it; -1 for none. */
+  fdRing(fd: number): number;
+  semTryAcquire(sem: number): boolean;
+  semRelease(sem: number): void;
+  semValue(sem: number): number;
+  semClose(sem: number): void;
+  /** Mirrors the arena block at `at` into the local heap at `addr` (multiprocessing.heap). */
+  shmMap(addr: number, at: number, size: number): void;
+  shmUnmap(addr: number, at: number): void;
+  /** The objects one multiprocessing constructor made: shown as `${kind}#n`. */
+  ipcLabel(kind: string, objects: number[]): void;
+  /** One of the program's own operations, for the trace (batched). */
+  ipcOp(op: IpcOpName, tid: number, object: number | string): void;
+}
+
+// --- the network ----------------------------------------------------------------------------
+
+export interface NetCalls {
+  sockCreate(fd: number, family: number, type: number): Reply<0>;
+  sockBind(
+    fd: number,
+    host: string,
+    port: number,
+    reuse: boolean,
+  ): Reply<{ local: SockAddr; ring: number }>;
+  sockListen(fd: number, backlog: number): Reply<number>;
+  sockConnect(fd: number, host: string, port: number): Reply<Connected>;
+  sockAccept(listenerFd: number, fd: number): Reply<Connected>;
+  /** One datagram; to the connected peer when `host` is undefined (Python's None). */
+  sockSendTo(
+    fd: number,
+    data: Uint8Array,
+    host: string | undefined,
+    port: number,
+  ): Reply<{ sent: number; ring: number }>;
+  sockShutdown(fd: number, how: number): Reply<0>;
+  sockInfo(fd: number): Reply<SocketState>;
+}
+
+export interface NetBridge {
+  /** One datagram from a socket's receive ring (a `peek` leaves it there); null when none
+   * waits (EAGAIN). */
+  fdRecvMessage(fd: number, peek?: boolean): Uint8Array | null;
+  /** recv(MSG_PEEK) on a stream: up to `max` bytes left in place; null when none waits, an
+   * empty array at end of file. */
+  fdPeek(fd: number, max: number): Uint8Array | null;
+}
+
+// --- threads --------------------------------------------------------------------------------
+
+export interface ThreadCalls {
+  /** Registers a new thread: its TID, from the pid space (`threading.get_native_id()`). */
+  threadStart(): Reply<number>;
+}
+
+/** The kernel's side of threads: their ids, names and the switch-interval ticker. */
+export interface ThreadBridge {
+  threadName(tid: number, name: string): void;
+  threadExit(tid: number): void;
+  /** Ring the doorbell every `ms` while the process has more than one thread; 0 stops. */
+  setSwitchInterval(ms: number): void;
+}
+
+/** Parking and resuming green threads (workers/runtime/green-threads.ts). */
+export interface SchedulerBridge {
+  /** The scheduler's entry points (procbox/green.py), bound once the layer has started. */
+  bindScheduler(threadMain: PyCallable, onSignalNotice: PyCallable): void;
+  /** Resumes a parked thread. */
+  resume(slot: number): void;
+  /** Starts thread `slot`'s task: it runs `threadMain(slot)`. */
+  startThread(slot: number): void;
+  /** Starts the call `name` for thread `slot`, which is resumed when it settles; returns the
+   * call's id, under which the value then waits (`hasResult`, `takeResult`). */
+  callFor<Name extends keyof LayerCalls>(
+    slot: number,
+    name: Name,
+    ...args: Parameters<LayerCalls[Name]>
+  ): number;
+  hasResult(call: number): boolean;
+  takeResult(call: number): unknown;
+  /** Resumes `slot` after `ms`; returns the timer. */
+  wakeAfter(slot: number, ms: number): number;
+  cancelWake(timer: number): void;
+  /** Resumes `slot` after the event loop has run what is queued (kernel replies, timers). */
+  wakeSoon(slot: number): void;
+  /** Whether a JavaScript frame lies inside the calling thread's stack, where it cannot park. */
+  jsFrameInside(): boolean;
+}
+
+// --- the whole boundary ---------------------------------------------------------------------
+
+export interface LayerCalls extends StdioCalls, ProcessCalls, IpcCalls, NetCalls, ThreadCalls {}
+
+export interface LayerBridge
+  extends StdioBridge, ProcessBridge, IpcBridge, NetBridge, ThreadBridge, SchedulerBridge {}
+
+export type LayerCallName = keyof LayerCalls;

@@ -1,0 +1,44 @@
+/**
+ * The process slice of the Python layer's boundary (protocol/layer.ts `ProcessCalls`,
+ * `ProcessBridge`): who this process is, its children, signals, sleeping and exiting.
+ */
+import type * as Comlink from 'comlink';
+import { PENDING_INDEX } from '../protocol/constants';
+import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer';
+import type { ExecRequest, Syscalls } from '../protocol/process';
+
+export function processSlice(
+  kernel: Comlink.Remote<Syscalls>,
+  request: ExecRequest,
+  /** The interrupt buffer: the kernel sets pending signals' bits there. */
+  signals: Int32Array,
+  /** Runs before the exit is reported: what must reach the kernel first (shared memory, the
+   * trace's last operations). */
+  beforeExit: () => void,
+): LayerSlice<ProcessCalls, ProcessBridge> {
+  return {
+    calls: {
+      sleep: (ms) => kernel.sleep(ms),
+      spawn: (name, method, payload, passFds, sentinelFd) =>
+        kernel.spawn({ name, method, payload, passFds, sentinelFd }),
+      // Python's None (wait without end) arrives as undefined.
+      waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
+      kill: (pid, signal) => kernel.kill(pid, signal),
+    },
+    bridge: {
+      pid: request.pid,
+      ppid: request.ppid,
+      startMethod: request.startMethod,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      job: request.job,
+      takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
+      signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
+      exit(code) {
+        beforeExit();
+        void kernel.exit(code);
+      },
+      // The exit message is already posted; block until the kernel ends this worker.
+      halt: () => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0),
+    },
+  };
+}
