@@ -2,7 +2,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { OutputChunk, RunRequest } from '../workers/protocol/kernel';
 
 export const CHROMIUM_ARGS: string[];
-export const SERVER_GRACE_MS: number;
 export function findChromium(): string;
 export function launchChromium(): Promise<Browser>;
 
@@ -10,6 +9,8 @@ export interface Runner {
   page: Page;
   run(request: RunRequest): Promise<number>;
   stop(): Promise<void>;
+  /** Waits the servers' grace (SERVER_GRACE_MS), then stops every process. */
+  stopAfterGrace(): Promise<void>;
   writeStdin(text: string): Promise<void>;
   closeStdin(): Promise<void>;
   interrupt(): Promise<void>;

@@ -16,10 +16,6 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** When the last entry of a run (a client) exits, the others (its servers) are stopped after
- * this long, so that what its last message made them print still shows. */
-export const SERVER_GRACE_MS = 300;
-
 /** PROCBOX_CHROMIUM, then Playwright's own browser, then Debian's. */
 export function findChromium() {
   const candidates = [process.env.PROCBOX_CHROMIUM];
@@ -65,6 +61,7 @@ export async function openRunner(
     /** Resolves with the exit code of the last entry. */
     run: (request) => page.evaluate((r) => window.procboxHeadless.run(r), request),
     stop: () => page.evaluate(() => window.procboxHeadless.stop()),
+    stopAfterGrace: () => page.evaluate(() => window.procboxHeadless.stopAfterGrace()),
     writeStdin: (text) => page.evaluate((t) => window.procboxHeadless.writeStdin(t), text),
     closeStdin: () => page.evaluate(() => window.procboxHeadless.closeStdin()),
     interrupt: () => page.evaluate(() => window.procboxHeadless.interrupt()),

@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
-import { launchChromium, openRunner, SERVER_GRACE_MS } from './driver.mjs';
+import { launchChromium, openRunner } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]
@@ -134,9 +134,7 @@ async function run(options) {
       setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
   });
   const outcome = await Promise.race([run, timedOut]);
-  if (outcome !== 'timeout' && files.length > 1) {
-    await new Promise((resolve) => setTimeout(resolve, SERVER_GRACE_MS));
-  }
+  if (outcome !== 'timeout' && files.length > 1) await runner.stopAfterGrace();
   await runner.stop();
   await runner.waitIdle();
   await browser.close();

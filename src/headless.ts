@@ -11,6 +11,7 @@ import type {
   TraceEvent,
 } from '../workers/protocol/kernel';
 import type { WorkspaceFile } from '../workers/protocol/kernel';
+import { SERVER_GRACE_MS } from '../workers/protocol/constants';
 import type { Locale } from './i18n';
 import { ensureIsolated } from './isolation';
 import { connectKernel } from './kernel-client';
@@ -32,6 +33,9 @@ export interface HeadlessRunner {
   /** Runs and resolves with the exit code of the last entry, once it has exited. */
   run(request: RunRequest): Promise<number>;
   stop(): Promise<void>;
+  /** As a run of several entries ends (the last one, a client, has exited): the others, its
+   * servers, get SERVER_GRACE_MS to print what its last message made them print, then stop. */
+  stopAfterGrace(): Promise<void>;
   writeStdin(text: string): void;
   closeStdin(): void;
   interrupt(): void;
@@ -82,6 +86,10 @@ window.procboxHeadless = {
     return last === undefined ? 1 : watch.exitCode(last);
   },
   stop: async () => (await connecting).stop(),
+  async stopAfterGrace() {
+    await new Promise((resolve) => setTimeout(resolve, SERVER_GRACE_MS));
+    await (await connecting).stop();
+  },
   writeStdin: (text) => void connecting.then((k) => k.writeStdin(text)),
   closeStdin: () => void connecting.then((k) => k.closeStdin()),
   interrupt: () => void connecting.then((k) => k.interrupt()),

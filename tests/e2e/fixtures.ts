@@ -1,5 +1,5 @@
 import { expect, test as base, type Page } from '@playwright/test';
-import { openRunner, SERVER_GRACE_MS, type Runner } from '../../bin/driver.mjs';
+import { openRunner, type Runner } from '../../bin/driver.mjs';
 import type { OutputChunk, StartMethod, WorkspaceFile } from '../../workers/protocol/kernel';
 
 export interface RunResult {
@@ -62,8 +62,7 @@ export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner
         const exitCode = await runner.run(request);
         if (stopRest) {
           // As `procbox run` ends: the last entry (a client) is done, so its server is stopped.
-          await new Promise((resolve) => setTimeout(resolve, SERVER_GRACE_MS));
-          await runner.stop();
+          await runner.stopAfterGrace();
         }
         await runner.waitIdle();
         return sink.result(exitCode, from);
