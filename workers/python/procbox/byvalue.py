@@ -12,6 +12,7 @@ classes whose methods name the class pickle without endless recursion.
 
 import builtins
 import ctypes
+import enum
 import importlib
 import io
 import marshal
@@ -46,11 +47,12 @@ def _make_function(code_bytes, name, cell_count):
 
 
 def _set_function_state(func, state):
-    used_globals, defaults, kwdefaults, qualname, attrs, cell_values = state
+    used_globals, defaults, kwdefaults, qualname, doc, attrs, cell_values = state
     func.__globals__.update(used_globals)
     func.__defaults__ = defaults
     func.__kwdefaults__ = kwdefaults
     func.__qualname__ = qualname
+    func.__doc__ = doc  # not always the code's own (functools.wraps)
     func.__module__ = "__main__"
     func.__dict__.update(attrs)
     for cell, (filled, value) in zip(func.__closure__ or (), cell_values):
@@ -74,6 +76,7 @@ def _reduce_function(func):
         func.__defaults__,
         func.__kwdefaults__,
         func.__qualname__,
+        func.__doc__,
         dict(func.__dict__),
         cell_values,
     )
@@ -81,9 +84,12 @@ def _reduce_function(func):
     return _make_function, skeleton, state, None, None, _set_function_state
 
 
-def _make_class(metaclass, name, bases, qualname):
+def _make_class(metaclass, name, bases, qualname, slots):
     # No metaclass means the one the bases imply, which may not pickle by name (ctypes').
-    cls = types.new_class(name, bases, {} if metaclass is None else {"metaclass": metaclass})
+    # Slots exist only if they are in the namespace the class is made from.
+    body = None if slots is None else (lambda namespace: namespace.update(__slots__=slots))
+    kwds = {} if metaclass is None else {"metaclass": metaclass}
+    cls = types.new_class(name, bases, kwds, body)
     cls.__module__ = "__main__"
     cls.__qualname__ = qualname
     return cls
@@ -94,7 +100,33 @@ def _set_class_state(cls, attrs):
         setattr(cls, key, value)
 
 
-_CLASS_SKIP = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__"}
+def _make_enum(metaclass, name, bases, qualname, members):
+    """An Enum gets its members as it is made: none can be added to it afterwards. They are
+    made from their values; what a custom ``__init__`` set on them comes with the state."""
+    namespace = metaclass.__prepare__(name, bases)
+    namespace["__module__"], namespace["__qualname__"] = "__main__", qualname
+    for key, value in members:
+        namespace[key] = value
+    return metaclass(name, bases, namespace)
+
+
+def _set_enum_state(cls, state):
+    attrs, members = state
+    # What the metaclass made again (the members, its tables, Enum's __str__ over a mixin's)
+    # stays; what the class's body defined comes now.
+    for key, value in attrs.items():
+        if key not in cls.__members__ and (
+            key == "__doc__" or key not in vars(cls) or _is_main(getattr(value, "__func__", value))
+        ):
+            setattr(cls, key, value)
+    for name, member_state in members:
+        vars(cls[name]).update(member_state)  # what a custom __init__ set
+
+
+# 3.14 makes a class's annotations on demand, with a function that does not pickle (it holds
+# the class's namespace): the class travels with the annotations themselves instead.
+_CLASS_SKIP = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc__",
+               "__annotate_func__", "__annotations_cache__"}
 # Made again by the class itself: slots, and a ctypes Structure's fields (from ``_fields_``).
 class _FieldProbe(ctypes.Structure):
     _fields_ = [("x", ctypes.c_int)]
@@ -121,10 +153,22 @@ def _reduce_class(cls):
         attrs[key] = value
     if cls.__doc__ is not None:
         attrs["__doc__"] = cls.__doc__
+    if cls.__dict__.get("__annotate_func__") is not None:
+        try:
+            attrs["__annotations__"] = dict(cls.__annotations__)
+        except Exception:  # a name not defined (yet): the child's class has none
+            pass
     metaclass = type(cls)
+    if isinstance(cls, enum.EnumType):
+        members = cls.__members__.items()
+        skeleton = (metaclass, cls.__name__, cls.__bases__, cls.__qualname__,
+                    [(name, member._value_) for name, member in members])
+        state = (attrs, [(name, dict(vars(member))) for name, member in members])
+        return _make_enum, skeleton, state, None, None, _set_enum_state
     if metaclass is _implied_metaclass(cls.__bases__):
         metaclass = None
-    skeleton = (metaclass, cls.__name__, cls.__bases__, cls.__qualname__)
+    skeleton = (metaclass, cls.__name__, cls.__bases__, cls.__qualname__,
+                cls.__dict__.get("__slots__"))
     return _make_class, skeleton, attrs, None, None, _set_class_state
 
 
@@ -157,6 +201,24 @@ def _copy_lock(locked):
     return lock
 
 
+def _mapping_proxy(mapping):
+    return types.MappingProxyType(mapping)
+
+
+# Sentinels a dataclass's fields are compared with by identity (``dataclasses.fields()``).
+_DATACLASS_SENTINELS = ("MISSING", "KW_ONLY", "_FIELD", "_FIELD_CLASSVAR", "_FIELD_INITVAR",
+                        "_HAS_DEFAULT_FACTORY")
+
+
+def _dataclass_sentinel(obj):
+    """``(getattr, (dataclasses, name))`` for one of its sentinels, else None."""
+    dataclasses = sys.modules["dataclasses"]
+    for name in _DATACLASS_SENTINELS:
+        if getattr(dataclasses, name, None) is obj:
+            return getattr, (dataclasses, name)
+    return None
+
+
 def _is_main(obj):
     return getattr(obj, "__module__", None) in _MAIN_MODULES
 
@@ -171,6 +233,10 @@ class MainByValuePickler(ForkingPickler):
             return _reduce_class(obj)
         if isinstance(obj, types.ModuleType):
             return importlib.import_module, (obj.__name__,)
+        if isinstance(obj, types.MappingProxyType):  # a dataclass field's metadata
+            return _mapping_proxy, (dict(obj),)
+        if type(obj).__module__ == "dataclasses":
+            return _dataclass_sentinel(obj) or NotImplemented
         if isinstance(obj, staticmethod):
             return staticmethod, (obj.__func__,)
         if isinstance(obj, classmethod):

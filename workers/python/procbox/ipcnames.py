@@ -139,6 +139,8 @@ def install():
     for cls in (queues.Queue, queues.SimpleQueue):
         cls.put = _operation("put", queue_ring, cls.put)
         cls.get = _operation("get", queue_ring, cls.get)
+    # A JoinableQueue has a put of its own (and Queue's get).
+    queues.JoinableQueue.put = _operation("put", queue_ring, queues.JoinableQueue.put)
     conn_ring = _ring_of
     for op, names in (("send", ("send", "send_bytes")), ("recv", ("recv", "recv_bytes"))):
         for name in names:
