@@ -29,22 +29,24 @@ describe('pipe ring', () => {
   it('carries bytes in order across the wrap-around', () => {
     const { table, words, bytes } = setup();
     const pipe = table.pipe(1, 3, 4) as number;
+    const total = 3 * PIPE_CAPACITY; // so head and tail wrap several times
     const chunk = new Uint8Array(PIPE_BUF).map((_, i) => i & 0xff);
+    const received: number[] = [];
     let sent = 0;
-    let received = 0;
-    let misplaced = 0;
-    // Three capacities' worth, so head and tail wrap several times.
-    while (received < 3 * PIPE_CAPACITY) {
-      if (sent < 3 * PIPE_CAPACITY && ringWrite(words, bytes, pipe, chunk, 1) === PIPE_BUF) {
+    while (received.length < total) {
+      if (sent < total && ringWrite(words, bytes, pipe, chunk, 1) === PIPE_BUF) {
         sent += PIPE_BUF;
         continue;
       }
-      const got = read(table, pipe, 1000) as Uint8Array;
-      for (let i = 0; i < got.length; i++)
-        if (got[i] !== (((received + i) % PIPE_BUF) & 0xff)) misplaced++;
-      received += got.length;
+      // Full, or all sent: there must be bytes to read, or some write was lost.
+      const got = read(table, pipe, 1000);
+      expect(got, `read after ${received.length} of ${sent} bytes`).toBeInstanceOf(Uint8Array);
+      expect((got as Uint8Array).length).toBeGreaterThan(0);
+      received.push(...(got as Uint8Array));
     }
-    expect(misplaced).toBe(0);
+    expect(sent).toBe(total);
+    expect(received.length).toBe(total);
+    expect(received.findIndex((b, i) => b !== chunk[i % PIPE_BUF])).toBe(-1);
     expect(read(table, pipe, 10)).toBe(WOULD_BLOCK);
   });
 
@@ -58,6 +60,9 @@ describe('pipe ring', () => {
     // A write larger than PIPE_BUF may be partial.
     expect(ringWrite(words, bytes, pipe, new Uint8Array(PIPE_BUF + 1), 1)).toBe(100);
     expect(ringWrite(words, bytes, pipe, new Uint8Array(1), 1)).toBe(WOULD_BLOCK);
+    // What the writes reported is what the pipe holds: exactly its capacity.
+    expect(read(table, pipe, 2 * PIPE_CAPACITY)).toHaveLength(PIPE_CAPACITY);
+    expect(read(table, pipe, 1)).toBe(WOULD_BLOCK);
   });
 
   it('gives end of file once every writer is closed, and EPIPE once every reader is', () => {
@@ -118,10 +123,16 @@ describe('kernel IPC table', () => {
     const pipe = table.pipe(1, 3, 4) as number;
     const sem = table.semCreate(1, 1, null) as number;
     table.inherit(1, 2, { fork: true }, null);
-    expect(table.fds(2)).toEqual(table.fds(1));
+    const fds = [
+      { fd: 3, read: pipe, write: null },
+      { fd: 4, read: null, write: pipe },
+    ];
+    expect(table.fds(1)).toEqual(fds);
+    expect(table.fds(2)).toEqual(fds);
+    expect(table.objectCount).toBe(2);
     table.close(1, 4); // the parent's writer; the child's still holds the pipe open
     expect(read(table, pipe, 10)).toBe(WOULD_BLOCK);
-    ringWrite(words, bytes, pipe, bytesOf('from child'), 2);
+    expect(ringWrite(words, bytes, pipe, bytesOf('from child'), 2)).toBe(10);
     table.release(2); // the child dies
     expect(textOf(read(table, pipe, 100) as Uint8Array)).toBe('from child');
     expect(read(table, pipe, 100)).toEqual(new Uint8Array(0));
@@ -135,6 +146,7 @@ describe('kernel IPC table', () => {
   it('a socket pair carries bytes both ways; each side sees end of file when the other goes', () => {
     const { table, words, bytes } = setup();
     const [there, back] = table.socketpair(1, 3, 4) as [number, number];
+    expect(table.objectCount).toBe(2);
     expect(table.fds(1)).toEqual([
       { fd: 3, read: back, write: there },
       { fd: 4, read: there, write: back },
@@ -183,6 +195,7 @@ describe('kernel IPC table', () => {
     Atomics.store(words, (pipe >> 2) + 5, 3); // pid 3 died holding the write lock
     table.release(3);
     expect(ringWrite(words, bytes, pipe, bytesOf('ok'), 1)).toBe(2);
+    expect(textOf(read(table, pipe, 10) as Uint8Array)).toBe('ok');
   });
 
   it('opens semaphores by name until unlinked (spawn rebuilds them by name)', () => {
@@ -200,7 +213,12 @@ describe('kernel IPC table', () => {
 
   it('shared blocks start zeroed, pass to children of either start method, and free with the last holder', () => {
     const { table, bytes } = setup();
+    // A fresh arena is all zeros: dirty a block and free it, so the next one must be zeroed.
+    const dirty = table.shmCreate(1, 100) as number;
+    bytes.fill(0xff, dirty, dirty + 100);
+    table.shmDetach(1, dirty);
     const block = table.shmCreate(1, 100) as number;
+    expect(block).toBe(dirty);
     expect(bytes.subarray(block, block + 100).every((b) => b === 0)).toBe(true);
     table.inherit(1, 2, { pass: [] }, null);
     table.shmDetach(1, block); // the parent drops its Value before the child maps it

@@ -93,16 +93,13 @@ describe('virtual network', () => {
 
   it('SO_REUSEADDR lets a second socket bind a port that is not listening', () => {
     const { net } = setup();
+    const at = { host: '127.0.0.1', port: 7000 };
     for (const fd of [3, 4]) net.create(SERVER, fd, AF.INET, SOCK.STREAM);
-    expect(net.bind(SERVER, 3, { host: '127.0.0.1', port: 7000 }, true)).not.toHaveProperty(
-      'errno',
-    );
-    expect(net.bind(SERVER, 4, { host: '127.0.0.1', port: 7000 }, true)).not.toHaveProperty(
-      'errno',
-    );
-    net.listen(SERVER, 3, 5);
+    expect(net.bind(SERVER, 3, at, true)).toEqual({ local: at, ring: -1 });
+    expect(net.bind(SERVER, 4, at, true)).toEqual({ local: at, ring: -1 });
+    expect(net.listen(SERVER, 3, 5)).toBeGreaterThan(0);
     net.create(SERVER, 5, AF.INET, SOCK.STREAM);
-    expect(net.bind(SERVER, 5, { host: '127.0.0.1', port: 7000 }, true)).toEqual({ errno: 98 });
+    expect(net.bind(SERVER, 5, at, true)).toEqual({ errno: 98 });
   });
 
   it('a wildcard listener takes IPv4 and IPv6 loopback connections', () => {
@@ -123,8 +120,8 @@ describe('virtual network', () => {
     listen(8888);
     const client = connect(8888) as Connected;
     const server = net.accept(SERVER, 3, 4) as Connected;
-    write(client.write, 'unread', CLIENT);
-    write(server.write, 'reply', SERVER);
+    expect(write(client.write, 'unread', CLIENT)).toBe(6);
+    expect(write(server.write, 'reply', SERVER)).toBe(5);
     ipc.close(SERVER, 4); // the server closes without reading: TCP sends RST
     expect(read(client.read, CLIENT)).toBe('reply'); // what had arrived is still read
     expect(read(client.read, CLIENT)).toBe(CONNECTION_RESET);
@@ -169,6 +166,23 @@ describe('virtual network', () => {
     expect(read(client.read, CLIENT)).toBe(WOULD_BLOCK);
   });
 
+  it('a swamped listener refuses a connection and keeps no trace of it', () => {
+    const { ipc, net, bytes, listen, connect } = setup();
+    const acceptRing = listen(8888);
+    // Fill the accept ring as 4,096 waiting connections would (the arena holds fewer).
+    expect(ringWrite(ipc.words, bytes, acceptRing, new Uint8Array(4096), 0x7ffffffe)).toBe(4096);
+    const objects = ipc.objectCount;
+    expect(connect(8888)).toEqual({ errno: 111 }); // ECONNREFUSED, as a full SYN queue
+    expect(ipc.objectCount).toBe(objects); // its rings are freed
+    expect(net.describe(SERVER).map((s) => s.state)).toEqual(['LISTEN']);
+    // Once the queue drains, accept finds no stale connection behind the refused one.
+    expect(ringRead(ipc.words, bytes, acceptRing, new Uint8Array(4096), SERVER)).toBe(4096);
+    const client = connect(8888, 4) as Connected;
+    const server = net.accept(SERVER, 3, 4) as Connected;
+    expect(server.peer).toEqual(client.local);
+    expect([server.read, server.write]).toEqual([client.write, client.read]);
+  });
+
   it('closing a listener resets the connections it never accepted, and frees the port', () => {
     const { ipc, read, listen, connect } = setup();
     listen(8888);
@@ -188,6 +202,7 @@ describe('virtual network', () => {
     net.create(CLIENT, 3, AF.INET, SOCK.DGRAM);
     const first = net.sendTo(CLIENT, 3, bytesOf('ping'), { host: '127.0.0.1', port: 9000 });
     expect(first).toMatchObject({ sent: 4 });
+    expect((first as { ring: number }).ring).toBeGreaterThan(0); // the send bound it
     expect(net.sendTo(CLIENT, 3, bytesOf('lost'), { host: '127.0.0.1', port: 9001 })).toMatchObject(
       { sent: 4, ring: -1 },
     );
@@ -207,22 +222,23 @@ describe('virtual network', () => {
     const to = { host: '127.0.0.1', port: 9000 };
     net.sendTo(CLIENT, 3, bytesOf('bind me'), to);
     net.sendTo(CLIENT, 4, bytesOf('bind me'), to);
-    ringReadMessage(ipc.words, bytes, ring, SERVER);
-    ringReadMessage(ipc.words, bytes, ring, SERVER);
+    const take = () => textOf(ringReadMessage(ipc.words, bytes, ring, SERVER) as Uint8Array);
+    expect(take()).toBe('127.0.0.1 32768\nbind me');
+    expect(take()).toBe('127.0.0.1 32769\nbind me');
     expect(net.connect(SERVER, 3, { host: '127.0.0.1', port: 32769 })).toMatchObject({
       read: -1,
     });
     expect(net.sendTo(CLIENT, 3, bytesOf('stranger'), to)).toMatchObject({ sent: 8 });
     net.sendTo(CLIENT, 4, bytesOf('peer'), to);
-    const message = ringReadMessage(ipc.words, bytes, ring, SERVER) as Uint8Array;
-    expect(textOf(message)).toBe('127.0.0.1 32769\npeer');
+    expect(take()).toBe('127.0.0.1 32769\npeer');
     expect(ringReadMessage(ipc.words, bytes, ring, SERVER)).toBe(WOULD_BLOCK);
   });
 
   it('AF_UNIX: a path is taken until closed; an unknown path is ENOENT', () => {
     const { ipc, net } = setup();
     net.create(SERVER, 3, AF.UNIX, SOCK.STREAM);
-    net.bind(SERVER, 3, { host: '/tmp/s', port: -1 }, false);
+    const path = { host: '/tmp/s', port: -1 };
+    expect(net.bind(SERVER, 3, path, false)).toEqual({ local: path, ring: -1 });
     net.create(CLIENT, 3, AF.UNIX, SOCK.STREAM);
     expect(net.bind(CLIENT, 3, { host: '/tmp/s', port: -1 }, false)).toEqual({ errno: 98 });
     expect(net.connect(CLIENT, 3, { host: '/tmp/s', port: -1 })).toEqual({ errno: 111 });

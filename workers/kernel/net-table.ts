@@ -9,8 +9,8 @@
  *
  * Linux's rules where a program can see them: port 0 picks an ephemeral port; a second bind
  * of an overlapping address is EADDRINUSE unless both set SO_REUSEADDR and neither listens;
- * `0.0.0.0` and `::` listen for every local address, `::` for IPv4 too (as v4-mapped
- * addresses); closing with unread data resets the connection (the peer reads ECONNRESET).
+ * closing with unread data resets the connection (the peer reads ECONNRESET). Which addresses
+ * are this host, and which socket a wildcard address reaches, are in net-addr.ts.
  */
 import { RingFlag } from '../protocol/ipc';
 import {
@@ -27,7 +27,20 @@ import { Errno } from '../protocol/constants';
 import type { Pid } from '../protocol/kernel';
 import { ringRead, ringSetFlag, ringUsed, ringWrite, ringWriteMessage } from '../ipc/ring';
 import type { IpcTable } from './ipc-table';
+import {
+  formatAddr,
+  fromPeer,
+  isLocal,
+  isV6,
+  listenerAt,
+  overlaps,
+  receiverAt,
+  serverEnds,
+  sourceAddr,
+} from './net-addr';
 import type { Trace } from './trace';
+
+export { formatAddr };
 
 type NetError = SysError;
 
@@ -40,59 +53,64 @@ const DGRAM_CAPACITY = 256 * 1024;
 const MAX_DATAGRAM = 65507;
 const EPHEMERAL = { first: 32768, last: 60999 } as const;
 
-interface Socket {
+/** What every socket has, in any state. */
+interface SocketBase {
   id: number;
   family: number;
-  type: number;
+  /** Descriptors naming it, in any process, and the kernel while a connection waits in accept. */
   holders: number;
+  /** SO_REUSEADDR, as of its bind. */
   reuse: boolean;
+}
+
+/** A stream socket neither listening nor connected: new, or bound (`local`). */
+interface Stream extends SocketBase {
+  kind: 'stream';
   local: SockAddr | null;
+}
+
+/** A stream socket after listen(2). Its descriptor reads `ring`, a byte a waiting connection. */
+interface Listener extends SocketBase {
+  kind: 'listener';
+  local: SockAddr;
+  ring: number;
+  /** Connections made but not yet accepted, oldest first. */
+  pending: Connection[];
+}
+
+/** A connected stream socket (either end): it reads and writes a pair of crossed rings. */
+interface Connection extends SocketBase {
+  kind: 'connection';
+  local: SockAddr;
+  peer: SockAddr;
+  read: number;
+  write: number;
+}
+
+/** A UDP socket: bound (`local`) explicitly or by its first connect or send; the kernel writes
+ * each datagram to `ring`, which its descriptor reads (null until bound, or if that failed). */
+interface Datagram extends SocketBase {
+  kind: 'datagram';
+  local: SockAddr | null;
+  /** The default destination, and the only source taken (connect(2)). */
   peer: SockAddr | null;
-  listening: boolean;
-  /** What it reads and writes: a connection's rings; a listener's or datagram socket's ring. */
-  read: number | null;
-  write: number | null;
-  /** A listener's accepted-but-not-taken connections, oldest first. */
-  pending: Socket[];
+  ring: number | null;
 }
 
-const isV6 = (host: string) => host.includes(':');
-const WILDCARDS = new Set(['0.0.0.0', '::']);
+/** A socket changes kind only by becoming a listener or a connection (see `become`). */
+type Socket = Stream | Listener | Connection | Datagram;
+/** What bind(2) can give an address to. */
+type Bindable = Stream | Datagram;
+/** A socket with its address: what the `bound` index lists. */
+type Bound = Socket & { local: SockAddr };
 
-/** Is `host` this machine (a loopback or wildcard address of the family)? */
-function isLocal(family: number, host: string): boolean {
-  if (family === AF.INET6) return host === '::1' || host === '::' || host === '::ffff:127.0.0.1';
-  return host === '0.0.0.0' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** Do two bound addresses of one port collide? `::` covers IPv4 too (IPV6_V6ONLY is off). */
-function overlaps(a: string, b: string): boolean {
-  if (a === b || a === '::' || b === '::') return true;
-  if (isV6(a) !== isV6(b)) return false;
-  return WILDCARDS.has(a) || WILDCARDS.has(b);
-}
-
-/** The address a packet from `local` to `peer` carries: a wildcard is the loopback there. */
-function sourceAddr(local: SockAddr, peer: string): SockAddr {
-  if (!WILDCARDS.has(local.host)) return local;
-  return { host: isV6(peer) ? '::1' : '127.0.0.1', port: local.port };
-}
-
-/** Whether a datagram from `from` is one a socket connected to `peer` takes (Linux drops the
- * rest). A wildcard peer stands for the loopback; a v4-mapped address for its IPv4 one. */
-function fromPeer(peer: SockAddr, from: SockAddr): boolean {
-  const plain = (host: string) =>
-    host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host.replace(/^::ffff:/, '');
-  return peer.port === from.port && plain(peer.host) === plain(from.host);
-}
-
-export const formatAddr = ({ host, port }: SockAddr) =>
-  port < 0 ? host : isV6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+const peerOf = (s: Socket): SockAddr | null =>
+  s.kind === 'connection' || s.kind === 'datagram' ? s.peer : null;
 
 export class NetTable {
   private readonly sockets = new Map<number, Socket>();
   /** Bound sockets by protocol and port (`tcp:8888`), or AF_UNIX path (`unix:/tmp/s`). */
-  private readonly bound = new Map<string, Socket[]>();
+  private readonly bound = new Map<string, Bound[]>();
   private serial = 0;
   private nextEphemeral: number = EPHEMERAL.first;
 
@@ -118,19 +136,11 @@ export class NetTable {
     if (!Object.values(AF).includes(family as 1)) return { errno: Errno.EAFNOSUPPORT };
     if (type !== SOCK.STREAM && type !== SOCK.DGRAM) return { errno: Errno.EINVAL };
     if (family === AF.UNIX && type !== SOCK.STREAM) return { errno: Errno.EOPNOTSUPP };
-    const s: Socket = {
-      id: ++this.serial,
-      family,
-      type,
-      holders: 0,
-      reuse: false,
-      local: null,
-      peer: null,
-      listening: false,
-      read: null,
-      write: null,
-      pending: [],
-    };
+    const base = { id: ++this.serial, family, holders: 0, reuse: false };
+    const s: Socket =
+      type === SOCK.STREAM
+        ? { ...base, kind: 'stream', local: null }
+        : { ...base, kind: 'datagram', local: null, peer: null, ring: null };
     this.sockets.set(s.id, s);
     if (!this.ipc.bindFd(pid, fd, { read: null, write: null, sock: s.id })) {
       this.sockets.delete(s.id);
@@ -141,41 +151,54 @@ export class NetTable {
 
   private key(s: Socket, port: number | string): string {
     if (s.family === AF.UNIX) return `unix:${port}`;
-    return `${s.type === SOCK.STREAM ? 'tcp' : 'udp'}:${port}`;
+    return `${s.kind === 'datagram' ? 'udp' : 'tcp'}:${port}`;
+  }
+
+  private keyOf(s: Bound): string {
+    return this.key(s, s.family === AF.UNIX ? s.local.host : s.local.port);
+  }
+
+  /** `s` as a listener or connection: a new object of the new kind, with the same id, takes its
+   * place here and in `bound` (the caller's `s` is stale from then on). */
+  private become<T extends Bound>(s: Socket, next: T): T {
+    this.sockets.set(next.id, next);
+    const key = this.keyOf(next);
+    const list = this.bound.get(key)?.map((other) => (other === s ? next : other));
+    if (list) this.bound.set(key, list);
+    return next;
   }
 
   bind(pid: Pid, fd: number, addr: SockAddr, reuse: boolean) {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
-    if (s.local) return { errno: Errno.EINVAL };
+    // A listener or connection has its address already, as a socket bound before.
+    if (s.kind === 'listener' || s.kind === 'connection' || s.local) return { errno: Errno.EINVAL };
     s.reuse = reuse;
-    const result = this.take(s, addr);
-    if ('errno' in result) return result;
+    const local = this.take(s, addr);
+    if ('errno' in local) return local;
     let ring = -1;
-    if (s.type === SOCK.DGRAM) {
+    if (s.kind === 'datagram') {
       const made = this.ipc.newPipe(DGRAM_CAPACITY);
       if (made === null) return { errno: Errno.EMFILE };
-      ring = this.receiveOn(pid, fd, s, made);
+      s.ring = made;
+      ring = this.receiveOn(pid, fd, s.id, made);
     }
-    return { local: result, ring };
+    return { local, ring };
   }
 
   /** Gives a datagram socket (or listener) the ring it reads; the kernel writes it. */
-  private receiveOn(pid: Pid, fd: number, s: Socket, ring: number): number {
-    s.read = ring;
+  private receiveOn(pid: Pid, fd: number, id: number, ring: number): number {
     this.ipc.holdRings({ read: null, write: ring });
-    this.ipc.bindFd(pid, fd, { read: ring, write: null, sock: s.id }, true);
+    this.ipc.bindFd(pid, fd, { read: ring, write: null, sock: id }, true);
     return ring;
   }
 
   /** Claims `addr` (port 0: an ephemeral one) for `s`; returns the address it got. */
-  private take(s: Socket, addr: SockAddr): SockAddr | NetError {
+  private take(s: Bindable, addr: SockAddr): SockAddr | NetError {
     if (s.family === AF.UNIX) {
       if (addr.host === '' || addr.host.length > 107) return { errno: Errno.EINVAL };
       if (this.bound.has(this.key(s, addr.host))) return { errno: Errno.EADDRINUSE };
-      s.local = { host: addr.host, port: -1 };
-      this.bound.set(this.key(s, addr.host), [s]);
-      return s.local;
+      return this.claim(s, { host: addr.host, port: -1 });
     }
     if (!isLocal(s.family, addr.host)) return { errno: Errno.EADDRNOTAVAIL };
     if (!Number.isInteger(addr.port) || addr.port < 0 || addr.port > 65535) {
@@ -189,21 +212,26 @@ export class NetTable {
     } else if (this.collides(s, addr.host, port)) {
       return { errno: Errno.EADDRINUSE };
     }
-    s.local = { host: addr.host, port };
-    const key = this.key(s, port);
-    this.bound.set(key, [...(this.bound.get(key) ?? []), s]);
-    return s.local;
+    return this.claim(s, { host: addr.host, port });
   }
 
-  private collides(s: Socket, host: string, port: number): boolean {
+  /** Sets `s`'s address and lists it there (Object.assign keeps the object, typed as bound). */
+  private claim(s: Bindable, local: SockAddr): SockAddr {
+    const bound = Object.assign(s, { local });
+    const key = this.keyOf(bound);
+    this.bound.set(key, [...(this.bound.get(key) ?? []), bound]);
+    return local;
+  }
+
+  private collides(s: Bindable, host: string, port: number): boolean {
     return (this.bound.get(this.key(s, port)) ?? []).some(
       (other) =>
-        overlaps(host, other.local!.host) &&
-        !(s.reuse && other.reuse && !other.listening && s.type === SOCK.STREAM),
+        overlaps(host, other.local.host) &&
+        !(s.reuse && other.reuse && other.kind !== 'listener' && s.kind === 'stream'),
     );
   }
 
-  private ephemeral(s: Socket, host: string): number | null {
+  private ephemeral(s: Bindable, host: string): number | null {
     const span = EPHEMERAL.last - EPHEMERAL.first + 1;
     for (let i = 0; i < span; i++) {
       const port = this.nextEphemeral;
@@ -216,56 +244,55 @@ export class NetTable {
   listen(pid: Pid, fd: number, backlog: number): number | NetError {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
-    if (s.type !== SOCK.STREAM || s.peer) return { errno: Errno.EINVAL };
-    if (s.listening) return s.read!;
-    if (!s.local) {
+    if (s.kind === 'listener') return s.ring;
+    if (s.kind !== 'stream') return { errno: Errno.EINVAL };
+    let local = s.local;
+    if (!local) {
       if (s.family === AF.UNIX) return { errno: Errno.EINVAL };
-      const local = this.take(s, { host: s.family === AF.INET6 ? '::' : '0.0.0.0', port: 0 });
-      if ('errno' in local) return local;
+      const taken = this.take(s, { host: s.family === AF.INET6 ? '::' : '0.0.0.0', port: 0 });
+      if ('errno' in taken) return taken;
+      local = taken;
     }
     const ring = this.ipc.newPipe(ACCEPT_CAPACITY);
     if (ring === null) return { errno: Errno.EMFILE };
-    this.ipc.name(ring, `LISTEN ${formatAddr(s.local!)}`); // what a server waits on in accept
-    s.listening = true;
+    this.ipc.name(ring, `LISTEN ${formatAddr(local)}`); // what a server waits on in accept
+    this.become(s, { ...s, kind: 'listener', local, ring, pending: [] });
     void backlog; // Connections wait up to SOMAXCONN whatever the backlog, as with SYN cookies.
-    this.trace.record({ type: 'listen', pid, address: formatAddr(s.local!) });
-    return this.receiveOn(pid, fd, s, ring);
+    this.trace.record({ type: 'listen', pid, address: formatAddr(local) });
+    return this.receiveOn(pid, fd, s.id, ring);
   }
 
   /** The listener a connection to `addr` reaches, if any. */
-  private listenerFor(family: number, addr: SockAddr): Socket | null {
+  private listenerFor(family: number, addr: SockAddr): Listener | null {
     if (family === AF.UNIX) {
       const [s] = this.bound.get(`unix:${addr.host}`) ?? [];
-      return s?.listening ? s : null;
+      return s?.kind === 'listener' ? s : null;
     }
-    const candidates = (this.bound.get(`tcp:${addr.port}`) ?? []).filter((s) => s.listening);
-    const host = addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host === '::' ? '::1' : addr.host;
-    return (
-      candidates.find((s) => s.local!.host === host) ??
-      candidates.find((s) => s.local!.host === (isV6(host) ? '::' : '0.0.0.0')) ??
-      candidates.find((s) => s.local!.host === '::' && !isV6(host)) ??
-      null
-    );
+    const listening = this.bound.get(`tcp:${addr.port}`)?.filter((s) => s.kind === 'listener');
+    return listenerAt(listening ?? [], addr.host);
   }
 
   connect(pid: Pid, fd: number, addr: SockAddr): Connected | NetError {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
-    if (s.listening) return { errno: Errno.EINVAL };
-    if (s.peer && s.type === SOCK.STREAM) return { errno: Errno.EISCONN };
+    if (s.kind === 'listener') return { errno: Errno.EINVAL };
+    if (s.kind === 'connection') return { errno: Errno.EISCONN };
     if (s.family !== AF.UNIX && !isLocal(s.family, addr.host)) return { errno: Errno.ENETUNREACH };
-    if (s.type === SOCK.DGRAM) return this.connectDatagram(pid, fd, s, addr);
+    if (s.kind === 'datagram') return this.connectDatagram(pid, fd, s, addr);
     const listener = this.listenerFor(s.family, addr);
     if (!listener) {
       const unknownPath = s.family === AF.UNIX && !this.bound.has(`unix:${addr.host}`);
       return { errno: unknownPath ? Errno.ENOENT : Errno.ECONNREFUSED };
     }
-    if (!s.local) {
-      const loopback = s.family === AF.UNIX ? '' : s.family === AF.INET6 ? '::1' : '127.0.0.1';
-      if (s.family === AF.UNIX) s.local = { host: '', port: -1 };
+    let local = s.local;
+    if (!local) {
+      // An AF_UNIX client stays unnamed (and unlisted); an IP one gets an ephemeral port.
+      if (s.family === AF.UNIX) local = s.local = { host: '', port: -1 };
       else {
-        const local = this.take(s, { host: loopback, port: 0 });
-        if ('errno' in local) return local;
+        const loopback = s.family === AF.INET6 ? '::1' : '127.0.0.1';
+        const taken = this.take(s, { host: loopback, port: 0 });
+        if ('errno' in taken) return taken;
+        local = taken;
       }
     }
     const pair = this.ipc.newCrossedRings();
@@ -273,57 +300,39 @@ export class NetTable {
     const [there, back] = pair;
     if (s.family !== AF.UNIX)
       for (const ring of pair) ringSetFlag(this.ipc.words, ring, RingFlag.TCP);
-    const server = this.newConnectedSocket(listener, s, { read: there, write: back });
+    const rings = { read: there, write: back };
+    const server = this.newConnectedSocket(listener, { family: s.family, local }, rings);
     // The accept ring counts it: full means the listener is swamped, as a full SYN queue.
-    if (
-      ringWrite(this.ipc.words, this.ipc.bytes, listener.read!, new Uint8Array(1), KERNEL) !== 1
-    ) {
+    if (ringWrite(this.ipc.words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL) !== 1) {
+      listener.pending.pop(); // the queue stays in step with the ring's bytes
       this.ipc.dropRings({ read: there, write: back });
       this.sockets.delete(server.id);
       return { errno: Errno.ECONNREFUSED };
     }
-    s.peer = server.local;
-    s.read = back;
-    s.write = there;
+    const peer = server.local;
+    this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
     this.ipc.bindFd(pid, fd, { read: back, write: there, sock: s.id }, true);
-    const label = `TCP ${formatAddr(s.local!)} → ${formatAddr(server.local!)}`;
+    const label = `TCP ${formatAddr(local)} → ${formatAddr(peer)}`;
     this.ipc.name(there, label);
     this.ipc.name(back, label);
-    this.trace.record({
-      type: 'connect',
-      pid,
-      from: formatAddr(s.local!),
-      to: formatAddr(server.local!),
-    });
-    return { read: back, write: there, local: s.local!, peer: server.local! };
+    this.trace.record({ type: 'connect', pid, from: formatAddr(local), to: formatAddr(peer) });
+    return { read: back, write: there, local, peer };
   }
 
   /** The server's end of a new connection, held by the kernel until a process accepts it. */
   private newConnectedSocket(
-    listener: Socket,
-    client: Socket,
+    listener: Listener,
+    client: { family: number; local: SockAddr },
     rings: { read: number; write: number },
-  ) {
-    const bound = listener.local!;
-    // A wildcard listener's end is the loopback the client reached; `::` shows IPv4 as mapped.
-    const mapped = (host: string) => (bound.host === '::' && !isV6(host) ? `::ffff:${host}` : host);
-    const reached = client.family === AF.INET ? '127.0.0.1' : '::1';
-    const local =
-      listener.family === AF.UNIX
-        ? bound
-        : { host: mapped(WILDCARDS.has(bound.host) ? reached : bound.host), port: bound.port };
-    const peerHost = mapped(client.local?.host ?? '');
-    const server: Socket = {
+  ): Connection {
+    const server: Connection = {
       id: ++this.serial,
       family: listener.family,
-      type: SOCK.STREAM,
       holders: 0,
       reuse: false,
-      local,
-      peer: { host: peerHost, port: client.local?.port ?? -1 },
-      listening: false,
+      kind: 'connection',
+      ...serverEnds(listener, client),
       ...rings,
-      pending: [],
     };
     this.sockets.set(server.id, server);
     this.ipc.holdRings(rings); // the kernel's hold while it waits in the queue
@@ -332,46 +341,42 @@ export class NetTable {
     return server;
   }
 
-  private connectDatagram(pid: Pid, fd: number, s: Socket, addr: SockAddr): Connected | NetError {
-    let read = -1;
-    if (!s.local) {
-      const bound = this.bind(
-        pid,
-        fd,
-        { host: isV6(addr.host) ? '::' : '0.0.0.0', port: 0 },
-        false,
-      );
-      if ('errno' in bound) return bound;
-      read = bound.ring;
-    }
+  private connectDatagram(pid: Pid, fd: number, s: Datagram, addr: SockAddr): Connected | NetError {
+    const bound = this.autobind(pid, fd, s, addr.host);
+    if ('errno' in bound) return bound;
     s.peer = addr;
-    return { read, write: -1, local: s.local!, peer: addr };
+    return { read: bound.ring, write: -1, local: bound.local, peer: addr };
+  }
+
+  /** A datagram socket's address: its first connect or send binds it (the wildcard, an
+   * ephemeral port), and `ring` is then the ring it reads (else -1). */
+  private autobind(pid: Pid, fd: number, s: Datagram, toward: string) {
+    if (s.local) return { local: s.local, ring: -1 };
+    return this.bind(pid, fd, { host: isV6(toward) ? '::' : '0.0.0.0', port: 0 }, false);
   }
 
   accept(pid: Pid, listenerFd: number, fd: number): Connected | NetError {
     const listener = this.socketAt(pid, listenerFd);
     if (!listener) return { errno: Errno.EBADF };
-    if (!listener.listening) return { errno: Errno.EINVAL };
+    if (listener.kind !== 'listener') return { errno: Errno.EINVAL };
     const words = this.ipc.words;
-    if (ringRead(words, this.ipc.bytes, listener.read!, new Uint8Array(1), KERNEL) !== 1) {
+    if (ringRead(words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL) !== 1) {
       return { errno: Errno.EAGAIN };
     }
-    const server = listener.pending.shift()!;
-    const rings = { read: server.read!, write: server.write! };
+    // Never empty here: every byte of the accept ring stands for a pending connection.
+    const server = listener.pending.shift();
+    if (!server) return { errno: Errno.EAGAIN };
+    const rings = { read: server.read, write: server.write };
     if (!this.ipc.bindFd(pid, fd, { ...rings, sock: server.id })) {
       listener.pending.unshift(server);
-      ringWrite(words, this.ipc.bytes, listener.read!, new Uint8Array(1), KERNEL);
+      ringWrite(words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL);
       return { errno: Errno.EBADF };
     }
     this.ipc.dropRings(rings); // the kernel's own hold while it waited
     server.holders -= 1;
-    this.trace.record({
-      type: 'accept',
-      pid,
-      from: formatAddr(server.peer!),
-      to: formatAddr(server.local!),
-    });
-    return { ...rings, local: server.local!, peer: server.peer! };
+    const { local, peer } = server;
+    this.trace.record({ type: 'accept', pid, from: formatAddr(peer), to: formatAddr(local) });
+    return { ...rings, local, peer };
   }
 
   /** Sends one datagram; `ring` is the receive ring when this send bound the socket. */
@@ -383,46 +388,39 @@ export class NetTable {
   ): { sent: number; ring: number } | NetError {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
-    if (s.type !== SOCK.DGRAM) return { errno: Errno.EOPNOTSUPP };
+    if (s.kind !== 'datagram') return { errno: Errno.EOPNOTSUPP };
     const to = addr ?? s.peer;
     if (!to) return { errno: Errno.EDESTADDRREQ };
     if (!isLocal(s.family, to.host)) return { errno: Errno.ENETUNREACH };
     if (data.length > MAX_DATAGRAM) return { errno: Errno.EMSGSIZE };
-    let ring = -1;
-    if (!s.local) {
-      const bound = this.bind(pid, fd, { host: isV6(to.host) ? '::' : '0.0.0.0', port: 0 }, false);
-      if ('errno' in bound) return bound;
-      ring = bound.ring;
-    }
+    const bound = this.autobind(pid, fd, s, to.host);
+    if ('errno' in bound) return bound;
     const target = this.datagramTarget(to);
-    const from = sourceAddr(s.local!, to.host);
+    const from = sourceAddr(bound.local, to.host);
     // Nobody bound there, its buffer is full, or it is connected to another peer: the datagram
     // is lost, as on a real network.
-    if (target?.read != null && (!target.peer || fromPeer(target.peer, from))) {
+    if (target?.ring != null && (!target.peer || fromPeer(target.peer, from))) {
       const header = new TextEncoder().encode(`${from.host} ${from.port}\n`);
       const message = new Uint8Array(header.length + data.length);
       message.set(header);
       message.set(data, header.length);
-      ringWriteMessage(this.ipc.words, this.ipc.bytes, target.read, message, KERNEL);
+      ringWriteMessage(this.ipc.words, this.ipc.bytes, target.ring, message, KERNEL);
     }
-    return { sent: data.length, ring };
+    return { sent: data.length, ring: bound.ring };
   }
 
-  private datagramTarget(to: SockAddr): Socket | null {
-    const host = to.host === '0.0.0.0' ? '127.0.0.1' : to.host === '::' ? '::1' : to.host;
-    const candidates = this.bound.get(`udp:${to.port}`) ?? [];
-    return (
-      candidates.find((s) => s.local!.host === host) ??
-      candidates.find((s) => overlaps(s.local!.host, host) && WILDCARDS.has(s.local!.host)) ??
-      null
-    );
+  private datagramTarget(to: SockAddr): Datagram | null {
+    // Only datagram sockets are listed under `udp:`; the filter tells the compiler so.
+    const bound = this.bound.get(`udp:${to.port}`)?.filter((s) => s.kind === 'datagram');
+    return receiverAt(bound ?? [], to.host);
   }
 
   info(pid: Pid, fd: number): SocketState | NetError {
     const s = this.socketAt(pid, fd);
     if (s) {
-      const { family, type, local, peer, listening } = s;
-      return { family, type, local, peer, listening };
+      const type = s.kind === 'datagram' ? SOCK.DGRAM : SOCK.STREAM;
+      const { family, local } = s;
+      return { family, type, local, peer: peerOf(s), listening: s.kind === 'listener' };
     }
     const entry = this.ipc.fdObject(pid, fd);
     if (entry?.read == null || entry.write == null) return { errno: Errno.ENOTSOCK };
@@ -433,10 +431,8 @@ export class NetTable {
   shutdown(pid: Pid, fd: number, how: number): 0 | NetError {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
-    if (!s.peer || s.type !== SOCK.STREAM) return { errno: Errno.ENOTCONN };
-    if ((how === SHUT.WR || how === SHUT.RDWR) && s.write !== null) {
-      ringSetFlag(this.ipc.words, s.write, RingFlag.SHUT);
-    }
+    if (s.kind !== 'connection') return { errno: Errno.ENOTCONN };
+    if (how === SHUT.WR || how === SHUT.RDWR) ringSetFlag(this.ipc.words, s.write, RingFlag.SHUT);
     return 0;
   }
 
@@ -448,30 +444,33 @@ export class NetTable {
     if (s.holders > 0) return;
     this.sockets.delete(id);
     const words = this.ipc.words;
-    if (s.listening) {
-      // Connections nobody accepted are reset, as Linux does when a listener closes.
-      for (const pending of s.pending) {
-        ringSetFlag(words, pending.write!, RingFlag.RESET);
-        this.ipc.dropRings({ read: pending.read, write: pending.write });
-        this.sockets.delete(pending.id);
-      }
-    }
-    if (s.read !== null && s.type === SOCK.STREAM && !s.listening && s.write !== null) {
-      // Unread data at close: TCP sends RST; the peer reads ECONNRESET and its writes fail.
-      if (ringUsed(words, s.read) > 0) {
-        ringSetFlag(words, s.write, RingFlag.RESET);
-        ringSetFlag(words, s.read, RingFlag.LOST);
-      }
-      if (s.local && s.peer) {
+    switch (s.kind) {
+      case 'listener':
+        // Connections nobody accepted are reset, as Linux does when a listener closes.
+        for (const pending of s.pending) {
+          ringSetFlag(words, pending.write, RingFlag.RESET);
+          this.ipc.dropRings({ read: pending.read, write: pending.write });
+          this.sockets.delete(pending.id);
+        }
+        this.ipc.dropRings({ read: null, write: s.ring }); // the kernel's writer hold
+        break;
+      case 'connection':
+        // Unread data at close: TCP sends RST; the peer reads ECONNRESET and its writes fail.
+        if (ringUsed(words, s.read) > 0) {
+          ringSetFlag(words, s.write, RingFlag.RESET);
+          ringSetFlag(words, s.read, RingFlag.LOST);
+        }
         this.trace.record({
           type: 'close',
           pid,
           from: formatAddr(s.local),
           to: formatAddr(s.peer),
         });
-      }
-    } else if (s.read !== null) {
-      this.ipc.dropRings({ read: null, write: s.read }); // the kernel's writer hold
+        break;
+      case 'datagram':
+        // The kernel's writer hold, as a listener's.
+        if (s.ring !== null) this.ipc.dropRings({ read: null, write: s.ring });
+        break;
     }
     this.unbind(s);
   }
@@ -490,12 +489,10 @@ export class NetTable {
       const s = this.sockets.get(id);
       if (!s?.local) return [];
       const local = formatAddr(s.local);
-      if (s.listening) return [{ state: 'LISTEN', local, peer: null }];
-      if (s.type === SOCK.DGRAM) {
-        return [{ state: 'UDP', local, peer: s.peer ? formatAddr(s.peer) : null }];
-      }
-      if (s.peer) return [{ state: 'ESTAB', local, peer: formatAddr(s.peer) }];
-      return [{ state: 'BOUND', local, peer: null }];
+      if (s.kind === 'listener') return [{ state: 'LISTEN', local, peer: null }];
+      if (s.kind === 'connection') return [{ state: 'ESTAB', local, peer: formatAddr(s.peer) }];
+      if (s.kind === 'stream') return [{ state: 'BOUND', local, peer: null }];
+      return [{ state: 'UDP', local, peer: s.peer ? formatAddr(s.peer) : null }];
     });
   }
 }
