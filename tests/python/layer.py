@@ -2,6 +2,7 @@
 CPython, with ``fakes/`` in front of it: a stand-in ``pyodide`` package (the conversions are
 identities), so the layer's modules import without a browser."""
 
+import importlib.util
 import pathlib
 import sys
 
@@ -16,3 +17,16 @@ def layer_sources():
     """(path, text) of every .py file of the layer."""
     for path in sorted(LAYER_ROOT.rglob("*.py")):
         yield path, path.read_text(encoding="utf-8")
+
+
+def layer_multiprocessing():
+    """The layer's ``_multiprocessing`` (what a Procbox process imports), whichever module this
+    test process imported under that name first."""
+    path = LAYER_ROOT / "_multiprocessing.py"
+    module = sys.modules.get("_multiprocessing")
+    if getattr(module, "__file__", None) == str(path):
+        return module
+    spec = importlib.util.spec_from_file_location("_multiprocessing", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

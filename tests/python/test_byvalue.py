@@ -10,7 +10,6 @@ and ``run_fork_child`` (main.py) makes a new ``__main__``, loads the pickle with
 import _thread
 import builtins
 import ctypes
-import importlib.util
 import io
 import json
 import os
@@ -22,7 +21,7 @@ import unittest
 from collections import OrderedDict
 from unittest import mock
 
-from layer import LAYER_ROOT
+from layer import layer_multiprocessing
 
 from procbox import bridge, byvalue, locks
 
@@ -30,19 +29,6 @@ from procbox import bridge, byvalue, locks
 # _multiprocessing, as in a Procbox process (the tests below do not count on it).
 from multiprocessing import synchronize
 from multiprocessing.reduction import ForkingPickler
-
-
-def _layer_multiprocessing():
-    """The layer's ``_multiprocessing`` (what a Procbox process imports), whichever module this
-    test process imported under that name first."""
-    path = LAYER_ROOT / "_multiprocessing.py"
-    module = sys.modules.get("_multiprocessing")
-    if getattr(module, "__file__", None) == str(path):
-        return module
-    spec = importlib.util.spec_from_file_location("_multiprocessing", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _new_main():
@@ -600,7 +586,7 @@ class LockTest(ForkTestCase):
             calls.append(name)
             return (41, None) if name == "semCreate" else (None, None)
 
-        layer_module = _layer_multiprocessing()
+        layer_module = layer_multiprocessing()
         with mock.patch.dict(sys.modules, {"_multiprocessing": layer_module}), \
                 mock.patch.object(synchronize, "_multiprocessing", layer_module), \
                 mock.patch.object(bridge, "call", kernel_call):

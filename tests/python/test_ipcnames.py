@@ -11,17 +11,15 @@ procbox.fds does; every class and function ``install()`` replaces is put back af
 """
 
 import contextlib
-import importlib.util
 import itertools
 import os
 import queue
 import socket
-import sys
 import threading
 import unittest
 from unittest import mock
 
-from layer import LAYER_ROOT
+from layer import layer_multiprocessing
 
 from procbox import bridge, green, ipcnames
 
@@ -387,19 +385,6 @@ class RingOfTest(IpcTestCase):
 
 # --- install(), on native CPython's multiprocessing ------------------------------------------
 
-def _layer_multiprocessing():
-    """The layer's ``_multiprocessing`` (what a Procbox process imports), whichever module this
-    test process imported under that name first."""
-    path = LAYER_ROOT / "_multiprocessing.py"
-    module = sys.modules.get("_multiprocessing")
-    if getattr(module, "__file__", None) == str(path):
-        return module
-    spec = importlib.util.spec_from_file_location("_multiprocessing", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 _PATCHED_CLASSES = (
     synchronize.SemLock, synchronize.Lock, synchronize.RLock, synchronize.Semaphore,
     synchronize.BoundedSemaphore, synchronize.Condition, synchronize.Event, synchronize.Barrier,
@@ -435,7 +420,7 @@ class InstallTest(IpcTestCase):
         stack = contextlib.ExitStack()
         self.addCleanup(stack.close)
         stack.enter_context(_stdlib_restored())
-        layer_module = _layer_multiprocessing()
+        layer_module = layer_multiprocessing()
         stack.enter_context(mock.patch.object(synchronize, "_multiprocessing", layer_module))
         stack.enter_context(mock.patch.object(bridge, "call", self.worker.call))
         stack.enter_context(mock.patch.object(green, "native_id", threading.get_native_id))
