@@ -20,6 +20,9 @@ from collections import deque
 
 from . import bridge, green
 
+# The process's scheduler: its ``current`` is the running thread, read inline on the fast path.
+_scheduler = green.scheduler
+
 TIMEOUT_MAX = 9223372036.854776  # PY_TIMEOUT_MAX on 64-bit Linux, in seconds
 
 _monotonic = time.monotonic
@@ -79,8 +82,8 @@ class LockType:
         deadline = None if timeout == -1 and blocking else _deadline(blocking, timeout)
         if not self._locked:
             self._locked = True
-            if self._trace_name is not None and self._last_taker is not green._current:
-                _taken(self, green._current)
+            if self._trace_name is not None and self._last_taker is not _scheduler.current:
+                _taken(self, _scheduler.current)
             return True
         if deadline == 0.0:
             return False
@@ -88,8 +91,8 @@ class LockType:
             if not green.wait(self._waiters, deadline):
                 return False
         self._locked = True
-        if self._trace_name is not None and self._last_taker is not green._current:
-            _taken(self, green._current)
+        if self._trace_name is not None and self._last_taker is not _scheduler.current:
+            _taken(self, _scheduler.current)
         return True
 
     def release(self):

@@ -240,7 +240,7 @@ def _patch_switch_interval():
         green.set_switch_interval(interval)
 
     def getswitchinterval():
-        return green._interval
+        return green.get_switch_interval()
 
     sys.setswitchinterval = setswitchinterval
     sys.getswitchinterval = getswitchinterval
