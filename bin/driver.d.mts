@@ -13,6 +13,8 @@ export interface Runner {
   stopAfterGrace(): Promise<void>;
   writeStdin(text: string): Promise<void>;
   closeStdin(): Promise<void>;
+  endOfFile(): Promise<void>;
+  resize(columns: number, rows: number): Promise<void>;
   interrupt(): Promise<void>;
   waitIdle(): Promise<void>;
   close(): Promise<void>;

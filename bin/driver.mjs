@@ -64,6 +64,9 @@ export async function openRunner(
     stopAfterGrace: () => page.evaluate(() => window.procboxHeadless.stopAfterGrace()),
     writeStdin: (text) => page.evaluate((t) => window.procboxHeadless.writeStdin(t), text),
     closeStdin: () => page.evaluate(() => window.procboxHeadless.closeStdin()),
+    endOfFile: () => page.evaluate(() => window.procboxHeadless.endOfFile()),
+    resize: (columns, rows) =>
+      page.evaluate(([c, r]) => window.procboxHeadless.resize(c, r), [columns, rows]),
     interrupt: () => page.evaluate(() => window.procboxHeadless.interrupt()),
     waitIdle: () => page.evaluate(() => window.procboxHeadless.waitIdle()),
     close: () => page.close(),

@@ -124,10 +124,24 @@ async function run(options) {
     process.stdin.on('data', (data) => void runner.writeStdin(data));
   }
 
+  // The processes' standard streams are this command's own: a terminal where they are one.
+  const streams = [process.stdin, process.stdout, process.stderr];
+  const terminal = {
+    isatty: streams.map((stream) => Boolean(stream.isTTY)),
+    columns: process.stdout.columns || 80,
+    rows: process.stdout.rows || 24,
+  };
+  if (process.stdout.isTTY) {
+    process.stdout.on(
+      'resize',
+      () => void runner.resize(process.stdout.columns, process.stdout.rows),
+    );
+  }
   const run = runner.run({
     files,
     entries: files.map((f) => f.path),
     startMethod: options.startMethod,
+    terminal,
   });
   const timedOut = new Promise((resolve) => {
     if (options.timeout !== null)

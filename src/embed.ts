@@ -26,7 +26,7 @@ let kernel: Kernel | null = null;
 const terminal = new Console(element('console'), {
   line: (text) => void kernel?.writeStdin(text),
   interrupt: () => void kernel?.interrupt(),
-  endOfFile: () => void kernel?.closeStdin(),
+  endOfFile: () => void kernel?.endOfFile(),
 });
 const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
 installTestHooks(terminal, editor);
@@ -83,5 +83,7 @@ void bootSandbox(
   'embedNotIsolated',
 ).then((booted) => {
   kernel = booted;
-  if (kernel) terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
+  if (!kernel) return;
+  terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));
+  terminal.onSize((columns, rows) => void kernel?.resize(columns, rows));
 });

@@ -38,6 +38,9 @@ export interface HeadlessRunner {
   stopAfterGrace(): Promise<void>;
   writeStdin(text: string): void;
   closeStdin(): void;
+  /** Ctrl-D: end of file once, as from a tty. */
+  endOfFile(): void;
+  resize(columns: number, rows: number): void;
   interrupt(): void;
   waitIdle(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
@@ -92,6 +95,8 @@ window.procboxHeadless = {
   },
   writeStdin: (text) => void connecting.then((k) => k.writeStdin(text)),
   closeStdin: () => void connecting.then((k) => k.closeStdin()),
+  endOfFile: () => void connecting.then((k) => k.endOfFile()),
+  resize: (columns, rows) => void connecting.then((k) => k.resize(columns, rows)),
   interrupt: () => void connecting.then((k) => k.interrupt()),
   waitIdle: async () => (await connecting).waitIdle(),
   trace: async () => (await connecting).trace(),

@@ -116,6 +116,12 @@ export class Console {
     this.terminal.focus();
   }
 
+  /** Calls `listener` with the size now and at every change: the processes' terminal size. */
+  onSize(listener: (columns: number, rows: number) => void): void {
+    listener(this.terminal.cols, this.terminal.rows);
+    this.terminal.onResize(({ cols, rows }) => listener(cols, rows));
+  }
+
   /** The text xterm holds in its active buffer, one row per line (wrapped rows are joined). */
   text(): string {
     const buffer = this.terminal.buffer.active;
@@ -153,7 +159,9 @@ export class Console {
       if (!piece) continue;
       const ownLineStart = this.atLineStart.get(pid) ?? true;
       if (ownLineStart || this.cursorAtLineStart || this.lastWriter !== pid) out += tag;
-      out += open + piece.replace(/\r?\n/g, '\r\n') + close;
+      // A carriage return (a progress bar) goes back to the start of the line, after the tag.
+      const body = piece.replace(/\r(?!\n)/g, `\r${tag}${open}`).replace(/\r?\n/g, '\r\n');
+      out += open + body + close;
       const ended = piece.endsWith('\n');
       this.atLineStart.set(pid, ended);
       this.cursorAtLineStart = ended;

@@ -86,3 +86,28 @@ test('procbox run --timeout stops everything and exits 124; bad usage exits 2', 
   expect(usage.code).toBe(2);
   expect(usage.stderr).toContain('usage: procbox run');
 });
+
+test('procbox run: piped streams are no terminal, as for python3 with pipes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'procbox-cli-'));
+  const file = join(dir, 'tty.py');
+  writeFileSync(
+    file,
+    `import os, shutil, sys
+print(sys.stdin.isatty(), sys.stdout.isatty(), sys.stderr.isatty(), os.isatty(1))
+print(tuple(shutil.get_terminal_size()))
+try:
+    os.get_terminal_size()
+except OSError as error:
+    print(type(error).__name__, error)
+`,
+  );
+  const env = { ...process.env };
+  delete env.COLUMNS;
+  delete env.LINES;
+  const native = spawnSync('python3', [file], { input: '', env });
+  const run = procbox(['run', '--plain', file]);
+  expect(run.stdout).toBe(native.stdout.toString());
+  expect(run.stdout).toBe(
+    'False False False False\n(80, 24)\nOSError [Errno 25] Inappropriate ioctl for device\n',
+  );
+});

@@ -71,9 +71,10 @@ test('a peer killed mid-transfer: the sender gets a broken connection, the reade
   const program = `
 import multiprocessing as mp, os, signal, socket, time
 
-def reader(listener):
+def reader(listener, ready):
     conn, _ = listener.accept()
     conn.recv(10)        # reads a little, then waits: the sender fills the buffers
+    ready.set()
     time.sleep(60)
 
 def writer(listener):
@@ -83,10 +84,12 @@ def writer(listener):
 
 if __name__ == "__main__":
     listener = socket.create_server(("127.0.0.1", 0))
-    p = mp.Process(target=reader, args=(listener,))
+    ready = mp.Event()
+    p = mp.Process(target=reader, args=(listener, ready))
     p.start()
     c = socket.create_connection(listener.getsockname())
-    sent = 0
+    sent = c.send(b"y" * 10)
+    ready.wait()         # however long the child takes to start on a loaded machine
     c.settimeout(0.5)
     try:
         while True:

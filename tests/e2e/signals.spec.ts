@@ -102,7 +102,8 @@ if __name__ == "__main__":
     started = 0
     try:
         while True:
-            mp.Process(target=time.sleep, args=(60,), daemon=True).start()
+            # Longer than 47 starts take on a loaded machine: none may end and free a slot.
+            mp.Process(target=time.sleep, args=(3600,), daemon=True).start()
             started += 1
     except OSError as error:
         print(type(error).__name__, error.errno, started)

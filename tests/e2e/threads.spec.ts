@@ -66,7 +66,7 @@ def measure(interval):
 
 fine = measure(0.005)
 coarse = measure(0.1)
-print("interleaved:", fine > 20)
+print("interleaved:", fine > 10)
 print("a longer interval switches less:", coarse * 3 < fine)
 print("switches:", fine, coarse, file=sys.stderr)
 `,

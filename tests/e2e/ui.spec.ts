@@ -130,3 +130,45 @@ test('the process list shows a running thread under its process, then drops it',
   await expect.poll(() => consoleText(page), { timeout: 30_000 }).toMatch(/done/);
   await expect(thread).toHaveCount(0);
 });
+
+test('the console is a terminal: isatty, its size as it changes, \\r, colours, Ctrl-D once', async ({
+  page,
+}) => {
+  await open(page);
+  await setCode(
+    page,
+    `import os, shutil, sys
+print("tty:", sys.stdin.isatty(), sys.stdout.isatty(), os.isatty(2))
+size = os.get_terminal_size()
+print("size:", size.columns, size.lines, tuple(shutil.get_terminal_size()) == tuple(size))
+for i in range(3):
+    print(f"progress {i}", end="\\r")
+print("progress done")
+print("\\x1b[32mgreen\\x1b[0m text")
+print("read:", repr(sys.stdin.read()))
+print("columns now:", input("more? "), os.get_terminal_size().columns)
+`,
+  );
+  await runAndWait(page, /^\[1\] size: /m);
+  const [columns, rows] = await page.evaluate(() => window.__procbox!.consoleSize());
+  const text = await consoleText(page);
+  expect(text).toContain('[1] tty: True True True');
+  expect(text).toContain(`[1] size: ${columns} ${rows} True`);
+  await expect.poll(() => consoleText(page)).toContain('[1] green text');
+  expect(await consoleText(page)).toMatch(/^\[1\] progress done$/m); // each \r went back over
+  expect(await consoleText(page)).not.toContain('progress 2');
+  await page.getByTestId('console').click();
+  await page.keyboard.type('a');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+D'); // end of file for read(), once
+  await expect.poll(() => consoleText(page)).toMatch(/\[1\] read: 'a\\n'\n\[1\] more\?$/m);
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: viewport.width - 200, height: viewport.height });
+  await expect
+    .poll(() => page.evaluate(() => window.__procbox!.consoleSize()[0]))
+    .toBeLessThan(columns);
+  const [narrower] = await page.evaluate(() => window.__procbox!.consoleSize());
+  await page.keyboard.type('b');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toContain(`columns now: b ${narrower}`);
+});

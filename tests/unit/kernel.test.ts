@@ -21,6 +21,8 @@ class ScriptedHost implements ProcessHost {
   readonly raised: { pid: number; signal: number }[] = [];
   readonly terminated = new Set<number>();
   readonly switchIntervals: { pid: number; ms: number }[] = [];
+  /** Each terminal size handed to a process, as [columns, rows]. */
+  readonly terminalSizes: [number, number][] = [];
 
   constructor(private readonly programs: Record<string, Program>) {}
 
@@ -40,6 +42,7 @@ class ScriptedHost implements ProcessHost {
       raise: (signal) => this.raised.push({ pid, signal }),
       signalPending: () => false,
       setSwitchInterval: (ms) => this.switchIntervals.push({ pid, ms }),
+      setTerminalSize: (columns, rows) => this.terminalSizes.push([columns, rows]),
       terminate: () => this.terminated.add(pid),
     };
   }
@@ -260,6 +263,58 @@ describe('standard streams', () => {
     kernel.closeStdin();
     await kernel.waitIdle();
     expect(kernel.table.get(1)?.exitCode).toBe(0);
+  });
+
+  it('Ctrl-D is end of file once, as on a tty; a closed input is end of file for good', async () => {
+    const reads: string[] = [];
+    const { kernel } = setup({
+      // Reads on past the first end of file, as `input()` called again after EOFError does.
+      'main.py': async (sys) => {
+        for (let ends = 0; ends < 3;) {
+          const data = await sys.read(0, 1024);
+          if (!(data instanceof Uint8Array)) throw new Error('interrupted');
+          if (data.length === 0) ends += 1;
+          reads.push(new TextDecoder().decode(data));
+        }
+      },
+    });
+    await run(kernel, 'main.py');
+    kernel.writeStdin('a\n');
+    kernel.endOfFile();
+    kernel.writeStdin('b\n');
+    kernel.closeStdin();
+    kernel.writeStdin('lost\n'); // nothing reaches a closed input
+    await kernel.waitIdle();
+    expect(reads).toEqual(['a\n', '', 'b\n', '', '']);
+  });
+
+  it('tells each process which streams are a terminal, and keeps its size current', async () => {
+    const seen: boolean[][] = [];
+    const { kernel, host } = setup({
+      'main.py': async (_sys, request) => {
+        seen.push(request.isatty);
+        await never();
+      },
+    });
+    await kernel.run({ files, entries: ['main.py'], startMethod: 'fork' }); // the console
+    await expect.poll(() => seen).toEqual([[true, true, true]]);
+    expect(host.terminalSizes).toEqual([[80, 24]]);
+    kernel.resize(132, 40);
+    kernel.resize(0, 40); // no such terminal: ignored
+    expect(host.terminalSizes).toEqual([
+      [80, 24],
+      [132, 40],
+    ]);
+    // The CLI with its standard output piped: only stdin and stderr are a terminal.
+    await kernel.run({
+      files,
+      entries: ['main.py'],
+      startMethod: 'fork',
+      terminal: { isatty: [true, false, true], columns: 100, rows: 30 },
+    });
+    await expect.poll(() => seen.at(-1)).toEqual([true, false, true]);
+    expect(host.terminalSizes.at(-1)).toEqual([100, 30]);
+    kernel.stop();
   });
 
   it('returns one line per read, as a terminal does, when several arrive at once', async () => {

@@ -1,11 +1,17 @@
-import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../protocol/constants';
+import {
+  COLUMNS_INDEX,
+  DOORBELL,
+  DOORBELL_INDEX,
+  PENDING_INDEX,
+  ROWS_INDEX,
+} from '../protocol/constants';
 
 /** How often the kernel rings again while a signal waits untaken (a ring can be lost). */
 const RERING_MS = 20;
 
 /**
  * The kernel's end of one process's interrupt buffer: signals and switch-interval ticks.
- * See the layout in protocol/process.ts.
+ * See the layout in protocol/constants.ts.
  */
 export class InterruptLine {
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -25,6 +31,12 @@ export class InterruptLine {
         this.ring();
       }
     }, RERING_MS);
+  }
+
+  /** The terminal's size, read by `os.get_terminal_size()`. */
+  setTerminalSize(columns: number, rows: number): void {
+    Atomics.store(this.buffer, COLUMNS_INDEX, columns);
+    Atomics.store(this.buffer, ROWS_INDEX, rows);
   }
 
   pending(): boolean {

@@ -5,6 +5,7 @@ import type {
   Pid,
   RunRequest,
   StartMethod,
+  TerminalInfo,
   WorkspaceFile,
 } from '../protocol/kernel';
 import type { ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
@@ -26,6 +27,8 @@ export interface ProcessHandle {
   signalPending(): boolean;
   /** Rings the doorbell every `ms` (green-thread preemption); 0 stops. */
   setSwitchInterval(ms: number): void;
+  /** The terminal's size, as `os.get_terminal_size()` reports it. */
+  setTerminalSize(columns: number, rows: number): void;
   terminate(): void;
 }
 
@@ -43,6 +46,21 @@ export interface KernelOptions {
 export const HOME = '/home/user';
 
 const EINTR = { errno: Errno.EINTR } as const;
+
+/** The playground's console: every standard stream a terminal, xterm's first size. */
+export const CONSOLE_TERMINAL: TerminalInfo = { isatty: [true, true, true], columns: 80, rows: 24 };
+
+/** A terminal description from the page or the CLI, checked; the console's when unusable. */
+function terminalFrom(info: TerminalInfo | undefined): TerminalInfo {
+  const size = (n: unknown, fallback: number) =>
+    Number.isInteger(n) && (n as number) > 0 && (n as number) < 10_000 ? (n as number) : fallback;
+  if (!info || !Array.isArray(info.isatty)) return { ...CONSOLE_TERMINAL };
+  return {
+    isatty: [0, 1, 2].map((fd) => info.isatty[fd] === true) as TerminalInfo['isatty'],
+    columns: size(info.columns, CONSOLE_TERMINAL.columns),
+    rows: size(info.rows, CONSOLE_TERMINAL.rows),
+  };
+}
 const utf8 = new TextEncoder();
 
 /**
@@ -63,6 +81,7 @@ export class Kernel {
   private readonly decoders = new Map<string, TextDecoder>();
   private files: WorkspaceFile[] = [];
   private startMethod: StartMethod = 'fork';
+  private terminalInfo: TerminalInfo = { ...CONSOLE_TERMINAL };
   private entries: Pid[] = [];
   private idleWaiters: (() => void)[] = [];
 
@@ -85,6 +104,11 @@ export class Kernel {
     this.ipc.renumber();
     this.files = request.files.map(({ path, content }) => ({ path, content }));
     this.startMethod = request.startMethod;
+    const size = this.terminalInfo;
+    this.terminalInfo = terminalFrom(request.terminal);
+    // The console keeps its size from one run to the next; the CLI says its own each time.
+    if (!request.terminal)
+      Object.assign(this.terminalInfo, { columns: size.columns, rows: size.rows });
     this.entries = [];
     this.terminal = new StdinPipe();
     for (const path of request.entries) {
@@ -125,10 +149,22 @@ export class Kernel {
     this.consoleInput().close();
   }
 
+  endOfFile(): void {
+    this.consoleInput().endOfFile();
+  }
+
   /** Where typed text goes: the foreground process's input, or the run's (type-ahead). */
   private consoleInput(): StdinPipe {
     const fg = this.foreground();
     return (fg && this.stdin.get(fg.pid)) ?? this.terminal;
+  }
+
+  /** The console's size changed: every process reads the new one. */
+  resize(columns: number, rows: number): void {
+    const size = terminalFrom({ isatty: this.terminalInfo.isatty, columns, rows });
+    if (size.columns !== columns || size.rows !== rows) return;
+    Object.assign(this.terminalInfo, { columns, rows });
+    for (const handle of this.handles.values()) handle.setTerminalSize(columns, rows);
   }
 
   /** Ctrl-C: SIGINT to every process of the foreground process group, as a terminal does. */
@@ -199,6 +235,7 @@ export class Kernel {
       return { pid: record.pid, sentinel };
     }
     this.handles.set(record.pid, handle);
+    handle.setTerminalSize(this.terminalInfo.columns, this.terminalInfo.rows);
     record.state = 'running';
     this.outbox.tableChanged();
     const request: ExecRequest = {
@@ -208,6 +245,7 @@ export class Kernel {
       files: this.files,
       startMethod: this.startMethod,
       job,
+      isatty: [...this.terminalInfo.isatty],
       ipc: { arena: this.ipc.arena, fds: this.ipc.fds(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));

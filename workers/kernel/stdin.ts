@@ -5,25 +5,36 @@
  * even when both lines arrive at once.
  */
 export class StdinPipe {
+  /** What waits to be read; an empty chunk is one end of file typed at a terminal (Ctrl-D). */
   private chunks: Uint8Array[] = [];
-  private eof = false;
+  private closed = false;
   private readers: (() => void)[] = [];
 
   write(data: Uint8Array): void {
-    if (this.eof || data.length === 0) return;
+    if (this.closed || data.length === 0) return;
     this.chunks.push(data);
     this.wakeReaders();
   }
 
+  /** Ctrl-D on an empty line, as a tty gives it: one read returns end of file, and the reads
+   * after it wait for new input. */
+  endOfFile(): void {
+    if (this.closed) return;
+    this.chunks.push(new Uint8Array(0));
+    this.wakeReaders();
+  }
+
+  /** The writing end is gone (a pipe closed): every read from now on is end of file. */
   close(): void {
-    this.eof = true;
+    this.closed = true;
     this.wakeReaders();
   }
 
   /** Data at hand, end of file (empty array), or null when a reader must wait. */
   take(max: number): Uint8Array | null {
     const first = this.chunks[0];
-    if (!first) return this.eof ? new Uint8Array(0) : null;
+    if (!first) return this.closed ? new Uint8Array(0) : null;
+    if (first.length === 0) return this.chunks.shift()!;
     const newline = first.indexOf(0x0a);
     if (newline >= 0) max = Math.min(max, newline + 1);
     if (first.length <= max) {

@@ -54,6 +54,7 @@ export class WorkerHost implements ProcessHost {
       },
       signalPending: () => line.pending(),
       setSwitchInterval: (ms) => line.setTicker(ms),
+      setTerminalSize: (columns, rows) => line.setTerminalSize(columns, rows),
       terminate: () => {
         if (ended) return;
         ended = true;

@@ -20,6 +20,7 @@ export const Errno = {
   EEXIST: 17,
   EINVAL: 22,
   EMFILE: 24,
+  ENOTTY: 25,
   ESPIPE: 29,
   EPIPE: 32,
   ENOSYS: 38,
@@ -55,10 +56,14 @@ export const Signal = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
  *   the kernel rings again until the signal is taken.
  * - `PENDING_INDEX` holds the pending signals as a bit mask (signals 1-31), set with
  *   `Atomics.or` and taken with `Atomics.exchange`, so no signal is ever lost.
+ * - `COLUMNS_INDEX` and `ROWS_INDEX` hold the console's size, kept current by the kernel, for
+ *   `os.get_terminal_size()`.
  */
 export const DOORBELL_INDEX = 0;
 export const PENDING_INDEX = 1;
-export const INTERRUPT_BUFFER_BYTES = 8;
+export const COLUMNS_INDEX = 2;
+export const ROWS_INDEX = 3;
+export const INTERRUPT_BUFFER_BYTES = 16;
 /** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
 export const DOORBELL = 64;
 

@@ -15,6 +15,16 @@ export interface RunRequest {
   /** Files started as top-level processes, in this order. The last one is the foreground. */
   entries: string[];
   startMethod: StartMethod;
+  /** What the processes' standard streams are; the playground's console when absent. */
+  terminal?: TerminalInfo;
+}
+
+/** The standard streams as a process sees them: which of fds 0, 1 and 2 are a terminal (the
+ * console always; in the CLI, whichever of its own streams are), and the terminal's size. */
+export interface TerminalInfo {
+  isatty: [boolean, boolean, boolean];
+  columns: number;
+  rows: number;
 }
 
 export type ProcessState = 'starting' | 'running' | 'blocked' | 'exited';
@@ -105,8 +115,14 @@ export interface KernelApi {
   stop(): Promise<void>;
   /** Typed console input for the foreground process's stdin. */
   writeStdin(text: string): void;
-  /** Ctrl-D: end of file on the foreground process's stdin. */
+  /** The input has ended for good (the CLI's standard input closed): every read from now on
+   * is end of file. */
   closeStdin(): void;
+  /** Ctrl-D on the console: the foreground process reads end of file once, as from a tty;
+   * reads after that wait for new input. */
+  endOfFile(): void;
+  /** The console's size changed: `os.get_terminal_size()` says so from now on. */
+  resize(columns: number, rows: number): void;
   /** Ctrl-C: SIGINT to the foreground process group. */
   interrupt(): void;
   /** Resolves when no process is left. */

@@ -70,6 +70,10 @@ export interface ProcessBridge {
   /** The pending signal mask, cleared (signals 1-31 as bits). */
   takeSignals(): number;
   signalsPending(): boolean;
+  /** Whether fd 0, 1 or 2 is a terminal; false for any other descriptor. */
+  isatty(fd: number): boolean;
+  /** The terminal's [columns, rows], as the kernel keeps them current. */
+  terminalSize(): number[];
   /** Reports the exit status; the kernel then ends this worker. */
   exit(code: number): void;
   /** os._exit: blocks until the kernel ends this worker (the exit is already reported). */

@@ -38,6 +38,8 @@ export interface ExecRequest {
   files: WorkspaceFile[];
   startMethod: StartMethod;
   job: Job;
+  /** Which of fds 0, 1 and 2 are a terminal (the size is in the interrupt buffer). */
+  isatty: [boolean, boolean, boolean];
   /** The IPC arena and the kernel descriptors this process inherited. */
   ipc: IpcInheritance;
 }

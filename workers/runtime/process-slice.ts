@@ -3,7 +3,7 @@
  * `ProcessBridge`): who this process is, its children, signals, sleeping and exiting.
  */
 import type * as Comlink from 'comlink';
-import { PENDING_INDEX } from '../protocol/constants';
+import { COLUMNS_INDEX, PENDING_INDEX, ROWS_INDEX } from '../protocol/constants';
 import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer';
 import type { ExecRequest, Syscalls } from '../protocol/process';
 
@@ -33,6 +33,8 @@ export function processSlice(
       job: request.job,
       takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
+      isatty: (fd) => request.isatty[fd] === true,
+      terminalSize: () => [Atomics.load(signals, COLUMNS_INDEX), Atomics.load(signals, ROWS_INDEX)],
       exit(code) {
         beforeExit();
         void kernel.exit(code);

@@ -5,6 +5,7 @@ workers/protocol/layer.ts: do not edit (`npm run constants` writes it again, and
 fails while it is stale).
 """
 
+COLUMNS_INDEX = 2
 CONSOLE_TOOLS = ("nc", "curl")
 DEFAULT_PROCESS_LIMIT = 48
 DOORBELL = 64
@@ -22,6 +23,7 @@ ENOMEM = 12
 EEXIST = 17
 EINVAL = 22
 EMFILE = 24
+ENOTTY = 25
 ESPIPE = 29
 EPIPE = 32
 ENOSYS = 38
@@ -55,6 +57,7 @@ ERRNO = {
     "EEXIST": 17,
     "EINVAL": 22,
     "EMFILE": 24,
+    "ENOTTY": 25,
     "ESPIPE": 29,
     "EPIPE": 32,
     "ENOSYS": 38,
@@ -77,9 +80,10 @@ ERRNO = {
     "EINPROGRESS": 115,
 }
 
-INTERRUPT_BUFFER_BYTES = 8
+INTERRUPT_BUFFER_BYTES = 16
 PARK_BASE = 1073741824
 PENDING_INDEX = 1
+ROWS_INDEX = 3
 SERVER_GRACE_MS = 300
 SLOT_BITS = 15
 # Signal
@@ -143,6 +147,7 @@ LAYER_BRIDGE = {
     "ipcLabel": (2, 2),
     "ipcOp": (3, 3),
     "isPipe": (1, 1),
+    "isatty": (1, 1),
     "job": None,
     "jsFrameInside": (0, 0),
     "pid": None,
@@ -160,6 +165,7 @@ LAYER_BRIDGE = {
     "startThread": (1, 1),
     "takeResult": (1, 1),
     "takeSignals": (0, 0),
+    "terminalSize": (0, 0),
     "threadExit": (1, 1),
     "threadName": (2, 2),
     "wakeAfter": (2, 2),

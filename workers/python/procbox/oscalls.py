@@ -9,9 +9,11 @@ import posix
 import time
 
 from . import bridge, kernel
-from .errors import ECHILD, ENOSYS, error
+from .errors import ECHILD, ENOSYS, ENOTTY, error
 
 _WNOHANG = getattr(os, "WNOHANG", 1)
+_native_isatty = os.isatty
+_native_get_terminal_size = os.get_terminal_size
 
 
 def getpid():
@@ -60,6 +62,23 @@ def _exit(status):
     bridge.sync.halt()  # the kernel is terminating this worker; nothing else may run
 
 
+def isatty(fd):
+    """The standard streams are the console (a terminal), or in the CLI whatever its own are."""
+    if fd in (0, 1, 2):
+        return bool(bridge.sync.isatty(fd))
+    return _native_isatty(fd)
+
+
+def get_terminal_size(fd=1, /):
+    """The console's size, which the kernel keeps current as it is resized."""
+    if fd not in (0, 1, 2):
+        return _native_get_terminal_size(fd)
+    if not bridge.sync.isatty(fd):
+        raise error(ENOTTY)
+    columns, rows = bridge.sync.terminalSize()
+    return os.terminal_size((int(columns), int(rows)))
+
+
 def sleep(seconds):
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
@@ -77,6 +96,8 @@ def install():
         "waitstatus_to_exitcode": waitstatus_to_exitcode,
         "fork": fork,
         "_exit": _exit,
+        "isatty": isatty,
+        "get_terminal_size": get_terminal_size,
     }
     for name, func in replacements.items():
         setattr(os, name, func)

@@ -1,6 +1,8 @@
 """Standard streams on kernel file descriptors 0, 1 and 2.
 
-The console is a terminal, so stdout is line-buffered as CPython's is on a tty. ``fileno()`` is
+The console is a terminal, so stdout is line-buffered as CPython's is on a tty (the CLI keeps
+that buffering when its own output is piped, so that output and errors interleave as they
+happen; ``isatty()`` then says False, as it does there). ``fileno()`` is
 not offered for stdin: ``input()`` then reads through ``sys.stdin.readline()``, which blocks only
 this process, instead of C's stdio, which cannot wait for the kernel.
 
@@ -15,7 +17,7 @@ import _thread
 import io
 import sys
 
-from . import kernel
+from . import bridge, kernel
 
 # _pyio binds _thread.allocate_lock when first imported; it must be the green one.
 assert _pyio.Lock is _thread.allocate_lock, "procbox.threads.install() must run before stdio"
@@ -34,7 +36,8 @@ class KernelStream(io.RawIOBase):
         return self._mode == "w"
 
     def isatty(self):
-        return True
+        # The playground's console is a terminal; in the CLI, whatever its own stream is.
+        return bool(bridge.sync.isatty(self._fd))
 
     def fileno(self):
         if self._fd == 0:
@@ -50,9 +53,21 @@ class KernelStream(io.RawIOBase):
         return kernel.write(self._fd, data)
 
 
+class TerminalReader(_pyio.BufferedReader):
+    """stdin's buffer. ``readline`` here is IOBase's, which peeks before each read; a peek into
+    an empty buffer reads the raw stream, and on a terminal that read would take the one end of
+    file Ctrl-D gives, leaving the read after it to wait for more input. So a peek shows only
+    what is buffered, and readline's own read makes the one raw read, as C's BufferedReader
+    does: Ctrl-D ends one ``readline()``, and the next one waits."""
+
+    def peek(self, size=0):
+        with self._read_lock:
+            return self._read_buf[self._read_pos :]
+
+
 def install():
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(
-        _pyio.BufferedReader(KernelStream(0, "r")), encoding="utf-8", line_buffering=True
+        TerminalReader(KernelStream(0, "r")), encoding="utf-8", line_buffering=True
     )
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(
         _pyio.BufferedWriter(KernelStream(1, "w")), encoding="utf-8", line_buffering=True
