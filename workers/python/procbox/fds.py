@@ -1,6 +1,6 @@
 """Kernel pipes and socket pairs behind CPython's own descriptor calls.
 
-A kernel pipe's descriptor is an Emscripten stream (workers/runtime/ipc-streams.ts): ``os.read``,
+A kernel pipe's descriptor is an Emscripten stream (workers/runtime/kernel-fds.ts): ``os.read``,
 ``os.write``, ``select``, ``poll``, ``os.dup`` and ``os.close`` already reach the ring through
 CPython's C code, which never waits there: an empty or full pipe raises EAGAIN. This module
 adds the waiting, for the calling thread only, so a blocking descriptor blocks as on Linux.
