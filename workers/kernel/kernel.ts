@@ -46,22 +46,11 @@ export interface KernelOptions {
 export const HOME = '/home/user';
 
 const EINTR = { errno: Errno.EINTR } as const;
-
-/** The playground's console: every standard stream a terminal, xterm's first size. */
-export const CONSOLE_TERMINAL: TerminalInfo = { isatty: [true, true, true], columns: 80, rows: 24 };
-
-/** A terminal description from the page or the CLI, checked; the console's when unusable. */
-function terminalFrom(info: TerminalInfo | undefined): TerminalInfo {
-  const size = (n: unknown, fallback: number) =>
-    Number.isInteger(n) && (n as number) > 0 && (n as number) < 10_000 ? (n as number) : fallback;
-  if (!info || !Array.isArray(info.isatty)) return { ...CONSOLE_TERMINAL };
-  return {
-    isatty: [0, 1, 2].map((fd) => info.isatty[fd] === true) as TerminalInfo['isatty'],
-    columns: size(info.columns, CONSOLE_TERMINAL.columns),
-    rows: size(info.rows, CONSOLE_TERMINAL.rows),
-  };
-}
 const utf8 = new TextEncoder();
+
+/** A terminal's width or height, as the page or the CLI may give it. */
+const isTerminalSize = (n: unknown): n is number =>
+  Number.isInteger(n) && (n as number) > 0 && (n as number) < 10_000;
 
 /**
  * The operating system between Procbox processes: the process table, signals, exit codes,
@@ -81,7 +70,8 @@ export class Kernel {
   private readonly decoders = new Map<string, TextDecoder>();
   private files: WorkspaceFile[] = [];
   private startMethod: StartMethod = 'fork';
-  private terminalInfo: TerminalInfo = { ...CONSOLE_TERMINAL };
+  /** The playground's console until a run says otherwise (the CLI): every stream a terminal. */
+  private terminalInfo: TerminalInfo = { isatty: [true, true, true], columns: 80, rows: 24 };
   private entries: Pid[] = [];
   private idleWaiters: (() => void)[] = [];
 
@@ -104,11 +94,11 @@ export class Kernel {
     this.ipc.renumber();
     this.files = request.files.map(({ path, content }) => ({ path, content }));
     this.startMethod = request.startMethod;
-    const size = this.terminalInfo;
-    this.terminalInfo = terminalFrom(request.terminal);
-    // The console keeps its size from one run to the next; the CLI says its own each time.
-    if (!request.terminal)
-      Object.assign(this.terminalInfo, { columns: size.columns, rows: size.rows });
+    // The console keeps its size from one run to the next (resize); the CLI says its own.
+    const { terminal } = request;
+    const tty = (fd: number) => !terminal || terminal.isatty?.[fd] === true;
+    this.terminalInfo.isatty = [tty(0), tty(1), tty(2)];
+    if (terminal) this.resize(terminal.columns, terminal.rows);
     this.entries = [];
     this.terminal = new StdinPipe();
     for (const path of request.entries) {
@@ -161,8 +151,7 @@ export class Kernel {
 
   /** The console's size changed: every process reads the new one. */
   resize(columns: number, rows: number): void {
-    const size = terminalFrom({ isatty: this.terminalInfo.isatty, columns, rows });
-    if (size.columns !== columns || size.rows !== rows) return;
+    if (!isTerminalSize(columns) || !isTerminalSize(rows)) return;
     Object.assign(this.terminalInfo, { columns, rows });
     for (const handle of this.handles.values()) handle.setTerminalSize(columns, rows);
   }

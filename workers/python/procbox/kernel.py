@@ -10,6 +10,7 @@ from . import bridge, green
 from .constants import EINTR
 from .errors import error
 
+
 def pid():
     return bridge.sync.pid
 
