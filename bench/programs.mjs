@@ -343,3 +343,22 @@ async def main():
 if __name__ == "__main__":
     asyncio.run(main())
 `;
+
+/**
+ * Output floods: 300,000 lines (about 3.5 MB) through `print`, and through
+ * `sys.stdout.buffer.write`. Natively they write to /dev/null and time themselves (the result
+ * line goes to stderr); in Procbox the bench times them from outside, from the first output to
+ * the last one received by the driver, so the console's whole path is in the figure.
+ */
+export const FLOOD_LINES = 300_000;
+const floodTimed = (loop) => `import sys, time
+t0 = time.perf_counter()
+${loop}
+sys.stdout.flush()
+print("result", time.perf_counter() - t0, file=sys.stderr)
+`;
+export const PRINT_FLOOD = floodTimed(`for i in range(${FLOOD_LINES}):
+    print("line", i)`);
+export const BUFFER_FLOOD = floodTimed(`write = sys.stdout.buffer.write
+for i in range(${FLOOD_LINES}):
+    write(b"line %d\\n" % i)`);

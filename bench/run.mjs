@@ -3,7 +3,7 @@
  * npm run bench: each figure measured in Procbox (headless Chromium, production build) next to
  * the same program under native python3 on this machine, as a ratio from one run.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,9 @@ import {
   PROCESS_START,
   PURE_PYTHON_LOOP,
   ASYNCIO_500_CLIENTS,
+  BUFFER_FLOOD,
+  FLOOD_LINES,
+  PRINT_FLOOD,
   ASYNCIO_ROUND_TRIP,
   TCP_CONNECTIONS,
   TCP_ROUND_TRIP,
@@ -51,6 +54,14 @@ function nativeRun(program, method = 'fork') {
   writeFileSync(file, program);
   const wrapper = `import multiprocessing, runpy; multiprocessing.set_start_method(${JSON.stringify(method)}); runpy.run_path(${JSON.stringify(file)}, run_name='__main__')`;
   return execFileSync('python3', ['-c', wrapper], { cwd: work }).toString();
+}
+/** A flood's seconds, timed by itself, with stdout to /dev/null (`lineBuffered`: as on a tty). */
+function nativeFloodSeconds(program, lineBuffered) {
+  const file = join(work, 'flood.py');
+  const setup = lineBuffered ? 'import sys; sys.stdout.reconfigure(line_buffering=True)\n' : '';
+  writeFileSync(file, setup + program);
+  const run = spawnSync('python3', [file], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+  return Number(/result (\S+)/.exec(run.stderr.toString())[1]);
 }
 function nativeFirstLineMs() {
   const t0 = performance.now();
@@ -136,9 +147,33 @@ report('page load to first hello-world line, cold (snapshot made)', cold, native
 report('page load to first hello-world line, warm reload', warm, nativeHello, 'ms');
 
 let output = '';
+/** Set while a flood runs: it counts what arrives instead of keeping it. */
+let flood = null;
 const runner = await openRunner(browser, server.url, {
-  onOutput: (c) => (output += c.fd === 1 ? c.text : ''),
+  onOutput: (c) => {
+    if (!flood) output += c.fd === 1 ? c.text : '';
+    else if (c.fd === 1) {
+      flood.first ??= performance.now();
+      flood.last = performance.now();
+      flood.chars += c.text.length;
+    }
+  },
 });
+/** Seconds from a flood's first output to its last, received here; `tty`: the console's
+ * buffering (line by line) instead of the CLI's piped one (blocks). */
+async function procboxFloodSeconds(program, tty) {
+  flood = { first: null, last: null, chars: 0 };
+  await runner.run({
+    files: [{ path: 'flood.py', content: program }],
+    entries: ['flood.py'],
+    startMethod: 'fork',
+    terminal: { isatty: [tty, tty, tty], columns: 80, rows: 24 },
+  });
+  await runner.waitIdle();
+  const { first, last } = flood;
+  flood = null;
+  return (last - first) / 1000;
+}
 async function procboxRun(program, startMethod) {
   output = '';
   await runner.run({
@@ -179,6 +214,19 @@ for (const [figure, program, unit] of [
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
+}
+
+const floodMB = (FLOOD_LINES * 'line 150000\n'.length) / 1e6; // about the mean line
+for (const [figure, program, tty] of [
+  ['print() flood, output piped (the CLI)', PRINT_FLOOD, false],
+  ['sys.stdout.buffer.write flood, output piped (the CLI)', BUFFER_FLOOD, false],
+  ['print() flood to the console (a terminal: line-buffered)', PRINT_FLOOD, true],
+]) {
+  await procboxFloodSeconds(program, tty); // warm
+  const ours = await procboxFloodSeconds(program, tty);
+  const native = nativeFloodSeconds(program, tty);
+  report(`${figure}: lines/s`, FLOOD_LINES / ours, FLOOD_LINES / native, 'lines/s');
+  report(`${figure}: MB/s`, floodMB / ours, floodMB / native, 'MB/s');
 }
 
 const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));

@@ -64,11 +64,25 @@ export interface CheckOutcome {
 let table: ProcessInfo[] = [];
 const watch = new RunWatch();
 
+/** Batches handed to the driver and not yet acknowledged: a window, not a round trip each. */
+const OUTPUT_WINDOW = 16;
+const delivering = new Set<Promise<void>>();
+
+/** Hands output to the driver in order (its calls arrive in the order they are made), waiting
+ * only while a full window is unacknowledged: the driver's back-pressure. */
+async function deliver(chunks: OutputChunk[]): Promise<void> {
+  const send = window.procboxOutput;
+  if (!send) return;
+  const sent = send(chunks).finally(() => delivering.delete(sent));
+  delivering.add(sent);
+  while (delivering.size >= OUTPUT_WINDOW) await Promise.race(delivering);
+}
+
 const connecting = ensureIsolated().then(() =>
   connectKernel({
     output: async (chunks: OutputChunk[]) => {
       watch.output(chunks);
-      await window.procboxOutput?.(chunks);
+      await deliver(chunks);
     },
     processes: (next: ProcessInfo[]) => {
       table = next;
@@ -98,7 +112,10 @@ window.procboxHeadless = {
   endOfFile: () => void connecting.then((k) => k.endOfFile()),
   resize: (columns, rows) => void connecting.then((k) => k.resize(columns, rows)),
   interrupt: () => void connecting.then((k) => k.interrupt()),
-  waitIdle: async () => (await connecting).waitIdle(),
+  async waitIdle() {
+    await (await connecting).waitIdle();
+    await Promise.all(delivering);
+  },
   trace: async () => (await connecting).trace(),
   processes: () => table,
   async check(lessonFiles, learnerFiles, locale) {

@@ -109,8 +109,12 @@ const runtime = {
     );
 
     // The boundary with the Python layer (protocol/layer.ts), one slice per capability.
-    const stdio = stdioSlice(kernel);
-    const proc = processSlice(kernel, request, signals, () => (fence(), observer.flush()));
+    const stdio = stdioSlice(kernel, arena, request.ipc.console);
+    const proc = processSlice(kernel, request, signals, () => {
+      fence();
+      observer.flush();
+      return stdio.takeUnwritten();
+    });
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
     const calls: LayerCalls = fenced(
@@ -123,9 +127,9 @@ const runtime = {
       },
       fence,
     );
-    const { write } = stdio.bridge;
+    const { writeBytes } = stdio;
     const green = (threads = installGreenThreads(py, calls, (message) =>
-      write(2, new TextEncoder().encode(`procbox: ${message}\n`)),
+      writeBytes(2, new TextEncoder().encode(`procbox: ${message}\n`)),
     ));
     const bridge: LayerBridge = {
       ...stdio.bridge,
@@ -139,8 +143,8 @@ const runtime = {
     };
 
     // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout.
-    py.setStdout({ write: (buffer: Uint8Array) => (void write(1, buffer.slice()), buffer.length) });
-    py.setStderr({ write: (buffer: Uint8Array) => (void write(2, buffer.slice()), buffer.length) });
+    py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
+    py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
     py.setStdin({ error: true });
     py.FS.mkdirTree(request.cwd);
     writeFiles(

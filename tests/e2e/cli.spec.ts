@@ -23,6 +23,30 @@ function procbox(args: string[], input = '') {
   };
 }
 
+/** This machine's environment without PYTHONUNBUFFERED, so native python3 buffers as usual. */
+const bufferedEnv = { ...process.env };
+delete bufferedEnv.PYTHONUNBUFFERED;
+
+/** Runs a shell command on a pseudo-terminal (`script`): its output is a terminal's. */
+function onTerminal(command: string) {
+  const result = spawnSync('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    input: '',
+    env: bufferedEnv,
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout.toString().replace(/\r\n/g, '\n') };
+}
+
+/**
+ * `procbox run` on a terminal, so its processes' stdout is line-buffered, as it was when
+ * CPython's output was recorded. (Piped, it is buffered in blocks, as CPython's is, and a server
+ * the run stops at its end loses what it had not flushed.)
+ */
+function procboxOnTerminal(args: string[]) {
+  const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+  return onTerminal(['node', join(root, 'bin/procbox.mjs'), ...args].map(quote).join(' '));
+}
+
 const sorted = (text: string) => text.split('\n').sort();
 
 for (const [name, file, exact] of [
@@ -47,7 +71,12 @@ for (const [name, server] of [
   ['18 asyncio server', '18_asyncio_server.py'],
 ] as const) {
   test(`procbox run ${server} 8888_client.py prints what CPython prints`, () => {
-    const run = procbox(['run', '--plain', fileSource(server), fileSource('8888_client.py')]);
+    const run = procboxOnTerminal([
+      'run',
+      '--plain',
+      fileSource(server),
+      fileSource('8888_client.py'),
+    ]);
     const ports = (text: string) => text.replace(/\('127\.0\.0\.1', \d+\)/g, "('127.0.0.1', PORT)");
     expect(sorted(ports(run.stdout))).toEqual(sorted(ports(expected[name].stdout)));
     expect(run.code).toBe(expected[name].exitCode);
@@ -110,4 +139,32 @@ except OSError as error:
   expect(run.stdout).toBe(
     'False False False False\n(80, 24)\nOSError [Errno 25] Inappropriate ioctl for device\n',
   );
+});
+
+test('procbox run buffers stdout in blocks when piped and by line on a terminal, as CPython', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'procbox-cli-'));
+  const file = join(dir, 'buffering.py');
+  writeFileSync(
+    file,
+    `import sys
+print("out 1")
+print("err 1", file=sys.stderr)
+print("out 2")
+`,
+  );
+  // Both streams into one pipe: stdout's block arrives at exit, after stderr's line.
+  const piped = (command: string) =>
+    spawnSync('sh', ['-c', `${command} 2>&1`], {
+      input: '',
+      env: bufferedEnv,
+      timeout: 120_000,
+    }).stdout.toString();
+  const bin = join(root, 'bin/procbox.mjs');
+  const nativePiped = piped(`python3 '${file}'`);
+  expect(nativePiped).toBe('err 1\nout 1\nout 2\n');
+  expect(piped(`node '${bin}' run --plain '${file}'`)).toBe(nativePiped);
+  // On a terminal each line goes out as it is printed.
+  const nativeTerminal = onTerminal(`python3 '${file}'`).stdout;
+  expect(nativeTerminal).toBe('out 1\nerr 1\nout 2\n');
+  expect(onTerminal(`node '${bin}' run --plain '${file}'`).stdout).toBe(nativeTerminal);
 });

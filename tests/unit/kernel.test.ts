@@ -9,6 +9,7 @@ import type {
   Syscalls,
 } from '../../workers/protocol/process';
 import { Errno, Signal } from '../../workers/protocol/constants';
+import { consoleWrite } from '../../workers/ipc/console-ring';
 
 /** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
 type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | void>;
@@ -37,7 +38,7 @@ class ScriptedHost implements ProcessHost {
         const program = this.programs[name];
         if (!program) throw new Error(`no program ${name}`);
         const code = await program(syscalls, request);
-        if (!this.terminated.has(pid)) syscalls.exit(code ?? 0);
+        if (!this.terminated.has(pid)) syscalls.exit(code ?? 0, []);
       },
       raise: (signal) => this.raised.push({ pid, signal }),
       signalPending: () => false,
@@ -72,6 +73,12 @@ function setup(programs: Record<string, Program>, processLimit = 64) {
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+/** What a process worker does with sys.stdout's bytes: puts them in the console ring. */
+const print = (request: ExecRequest, fd: number, data: Uint8Array) => {
+  const words = new Int32Array(request.ipc.arena);
+  const arena = new Uint8Array(request.ipc.arena);
+  return consoleWrite(words, arena, request.ipc.console, request.pid, fd, data);
+};
 const files = [{ path: 'main.py', content: '' }];
 const run = (kernel: Kernel, ...entries: string[]) =>
   kernel.run({ files, entries, startMethod: 'fork' });
@@ -363,11 +370,11 @@ describe('standard streams', () => {
 
   it('shows output before the exit that follows it, decoding split UTF-8', async () => {
     const { kernel, observer } = setup({
-      'main.py': async (sys) => {
+      'main.py': async (_sys, request) => {
         const text = bytes('主线程\n');
-        void sys.write(1, text.subarray(0, 2));
-        void sys.write(1, text.subarray(2));
-        void sys.write(2, bytes('oops\n'));
+        print(request, 1, text.subarray(0, 2));
+        print(request, 1, text.subarray(2));
+        print(request, 2, bytes('oops\n'));
         return 1;
       },
     });
@@ -375,6 +382,84 @@ describe('standard streams', () => {
     await kernel.waitIdle();
     await expect.poll(() => observer.events.at(-1)).toBe('exited 1');
     expect(observer.events).toEqual(['out 1:1 主线程\n', 'out 1:2 oops\n', 'exited 1']);
+  });
+
+  it('shows the writes of every process in the one order they were made, then an exit', async () => {
+    let other!: ExecRequest;
+    let started!: () => void;
+    const otherStarted = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const { kernel, observer } = setup({
+      'a.py': async (_sys, request) => {
+        await otherStarted;
+        print(request, 1, bytes('a1\n'));
+        print(other, 1, bytes('b1\n'));
+        print(request, 1, bytes('a2\n'));
+        finish();
+      },
+      'b.py': async (sys, request) => {
+        other = request;
+        started();
+        await finished;
+        // What the ring had no room for comes after everything written before the exit.
+        sys.exit(0, [{ fd: 1, data: bytes('b-tail\n') }]);
+        return never();
+      },
+    });
+    await run(kernel, 'b.py', 'a.py');
+    await kernel.waitIdle();
+    const lines = observer.events.filter((e) => e.startsWith('out') || e === 'exited 1');
+    expect(lines).toEqual([
+      'out 2:1 a1\n',
+      'out 1:1 b1\n',
+      'out 2:1 a2\n',
+      'out 1:1 b-tail\n',
+      'exited 1',
+    ]);
+  });
+
+  it('stops draining the console while the UI is behind, so a flooding writer must wait', async () => {
+    let shown!: () => void;
+    const uiBusy = new Promise<void>((resolve) => (shown = resolve));
+    const chunks: string[] = [];
+    const line = bytes(`${'x'.repeat(99)}\n`);
+    let taken = 0;
+    let offered = 0;
+    const host = new ScriptedHost({
+      'main.py': async (_sys, request) => {
+        // Far more than the console ring and the kernel's backlog hold together.
+        for (let i = 0; i < 40_000; i++) {
+          offered += line.length;
+          const n = print(request, 1, line);
+          taken += n;
+          if (n < line.length) break;
+          if (i % 1000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      },
+    });
+    const kernel = new Kernel(host, { processLimit: 8 }, () => ({
+      output: async (batch: OutputChunk[]) => {
+        await uiBusy;
+        for (const c of batch) chunks.push(c.text);
+      },
+      processes: () => {},
+      notice: () => {},
+    }));
+    await run(kernel, 'main.py');
+    await expect.poll(() => taken).toBeGreaterThan(0);
+    await expect.poll(() => offered > taken).toBe(true);
+    expect(taken).toBeLessThan(4_000_000);
+    shown();
+    await kernel.waitIdle();
+    const text = chunks.join('');
+    expect(text.length).toBe(taken);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l === 'x'.repeat(99)),
+    ).toBe(true);
   });
 });
 

@@ -9,7 +9,7 @@ export const WOULD_BLOCK = -1;
 export const BROKEN_PIPE = -2;
 export const CONNECTION_RESET = -3;
 /** A datagram's length word in the ring. */
-const LENGTH_BYTES = 4;
+export const LENGTH_BYTES = 4;
 
 const words = (_arena: Int32Array, pipe: number, word: number) => (pipe >> 2) + word;
 
@@ -37,6 +37,11 @@ export function ringChanged(arena: Int32Array, pipe: number): void {
   const at = words(arena, pipe, Ring.SEQ);
   Atomics.add(arena, at, 1);
   Atomics.notify(arena, at);
+}
+
+/** Bytes that fit now. */
+export function ringFree(arena: Int32Array, pipe: number): number {
+  return Atomics.load(arena, words(arena, pipe, Ring.CAPACITY)) - ringUsed(arena, pipe);
 }
 
 /** Bytes waiting to be read. */
@@ -106,16 +111,22 @@ function firstLostWrite(arena: Int32Array, pipe: number): boolean {
   return (Atomics.or(arena, at, RingFlag.LOST) & RingFlag.LOST) === 0;
 }
 
-/** Appends `src` at the head (the caller holds the write lock and checked the space). */
-function copyIn(arena: Int32Array, bytes: Uint8Array, pipe: number, src: Uint8Array): void {
+/** Appends the parts at the head, then moves the head past them all at once, so a reader
+ * never sees a datagram's length before its bytes (the caller holds the write lock and checked
+ * the space). */
+function copyIn(arena: Int32Array, bytes: Uint8Array, pipe: number, ...parts: Uint8Array[]): void {
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const head = Atomics.load(arena, words(arena, pipe, Ring.HEAD)) >>> 0;
   const data = pipe + Ring.HEADER_BYTES;
-  const start = head % capacity;
-  const first = Math.min(src.length, capacity - start);
-  bytes.set(src.subarray(0, first), data + start);
-  if (src.length > first) bytes.set(src.subarray(first), data);
-  Atomics.store(arena, words(arena, pipe, Ring.HEAD), (head + src.length) | 0);
+  let at = head;
+  for (const src of parts) {
+    const start = at % capacity;
+    const first = Math.min(src.length, capacity - start);
+    bytes.set(src.subarray(0, first), data + start);
+    if (src.length > first) bytes.set(src.subarray(first), data);
+    at += src.length;
+  }
+  Atomics.store(arena, words(arena, pipe, Ring.HEAD), at | 0);
 }
 
 /** Takes `count` bytes from the tail into `dest`, or skips them if `dest` is null; a peek
@@ -180,31 +191,63 @@ function ended(arena: Int32Array, pipe: number): number {
 
 /**
  * Puts one datagram in whole, behind its length, or nothing: returns its length,
- * `WOULD_BLOCK` when it does not fit now, or `BROKEN_PIPE` with no reader left.
+ * `WOULD_BLOCK` when it does not fit now, or `BROKEN_PIPE` with no reader left. The datagram
+ * is `parts` joined (a record's header and its bytes need no copy to join them).
  */
 export function ringWriteMessage(
   arena: Int32Array,
   bytes: Uint8Array,
   pipe: number,
-  message: Uint8Array,
   pid: number,
+  ...parts: Uint8Array[]
 ): number {
   if (!writable(arena, pipe)) return BROKEN_PIPE;
+  let size = 0;
+  for (const part of parts) size += part.length;
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const lockAt = words(arena, pipe, Ring.WLOCK);
   lock(arena, lockAt, pid);
   let fits = false;
   try {
-    fits = capacity - ringUsed(arena, pipe) >= LENGTH_BYTES + message.length;
+    fits = capacity - ringUsed(arena, pipe) >= LENGTH_BYTES + size;
     if (!fits) return WOULD_BLOCK;
     const length = new Uint8Array(LENGTH_BYTES);
-    new DataView(length.buffer).setUint32(0, message.length, true);
-    copyIn(arena, bytes, pipe, length);
-    copyIn(arena, bytes, pipe, message);
-    return message.length;
+    putUint32(length, 0, size);
+    copyIn(arena, bytes, pipe, length, ...parts);
+    return size;
   } finally {
     unlock(arena, lockAt);
     if (fits) ringChanged(arena, pipe);
+  }
+}
+
+/** Little-endian, without a DataView (which costs more to make than the write it does). */
+export function putUint32(target: Uint8Array, at: number, value: number): void {
+  target[at] = value & 0xff;
+  target[at + 1] = (value >>> 8) & 0xff;
+  target[at + 2] = (value >>> 16) & 0xff;
+  target[at + 3] = (value >>> 24) & 0xff;
+}
+
+export function getUint32(source: Uint8Array, at: number): number {
+  return (
+    (source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24)) >>> 0
+  );
+}
+
+/** Takes every byte in the ring at once, or an empty array (a single reader's bulk read: the
+ * console's kernel side parses the records itself). */
+export function ringTakeAll(arena: Int32Array, bytes: Uint8Array, pipe: number, pid: number) {
+  const lockAt = words(arena, pipe, Ring.RLOCK);
+  lock(arena, lockAt, pid);
+  let taken = new Uint8Array(0);
+  try {
+    taken = new Uint8Array(ringUsed(arena, pipe));
+    copyOut(arena, bytes, pipe, taken, taken.length);
+    return taken;
+  } finally {
+    unlock(arena, lockAt);
+    if (taken.length > 0) ringChanged(arena, pipe);
   }
 }
 
@@ -224,7 +267,7 @@ export function ringReadMessage(
     if (ringUsed(arena, pipe) < LENGTH_BYTES) return ended(arena, pipe);
     const length = new Uint8Array(LENGTH_BYTES);
     copyOut(arena, bytes, pipe, length, LENGTH_BYTES, peek ? { offset: 0 } : null);
-    message = new Uint8Array(new DataView(length.buffer).getUint32(0, true));
+    message = new Uint8Array(getUint32(length, 0));
     copyOut(arena, bytes, pipe, message, message.length, peek ? { offset: LENGTH_BYTES } : null);
     return message;
   } finally {

@@ -10,6 +10,7 @@
 import type { Pid } from '../protocol/kernel';
 import {
   ARENA_BYTES,
+  CONSOLE_RING_CAPACITY,
   type FdEntry,
   PIPE_CAPACITY,
   type PipeEnd,
@@ -139,6 +140,16 @@ export class IpcTable {
   /** Names an object for the process list and the trace (a socket's rings: its two ends). */
   name(at: number, text: string): void {
     if (this.objects.has(at)) this.labels.set(at, text);
+  }
+
+  /** The console ring (protocol/ipc.ts `ConsoleRecord`): read by the kernel alone, written by
+   * every process, held for the kernel's whole life. */
+  newConsoleRing(): number {
+    const at = this.allocator.allocate(Ring.HEADER_BYTES + CONSOLE_RING_CAPACITY);
+    if (at === null) throw new Error('the arena has no room for the console');
+    ringInit(this.words, at, CONSOLE_RING_CAPACITY);
+    ringAddHolders(this.words, at, 'r', 1);
+    return at;
   }
 
   /** A new ring that nothing holds yet (the caller binds or holds it at once). */

@@ -9,6 +9,7 @@ import type {
   WorkspaceFile,
 } from '../protocol/kernel';
 import type { ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
+import { ConsoleOutput } from './console-output';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
 import { IpcTable } from './ipc-table';
 import { netCallsFor } from './net-calls';
@@ -63,11 +64,11 @@ export class Kernel {
   readonly ipc = new IpcTable();
   readonly net: NetTable;
   private readonly outbox: Outbox;
+  private readonly console: ConsoleOutput;
   private readonly handles = new Map<Pid, ProcessHandle>();
   private readonly stdin = new Map<Pid, StdinPipe>();
   /** The console's input: type-ahead waits here for whichever top-level process reads. */
   private terminal = new StdinPipe();
-  private readonly decoders = new Map<string, TextDecoder>();
   private files: WorkspaceFile[] = [];
   private startMethod: StartMethod = 'fork';
   /** The playground's console until a run says otherwise (the CLI): every stream a terminal. */
@@ -84,6 +85,8 @@ export class Kernel {
     this.trace = new Trace(now);
     this.net = new NetTable(this.ipc, this.trace);
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
+    this.console = new ConsoleOutput(this.ipc, this.ipc.newConsoleRing(), this.outbox);
+    this.outbox.sync = () => this.console.drain();
   }
 
   /** Starts a run: every previous process is killed, then each entry starts in order. */
@@ -235,7 +238,7 @@ export class Kernel {
       startMethod: this.startMethod,
       job,
       isatty: [...this.terminalInfo.isatty],
-      ipc: { arena: this.ipc.arena, fds: this.ipc.fds(record.pid) },
+      ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.ipc.fds(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
     return { pid: record.pid, sentinel };
@@ -244,14 +247,6 @@ export class Kernel {
   /** The syscall table of one process: its identity is the closure, never a message field. */
   private syscallsFor(self: ProcessRecord): Syscalls {
     return {
-      write: async (fd, data) => {
-        if ((fd !== 1 && fd !== 2) || !(data instanceof Uint8Array)) return;
-        const key = `${self.pid}:${fd}`;
-        let decoder = this.decoders.get(key);
-        if (!decoder) this.decoders.set(key, (decoder = new TextDecoder()));
-        const text = decoder.decode(data, { stream: true });
-        if (text) await this.outbox.output({ pid: self.pid, fd, text });
-      },
       read: async (fd, max) => {
         const pipe = this.stdin.get(self.pid);
         if (fd !== 0 || !pipe || !(max > 0)) return { errno: Errno.EINVAL };
@@ -310,7 +305,13 @@ export class Kernel {
       },
       kill: async (pid, signal) =>
         Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
-      exit: (code) => this.exited(self, Number.isInteger(code) ? code : 1),
+      exit: (code, unwritten) => {
+        if (self.state === 'exited') return;
+        for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {
+          if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
+        }
+        this.exited(self, Number.isInteger(code) ? code : 1);
+      },
       threadStart: async () => {
         if (self.state === 'exited') return { errno: Errno.ESRCH };
         const tid = this.table.allocatePid();
@@ -389,7 +390,7 @@ export class Kernel {
 
   private crashed(self: ProcessRecord, message: string): void {
     if (self.state === 'exited') return;
-    void this.outbox.output({ pid: self.pid, fd: 2, text: `procbox: ${message}\n` });
+    this.console.append(self.pid, 2, utf8.encode(`procbox: ${message}\n`));
     this.handles.get(self.pid)?.terminate();
     this.exited(self, 1);
   }
@@ -407,7 +408,7 @@ export class Kernel {
     this.handles.delete(self.pid);
     this.stdin.delete(self.pid);
     this.ipc.release(self.pid);
-    for (const fd of [1, 2]) this.decoders.delete(`${self.pid}:${fd}`);
+    this.console.exited(self.pid);
     this.trace.record({ type: 'exit', pid: self.pid, code });
     this.outbox.tableChanged();
     if (this.table.live().length === 0) {

@@ -404,7 +404,7 @@ export class NetTable {
       const message = new Uint8Array(header.length + data.length);
       message.set(header);
       message.set(data, header.length);
-      ringWriteMessage(this.ipc.words, this.ipc.bytes, target.ring, message, KERNEL);
+      ringWriteMessage(this.ipc.words, this.ipc.bytes, target.ring, KERNEL, message);
     }
     return { sent: data.length, ring: bound.ring };
   }

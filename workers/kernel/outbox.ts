@@ -7,14 +7,15 @@ type Item =
 
 /** Largest batch of text handed to the UI in one call. */
 const BATCH_CHARS = 64 * 1024;
-/** Text the kernel holds for the UI before writers must wait: the console's pipe buffer. */
-const BACKLOG_HIGH_WATER = 1024 * 1024;
+/** Text the kernel holds for the UI before it stops draining the console ring. */
+const BACKLOG_HIGH_WATER = 256 * 1024;
 
 /**
- * Everything the kernel tells the UI, in order: output, process-table changes and notices. A
- * process's exit therefore never overtakes its last lines. Output resolves at once while the
- * backlog for the UI is small, and otherwise once it has drained to half: a full pipe makes a
- * flooding writer wait, a quiet one never does.
+ * Everything the kernel tells the UI, in order: output, process-table changes and notices.
+ * Before queueing an item of the kernel's own, it takes what is waiting in the console ring
+ * (`sync`), so a process's exit never overtakes its last lines, nor a notice the lines before
+ * it. The backlog for the UI is the console's back-pressure: above the high water the kernel
+ * stops draining the ring (`congested`), and a flooding writer then waits for room.
  */
 export class Outbox {
   private queue: Item[] = [];
@@ -24,16 +25,28 @@ export class Outbox {
   private backlog = 0;
   private drained: (() => void)[] = [];
 
+  /** Set by the console's reader: moves what waits in the console ring into this queue. */
+  sync: () => void = () => {};
+
   constructor(
     private readonly observer: () => KernelObserver | null,
     private readonly table: () => ProcessInfo[],
   ) {}
 
-  output(chunk: OutputChunk): Promise<void> {
+  /** Output in the console ring's order (the console's reader queues it). */
+  output(chunk: OutputChunk): void {
     this.backlog += chunk.text.length;
     this.queue.push({ kind: 'output', chunk, shown: () => this.shown(chunk.text.length) });
     this.schedule();
-    if (this.backlog <= BACKLOG_HIGH_WATER) return Promise.resolve();
+  }
+
+  congested(): boolean {
+    return this.backlog > BACKLOG_HIGH_WATER;
+  }
+
+  /** Resolves once the UI has shown the backlog down to half the high water. */
+  whenUncongested(): Promise<void> {
+    if (this.backlog <= BACKLOG_HIGH_WATER / 2) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
@@ -45,17 +58,20 @@ export class Outbox {
   }
 
   tableChanged(): void {
+    this.sync();
     if (this.queue.at(-1)?.kind !== 'table') this.queue.push({ kind: 'table' });
     this.schedule();
   }
 
   notice(key: KernelNoticeKey, detail: string): void {
+    this.sync();
     this.queue.push({ kind: 'notice', key, detail });
     this.schedule();
   }
 
   /** Resolves once everything queued so far has reached the UI. */
   whenFlushed(): Promise<void> {
+    this.sync();
     if (!this.flushing && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.flushed.push(resolve));
   }

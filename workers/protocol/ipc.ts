@@ -78,9 +78,24 @@ export interface FdEntry extends Rings {
   fd: number;
 }
 
-/** What a process starts with: the arena and the kernel descriptors it inherited. */
+/**
+ * The console ring: one ring in the arena that every process writes its fds 1 and 2 into, at
+ * the moment of `write`, and only the kernel reads. Writes reach it in one order across
+ * processes, the order of the arena's atomics, so a line printed before a pipe write, a lock
+ * release or an exit is always read before anything that followed from them. Each write is a
+ * record: the ring's datagram length, then `[pid u32][fd u8]` and the bytes.
+ */
+export const ConsoleRecord = { PID: 0, FD: 4, HEADER_BYTES: 5 } as const;
+/** A terminal's buffer: what output may wait for the kernel before a writer must wait. */
+export const CONSOLE_RING_CAPACITY = 256 * 1024;
+/** Largest record; a longer write is split (the kernel decodes UTF-8 across records). */
+export const CONSOLE_RECORD_MAX = 16 * 1024;
+
+/** What a process starts with: the arena, the console ring and the kernel descriptors it
+ * inherited. */
 export interface IpcInheritance {
   arena: SharedArrayBuffer;
+  console: number;
   fds: FdEntry[];
 }
 

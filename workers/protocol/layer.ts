@@ -34,13 +34,15 @@ export interface LayerSlice<Calls, Bridge> {
 export interface StdioCalls {
   /** Up to `max` bytes of fd 0 (the terminal); an empty array is end of file. */
   read(fd: number, max: number): Reply<Uint8Array>;
-  /** Resolves once the output in flight is below the low-water mark (a full pipe's wait). */
+  /** Resolves once the output that found the console ring full is in it (a full pipe's wait). */
   drained(fd: number): Promise<void>;
 }
 
 export interface StdioBridge {
-  /** Sends bytes to fd 1 or 2; true when the writer should wait for `drained` (back-pressure). */
-  write(fd: number, data: Uint8Array): boolean;
+  /** Writes bytes to fd 1 or 2 (the console ring): `bytes` holds one byte a character
+   * (latin-1), far cheaper across Pyodide's FFI than a buffer. True when some had to wait for
+   * room, and the writer should wait for `drained` (back-pressure). */
+  write(fd: number, bytes: string): boolean;
 }
 
 // --- the process: identity, time, children, signals ----------------------------------------

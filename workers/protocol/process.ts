@@ -74,15 +74,15 @@ export type WaitResult = { pid: Pid; exitCode: number } | SysError | null;
 export interface Syscalls extends IpcSyscalls, IpcObserverCalls, NetSyscalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Reply<0>;
-  /** Resolves once the bytes are consumed (shown on the console): the pipe's back-pressure. */
-  write(fd: number, data: Uint8Array): Promise<void>;
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */
   read(fd: number, max: number): Reply<Uint8Array>;
   spawn(request: SpawnRequest): Promise<SpawnResult>;
   /** Waits for a child; `timeoutMs` null blocks, 0 polls. Null means still running. */
   waitpid(pid: Pid, timeoutMs: number | null): Promise<WaitResult>;
   kill(pid: Pid, signal: number): Reply<0>;
-  exit(code: number): void;
+  /** The process ends; `unwritten` is output the console ring had no room for yet (it writes
+   * everything else there, protocol/ipc.ts `ConsoleRecord`). */
+  exit(code: number, unwritten: { fd: number; data: Uint8Array }[]): void;
   /** A new thread: its id (Linux's TID, from the pid space; `threading.get_native_id()`). */
   threadStart(): Reply<Pid>;
   threadName(tid: Pid, name: string): void;

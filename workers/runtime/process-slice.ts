@@ -13,8 +13,8 @@ export function processSlice(
   /** The interrupt buffer: the kernel sets pending signals' bits there. */
   signals: Int32Array,
   /** Runs before the exit is reported: what must reach the kernel first (shared memory, the
-   * trace's last operations). */
-  beforeExit: () => void,
+   * trace's last operations); returns the output still waiting for the console ring. */
+  beforeExit: () => { fd: number; data: Uint8Array }[],
 ): LayerSlice<ProcessCalls, ProcessBridge> {
   return {
     calls: {
@@ -36,8 +36,7 @@ export function processSlice(
       isatty: (fd) => request.isatty[fd] === true,
       terminalSize: () => [Atomics.load(signals, COLUMNS_INDEX), Atomics.load(signals, ROWS_INDEX)],
       exit(code) {
-        beforeExit();
-        void kernel.exit(code);
+        void kernel.exit(code, beforeExit());
       },
       // The exit message is already posted; block until the kernel ends this worker.
       halt: () => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0),

@@ -1,48 +1,90 @@
 /**
  * The stdio slice of the Python layer's boundary (protocol/layer.ts `StdioCalls`,
- * `StdioBridge`): output to the console with back-pressure, and the terminal's input.
+ * `StdioBridge`): output to the console, and the terminal's input.
+ *
+ * A write goes into the console ring at once (ipc/console-ring.ts), so it takes its place in
+ * the one order of every process's output before the writer does anything else. What does not
+ * fit waits here, in order, and the writer waits (`drained`) as on a full pipe; the exit hands
+ * the kernel whatever is still here.
  */
 import type * as Comlink from 'comlink';
+import { consoleWrite, type ConsoleWrite } from '../ipc/console-ring';
+import { ringSeq, ringWaitChange } from '../ipc/ring';
 import type { LayerSlice, StdioBridge, StdioCalls } from '../protocol/layer';
 import type { Syscalls } from '../protocol/process';
+import type { ArenaAccess } from './kernel-fds';
+import { MAX_WAIT_MS } from './waits';
 
-/** Bytes of output in flight before a printing process waits for the console (a pipe buffer). */
-const OUTPUT_HIGH_WATER = 256 * 1024;
-/**
- * Writes in flight before a printing process waits. Comlink listens once per pending call, so
- * thousands of pending writes would make every reply's dispatch cost thousands of checks.
- */
-const WRITES_IN_FLIGHT = 64;
+export interface StdioSlice extends LayerSlice<StdioCalls, StdioBridge> {
+  /** C-level writes to fds 1 and 2 (Pyodide's stdout and stderr hooks). */
+  writeBytes(fd: number, data: Uint8Array): boolean;
+  /** Output the ring has had no room for yet, in order; taken (emptied) by the exit. */
+  takeUnwritten(): Omit<ConsoleWrite, 'pid'>[];
+}
 
-/**
- * `write` says whether the writer must wait, and `drained` is what it waits for: it resolves
- * once the console has shown enough of what is in flight.
- */
-export function stdioSlice(kernel: Comlink.Remote<Syscalls>): LayerSlice<StdioCalls, StdioBridge> {
-  let inFlight = 0;
-  let writes = 0;
-  let drained: (() => void)[] = [];
-  const belowLowWater = () => inFlight <= OUTPUT_HIGH_WATER / 2 && writes <= WRITES_IN_FLIGHT / 2;
+/** A latin-1 string's bytes (what `StdioBridge.write` is given). */
+export function latin1Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+export function stdioSlice(
+  kernel: Comlink.Remote<Syscalls>,
+  arena: ArenaAccess,
+  ring: number,
+): StdioSlice {
+  const { words, bytes, pid } = arena;
+  let waiting: Omit<ConsoleWrite, 'pid'>[] = [];
+  const drained: (() => void)[] = [];
+  let retrying = false;
+  const put = (fd: number, data: Uint8Array) => consoleWrite(words, bytes, ring, pid, fd, data);
+
+  /** Puts the waiting output in as the kernel makes room. */
+  async function retry(): Promise<void> {
+    if (retrying) return;
+    retrying = true;
+    while (waiting.length > 0) {
+      const seq = ringSeq(words, ring);
+      const first = waiting[0];
+      const taken = put(first.fd, first.data);
+      if (taken === first.data.length) waiting.shift();
+      else {
+        first.data = first.data.subarray(taken);
+        await ringWaitChange(words, ring, seq, MAX_WAIT_MS);
+      }
+    }
+    retrying = false;
+    for (const resolve of drained.splice(0)) resolve();
+  }
+
+  function writeBytes(fd: number, data: Uint8Array): boolean {
+    if (waiting.length === 0) {
+      const taken = put(fd, data);
+      if (taken === data.length) return false;
+      data = data.subarray(taken);
+    }
+    waiting.push({ fd, data });
+    void retry();
+    return true;
+  }
+
   return {
     calls: {
       read: (fd, max) => kernel.read(fd, max),
       drained: () =>
-        belowLowWater() ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve)),
+        waiting.length === 0
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => drained.push(resolve)),
     },
     bridge: {
-      write(fd, data) {
-        inFlight += data.length;
-        writes += 1;
-        void kernel.write(fd, data).then(() => {
-          inFlight -= data.length;
-          writes -= 1;
-          if (belowLowWater()) {
-            for (const resolve of drained) resolve();
-            drained = [];
-          }
-        });
-        return inFlight > OUTPUT_HIGH_WATER || writes >= WRITES_IN_FLIGHT;
-      },
+      write: (fd, bytes) => writeBytes(fd, latin1Bytes(bytes)),
+    },
+    writeBytes,
+    takeUnwritten() {
+      const rest = waiting;
+      waiting = [];
+      return rest;
     },
   };
 }

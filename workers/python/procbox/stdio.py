@@ -1,8 +1,8 @@
 """Standard streams on kernel file descriptors 0, 1 and 2.
 
-The console is a terminal, so stdout is line-buffered as CPython's is on a tty (the CLI keeps
-that buffering when its own output is piped, so that output and errors interleave as they
-happen; ``isatty()`` then says False, as it does there). ``fileno()`` is
+Buffering follows CPython's: stdout is line-buffered on a terminal (the playground's console,
+or the CLI's own tty) and buffered in blocks otherwise (the CLI's output piped or sent to a
+file); stderr is always line-buffered. ``fileno()`` is
 not offered for stdin: ``input()`` then reads through ``sys.stdin.readline()``, which blocks only
 this process, instead of C's stdio, which cannot wait for the kernel.
 
@@ -69,8 +69,9 @@ def install():
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(
         TerminalReader(KernelStream(0, "r")), encoding="utf-8", line_buffering=True
     )
+    stdout = KernelStream(1, "w")
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(
-        _pyio.BufferedWriter(KernelStream(1, "w")), encoding="utf-8", line_buffering=True
+        _pyio.BufferedWriter(stdout), encoding="utf-8", line_buffering=stdout.isatty()
     )
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
         _pyio.BufferedWriter(KernelStream(2, "w")),

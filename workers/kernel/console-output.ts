@@ -1,0 +1,106 @@
+/**
+ * The kernel's reader of the console ring (protocol/ipc.ts `ConsoleRecord`): it moves what
+ * processes wrote to fds 1 and 2 into the outbox, in the ring's order, which is the order the
+ * writes happened in across processes. Before the kernel queues anything of its own (an exit, a
+ * table change, a notice), the outbox drains the ring, so nothing it says overtakes a line
+ * written before it.
+ */
+import { consoleRead } from '../ipc/console-ring';
+import { ringClearLocks, ringSeq, ringWaitChange } from '../ipc/ring';
+import type { Pid } from '../protocol/common';
+import type { Outbox } from './outbox';
+
+interface Arena {
+  words: Int32Array;
+  bytes: Uint8Array;
+}
+
+export class ConsoleOutput {
+  private readonly decoders = new Map<string, TextDecoder>();
+  private readonly turns = new MessageChannel();
+
+  constructor(
+    private readonly arena: Arena,
+    readonly ring: number,
+    private readonly outbox: Outbox,
+  ) {
+    void this.pump();
+  }
+
+  /** Moves what is in the ring to the outbox; returns the count of records taken. */
+  drain(): number {
+    const writes = consoleRead(this.arena.words, this.arena.bytes, this.ring);
+    // Neighbouring records of one stream decode as one piece.
+    let i = 0;
+    while (i < writes.length) {
+      const { pid, fd } = writes[i];
+      let j = i + 1;
+      while (j < writes.length && writes[j].pid === pid && writes[j].fd === fd) j++;
+      const parts = writes.slice(i, j).map((w) => w.data);
+      this.emit(pid, fd, parts.length === 1 ? parts[0] : concat(parts));
+      i = j;
+    }
+    return writes.length;
+  }
+
+  /** Output that comes after everything in the ring: what an exiting process still held, or
+   * the kernel's own words about a process. */
+  append(pid: Pid, fd: number, data: Uint8Array): void {
+    this.drain();
+    this.emit(pid, fd, data);
+  }
+
+  /** A process ended: its last bytes are taken, a copy lock it died holding is freed, and a
+   * character it left unfinished shows as U+FFFD. */
+  exited(pid: Pid): void {
+    this.drain();
+    ringClearLocks(this.arena.words, this.ring, pid);
+    for (const fd of [1, 2] as const) {
+      const decoder = this.decoders.get(`${pid}:${fd}`);
+      const rest = decoder?.decode();
+      if (rest) this.outbox.output({ pid, fd, text: rest });
+      this.decoders.delete(`${pid}:${fd}`);
+    }
+  }
+
+  private emit(pid: Pid, fd: number, data: Uint8Array): void {
+    if (fd !== 1 && fd !== 2) return;
+    const key = `${pid}:${fd}`;
+    let decoder = this.decoders.get(key);
+    if (!decoder) this.decoders.set(key, (decoder = new TextDecoder()));
+    const text = decoder.decode(data, { stream: true });
+    if (text) this.outbox.output({ pid, fd, text });
+  }
+
+  /** Drains the ring as it fills (at most its capacity a turn), and not while the UI is behind (so a
+   * flooding writer finds the ring full and waits, as on a full pipe). */
+  private async pump(): Promise<void> {
+    for (;;) {
+      if (this.outbox.congested()) await this.outbox.whenUncongested();
+      const seq = ringSeq(this.arena.words, this.ring);
+      if (this.drain() === 0) {
+        await ringWaitChange(this.arena.words, this.ring, seq, Infinity);
+      } else {
+        await this.nextTurn(); // lets the kernel's other messages in (Stop among them)
+      }
+    }
+  }
+
+  /** A macrotask: setTimeout would be clamped to 4 ms once nested. */
+  private nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.turns.port1.onmessage = () => resolve();
+      this.turns.port2.postMessage(null);
+    });
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    whole.set(p, at);
+    at += p.length;
+  }
+  return whole;
+}
