@@ -46,6 +46,11 @@ runpy.run_path({entry!r}, run_name='__main__')
 """
 
 
+# A spawned child is a fresh interpreter without LineAtomic: unbuffered, its lines go out as
+# they are printed (as on a terminal) whatever this machine's environment says.
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
 def program(entry):
     return [sys.executable, "-c", PROG.format(method=method, entry=entry)]
 
@@ -54,12 +59,16 @@ servers = []
 for entry in entries[:-1]:
     servers.append(
         subprocess.Popen(
-            program(entry), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+            program(entry),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env=ENV,
         )
     )
     time.sleep(0.5)  # listening before the next starts (clients retry anyway)
 child = subprocess.run(
-    program(entries[-1]), input=sys.stdin.buffer.read(), capture_output=True, timeout=60
+    program(entries[-1]), input=sys.stdin.buffer.read(), capture_output=True, timeout=60, env=ENV
 )
 stdout, stderr = child.stdout.decode(), child.stderr.decode()
 for server in servers:
