@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
+import { Signal } from './protocol/constants';
 import type { LayerBridge, LayerCalls } from './protocol/layer';
 import type {
   BootRequest,
@@ -103,6 +104,7 @@ const runtime = {
         // Reported operations go first: the kernel names their objects only while they live.
         fdClose: (fd) => (observer.flush(), void kernel.fdClose(fd)),
         fdDup: (fd, from) => void kernel.fdDup(fd, from),
+        brokenPipe: () => void kernel.kill(request.pid, Signal.SIGPIPE),
       },
       request.ipc,
       arena,

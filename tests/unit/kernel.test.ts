@@ -8,7 +8,7 @@ import type {
   SpawnResult,
   Syscalls,
 } from '../../workers/protocol/process';
-import { Errno, Signal } from '../../workers/protocol/constants';
+import { Disposition, Errno, ITimer, Signal } from '../../workers/protocol/constants';
 import { consoleWrite } from '../../workers/ipc/console-ring';
 
 /** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
@@ -241,6 +241,103 @@ describe('signals', () => {
     kernel.stop();
     await kernel.waitIdle();
     expect(kernel.table.snapshot().map((p) => p.exitCode)).toEqual([-9, -9]);
+  });
+});
+
+describe('signal dispositions, masks and timers', () => {
+  it('runs a handler, ignores, or takes the default action, as the process set it', async () => {
+    const { kernel, host } = setup({
+      'main.py': (sys) => {
+        sys.sigaction(Signal.SIGUSR1, Disposition.HANDLE);
+        sys.sigaction(Signal.SIGHUP, Disposition.IGNORE);
+        sys.sigaction(Signal.SIGKILL, Disposition.IGNORE); // refused: SIGKILL cannot be caught
+        return never();
+      },
+    });
+    await run(kernel, 'main.py');
+    const sys = kernel.table.get(1)!;
+    kernel.signal(null, 1, Signal.SIGUSR1);
+    kernel.signal(null, 1, Signal.SIGHUP);
+    kernel.signal(null, 1, Signal.SIGCHLD); // ignored by default
+    kernel.signal(null, 1, Signal.SIGINT); // Python handles it from the start
+    expect(host.raised).toEqual([
+      { pid: 1, signal: Signal.SIGUSR1 },
+      { pid: 1, signal: Signal.SIGINT },
+    ]);
+    expect(sys.state).not.toBe('exited');
+    kernel.signal(null, 1, Signal.SIGUSR2); // default: the process ends
+    expect(sys.exitCode).toBe(-Signal.SIGUSR2);
+  });
+
+  it('holds blocked signals for sigwait and delivers them when unblocked', async () => {
+    const waited: unknown[] = [];
+    const { kernel, host } = setup({
+      'main.py': async (sys) => {
+        sys.sigaction(Signal.SIGUSR1, Disposition.HANDLE);
+        await sys.sigmask(0, (1 << Signal.SIGUSR1) | (1 << Signal.SIGUSR2));
+        waited.push(await sys.sigwait(1 << Signal.SIGUSR2));
+        waited.push(await sys.sigpending());
+        waited.push(await sys.sigmask(1, 1 << Signal.SIGUSR1)); // unblock: delivered now
+        return never();
+      },
+    });
+    await run(kernel, 'main.py');
+    await expect.poll(() => kernel.table.get(1)?.state).toBe('blocked');
+    kernel.signal(null, 1, Signal.SIGUSR1); // blocked: pending
+    kernel.signal(null, 1, Signal.SIGUSR2); // taken by sigwait
+    await expect.poll(() => waited.length).toBe(3);
+    const both = (1 << Signal.SIGUSR1) | (1 << Signal.SIGUSR2);
+    expect(waited).toEqual([Signal.SIGUSR2, 1 << Signal.SIGUSR1, both]);
+    expect(host.raised).toEqual([{ pid: 1, signal: Signal.SIGUSR1 }]);
+    kernel.stop();
+  });
+
+  it('sends SIGALRM from setitimer, and SIGCHLD to a parent that handles it', async () => {
+    const got: unknown[] = [];
+    const { kernel, host } = setup({
+      'main.py': async (sys) => {
+        sys.sigaction(Signal.SIGALRM, Disposition.HANDLE);
+        sys.sigaction(Signal.SIGCHLD, Disposition.HANDLE);
+        got.push(await sys.setitimer(ITimer.REAL, 0.02, 0));
+        const left = await sys.getitimer(ITimer.REAL);
+        got.push(Array.isArray(left) && left[0] > 0 && left[0] <= 0.02);
+        got.push(await sys.pause()); // until the alarm's handler is to run
+        await sys.spawn(spawnRequest('c', 'fork'));
+        return never();
+      },
+      child: async () => 0,
+    });
+    await run(kernel, 'main.py');
+    await expect.poll(() => host.raised.length).toBe(2);
+    expect(got).toEqual([[0, 0], true, { errno: Errno.EINTR }]);
+    expect(host.raised).toEqual([
+      { pid: 1, signal: Signal.SIGALRM },
+      { pid: 1, signal: Signal.SIGCHLD },
+    ]);
+    kernel.stop();
+  });
+
+  it("gives a forked child the parent's dispositions, and a spawned one only what it ignores", async () => {
+    const { kernel, host } = setup({
+      'main.py': async (sys) => {
+        sys.sigaction(Signal.SIGTERM, Disposition.HANDLE);
+        sys.sigaction(Signal.SIGHUP, Disposition.IGNORE);
+        await sys.spawn(spawnRequest('forked', 'fork'));
+        await sys.spawn(spawnRequest('spawned', 'spawn'));
+        return never();
+      },
+      child: () => never(),
+    });
+    await run(kernel, 'main.py');
+    await expect.poll(() => kernel.table.get(3)?.state).toBe('running');
+    for (const pid of [2, 3]) {
+      kernel.signal(null, pid, Signal.SIGHUP);
+      kernel.signal(null, pid, Signal.SIGTERM);
+    }
+    expect(host.raised).toEqual([{ pid: 2, signal: Signal.SIGTERM }]);
+    expect(kernel.table.get(2)?.exitCode).toBeNull();
+    expect(kernel.table.get(3)?.exitCode).toBe(-Signal.SIGTERM);
+    kernel.stop();
   });
 });
 

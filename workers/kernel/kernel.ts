@@ -1,5 +1,5 @@
 import type { SysError } from '../protocol/common';
-import { CONSOLE_TOOLS, Errno, Signal } from '../protocol/constants';
+import { CONSOLE_TOOLS, Disposition, Errno, SIGNAL_MAX, Signal } from '../protocol/constants';
 import type {
   KernelObserver,
   Pid,
@@ -16,6 +16,8 @@ import { netCallsFor } from './net-calls';
 import { NetTable } from './net-table';
 import { Outbox } from './outbox';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
+import { ProcessSignals, defaultAction } from './signals';
+import { signalCallsFor } from './signal-calls';
 import { StdinPipe } from './stdin';
 import { Trace } from './trace';
 
@@ -74,6 +76,7 @@ export class Kernel {
   /** The playground's console until a run says otherwise (the CLI): every stream a terminal. */
   private terminalInfo: TerminalInfo = { isatty: [true, true, true], columns: 80, rows: 24 };
   private entries: Pid[] = [];
+  private readonly now: () => number;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -81,8 +84,8 @@ export class Kernel {
     private readonly options: KernelOptions,
     observer: () => KernelObserver | null,
   ) {
-    const now = options.now ?? (() => performance.now());
-    this.trace = new Trace(now);
+    this.now = options.now ?? (() => performance.now());
+    this.trace = new Trace(this.now);
     this.net = new NetTable(this.ipc, this.trace);
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
     this.console = new ConsoleOutput(this.ipc, this.ipc.newConsoleRing(), this.outbox);
@@ -196,7 +199,9 @@ export class Kernel {
       this.outbox.notice('processLimit', String(this.options.processLimit));
       return { errno: Errno.EAGAIN };
     }
-    const record = this.table.create(ppid, pgid, name);
+    const parent = this.table.get(ppid);
+    const signals = new ProcessSignals(this.now, parent?.signals ?? null, method === 'fork');
+    const record = this.table.create(ppid, pgid, name, signals);
     // Top-level processes read the console; children read end of file, as multiprocessing arranges.
     const stdin = ppid === 0 ? consoleInput : new StdinPipe();
     if (ppid !== 0) stdin.close();
@@ -305,6 +310,7 @@ export class Kernel {
       },
       kill: async (pid, signal) =>
         Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
+      ...signalCallsFor(this, self, (what, until) => this.block(self, what, until)),
       exit: (code, unwritten) => {
         if (self.state === 'exited') return;
         for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {
@@ -370,22 +376,33 @@ export class Kernel {
 
   /** kill(2): `from` is null when the console (the user) sends it. */
   signal(from: Pid | null, to: Pid, signal: number): 0 | SysError {
-    if (!Number.isInteger(signal) || signal < 0 || signal > 64) return { errno: Errno.EINVAL };
+    if (!Number.isInteger(signal) || signal < 0 || signal > SIGNAL_MAX) {
+      return { errno: Errno.EINVAL };
+    }
     const target = this.table.get(to);
     if (!target || target.state === 'exited') return { errno: Errno.ESRCH };
     if (signal === 0) return 0;
     this.trace.record({ type: 'signal', from, to, signal });
-    if (signal === Signal.SIGINT) {
-      // Python's handler runs at the next eval-breaker check in the main thread; blocking calls
-      // end with EINTR (the layer resumes those of other threads, as Linux does).
-      this.handles.get(to)?.raise(signal);
-      for (const call of target.pending) call.interrupt();
-      return 0;
-    }
-    // Every other signal takes its default action here: the process ends.
-    this.handles.get(to)?.terminate();
-    this.exited(target, -signal);
+    if (!target.signals.holdIfBlocked(signal)) this.deliver(target, signal);
     return 0;
+  }
+
+  /** A signal's effect now: its Python handler runs (the process's blocking calls end with
+   * EINTR, and the handler runs in its main thread), or its default action, or nothing. */
+  deliver(target: ProcessRecord, signal: number): void {
+    if (target.state === 'exited') return;
+    const disposition =
+      signal === Signal.SIGKILL ? Disposition.DEFAULT : target.signals.disposition(signal);
+    if (disposition === Disposition.IGNORE) return;
+    if (disposition === Disposition.DEFAULT) {
+      // Stopping is not offered (see the README): SIGSTOP and its kin, and SIGCONT, do nothing.
+      if (defaultAction(signal) !== 'terminate') return;
+      this.handles.get(target.pid)?.terminate();
+      this.exited(target, -signal);
+      return;
+    }
+    this.handles.get(target.pid)?.raise(signal);
+    for (const call of target.pending) call.interrupt();
   }
 
   private crashed(self: ProcessRecord, message: string): void {
@@ -409,8 +426,15 @@ export class Kernel {
     this.stdin.delete(self.pid);
     this.ipc.release(self.pid);
     this.console.exited(self.pid);
+    self.signals.close();
     this.trace.record({ type: 'exit', pid: self.pid, code });
     this.outbox.tableChanged();
+    // SIGCHLD goes to a parent that handles, waits for or blocks it (others ignore it).
+    const parent = this.table.get(self.ppid);
+    const wanted = (p: ProcessRecord) =>
+      p.signals.disposition(Signal.SIGCHLD) === Disposition.HANDLE ||
+      (p.signals.blocked & (1 << Signal.SIGCHLD)) !== 0;
+    if (parent && wanted(parent)) this.signal(self.pid, parent.pid, Signal.SIGCHLD);
     if (this.table.live().length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

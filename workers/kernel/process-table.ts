@@ -1,5 +1,6 @@
 import type { Pid, ProcessInfo, ProcessState, ThreadInfo } from '../protocol/kernel';
 import type { SocketInfo } from '../protocol/net';
+import type { ProcessSignals } from './signals';
 
 /** A blocking syscall in flight: a signal or the process's death ends it early. */
 export interface PendingCall {
@@ -17,6 +18,7 @@ export interface ProcessRecord {
   pending: Set<PendingCall>;
   /** Running threads besides the main one, by TID. */
   threads: Map<Pid, ThreadInfo>;
+  signals: ProcessSignals;
   /** Resolved by the process's exit; `waitpid` races it against a timer. */
   exited: Promise<number>;
   markExited(code: number): void;
@@ -32,7 +34,7 @@ export class ProcessTable {
     return this.nextPid++;
   }
 
-  create(ppid: Pid, pgid: Pid | null, name: string): ProcessRecord {
+  create(ppid: Pid, pgid: Pid | null, name: string, signals: ProcessSignals): ProcessRecord {
     const pid = this.allocatePid();
     let markExited!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (markExited = resolve));
@@ -46,6 +48,7 @@ export class ProcessTable {
       exitCode: null,
       pending: new Set(),
       threads: new Map(),
+      signals,
       exited,
       markExited,
     };

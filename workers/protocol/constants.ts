@@ -45,8 +45,49 @@ export const Errno = {
 export type ErrnoName = keyof typeof Errno;
 export type ErrnoValue = (typeof Errno)[ErrnoName];
 
-/** Signal numbers, as Linux gives them. */
-export const Signal = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
+/** Signal numbers, as Linux gives them (x86-64, arm64). */
+export const Signal = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
+} as const;
+/** The highest signal a process can send or handle here (the pending mask is one word). */
+export const SIGNAL_MAX = 31;
+
+/** What a process does with a signal: its default action, nothing, or its Python handler. */
+export const Disposition = { DEFAULT: 0, IGNORE: 1, HANDLE: 2 } as const;
+export type DispositionValue = (typeof Disposition)[keyof typeof Disposition];
+
+/** setitimer(2)'s timers: each sends its signal when it runs out. */
+export const ITimer = { REAL: 0, VIRTUAL: 1, PROF: 2 } as const;
 
 /**
  * The interrupt buffer (shared memory, written by the kernel):

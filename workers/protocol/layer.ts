@@ -61,6 +61,17 @@ export interface ProcessCalls {
   /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
   kill(pid: number, signal: number): Reply<0>;
+  /** sigprocmask(2): `how` 0 block, 1 unblock, 2 set; the old mask (signals as bits). */
+  sigmask(how: number, mask: number): Reply<number>;
+  /** The blocked signals that are pending, as bits. */
+  sigpending(): Reply<number>;
+  /** sigwait(3): a signal of `mask`, taken; EINTR when a handled signal comes first. */
+  sigwait(mask: number): Reply<number>;
+  /** pause(2): EINTR once a signal's handler is to run. */
+  pause(): Reply<0>;
+  /** setitimer(2) (`which`: `ITimer`), in seconds; the old [value, interval]. */
+  setitimer(which: number, value: number, interval: number): Reply<[number, number]>;
+  getitimer(which: number): Reply<[number, number]>;
 }
 
 export interface ProcessBridge {
@@ -71,6 +82,8 @@ export interface ProcessBridge {
   readonly job: Job;
   /** The pending signal mask, cleared (signals 1-31 as bits). */
   takeSignals(): number;
+  /** `signal.signal`'s effect in the kernel: `Disposition` DEFAULT, IGNORE or HANDLE. */
+  sigaction(signal: number, disposition: number): void;
   signalsPending(): boolean;
   /** Whether fd 0, 1 or 2 is a terminal; false for any other descriptor. */
   isatty(fd: number): boolean;

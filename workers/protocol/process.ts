@@ -67,11 +67,30 @@ export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 /** `waitpid` outcome: Python's exitcode convention (negative = killed by that signal). */
 export type WaitResult = { pid: Pid; exitCode: number } | SysError | null;
 
+/** Signals beyond kill(2): what the process does with each, its mask, waits and timers. */
+export interface SignalSyscalls {
+  /** `signal.signal`: the default action, ignore, or the process's Python handler
+   * (`Disposition`). SIGKILL and SIGSTOP keep their default. */
+  sigaction(signal: number, disposition: number): void;
+  /** sigprocmask(2) (`how`: 0 block, 1 unblock, 2 set); the old mask, signals as bits. */
+  sigmask(how: number, mask: number): Reply<number>;
+  /** The blocked signals that are pending, as bits. */
+  sigpending(): Reply<number>;
+  /** sigwait(3): takes a pending signal of `mask`, or waits for one; EINTR when a handled
+   * signal comes first. */
+  sigwait(mask: number): Reply<number>;
+  /** pause(2): waits until a signal's handler is to run (always EINTR). */
+  pause(): Reply<0>;
+  /** setitimer(2) in seconds; the old [value, interval]. */
+  setitimer(which: number, value: number, interval: number): Reply<[number, number]>;
+  getitimer(which: number): Reply<[number, number]>;
+}
+
 /**
  * Blocking calls resolve with `{ errno: EINTR }` when a signal arrives: the kernel writes the
  * signal into the process's interrupt buffer and cuts its pending calls short, as Linux does.
  */
-export interface Syscalls extends IpcSyscalls, IpcObserverCalls, NetSyscalls {
+export interface Syscalls extends IpcSyscalls, IpcObserverCalls, NetSyscalls, SignalSyscalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Reply<0>;
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */

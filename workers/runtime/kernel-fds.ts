@@ -49,7 +49,10 @@ type Emscripten = PyodideAPI['FS'] & {
   closeStream(fd: number): void;
 };
 
-export type FdKernel = Pick<IpcSyscalls, 'fdClose' | 'fdDup'>;
+export interface FdKernel extends Pick<IpcSyscalls, 'fdClose' | 'fdDup'> {
+  /** A write found no reader: the kernel sends the writer SIGPIPE (Python ignores it). */
+  brokenPipe(): void;
+}
 
 /** The arena as the device sees it, and the process it copies for. */
 export interface ArenaAccess {
@@ -112,7 +115,10 @@ export function installKernelFds(
       const pipe = ringsOf(stream).write ?? fail('EBADF');
       fence();
       const n = ringWrite(words, bytes, pipe, heap(buffer, offset, length), pid);
-      if (n === BROKEN_PIPE) fail('EPIPE');
+      if (n === BROKEN_PIPE) {
+        kernel.brokenPipe();
+        fail('EPIPE');
+      }
       return n === WOULD_BLOCK ? fail('EAGAIN') : n;
     },
     poll(stream: IpcStream) {

@@ -24,6 +24,12 @@ export function processSlice(
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),
+      sigmask: (how, mask) => kernel.sigmask(how, mask),
+      sigpending: () => kernel.sigpending(),
+      sigwait: (mask) => kernel.sigwait(mask),
+      pause: () => kernel.pause(),
+      setitimer: (which, value, interval) => kernel.setitimer(which, value, interval),
+      getitimer: (which) => kernel.getitimer(which),
     },
     bridge: {
       pid: request.pid,
@@ -32,6 +38,7 @@ export function processSlice(
       hardwareConcurrency: navigator.hardwareConcurrency,
       job: request.job,
       takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
+      sigaction: (signal, disposition) => void kernel.sigaction(signal, disposition),
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
       isatty: (fd) => request.isatty[fd] === true,
       terminalSize: () => [Atomics.load(signals, COLUMNS_INDEX), Atomics.load(signals, ROWS_INDEX)],

@@ -10,6 +10,16 @@ CONSOLE_TOOLS = ("nc", "curl")
 DEFAULT_PROCESS_LIMIT = 48
 DOORBELL = 64
 DOORBELL_INDEX = 0
+# Disposition
+DEFAULT = 0
+IGNORE = 1
+HANDLE = 2
+DISPOSITION = {
+    "DEFAULT": 0,
+    "IGNORE": 1,
+    "HANDLE": 2,
+}
+
 # Errno
 EPERM = 1
 ENOENT = 2
@@ -81,19 +91,86 @@ ERRNO = {
 }
 
 INTERRUPT_BUFFER_BYTES = 16
+# ITimer
+REAL = 0
+VIRTUAL = 1
+PROF = 2
+ITIMER = {
+    "REAL": 0,
+    "VIRTUAL": 1,
+    "PROF": 2,
+}
+
 PARK_BASE = 1073741824
 PENDING_INDEX = 1
 ROWS_INDEX = 3
 SERVER_GRACE_MS = 300
+SIGNAL_MAX = 31
 SLOT_BITS = 15
 # Signal
+SIGHUP = 1
 SIGINT = 2
+SIGQUIT = 3
+SIGILL = 4
+SIGTRAP = 5
+SIGABRT = 6
+SIGBUS = 7
+SIGFPE = 8
 SIGKILL = 9
+SIGUSR1 = 10
+SIGSEGV = 11
+SIGUSR2 = 12
+SIGPIPE = 13
+SIGALRM = 14
 SIGTERM = 15
+SIGSTKFLT = 16
+SIGCHLD = 17
+SIGCONT = 18
+SIGSTOP = 19
+SIGTSTP = 20
+SIGTTIN = 21
+SIGTTOU = 22
+SIGURG = 23
+SIGXCPU = 24
+SIGXFSZ = 25
+SIGVTALRM = 26
+SIGPROF = 27
+SIGWINCH = 28
+SIGIO = 29
+SIGPWR = 30
+SIGSYS = 31
 SIGNAL = {
+    "SIGHUP": 1,
     "SIGINT": 2,
+    "SIGQUIT": 3,
+    "SIGILL": 4,
+    "SIGTRAP": 5,
+    "SIGABRT": 6,
+    "SIGBUS": 7,
+    "SIGFPE": 8,
     "SIGKILL": 9,
+    "SIGUSR1": 10,
+    "SIGSEGV": 11,
+    "SIGUSR2": 12,
+    "SIGPIPE": 13,
+    "SIGALRM": 14,
     "SIGTERM": 15,
+    "SIGSTKFLT": 16,
+    "SIGCHLD": 17,
+    "SIGCONT": 18,
+    "SIGSTOP": 19,
+    "SIGTSTP": 20,
+    "SIGTTIN": 21,
+    "SIGTTOU": 22,
+    "SIGURG": 23,
+    "SIGXCPU": 24,
+    "SIGXFSZ": 25,
+    "SIGVTALRM": 26,
+    "SIGPROF": 27,
+    "SIGWINCH": 28,
+    "SIGIO": 29,
+    "SIGPWR": 30,
+    "SIGSYS": 31,
 }
 
 
@@ -102,14 +179,20 @@ SIGNAL = {
 LAYER_CALLS = {
     "drained": (1, 1),
     "fdWait": (4, 4),
+    "getitimer": (1, 1),
     "kill": (2, 2),
+    "pause": (0, 0),
     "pipe": (2, 2),
     "read": (2, 2),
     "semCreate": (2, 3),
     "semOpen": (1, 1),
     "semUnlink": (1, 1),
     "semWait": (3, 3),
+    "setitimer": (3, 3),
     "shmCreate": (1, 1),
+    "sigmask": (2, 2),
+    "sigpending": (0, 0),
+    "sigwait": (1, 1),
     "sleep": (1, 1),
     "sockAccept": (2, 2),
     "sockBind": (4, 4),
@@ -160,6 +243,7 @@ LAYER_BRIDGE = {
     "setSwitchInterval": (1, 1),
     "shmMap": (3, 3),
     "shmUnmap": (2, 2),
+    "sigaction": (2, 2),
     "signalsPending": (0, 0),
     "startMethod": None,
     "startThread": (1, 1),

@@ -14,7 +14,19 @@ import sys
 import threading
 import types
 
-from . import bridge, eventloop, kernel, oscalls, popen, recursion, shm, stdio, threads, tracebacks
+from . import (
+    bridge,
+    eventloop,
+    kernel,
+    oscalls,
+    popen,
+    recursion,
+    shm,
+    signals,
+    stdio,
+    threads,
+    tracebacks,
+)
 
 
 def start(worker):
@@ -24,6 +36,7 @@ def start(worker):
     bridge.bind(worker)
     stdio.install()
     oscalls.install()
+    signals.install()
     tracebacks.install()
     recursion.install()
     popen.install(bridge.sync.startMethod)
@@ -100,8 +113,9 @@ def run_fork_child(payload):
     main = _new_main(header["main_file"])
     sys.argv[:] = header["argv"]
     sys.path[:] = header["path"]
-    main_globals, process_obj = pickle.load(stream)
+    main_globals, handlers, process_obj = pickle.load(stream)
     main.__dict__.update(main_globals)
+    signals.adopt(handlers)
     atexit._clear()
     atexit.register(util._exit_function)
     status = 1

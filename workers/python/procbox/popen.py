@@ -11,7 +11,7 @@ import sys
 from multiprocessing import context, popen_fork, popen_spawn_posix, spawn, util
 from multiprocessing.context import reduction, set_spawning_popen
 
-from . import byvalue, kernel
+from . import byvalue, kernel, signals
 
 
 class KernelPopen(popen_fork.Popen):
@@ -45,7 +45,8 @@ class ForkPopen(KernelPopen):
         }
         set_spawning_popen(self)
         try:
-            payload = pickle.dumps(header) + byvalue.dumps((byvalue.main_snapshot(), process_obj))
+            copied = (byvalue.main_snapshot(), signals.for_fork(), process_obj)
+            payload = pickle.dumps(header) + byvalue.dumps(copied)
         finally:
             set_spawning_popen(None)
         self._start(process_obj, payload)
