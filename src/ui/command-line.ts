@@ -1,6 +1,6 @@
 /**
  * The console's command line: a one-line shell under the console that starts console tools
- * (`nc`, `curl`) as processes of their own beside the run, as a second terminal would.
+ * (`nc`, `curl`, `kill`) as processes of their own beside the run, as a second terminal would.
  */
 import { CONSOLE_TOOLS } from '../../workers/protocol/constants';
 import type { ConsoleTool } from '../../workers/protocol/kernel';

@@ -115,3 +115,31 @@ test('curl prints a response; errors read as curl’s; unknown commands are name
     /running|blocked/,
   );
 });
+
+test('kill sends a signal from the console: the handler runs, or the default action', async ({
+  page,
+}) => {
+  await open(page);
+  await runServer(
+    page,
+    `import os, signal, time
+signal.signal(signal.SIGUSR1, lambda s, f: print("got", signal.Signals(s).name, flush=True))
+print("pid", os.getpid(), flush=True)
+while True:
+    time.sleep(1)
+`,
+    /pid \d+/,
+  );
+  const pid = /pid (\d+)/.exec(await consoleText(page))![1];
+  await command(page, `kill -USR1 ${pid}`);
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] got SIGUSR1$/m);
+  await command(page, 'kill 999');
+  await expect.poll(() => consoleText(page)).toContain('kill: (999) - No such process');
+  await command(page, 'kill -l');
+  await expect.poll(() => consoleText(page)).toContain('HUP INT QUIT ILL');
+  await command(page, `kill ${pid}`); // SIGTERM: its default action ends the program
+  await expect(page.locator(`[data-testid=proc-row][data-pid="${pid}"]`)).toHaveAttribute(
+    'data-state',
+    'exited',
+  );
+});

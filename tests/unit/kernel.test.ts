@@ -317,6 +317,22 @@ describe('signal dispositions, masks and timers', () => {
     kernel.stop();
   });
 
+  it('sends SIGWINCH to the foreground group when the terminal size changes', async () => {
+    const { kernel, host } = setup({
+      'quiet.py': () => never(),
+      'main.py': (sys) => {
+        sys.sigaction(Signal.SIGWINCH, Disposition.HANDLE);
+        return never();
+      },
+    });
+    await run(kernel, 'quiet.py', 'main.py');
+    await expect.poll(() => kernel.table.get(2)?.state).toBe('running');
+    kernel.resize(100, 30);
+    kernel.resize(100, 30); // the same size: no signal
+    expect(host.raised).toEqual([{ pid: 2, signal: Signal.SIGWINCH }]);
+    kernel.stop();
+  });
+
   it("gives a forked child the parent's dispositions, and a spawned one only what it ignores", async () => {
     const { kernel, host } = setup({
       'main.py': async (sys) => {

@@ -46,6 +46,7 @@ const callsAreTheSlices: Same<
   | 'spawn'
   | 'waitpid'
   | 'kill'
+  | 'sigaction'
   | 'sigmask'
   | 'sigpending'
   | 'sigwait'

@@ -15,6 +15,9 @@ interface Arena {
   bytes: Uint8Array;
 }
 
+/** When a dead process's copy lock is freed once more (see `exited`). */
+const LATE_LOCK_MS = 200;
+
 export class ConsoleOutput {
   private readonly decoders = new Map<string, TextDecoder>();
   private readonly turns = new MessageChannel();
@@ -55,6 +58,8 @@ export class ConsoleOutput {
   exited(pid: Pid): void {
     this.drain();
     ringClearLocks(this.arena.words, this.ring, pid);
+    // A terminated worker may still run a moment and take the lock again before it stops.
+    setTimeout(() => ringClearLocks(this.arena.words, this.ring, pid), LATE_LOCK_MS);
     for (const fd of [1, 2] as const) {
       const decoder = this.decoders.get(`${pid}:${fd}`);
       const rest = decoder?.decode();

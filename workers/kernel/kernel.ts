@@ -158,8 +158,15 @@ export class Kernel {
   /** The console's size changed: every process reads the new one. */
   resize(columns: number, rows: number): void {
     if (!isTerminalSize(columns) || !isTerminalSize(rows)) return;
+    const changed = columns !== this.terminalInfo.columns || rows !== this.terminalInfo.rows;
     Object.assign(this.terminalInfo, { columns, rows });
     for (const handle of this.handles.values()) handle.setTerminalSize(columns, rows);
+    // A terminal tells its foreground process group with SIGWINCH (ignored unless handled).
+    const fg = this.foreground();
+    if (!changed || !fg) return;
+    for (const p of this.table.group(fg.pgid)) {
+      if (p.signals.wants(Signal.SIGWINCH)) this.signal(null, p.pid, Signal.SIGWINCH);
+    }
   }
 
   /** Ctrl-C: SIGINT to every process of the foreground process group, as a terminal does. */
@@ -429,12 +436,9 @@ export class Kernel {
     self.signals.close();
     this.trace.record({ type: 'exit', pid: self.pid, code });
     this.outbox.tableChanged();
-    // SIGCHLD goes to a parent that handles, waits for or blocks it (others ignore it).
+    // SIGCHLD goes to a parent that handles or blocks it (others ignore it).
     const parent = this.table.get(self.ppid);
-    const wanted = (p: ProcessRecord) =>
-      p.signals.disposition(Signal.SIGCHLD) === Disposition.HANDLE ||
-      (p.signals.blocked & (1 << Signal.SIGCHLD)) !== 0;
-    if (parent && wanted(parent)) this.signal(self.pid, parent.pid, Signal.SIGCHLD);
+    if (parent?.signals.wants(Signal.SIGCHLD)) this.signal(self.pid, parent.pid, Signal.SIGCHLD);
     if (this.table.live().length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -27,10 +27,10 @@ export function signalCallsFor(
 ): SignalSyscalls {
   const { signals } = self;
   return {
-    sigaction(signal, disposition) {
-      if (isSignal(signal) && isDisposition(disposition)) {
-        signals.setDisposition(signal, disposition);
-      }
+    async sigaction(signal, disposition) {
+      if (!isSignal(signal) || !isDisposition(disposition)) return EINVAL;
+      signals.setDisposition(signal, disposition);
+      return 0;
     },
     async sigmask(how, mask) {
       if (!Number.isInteger(how) || how < 0 || how > SIG_SETMASK || !Number.isInteger(mask)) {

@@ -89,6 +89,12 @@ export class ProcessSignals {
     this.dispositions.set(signal, disposition);
   }
 
+  /** Whether a signal that is ignored by default would be seen here: it is handled, or blocked
+   * (for `sigwait`). The kernel sends SIGCHLD and SIGWINCH only then, to keep the trace quiet. */
+  wants(signal: number): boolean {
+    return this.disposition(signal) === Disposition.HANDLE || (this.blocked & (1 << signal)) !== 0;
+  }
+
   /** A blocked signal waits; a sigwait for it takes it at once. Returns false when it is not
    * blocked and must be delivered now. */
   holdIfBlocked(signal: number): boolean {

@@ -61,6 +61,9 @@ export interface ProcessCalls {
   /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
   kill(pid: number, signal: number): Reply<0>;
+  /** `signal.signal`'s effect in the kernel (`Disposition` DEFAULT, IGNORE or HANDLE), in
+   * force when this resolves: a signal sent after that, from anywhere, meets it. */
+  sigaction(signal: number, disposition: number): Reply<0>;
   /** sigprocmask(2): `how` 0 block, 1 unblock, 2 set; the old mask (signals as bits). */
   sigmask(how: number, mask: number): Reply<number>;
   /** The blocked signals that are pending, as bits. */
@@ -82,8 +85,8 @@ export interface ProcessBridge {
   readonly job: Job;
   /** The pending signal mask, cleared (signals 1-31 as bits). */
   takeSignals(): number;
-  /** `signal.signal`'s effect in the kernel: `Disposition` DEFAULT, IGNORE or HANDLE. */
-  sigaction(signal: number, disposition: number): void;
+  /** `sigaction` for code that cannot wait (outside any thread): posted, not answered. */
+  sigactionPosted(signal: number, disposition: number): void;
   signalsPending(): boolean;
   /** Whether fd 0, 1 or 2 is a terminal; false for any other descriptor. */
   isatty(fd: number): boolean;

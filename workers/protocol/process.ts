@@ -71,7 +71,7 @@ export type WaitResult = { pid: Pid; exitCode: number } | SysError | null;
 export interface SignalSyscalls {
   /** `signal.signal`: the default action, ignore, or the process's Python handler
    * (`Disposition`). SIGKILL and SIGSTOP keep their default. */
-  sigaction(signal: number, disposition: number): void;
+  sigaction(signal: number, disposition: number): Reply<0>;
   /** sigprocmask(2) (`how`: 0 block, 1 unblock, 2 set); the old mask, signals as bits. */
   sigmask(how: number, mask: number): Reply<number>;
   /** The blocked signals that are pending, as bits. */

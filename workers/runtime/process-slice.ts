@@ -24,6 +24,7 @@ export function processSlice(
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),
+      sigaction: (signal, disposition) => kernel.sigaction(signal, disposition),
       sigmask: (how, mask) => kernel.sigmask(how, mask),
       sigpending: () => kernel.sigpending(),
       sigwait: (mask) => kernel.sigwait(mask),
@@ -38,7 +39,7 @@ export function processSlice(
       hardwareConcurrency: navigator.hardwareConcurrency,
       job: request.job,
       takeSignals: () => Atomics.exchange(signals, PENDING_INDEX, 0),
-      sigaction: (signal, disposition) => void kernel.sigaction(signal, disposition),
+      sigactionPosted: (signal, disposition) => void kernel.sigaction(signal, disposition),
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
       isatty: (fd) => request.isatty[fd] === true,
       terminalSize: () => [Atomics.load(signals, COLUMNS_INDEX), Atomics.load(signals, ROWS_INDEX)],

@@ -143,6 +143,7 @@ if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, note)
     r, w = os.pipe()
     os.close(r)
+    time.sleep(0.05)  # Procbox's close reaches the kernel a moment later (README, Limits)
     try:
         os.write(w, b"x")
     except BrokenPipeError as error:

@@ -6,7 +6,7 @@ fails while it is stale).
 """
 
 COLUMNS_INDEX = 2
-CONSOLE_TOOLS = ("nc", "curl")
+CONSOLE_TOOLS = ("nc", "curl", "kill")
 DEFAULT_PROCESS_LIMIT = 48
 DOORBELL = 64
 DOORBELL_INDEX = 0
@@ -190,6 +190,7 @@ LAYER_CALLS = {
     "semWait": (3, 3),
     "setitimer": (3, 3),
     "shmCreate": (1, 1),
+    "sigaction": (2, 2),
     "sigmask": (2, 2),
     "sigpending": (0, 0),
     "sigwait": (1, 1),
@@ -243,7 +244,7 @@ LAYER_BRIDGE = {
     "setSwitchInterval": (1, 1),
     "shmMap": (3, 3),
     "shmUnmap": (2, 2),
-    "sigaction": (2, 2),
+    "sigactionPosted": (2, 2),
     "signalsPending": (0, 0),
     "startMethod": None,
     "startThread": (1, 1),

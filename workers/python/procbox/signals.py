@@ -41,7 +41,7 @@ def check():
         elif handler == signal.SIG_DFL and _ends_process(signum):
             # The kernel thought it handled (a handler taken away meanwhile, or one a forked
             # child could not be given): the default action now.
-            bridge.sync.sigaction(signum, DEFAULT)
+            _tell_kernel(signum, DEFAULT)
             bridge.call("kill", bridge.sync.pid, signum)
 
 
@@ -78,8 +78,18 @@ def _signal(signalnum, handler):
         handler = signal.SIG_IGN  # Linux's number for it (Emscripten's differs)
     old = _builtin_signal(signalnum, handler)
     if bridge.bound() and 1 <= signalnum <= SIGNAL_MAX:
-        bridge.sync.sigaction(signalnum, _disposition(handler))
+        _tell_kernel(signalnum, _disposition(handler))
     return old
+
+
+def _tell_kernel(signum, disposition):
+    """Waits for the kernel to take it, as sigaction(2) returns once it is in force: a child
+    that sets a handler and then tells its parent it is ready must not be killed by the
+    parent's signal for want of it."""
+    if green.can_block():
+        bridge.ask("sigaction", signum, disposition)
+    else:
+        bridge.sync.sigactionPosted(signum, disposition)
 
 
 def _setitimer(which, seconds, interval=0.0):
@@ -209,7 +219,7 @@ def adopt(handlers):
         linux_ignore = type(handler) is int and handler == 1
         _builtin_signal(signum, signal.SIG_IGN if linux_ignore else handler)
         if handler == signal.SIG_DFL:
-            bridge.sync.sigaction(signum, DEFAULT)
+            _tell_kernel(signum, DEFAULT)
 
 
 def install():

@@ -6,10 +6,11 @@ file); stderr is always line-buffered. ``fileno()`` is
 not offered for stdin: ``input()`` then reads through ``sys.stdin.readline()``, which blocks only
 this process, instead of C's stdio, which cannot wait for the kernel.
 
-The buffered layer is _pyio's, not _io's: the C BufferedWriter holds a C lock while the raw write
-waits for the kernel or is preempted, and a second green thread printing then gets "reentrant
-call inside <_io.BufferedWriter>". _pyio takes a green lock there, so that thread waits its turn
-as it would on CPython's real lock.
+The buffered layers are _pyio's, not _io's: the C BufferedWriter holds a C lock while the raw
+write waits for the kernel or is preempted, and a second green thread printing then gets
+"reentrant call inside <_io.BufferedWriter>". stdin's takes a green lock there, so that thread
+waits its turn as it would on CPython's real lock; stdout's and stderr's need none
+(``ConsoleWriter``).
 """
 
 import _pyio
@@ -17,7 +18,7 @@ import _thread
 import io
 import sys
 
-from . import bridge, kernel
+from . import bridge, green, kernel
 
 # _pyio binds _thread.allocate_lock when first imported; it must be the green one.
 assert _pyio.Lock is _thread.allocate_lock, "procbox.threads.install() must run before stdio"
@@ -53,6 +54,38 @@ class KernelStream(io.RawIOBase):
         return kernel.write(self._fd, data)
 
 
+class ConsoleWriter(_pyio.BufferedWriter):
+    """stdout's and stderr's buffer: _pyio's BufferedWriter, with ``write`` and ``flush`` made
+    for the console, where a print on a terminal is one call of each. They take no lock: no
+    thread switch can fall inside them (``unpreemptible``), and the one wait, for the console to
+    make room, comes after the bytes have left the buffer, so another thread's print meanwhile
+    finds a consistent buffer and queues behind them."""
+
+    @green.unpreemptible
+    def write(self, b):
+        if isinstance(b, str):
+            raise TypeError("can't write str to binary stream")
+        if self.closed:
+            raise ValueError("write to closed file")
+        buffer = self._write_buf
+        before = len(buffer)
+        buffer += b
+        written = len(buffer) - before
+        if len(buffer) > self.buffer_size:
+            self.flush()
+        return written
+
+    @green.unpreemptible
+    def flush(self):
+        if self.closed:
+            raise ValueError("flush on closed file")
+        buffer = self._write_buf
+        if buffer:
+            data = bytes(buffer)
+            buffer.clear()
+            kernel.write(self.raw.fileno(), data)
+
+
 class TerminalReader(_pyio.BufferedReader):
     """stdin's buffer. ``readline`` here is IOBase's, which peeks before each read; a peek into
     an empty buffer reads the raw stream, and on a terminal that read would take the one end of
@@ -71,10 +104,10 @@ def install():
     )
     stdout = KernelStream(1, "w")
     sys.stdout = sys.__stdout__ = io.TextIOWrapper(
-        _pyio.BufferedWriter(stdout), encoding="utf-8", line_buffering=stdout.isatty()
+        ConsoleWriter(stdout), encoding="utf-8", line_buffering=stdout.isatty()
     )
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        _pyio.BufferedWriter(KernelStream(2, "w")),
+        ConsoleWriter(KernelStream(2, "w")),
         encoding="utf-8",
         errors="backslashreplace",
         line_buffering=True,
