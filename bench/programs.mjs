@@ -362,10 +362,3 @@ export const PRINT_FLOOD = floodTimed(`for i in range(${FLOOD_LINES}):
 export const BUFFER_FLOOD = floodTimed(`write = sys.stdout.buffer.write
 for i in range(${FLOOD_LINES}):
     write(b"line %d\\n" % i)`);
-
-/** A flood that never ends: Stop must end it (the bench times Stop). */
-export const ENDLESS_FLOOD = `i = 0
-while True:
-    print("flood", i)
-    i += 1
-`;

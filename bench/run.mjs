@@ -21,7 +21,6 @@ import {
   PURE_PYTHON_LOOP,
   ASYNCIO_500_CLIENTS,
   BUFFER_FLOOD,
-  ENDLESS_FLOOD,
   FLOOD_LINES,
   PRINT_FLOOD,
   ASYNCIO_ROUND_TRIP,
@@ -63,19 +62,6 @@ function nativeFloodSeconds(program, lineBuffered) {
   writeFileSync(file, setup + program);
   const run = spawnSync('python3', [file], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
   return Number(/result (\S+)/.exec(run.stderr.toString())[1]);
-}
-/** SIGKILL to a flooding python3 (its output read here) until it is reaped, in ms. */
-async function nativeStopMs() {
-  const child = spawn('python3', ['-c', ENDLESS_FLOOD], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let bytes = 0;
-  await new Promise((resolve) =>
-    child.stdout.on('data', (data) => (bytes += data.length) > 1e6 && resolve()),
-  );
-  const t0 = performance.now();
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-  return performance.now() - t0;
 }
 function nativeFirstLineMs() {
   const t0 = performance.now();
@@ -242,32 +228,6 @@ for (const [figure, program, tty] of [
   report(`${figure}: lines/s`, FLOOD_LINES / ours, FLOOD_LINES / native, 'lines/s');
   report(`${figure}: MB/s`, floodMB / ours, floodMB / native, 'MB/s');
 }
-
-/** Stop pressed while a program floods the console (a terminal): ms until the run has ended,
- * as the page learns it (after the output already on its way). */
-async function procboxStopMs() {
-  flood = { first: null, last: null, chars: 0 };
-  const ended = runner.run({
-    files: [{ path: 'flood.py', content: ENDLESS_FLOOD }],
-    entries: ['flood.py'],
-    startMethod: 'fork',
-  });
-  while (flood.chars < 1e6) await new Promise((resolve) => setTimeout(resolve, 20));
-  const t0 = performance.now();
-  await runner.stop();
-  await ended;
-  const ms = performance.now() - t0;
-  await runner.waitIdle();
-  flood = null;
-  return ms;
-}
-await procboxStopMs(); // warm
-report(
-  'Stop during a print flood, until the run has ended',
-  await procboxStopMs(),
-  await nativeStopMs(),
-  'ms',
-);
 
 const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));
 const before = rssKiB(chromiumPids());
