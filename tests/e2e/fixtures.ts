@@ -83,6 +83,8 @@ export const test = base.extend<{ sandbox: Sandbox }, { worker: { runner: Runner
       },
     });
     await runner.stop();
+    // The next test's output starts clean: what this one's processes wrote is all delivered.
+    await runner.waitIdle();
   },
 });
 

@@ -10,6 +10,7 @@ import type {
 } from '../../workers/protocol/process';
 import { Disposition, Errno, ITimer, Signal } from '../../workers/protocol/constants';
 import { consoleWrite } from '../../workers/ipc/console-ring';
+import { Ring } from '../../workers/protocol/ipc';
 
 /** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
 type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | void>;
@@ -495,6 +496,27 @@ describe('standard streams', () => {
     await kernel.waitIdle();
     await expect.poll(() => observer.events.at(-1)).toBe('exited 1');
     expect(observer.events).toEqual(['out 1:1 主线程\n', 'out 1:2 oops\n', 'exited 1']);
+  });
+
+  it('drops what a process writes after it has ended, and frees a lock it died holding', async () => {
+    let request!: ExecRequest;
+    const { kernel, observer } = setup({
+      'main.py': async (_sys, r) => {
+        request = r;
+        print(r, 1, bytes('before\n'));
+        return 0;
+      },
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    // A terminated worker can run on a moment: it writes, and takes the ring's lock.
+    print(request, 1, bytes('after the end\n'));
+    const words = new Int32Array(request.ipc.arena);
+    const lockAt = (request.ipc.console >> 2) + Ring.WLOCK;
+    Atomics.store(words, lockAt, request.pid);
+    await expect.poll(() => Atomics.load(words, lockAt)).toBe(0);
+    await kernel.waitIdle();
+    expect(observer.events.filter((e) => e.startsWith('out'))).toEqual(['out 1:1 before\n']);
   });
 
   it('shows the writes of every process in the one order they were made, then an exit', async () => {

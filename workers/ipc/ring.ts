@@ -304,6 +304,11 @@ export function ringAddHolders(
   return now;
 }
 
+/** The pid copying into the ring now, or 0. */
+export function ringWriteLockHolder(arena: Int32Array, pipe: number): number {
+  return Atomics.load(arena, words(arena, pipe, Ring.WLOCK));
+}
+
 /** Frees the copy locks a dead process held. */
 export function ringClearLocks(arena: Int32Array, pipe: number, pid: number): void {
   for (const w of [Ring.WLOCK, Ring.RLOCK]) {

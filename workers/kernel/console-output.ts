@@ -6,7 +6,7 @@
  * written before it.
  */
 import { consoleRead } from '../ipc/console-ring';
-import { ringClearLocks, ringSeq, ringWaitChange } from '../ipc/ring';
+import { ringClearLocks, ringSeq, ringWaitChange, ringWriteLockHolder } from '../ipc/ring';
 import type { Pid } from '../protocol/common';
 import type { Outbox } from './outbox';
 
@@ -15,11 +15,14 @@ interface Arena {
   bytes: Uint8Array;
 }
 
-/** When a dead process's copy lock is freed once more (see `exited`). */
-const LATE_LOCK_MS = 200;
+/** How often the drain looks for a copy lock held by a process that has ended. */
+const DEAD_LOCK_CHECK_MS = 100;
 
 export class ConsoleOutput {
   private readonly decoders = new Map<string, TextDecoder>();
+  /** Processes that have ended. A terminated worker can run a moment longer: what it writes
+   * then is dropped (a killed process writes nothing), and a lock it takes then is freed. */
+  private readonly dead = new Set<Pid>();
   private readonly turns = new MessageChannel();
 
   constructor(
@@ -32,7 +35,9 @@ export class ConsoleOutput {
 
   /** Moves what is in the ring to the outbox; returns the count of records taken. */
   drain(): number {
-    const writes = consoleRead(this.arena.words, this.arena.bytes, this.ring);
+    const writes = consoleRead(this.arena.words, this.arena.bytes, this.ring).filter(
+      (w) => !this.dead.has(w.pid),
+    );
     // Neighbouring records of one stream decode as one piece.
     let i = 0;
     while (i < writes.length) {
@@ -57,9 +62,8 @@ export class ConsoleOutput {
    * character it left unfinished shows as U+FFFD. */
   exited(pid: Pid): void {
     this.drain();
+    this.dead.add(pid);
     ringClearLocks(this.arena.words, this.ring, pid);
-    // A terminated worker may still run a moment and take the lock again before it stops.
-    setTimeout(() => ringClearLocks(this.arena.words, this.ring, pid), LATE_LOCK_MS);
     for (const fd of [1, 2] as const) {
       const decoder = this.decoders.get(`${pid}:${fd}`);
       const rest = decoder?.decode();
@@ -82,9 +86,11 @@ export class ConsoleOutput {
   private async pump(): Promise<void> {
     for (;;) {
       if (this.outbox.congested()) await this.outbox.whenUncongested();
+      const holder = ringWriteLockHolder(this.arena.words, this.ring);
+      if (this.dead.has(holder)) ringClearLocks(this.arena.words, this.ring, holder);
       const seq = ringSeq(this.arena.words, this.ring);
       if (this.drain() === 0) {
-        await ringWaitChange(this.arena.words, this.ring, seq, Infinity);
+        await ringWaitChange(this.arena.words, this.ring, seq, DEAD_LOCK_CHECK_MS);
       } else {
         await this.nextTurn(); // lets the kernel's other messages in (Stop among them)
       }
