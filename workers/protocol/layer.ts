@@ -20,7 +20,7 @@
 import type { Reply, StartMethod } from './common';
 import type { IpcOpName } from './ipc';
 import type { Connected, SockAddr, SocketState } from './net';
-import type { Job, SpawnResult, WaitResult } from './process';
+import type { Job, SignalSyscalls, SpawnResult, WaitResult } from './process';
 import type { PyCallable } from 'pyodide/ffi';
 
 /** A capability's part of the boundary. */
@@ -47,7 +47,8 @@ export interface StdioBridge {
 
 // --- the process: identity, time, children, signals ----------------------------------------
 
-export interface ProcessCalls {
+/** The signal calls are the kernel's own (`SignalSyscalls`), passed through. */
+export interface ProcessCalls extends SignalSyscalls {
   /** Sleeps on a kernel timer; EINTR when a signal comes first. */
   sleep(ms: number): Reply<0>;
   /** Starts a child. `sentinelFd` is a descriptor the caller reserved for its exit sentinel. */
@@ -61,20 +62,6 @@ export interface ProcessCalls {
   /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
   kill(pid: number, signal: number): Reply<0>;
-  /** `signal.signal`'s effect in the kernel (`Disposition` DEFAULT, IGNORE or HANDLE), in
-   * force when this resolves: a signal sent after that, from anywhere, meets it. */
-  sigaction(signal: number, disposition: number): Reply<0>;
-  /** sigprocmask(2): `how` 0 block, 1 unblock, 2 set; the old mask (signals as bits). */
-  sigmask(how: number, mask: number): Reply<number>;
-  /** The blocked signals that are pending, as bits. */
-  sigpending(): Reply<number>;
-  /** sigwait(3): a signal of `mask`, taken; EINTR when a handled signal comes first. */
-  sigwait(mask: number): Reply<number>;
-  /** pause(2): EINTR once a signal's handler is to run. */
-  pause(): Reply<0>;
-  /** setitimer(2) (`which`: `ITimer`), in seconds; the old [value, interval]. */
-  setitimer(which: number, value: number, interval: number): Reply<[number, number]>;
-  getitimer(which: number): Reply<[number, number]>;
 }
 
 export interface ProcessBridge {

@@ -70,7 +70,8 @@ export type WaitResult = { pid: Pid; exitCode: number } | SysError | null;
 /** Signals beyond kill(2): what the process does with each, its mask, waits and timers. */
 export interface SignalSyscalls {
   /** `signal.signal`: the default action, ignore, or the process's Python handler
-   * (`Disposition`). SIGKILL and SIGSTOP keep their default. */
+   * (`Disposition`), in force when this resolves: a signal sent after that, from anywhere,
+   * meets it. SIGKILL and SIGSTOP keep their default. */
   sigaction(signal: number, disposition: number): Reply<0>;
   /** sigprocmask(2) (`how`: 0 block, 1 unblock, 2 set); the old mask, signals as bits. */
   sigmask(how: number, mask: number): Reply<number>;

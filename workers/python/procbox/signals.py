@@ -32,6 +32,8 @@ def check():
     if not green.in_main():
         return
     mask = green.take_signals() & 0xFFFFFFFF
+    if not mask:
+        return  # the common case: this runs after every kernel call
     for signum in _bits(mask):
         if _wakeup_fd >= 0:
             _wake(signum)
