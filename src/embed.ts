@@ -78,7 +78,12 @@ terminal.note(t('booting'));
 const note = (text: string, colour?: NoteColour) => terminal.note(text, colour);
 // No process list here: the table is not shown.
 void bootSandbox(
-  { output: (chunks) => terminal.output(chunks), processes: () => undefined },
+  // A program's files change the embedded workspace as they change the playground's.
+  {
+    output: (chunks) => terminal.output(chunks),
+    processes: () => undefined,
+    files: (changes) => store.applyChanges(changes),
+  },
   { t, note },
   'embedNotIsolated',
 ).then((booted) => {

@@ -10,7 +10,7 @@ import type {
   RunRequest,
   TraceEvent,
 } from '../workers/protocol/kernel';
-import type { WorkspaceFile } from '../workers/protocol/kernel';
+import type { WorkspaceChange, WorkspaceFile } from '../workers/protocol/kernel';
 import { SERVER_GRACE_MS } from '../workers/protocol/constants';
 import type { Locale } from './i18n';
 import { ensureIsolated } from './isolation';
@@ -24,6 +24,8 @@ declare global {
     procboxOutput?: (chunks: OutputChunk[]) => Promise<void>;
     procboxProcesses?: (table: ProcessInfo[]) => void;
     procboxNotice?: (key: KernelNoticeKey, detail: string) => void;
+    /** Files the run wrote or removed in /home/user (the CLI's `--write-back`). */
+    procboxFiles?: (changes: WorkspaceChange[]) => void;
     procboxHeadless: HeadlessRunner;
   }
 }
@@ -90,6 +92,7 @@ const connecting = ensureIsolated().then(() =>
       window.procboxProcesses?.(next);
     },
     notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
+    files: (changes: WorkspaceChange[]) => window.procboxFiles?.(changes),
   }),
 );
 const ready = connecting.then(() => undefined);

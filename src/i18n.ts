@@ -29,6 +29,8 @@ const en = {
   newFilePrompt: 'Name of the new file:',
   renamePrompt: 'New name for {name}:',
   deleteConfirm: 'Delete {name}? This cannot be undone.',
+  binaryFile:
+    '{name}: {size} bytes of binary data, as the program wrote them (not text, so not shown).',
   deleteLast: 'The workspace needs at least one file.',
   badName_empty: 'A file name cannot be empty.',
   badName_path: 'A file name cannot contain "/", "\\" or "..".',
@@ -222,6 +224,7 @@ const zh: Record<MessageKey, string> = {
   newFilePrompt: '新文件名：',
   renamePrompt: '{name} 的新名字：',
   deleteConfirm: '删除 {name}？此操作无法撤销。',
+  binaryFile: '{name}：{size} 字节的二进制数据，按程序写入的原样保存（不是文本，因此不显示）。',
   deleteLast: '工作区至少需要保留一个文件。',
   badName_empty: '文件名不能为空。',
   badName_path: '文件名不能包含 "/"、"\\" 或 ".."。',

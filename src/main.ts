@@ -1,5 +1,5 @@
 /** The playground page: wires the store, the editor, the console and the process list to the kernel. */
-import type { OutputChunk, Pid, ProcessInfo } from '../workers/protocol/kernel';
+import type { OutputChunk, Pid, ProcessInfo, WorkspaceChange } from '../workers/protocol/kernel';
 import { translate, type MessageKey } from './i18n';
 import { bootSandbox, errorText } from './boot';
 import type { Kernel } from './kernel-client';
@@ -308,7 +308,13 @@ if (lessonId !== null) {
   else terminal.note(t('lessonMissing', { id: lessonId }), 'yellow');
 }
 openSharedLink();
-void bootSandbox({ output: showOutput, processes: showProcesses }, { t, note }).then((booted) => {
+const kernelObserver = {
+  output: showOutput,
+  processes: showProcesses,
+  // What the program writes in /home/user shows in the file tabs (and the editor) as it runs.
+  files: (changes: WorkspaceChange[]) => store.applyChanges(changes),
+};
+void bootSandbox(kernelObserver, { t, note }).then((booted) => {
   kernel = booted;
   if (!kernel) return;
   terminal.note(t('ready', { files: runEntries(store.state).join(' → ') }));

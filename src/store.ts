@@ -4,7 +4,7 @@
  * loses an edit. No DOM here: the store is tested in Node with any Storage-like object.
  */
 import helloExample from '../examples/01_process_hello.py?raw';
-import type { StartMethod, WorkspaceFile } from '../workers/protocol/kernel';
+import type { StartMethod, WorkspaceChange, WorkspaceFile } from '../workers/protocol/kernel';
 import { defaultLocale, isLocale, type Locale } from './i18n';
 
 export const STORAGE_KEY = 'procbox.workspace.v1';
@@ -54,6 +54,13 @@ export function invalidFileName(name: string, existing: readonly string[]): Name
   return null;
 }
 
+/** Whether a path a program wrote is one the workspace can hold: relative, with folders
+ * (`out/result.csv`), each part a usable name. */
+export function validWorkspacePath(path: string): boolean {
+  const parts = path.split('/');
+  return parts.every((part) => invalidFileName(part, []) === null);
+}
+
 export function isPythonName(name: string): boolean {
   return name.endsWith('.py');
 }
@@ -73,14 +80,12 @@ export function parseState(raw: unknown, language?: string): WorkspaceState | nu
     if (typeof f !== 'object' || f === null) return null;
     const file = f as Record<string, unknown>;
     if (typeof file.path !== 'string' || typeof file.content !== 'string') return null;
-    if (
-      invalidFileName(
-        file.path,
-        files.map((x) => x.path),
-      )
-    )
-      return null;
-    files.push({ path: file.path, content: file.content });
+    if (!validWorkspacePath(file.path) || files.some((x) => x.path === file.path)) return null;
+    files.push(
+      file.encoding === 'base64'
+        ? { path: file.path, content: file.content, encoding: 'base64' }
+        : { path: file.path, content: file.content },
+    );
   }
   const names = files.map((f) => f.path);
   const active = typeof s.active === 'string' && names.includes(s.active) ? s.active : names[0];
@@ -171,6 +176,30 @@ export class Store {
     if (this.file(path)?.content === content) return;
     this.update({
       files: this.current.files.map((f) => (f.path === path ? { path, content } : f)),
+    });
+  }
+
+  /** What a run did to the files: each written file is added or replaced (the active file
+   * stays), each removed one goes (the workspace always keeps one). */
+  applyChanges(changes: WorkspaceChange[]): void {
+    let files = this.current.files;
+    for (const change of changes) {
+      if ('removed' in change) {
+        if (files.length > 1) files = files.filter((f) => f.path !== change.removed);
+      } else if (validWorkspacePath(change.file.path)) {
+        const index = files.findIndex((f) => f.path === change.file.path);
+        files =
+          index < 0
+            ? [...files, change.file]
+            : files.map((f, i) => (i === index ? change.file : f));
+      }
+    }
+    if (files === this.current.files) return;
+    const names = new Set(files.map((f) => f.path));
+    this.update({
+      files,
+      active: names.has(this.current.active) ? this.current.active : files[0].path,
+      entries: this.current.entries.filter((e) => names.has(e)),
     });
   }
 

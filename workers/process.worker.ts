@@ -22,6 +22,7 @@ import { installKernelFds } from './runtime/kernel-fds';
 import { netSlice } from './runtime/net-slice';
 import { processSlice } from './runtime/process-slice';
 import { LAYER_DIR, layerFiles } from './runtime/python-layer';
+import { mountVolume } from './runtime/fs-mount';
 import { lockDown } from './runtime/sandbox';
 import { stdioSlice } from './runtime/stdio-slice';
 import { InterruptibleWaits } from './runtime/waits';
@@ -112,11 +113,17 @@ const runtime = {
 
     // The boundary with the Python layer (protocol/layer.ts), one slice per capability.
     const stdio = stdioSlice(kernel, arena, request.ipc.console);
-    const proc = processSlice(kernel, request, signals, () => {
-      fence();
-      observer.flush();
-      return stdio.takeUnwritten();
-    });
+    const proc = processSlice(
+      kernel,
+      request,
+      signals,
+      () => {
+        fence();
+        observer.flush();
+        return stdio.takeUnwritten();
+      },
+      () => py.FS.cwd(),
+    );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
     const calls: LayerCalls = fenced(
@@ -148,11 +155,7 @@ const runtime = {
     py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
     py.setStdin({ error: true });
-    py.FS.mkdirTree(request.cwd);
-    writeFiles(
-      py,
-      request.files.map((f) => ({ path: `${request.cwd}/${f.path}`, content: f.content })),
-    );
+    mountVolume(py, request.volume, request.pid);
     py.FS.chdir(request.cwd);
     // Called with stack switching but outside any asyncio task: the program's own asyncio.run
     // must find no loop running, as in a fresh CPython.

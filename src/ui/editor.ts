@@ -5,6 +5,7 @@ import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/python/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { translate, type MessageKey } from '../i18n';
+import type { WorkspaceFile } from '../../workers/protocol/kernel';
 import { invalidFileName, isPythonName, type Store } from '../store';
 
 declare global {
@@ -46,7 +47,8 @@ export class Editor {
     this.editor.onDidChangeModelContent(() => {
       const model = this.editor.getModel();
       for (const [path, m] of this.models) {
-        if (m !== model) continue;
+        // A binary file's model is a description of it; its bytes stay as the program wrote them.
+        if (m !== model || this.store.file(path)?.encoding === 'base64') continue;
         this.typing = true;
         try {
           this.store.setContent(path, m.getValue());
@@ -66,6 +68,14 @@ export class Editor {
 
   private t(key: MessageKey, params?: Record<string, string | number>): string {
     return translate(this.store.state.locale, key, params);
+  }
+
+  /** What the editor shows of a file: its text, or for bytes that are not text, their size. */
+  private shown(file: WorkspaceFile): string {
+    if (file.encoding !== 'base64') return file.content;
+    const size =
+      Math.floor((file.content.length * 3) / 4) - (file.content.match(/=*$/)?.[0].length ?? 0);
+    return this.t('binaryFile', { name: file.path, size });
   }
 
   private model(path: string, content: string): monaco.editor.ITextModel {
@@ -89,10 +99,11 @@ export class Editor {
     // a model already: the model takes the new text.
     for (const f of this.typing ? [] : files) {
       const existing = this.models.get(f.path);
-      if (existing && existing.getValue() !== f.content) existing.setValue(f.content);
+      if (existing && existing.getValue() !== this.shown(f)) existing.setValue(this.shown(f));
     }
     const file = files.find((f) => f.path === active) ?? files[0];
-    const model = this.model(file.path, file.content);
+    const model = this.model(file.path, this.shown(file));
+    this.editor.updateOptions({ readOnly: file.encoding === 'base64' });
     if (this.editor.getModel() !== model) {
       this.editor.setModel(model);
       this.editor.focus();

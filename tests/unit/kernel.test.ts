@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Kernel, type ProcessHandle, type ProcessHost } from '../../workers/kernel/kernel';
 import { Trace } from '../../workers/kernel/trace';
-import type { KernelObserver, OutputChunk, ProcessInfo } from '../../workers/protocol/kernel';
+import type {
+  KernelObserver,
+  OutputChunk,
+  ProcessInfo,
+  WorkspaceChange,
+} from '../../workers/protocol/kernel';
+import { Device, ROOT_INODE } from '../../workers/protocol/fs';
+import { listFiles, writeFile } from '../../workers/fs/tree';
 import type {
   ExecRequest,
   SpawnRequest,
@@ -64,6 +71,10 @@ class RecordingObserver implements KernelObserver {
   notice(key: string, detail: string) {
     this.notices.push(`${key} ${detail}`);
   }
+  readonly changes: WorkspaceChange[] = [];
+  files(changes: WorkspaceChange[]) {
+    this.changes.push(...changes);
+  }
 }
 
 function setup(programs: Record<string, Program>, processLimit = 64) {
@@ -92,6 +103,7 @@ const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnRequest => (
   payload,
   passFds: [],
   sentinelFd: null,
+  cwd: '/home/user',
 });
 
 function pidOf(result: SpawnResult): number {
@@ -580,6 +592,7 @@ describe('standard streams', () => {
       },
       processes: () => {},
       notice: () => {},
+      files: () => {},
     }));
     await run(kernel, 'main.py');
     await expect.poll(() => taken).toBeGreaterThan(0);
@@ -675,5 +688,36 @@ describe('trace', () => {
     expect(events).toHaveLength(100);
     expect(events.at(-1)).toMatchObject({ pid: 999 });
     expect(events.findIndex((e) => e.type === 'put')).toBe(events.length - 5);
+  });
+});
+
+describe('the workspace', () => {
+  it("puts the page's files in /home/user and reports what the program writes", async () => {
+    const { kernel, observer } = setup({ 'main.py': async () => never() });
+    writeFile(kernel.workspace.volume, Device.HOME, 'stale.txt', new Uint8Array([1]));
+    await kernel.run({
+      files: [
+        { path: 'main.py', content: 'print(1)' },
+        { path: 'data/in.bin', content: btoa('\x00\x01'), encoding: 'base64' },
+      ],
+      entries: ['main.py'],
+      startMethod: 'fork',
+    });
+    const volume = kernel.workspace.volume;
+    expect(listFiles(volume, Device.HOME).map((f) => f.path)).toEqual(['data/in.bin', 'main.py']);
+    // What a process does: the volume is shared memory, so the kernel sees it at once.
+    writeFile(volume, Device.HOME, 'results.csv', new TextEncoder().encode('a,b\n1,2\n'));
+    writeFile(volume, Device.HOME, 'raw.bin', new Uint8Array([0, 255]));
+    volume.unlink(ROOT_INODE[Device.HOME], 'main.py');
+    await vi.waitFor(() => expect(observer.changes).toHaveLength(3), { timeout: 2000 });
+    expect(observer.changes).toEqual(
+      expect.arrayContaining([
+        { file: { path: 'results.csv', content: 'a,b\n1,2\n' } },
+        { file: { path: 'raw.bin', content: btoa('\x00\xff'), encoding: 'base64' } },
+        { removed: 'main.py' },
+      ]),
+    );
+    kernel.stop();
+    kernel.dispose();
   });
 });

@@ -6,7 +6,6 @@ import type {
   RunRequest,
   StartMethod,
   TerminalInfo,
-  WorkspaceFile,
 } from '../protocol/kernel';
 import type { ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
 import { ConsoleOutput } from './console-output';
@@ -20,6 +19,7 @@ import { ProcessSignals, defaultAction } from './signals';
 import { signalCallsFor } from './signal-calls';
 import { StdinPipe } from './stdin';
 import { Trace } from './trace';
+import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
 
 /** A booted process worker, as the kernel drives it. */
 export interface ProcessHandle {
@@ -71,7 +71,9 @@ export class Kernel {
   private readonly stdin = new Map<Pid, StdinPipe>();
   /** The console's input: type-ahead waits here for whichever top-level process reads. */
   private terminal = new StdinPipe();
-  private files: WorkspaceFile[] = [];
+  /** The one filesystem every process mounts. */
+  readonly workspace = new Workspace();
+  private readonly workspaceSync: ReturnType<typeof setInterval>;
   private startMethod: StartMethod = 'fork';
   /** The playground's console until a run says otherwise (the CLI): every stream a terminal. */
   private terminalInfo: TerminalInfo = { isatty: [true, true, true], columns: 80, rows: 24 };
@@ -90,6 +92,23 @@ export class Kernel {
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
     this.console = new ConsoleOutput(this.ipc, this.ipc.newConsoleRing(), this.outbox);
     this.outbox.sync = () => this.console.drain();
+    this.workspaceSync = setInterval(() => this.syncWorkspace(), WORKSPACE_SYNC_MS);
+  }
+
+  /** Tells the page what the program did to its files; frees the volume from a dead holder. */
+  private syncWorkspace(): void {
+    // A terminated worker can run a moment after its death was processed, and take the lock.
+    const holder = this.workspace.holder();
+    const state = this.table.get(holder)?.state;
+    if (holder !== 0 && (state === undefined || state === 'exited')) {
+      this.workspace.released(holder);
+    }
+    this.outbox.files(this.workspace.changes());
+  }
+
+  /** Stops the kernel's own timers (tests). */
+  dispose(): void {
+    clearInterval(this.workspaceSync);
   }
 
   /** Starts a run: every previous process is killed, then each entry starts in order. */
@@ -98,7 +117,7 @@ export class Kernel {
     this.table.reap();
     this.trace.clear();
     this.ipc.renumber();
-    this.files = request.files.map(({ path, content }) => ({ path, content }));
+    this.workspace.prepare(request.files);
     this.startMethod = request.startMethod;
     // The console keeps its size from one run to the next (resize); the CLI says its own.
     const { terminal } = request;
@@ -199,7 +218,11 @@ export class Kernel {
     name: string,
     job: Job,
     method: 'script' | 'tool' | StartMethod,
-    inherit: { passFds: number[]; sentinelFd: number | null } = { passFds: [], sentinelFd: null },
+    inherit: { passFds: number[]; sentinelFd: number | null; cwd: string } = {
+      passFds: [],
+      sentinelFd: null,
+      cwd: HOME,
+    },
     consoleInput: StdinPipe = this.terminal,
   ): Promise<SpawnResult> {
     if (this.table.live().length >= this.options.processLimit) {
@@ -245,8 +268,8 @@ export class Kernel {
     const request: ExecRequest = {
       pid: record.pid,
       ppid,
-      cwd: HOME,
-      files: this.files,
+      cwd: inherit.cwd,
+      volume: this.workspace.buffer,
       startMethod: this.startMethod,
       job,
       isatty: [...this.terminalInfo.isatty],
@@ -288,10 +311,13 @@ export class Kernel {
           ? request.passFds.filter(Number.isInteger)
           : [];
         const sentinelFd = Number.isInteger(request.sentinelFd) ? request.sentinelFd : null;
+        const cwd =
+          typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
         const job: Job = { kind: 'child', method: request.method, payload: request.payload };
         return this.start(self.pid, self.pgid, request.name, job, request.method, {
           passFds,
           sentinelFd,
+          cwd,
         });
       },
       ...ipcCallsFor(this.ipc, self.pid),
@@ -432,6 +458,7 @@ export class Kernel {
     this.handles.delete(self.pid);
     this.stdin.delete(self.pid);
     this.ipc.release(self.pid);
+    this.workspace.released(self.pid);
     this.console.exited(self.pid);
     self.signals.close();
     this.trace.record({ type: 'exit', pid: self.pid, code });
@@ -440,6 +467,7 @@ export class Kernel {
     const parent = this.table.get(self.ppid);
     if (parent?.signals.wants(Signal.SIGCHLD)) this.signal(self.pid, parent.pid, Signal.SIGCHLD);
     if (this.table.live().length === 0) {
+      this.outbox.files(this.workspace.changes());
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();

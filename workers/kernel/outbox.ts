@@ -1,9 +1,11 @@
+import type { WorkspaceChange } from '../protocol/common';
 import type { KernelNoticeKey, KernelObserver, OutputChunk, ProcessInfo } from '../protocol/kernel';
 
 type Item =
   | { kind: 'output'; chunk: OutputChunk; shown: () => void }
   | { kind: 'table' }
-  | { kind: 'notice'; key: KernelNoticeKey; detail: string };
+  | { kind: 'notice'; key: KernelNoticeKey; detail: string }
+  | { kind: 'files'; changes: WorkspaceChange[] };
 
 /** Largest batch of text handed to the UI in one call. */
 const BATCH_CHARS = 64 * 1024;
@@ -69,6 +71,14 @@ export class Outbox {
     this.schedule();
   }
 
+  /** Files the program changed in the workspace: after the output printed before the check. */
+  files(changes: WorkspaceChange[]): void {
+    if (changes.length === 0) return;
+    this.sync();
+    this.queue.push({ kind: 'files', changes });
+    this.schedule();
+  }
+
   /** Resolves once everything queued so far has reached the UI. */
   whenFlushed(): Promise<void> {
     this.sync();
@@ -97,6 +107,7 @@ export class Outbox {
         } else {
           this.queue.shift();
           if (item.kind === 'table') observer?.processes(this.table());
+          else if (item.kind === 'files') observer?.files(item.changes);
           else observer?.notice(item.key, item.detail);
         }
       }

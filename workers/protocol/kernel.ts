@@ -2,12 +2,12 @@
  * The UI ↔ kernel boundary. The page holds a Comlink `Remote<KernelApi>`; the kernel worker
  * exposes an object that `satisfies KernelApi`. Types only: both sides `import type` this file.
  */
-import type { Pid, StartMethod, WorkspaceFile } from './common';
+import type { Pid, StartMethod, WorkspaceChange, WorkspaceFile } from './common';
 import type { CONSOLE_TOOLS } from './constants';
 import type { IpcOpName } from './ipc';
 import type { SocketInfo } from './net';
 
-export type { Pid, StartMethod, WorkspaceFile };
+export type { Pid, StartMethod, WorkspaceChange, WorkspaceFile };
 export type ConsoleTool = (typeof CONSOLE_TOOLS)[number];
 
 export interface RunRequest {
@@ -89,6 +89,8 @@ export interface KernelObserver {
   processes(table: ProcessInfo[]): void;
   /** A message from the kernel itself (process limit reached, …); `key` indexes the i18n table. */
   notice(key: KernelNoticeKey, detail: string): void;
+  /** Files the program created, changed or removed in `/home/user`, as it runs. */
+  files(changes: WorkspaceChange[]): void;
 }
 
 export type KernelNoticeKey = 'processLimit';

@@ -7,7 +7,7 @@
  */
 import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
 import type { NetSyscalls } from './net';
-import type { Pid, Reply, StartMethod, SysError, WorkspaceFile } from './common';
+import type { Pid, Reply, StartMethod, SysError } from './common';
 
 export interface BootRequest {
   pyodideIndexURL: string;
@@ -35,7 +35,8 @@ export interface ExecRequest {
   pid: Pid;
   ppid: Pid;
   cwd: string;
-  files: WorkspaceFile[];
+  /** The shared filesystem (protocol/fs.ts), mounted at /home/user, /tmp and /dev/shm. */
+  volume: SharedArrayBuffer;
   startMethod: StartMethod;
   job: Job;
   /** Which of fds 0, 1 and 2 are a terminal (the size is in the interrupt buffer). */
@@ -60,6 +61,8 @@ export interface SpawnRequest {
   passFds: number[];
   /** Where the parent wants the child's exit sentinel (a pipe read end), reserved by it. */
   sentinelFd: number | null;
+  /** The parent's working directory: the child starts there. */
+  cwd: string;
 }
 
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;

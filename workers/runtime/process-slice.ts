@@ -15,12 +15,14 @@ export function processSlice(
   /** Runs before the exit is reported: what must reach the kernel first (shared memory, the
    * trace's last operations); returns the output still waiting for the console ring. */
   beforeExit: () => { fd: number; data: Uint8Array }[],
+  /** The working directory now: a child starts in its parent's. */
+  cwd: () => string,
 ): LayerSlice<ProcessCalls, ProcessBridge> {
   return {
     calls: {
       sleep: (ms) => kernel.sleep(ms),
       spawn: (name, method, payload, passFds, sentinelFd) =>
-        kernel.spawn({ name, method, payload, passFds, sentinelFd }),
+        kernel.spawn({ name, method, payload, passFds, sentinelFd, cwd: cwd() }),
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),

@@ -5,77 +5,23 @@ The kernel speaks Linux numbers (constants.py, from workers/protocol/constants.t
 and OSError subclass, as ``BlockingIOError: [Errno 11] Resource temporarily unavailable``.
 """
 
-from .constants import (
-    EADDRINUSE,
-    EADDRNOTAVAIL,
-    EAFNOSUPPORT,
-    EAGAIN,
-    EALREADY,
-    EBADF,
-    ECHILD,
-    ECONNABORTED,
-    ECONNREFUSED,
-    ECONNRESET,
-    EDESTADDRREQ,
-    EEXIST,
-    EINPROGRESS,
-    EINTR,
-    EINVAL,
-    EIO,
-    EISCONN,
-    EMFILE,
-    EMSGSIZE,
-    ENETUNREACH,
-    ENOENT,
-    ENOMEM,
-    ENOSYS,
-    ENOTCONN,
-    ENOTSOCK,
-    ENOTTY,
-    EOPNOTSUPP,
-    EPERM,
-    EPIPE,
-    ERRNO,
-    ESHUTDOWN,
-    ESPIPE,
-    ESRCH,
-    ETIMEDOUT,
-)
+from . import linux_errno
+from .constants import ERRNO
 
+# The OSError subclass CPython on Linux picks for each errno name (its errnomap); every other
+# errno is a plain OSError. Messages are glibc's (linux_errno.py).
+_SUBCLASS_BY_NAME = {
+    "EAGAIN": BlockingIOError, "EALREADY": BlockingIOError, "EINPROGRESS": BlockingIOError,
+    "EWOULDBLOCK": BlockingIOError, "EPIPE": BrokenPipeError, "ESHUTDOWN": BrokenPipeError,
+    "ECHILD": ChildProcessError, "ECONNABORTED": ConnectionAbortedError,
+    "ECONNREFUSED": ConnectionRefusedError, "ECONNRESET": ConnectionResetError,
+    "EEXIST": FileExistsError, "ENOENT": FileNotFoundError, "EISDIR": IsADirectoryError,
+    "ENOTDIR": NotADirectoryError, "EINTR": InterruptedError, "EACCES": PermissionError,
+    "EPERM": PermissionError, "ESRCH": ProcessLookupError, "ETIMEDOUT": TimeoutError,
+}
 _LINUX = {
-    EPERM: (PermissionError, "Operation not permitted"),
-    ENOENT: (FileNotFoundError, "No such file or directory"),
-    EBADF: (OSError, "Bad file descriptor"),
-    EEXIST: (FileExistsError, "File exists"),
-    EMFILE: (OSError, "Too many open files"),
-    ENOTTY: (OSError, "Inappropriate ioctl for device"),
-    ESRCH: (ProcessLookupError, "No such process"),
-    EINTR: (InterruptedError, "Interrupted system call"),
-    ECHILD: (ChildProcessError, "No child processes"),
-    EAGAIN: (BlockingIOError, "Resource temporarily unavailable"),
-    EINVAL: (OSError, "Invalid argument"),
-    EIO: (OSError, "Input/output error"),
-    ENOMEM: (OSError, "Cannot allocate memory"),
-    ESPIPE: (OSError, "Illegal seek"),
-    ENOSYS: (OSError, "Function not implemented"),
-    EPIPE: (BrokenPipeError, "Broken pipe"),
-    ENOTSOCK: (OSError, "Socket operation on non-socket"),
-    EDESTADDRREQ: (OSError, "Destination address required"),
-    EMSGSIZE: (OSError, "Message too long"),
-    EOPNOTSUPP: (OSError, "Operation not supported"),
-    EAFNOSUPPORT: (OSError, "Address family not supported by protocol"),
-    EADDRINUSE: (OSError, "Address already in use"),
-    EADDRNOTAVAIL: (OSError, "Cannot assign requested address"),
-    ENETUNREACH: (OSError, "Network is unreachable"),
-    ECONNABORTED: (ConnectionAbortedError, "Software caused connection abort"),
-    ECONNRESET: (ConnectionResetError, "Connection reset by peer"),
-    EISCONN: (OSError, "Transport endpoint is already connected"),
-    ENOTCONN: (OSError, "Transport endpoint is not connected"),
-    ESHUTDOWN: (BrokenPipeError, "Cannot send after transport endpoint shutdown"),
-    ETIMEDOUT: (TimeoutError, "Connection timed out"),
-    ECONNREFUSED: (ConnectionRefusedError, "Connection refused"),
-    EALREADY: (BlockingIOError, "Operation already in progress"),
-    EINPROGRESS: (BlockingIOError, "Operation now in progress"),
+    code: (_SUBCLASS_BY_NAME.get(name, OSError), linux_errno.MESSAGES[code])
+    for name, code in linux_errno.NUMBERS.items()
 }
 _BY_NAME = ERRNO
 
@@ -86,19 +32,70 @@ def error(code, *filename):
     return cls(code, message, *filename)
 
 
-def linux(exc):
-    """The Linux form of an OSError that Emscripten's C code raised with its own errno."""
+# Emscripten's errno names by number, as Pyodide's errno module had them before install().
+_emscripten_names = None
+_LINUX_MARK = "_procbox_linux"
+
+
+def _names():
+    if _emscripten_names is not None:
+        return _emscripten_names
     import errno as emscripten_errno
 
-    name = emscripten_errno.errorcode.get(exc.errno)
-    code = _BY_NAME.get(name)
+    return emscripten_errno.errorcode
+
+
+def linux(exc):
+    """The Linux form of an OSError that Emscripten's C code raised with its own errno."""
+    if getattr(exc, _LINUX_MARK, False):
+        return exc
+    code = _BY_NAME.get(_names().get(exc.errno))
     return exc if code is None else error(code)
 
 
-# Only the kernel's sockets raise these here, always with Linux's numbers.
-_NETWORK = (ENOTSOCK, EDESTADDRREQ, EMSGSIZE, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL,
-            ENETUNREACH, ECONNABORTED, ECONNRESET, EISCONN, ENOTCONN, ESHUTDOWN, ETIMEDOUT,
-            ECONNREFUSED, EALREADY, EINPROGRESS)
+def to_linux(exc):
+    """Gives an OSError raised by C code Linux's errno and message, in place (its class,
+    chosen by Emscripten's number, already is Linux's for the same name)."""
+    if getattr(exc, _LINUX_MARK, False):
+        return
+    exc._procbox_linux = True
+    name = _names().get(exc.errno)
+    code = linux_errno.NUMBERS.get(name)
+    if code is None:
+        return
+    message = linux_errno.MESSAGES[code]
+    exc.errno = code
+    exc.strerror = message
+    exc.args = (code, message, *exc.args[2:])
+
+
+def _raised(code, offset, exc):
+    """sys.monitoring's RAISE: an OSError's first sight, in the frame that called the C code
+    raising it (a Python ``raise`` is the layer's or the program's, with Linux numbers)."""
+    if isinstance(exc, OSError) and not getattr(exc, _LINUX_MARK, False):
+        if code.co_code[offset] == _RAISE_VARARGS:
+            exc._procbox_linux = True
+        else:
+            to_linux(exc)
+
+
+_RAISE_VARARGS = None
+_TOOL = 4  # a free sys.monitoring tool id (0-5 are debuggers', profilers' and coverage's)
+
+
+def translate_raised():
+    """Every OSError C code raises carries Linux's errno from the first frame that sees it:
+    ``open('missing')`` is ``[Errno 2]``, as on Linux, whatever Emscripten's C library said."""
+    import dis
+    import sys
+
+    global _RAISE_VARARGS
+    _RAISE_VARARGS = dis.opmap["RAISE_VARARGS"]
+    monitoring = sys.monitoring
+    if monitoring.get_tool(_TOOL) is None:
+        monitoring.use_tool_id(_TOOL, "procbox errno")
+    monitoring.register_callback(_TOOL, monitoring.events.RAISE, _raised)
+    monitoring.set_events(_TOOL, monitoring.events.RAISE)
 
 
 def install():
@@ -106,7 +103,9 @@ def install():
     errno from a table built from the platform's numbers, Emscripten's here. The stdlib builds
     such errors from numbers the kernel reports (asyncio: ``OSError(err, 'Connect call
     failed ...')`` from SO_ERROR), so Linux's numbers join the table where Emscripten's own
-    numbers leave the slot free (2, 13 and 20 mean other errors there and stay as they are)."""
+    numbers leave the slot free (2, 13 and 20 mean other errors there and stay as they are).
+    Then the ``errno`` module and ``os.strerror`` become Linux's; ``translate_raised`` gives
+    the errors C code raises Linux's numbers too."""
     import gc
 
     table = next(
@@ -114,25 +113,30 @@ def install():
         for found in gc.get_referrers(ConnectionRefusedError)
         if isinstance(found, dict) and found and all(isinstance(key, int) for key in found)
     )
-    for code in (ESRCH, EINTR, ECHILD, EAGAIN, EPIPE, *_NETWORK):
-        if _LINUX[code][0] is not OSError:
-            table.setdefault(code, _LINUX[code][0])
-    _network_errno_names()
+    for code, (cls, _) in _LINUX.items():
+        if cls is not OSError:
+            table.setdefault(code, cls)
+    _linux_errno_names()
 
 
-def _network_errno_names():
-    """``errno.ECONNREFUSED`` is 111, as the errors carry; ``os.strerror`` knows the text."""
+def _linux_errno_names():
+    """The ``errno`` module and ``os.strerror`` speak Linux's numbers, as every error does."""
     import errno
     import os
 
-    names = {value: name for name, value in _BY_NAME.items()}
-    for code in _NETWORK:
-        setattr(errno, names[code], code)
-        errno.errorcode[code] = names[code]
+    global _emscripten_names
+    _emscripten_names = dict(errno.errorcode)
+    for name in list(vars(errno)):
+        if name.startswith("E") and name not in linux_errno.NUMBERS:
+            delattr(errno, name)
+    for name, code in linux_errno.NUMBERS.items():
+        setattr(errno, name, code)
+    errno.errorcode.clear()
+    errno.errorcode.update(linux_errno.NAMES)
     strerror = os.strerror
 
     def linux_strerror(code, /):
-        return _LINUX[code][1] if code in _NETWORK else strerror(code)
+        return linux_errno.MESSAGES.get(code) or f"Unknown error {code}"
 
     linux_strerror.__doc__ = strerror.__doc__
     os.strerror = linux_strerror

@@ -16,6 +16,7 @@ import types
 
 from . import (
     bridge,
+    errors,
     eventloop,
     kernel,
     oscalls,
@@ -31,6 +32,7 @@ from . import (
 
 def start(worker):
     """The process worker's entry: ``worker`` is its bridge (protocol/layer.ts)."""
+    errors.translate_raised()
     threads.install()
     threads.patch_import_locks()
     bridge.bind(worker)

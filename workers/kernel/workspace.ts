@@ -1,0 +1,101 @@
+/**
+ * The kernel's side of the shared volume: it makes the volume, puts the page's workspace in
+ * `/home/user` and empties `/tmp` and `/dev/shm` before each run, tells the page what the
+ * program created, changed or removed there while it runs, and frees the volume's lock when
+ * a process dies holding it.
+ */
+import { Device } from '../protocol/fs';
+import type { WorkspaceChange, WorkspaceFile } from '../protocol/common';
+import { VOLUME_BYTES } from '../protocol/fs';
+import { KERNEL_HOLDER, Volume } from '../fs/volume';
+import { clear, listFiles, replaceFiles } from '../fs/tree';
+
+/** How often a run's changes reach the page. */
+export const WORKSPACE_SYNC_MS = 200;
+/** Folders the page is not shown (CPython's byte-code cache). */
+const HIDDEN = /(^|\/)__pycache__\//;
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function fileBytes(file: WorkspaceFile): Uint8Array {
+  if (file.encoding === 'base64')
+    return Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0));
+  return new TextEncoder().encode(file.content);
+}
+
+/** Text when it is UTF-8 without NUL bytes, else base64. */
+export function toWorkspaceFile(path: string, bytes: Uint8Array): WorkspaceFile {
+  if (!bytes.includes(0)) {
+    try {
+      return { path, content: fatalUtf8.decode(bytes) };
+    } catch {
+      // binary: below
+    }
+  }
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return { path, content: btoa(binary), encoding: 'base64' };
+}
+
+export class Workspace {
+  readonly buffer = new SharedArrayBuffer(VOLUME_BYTES);
+  readonly volume = new Volume(this.buffer, KERNEL_HOLDER);
+  /** What the page last heard of each file: its inode, size and mtime. */
+  private reported = new Map<string, string>();
+  private seenChanges = -1;
+
+  constructor() {
+    this.volume.format();
+  }
+
+  /** Before a run: the workspace exactly as the page has it, and empty /tmp and /dev/shm. */
+  prepare(files: WorkspaceFile[]): void {
+    replaceFiles(
+      this.volume,
+      Device.HOME,
+      files.map((file) => ({ path: file.path, content: fileBytes(file) })),
+    );
+    clear(this.volume, Device.TMP);
+    clear(this.volume, Device.SHM);
+    this.reported = this.state();
+    this.seenChanges = this.volume.changes();
+  }
+
+  private state(): Map<string, string> {
+    const state = new Map<string, string>();
+    for (const file of listFiles(this.volume, Device.HOME)) {
+      if (!HIDDEN.test(file.path)) state.set(file.path, `${file.ino}:${file.size}:${file.mtime}`);
+    }
+    return state;
+  }
+
+  /** What changed in /home/user since the last call (nothing when the volume did not move). */
+  changes(): WorkspaceChange[] {
+    const changes = this.volume.changes();
+    if (changes === this.seenChanges) return [];
+    this.seenChanges = changes;
+    const now = this.state();
+    const found: WorkspaceChange[] = [];
+    for (const [path, stamp] of now) {
+      if (this.reported.get(path) === stamp) continue;
+      const ino = Number(stamp.split(':')[0]);
+      found.push({ file: toWorkspaceFile(path, this.volume.contents(ino)) });
+    }
+    for (const path of this.reported.keys()) if (!now.has(path)) found.push({ removed: path });
+    this.reported = now;
+    return found;
+  }
+
+  /** A process died: if it held the volume's lock, the lock is free again. */
+  released(pid: number): void {
+    this.volume.releaseIfHeldBy(pid);
+  }
+
+  /** The pid holding the volume's lock, or 0. */
+  holder(): number {
+    const holder = this.volume.holderOf();
+    return holder === KERNEL_HOLDER ? 0 : holder;
+  }
+}

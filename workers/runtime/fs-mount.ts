@@ -1,0 +1,212 @@
+/**
+ * The shared volume (fs/volume.ts) mounted into this process's Emscripten filesystem at
+ * `/home/user`, `/tmp` and `/dev/shm`, so CPython's own `open`, `os.stat`, `os.listdir`,
+ * `os.rename`, `shutil` and `tempfile` reach the one filesystem every process sees.
+ *
+ * Emscripten caches the nodes it looks up by name and would answer later lookups from that
+ * cache; another process may have renamed or removed the name meanwhile. So this mount's nodes
+ * are never cached: every lookup asks the volume, and a node keeps the inode and generation it
+ * found, so a stale one fails with ENOENT instead of naming another file.
+ */
+import type { PyodideAPI } from 'pyodide';
+import { Errno } from '../protocol/constants';
+import { type DeviceId, Inode, MOUNTS, ROOT_INODE } from '../protocol/fs';
+import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Volume } from '../fs/volume';
+
+/** Node ids (and `st_ino`) of volume files: far above Emscripten's own, so never confused. */
+const INO_BASE = 1 << 30;
+const O_APPEND = 0o2000;
+
+interface VolumeNode {
+  id: number;
+  name: string;
+  mode: number;
+  parent: VolumeNode;
+  mount: unknown;
+  node_ops: object;
+  stream_ops: object;
+  ino: number;
+  gen: number;
+  volume: true;
+}
+
+interface VolumeStream {
+  node: VolumeNode;
+  flags: number;
+  position: number;
+}
+
+type Emscripten = PyodideAPI['FS'] & {
+  ErrnoError: new (errno: number) => Error;
+  FSNode: new (parent: VolumeNode | null, name: string, mode: number, rdev: number) => VolumeNode;
+  hashAddNode(node: VolumeNode): void;
+  mount(type: object, opts: object, mountpoint: string): VolumeNode;
+  isFile(mode: number): boolean;
+};
+
+const LINUX_NAMES = Object.fromEntries(Object.entries(Errno).map(([name, n]) => [n, name]));
+
+export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: number): Volume {
+  const FS = py.FS as Emscripten;
+  const emscriptenErrno = py.ERRNO_CODES as Record<string, number>;
+  const volume = new Volume(buffer, pid);
+
+  /** Volume errors carry Linux's numbers; Emscripten's C side expects its own (the Python
+   * layer turns them back into Linux's, errors.py). */
+  const guard = <T>(body: () => T): T => {
+    try {
+      return body();
+    } catch (error) {
+      if (error instanceof FsError) {
+        throw new FS.ErrnoError(emscriptenErrno[LINUX_NAMES[error.errno]] ?? emscriptenErrno.EIO);
+      }
+      throw error;
+    }
+  };
+
+  const nodeFor = (parent: VolumeNode | null, name: string, ino: number): VolumeNode => {
+    const [mode, gen] = volume.locked(() => [
+      volume.get(ino, Inode.MODE),
+      volume.get(ino, Inode.GEN),
+    ]);
+    const node = new FS.FSNode(parent, name, mode, 0);
+    node.id = INO_BASE + ino;
+    node.ino = ino;
+    node.gen = gen;
+    node.volume = true;
+    node.node_ops = nodeOps;
+    node.stream_ops = streamOps;
+    return node;
+  };
+
+  const live = (node: VolumeNode) => volume.check(node.ino, node.gen);
+
+  const nodeOps = {
+    getattr: (node: VolumeNode) =>
+      guard(() =>
+        volume.locked(() => {
+          live(node);
+          const stat = volume.stat(node.ino);
+          node.mode = stat.mode;
+          return {
+            dev: 0x800 + stat.device,
+            ino: node.id,
+            mode: stat.mode,
+            nlink: stat.nlink,
+            uid: 0,
+            gid: 0,
+            rdev: 0,
+            size: stat.size,
+            atime: new Date(stat.atime),
+            mtime: new Date(stat.mtime),
+            ctime: new Date(stat.ctime),
+            blksize: 4096,
+            blocks: Math.ceil(stat.size / 512),
+          };
+        }),
+      ),
+    setattr: (
+      node: VolumeNode,
+      attr: { mode?: number; atime?: number; mtime?: number; size?: number; timestamp?: number },
+    ) =>
+      guard(() => {
+        if (attr.size !== undefined) volume.truncate(node.ino, attr.size);
+        volume.locked(() => {
+          live(node);
+          if (attr.mode !== undefined) {
+            const mode = (volume.get(node.ino, Inode.MODE) & S_IFMT) | (attr.mode & 0o7777);
+            volume.set(node.ino, Inode.MODE, mode);
+            node.mode = mode;
+          }
+          if (attr.atime !== undefined) volume.setTime(node.ino, Inode.ATIME, +attr.atime);
+          if (attr.mtime !== undefined) volume.setTime(node.ino, Inode.MTIME, +attr.mtime);
+          volume.touch();
+        });
+      }),
+    lookup: (parent: VolumeNode, name: string) =>
+      guard(() => nodeFor(parent, name, volume.lookup(parent.ino, name))),
+    mknod: (parent: VolumeNode, name: string, mode: number) =>
+      guard(() => {
+        const type = mode & S_IFMT;
+        if (type !== S_IFDIR && type !== S_IFREG) throw new FsError(Errno.EPERM);
+        return nodeFor(parent, name, volume.create(parent.ino, name, mode));
+      }),
+    rename: (node: VolumeNode, newDir: VolumeNode, newName: string) =>
+      guard(() => volume.rename(node.parent.ino, node.name, newDir.ino, newName)),
+    unlink: (parent: VolumeNode, name: string) => guard(() => volume.unlink(parent.ino, name)),
+    rmdir: (parent: VolumeNode, name: string) => guard(() => volume.rmdir(parent.ino, name)),
+    readdir: (node: VolumeNode) => guard(() => ['.', '..', ...volume.names(node.ino)]),
+    symlink: (parent: VolumeNode, name: string, target: string) =>
+      guard(() =>
+        nodeFor(
+          parent,
+          name,
+          volume.create(parent.ino, name, S_IFLNK | 0o777, new TextEncoder().encode(target)),
+        ),
+      ),
+    readlink: (node: VolumeNode) =>
+      guard(() => {
+        if ((node.mode & S_IFMT) !== S_IFLNK) throw new FsError(Errno.EINVAL);
+        return new TextDecoder().decode(volume.contents(node.ino));
+      }),
+  };
+
+  const streamOps = {
+    open: (stream: VolumeStream) => guard(() => volume.open(stream.node.ino)),
+    dup: (stream: VolumeStream) => guard(() => volume.open(stream.node.ino)),
+    close: (stream: VolumeStream) => guard(() => volume.close(stream.node.ino)),
+    read: (
+      stream: VolumeStream,
+      buffer: Int8Array,
+      offset: number,
+      length: number,
+      position: number,
+    ) =>
+      guard(() =>
+        volume.read(
+          stream.node.ino,
+          new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length),
+          position,
+        ),
+      ),
+    write: (
+      stream: VolumeStream,
+      buffer: Int8Array,
+      offset: number,
+      length: number,
+      position: number,
+    ) =>
+      guard(() => {
+        const append = (stream.flags & O_APPEND) !== 0;
+        const from = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+        const at = volume.write(stream.node.ino, from, position, append);
+        // An append lands at the end as it is then; the stream's position follows it.
+        if (append) stream.position = at;
+        return length;
+      }),
+    llseek: (stream: VolumeStream, offset: number, whence: number) =>
+      guard(() => {
+        let position = offset;
+        if (whence === 1) position += stream.position;
+        else if (whence === 2 && FS.isFile(stream.node.mode)) {
+          position += volume.locked(() => volume.get(stream.node.ino, Inode.SIZE));
+        }
+        if (position < 0) throw new FsError(Errno.EINVAL);
+        return position;
+      }),
+  };
+
+  // Nodes of this mount stay out of Emscripten's name cache (see above): FS.rename re-adds
+  // the node it moved.
+  const hashAddNode = FS.hashAddNode.bind(FS);
+  FS.hashAddNode = (node: VolumeNode) => {
+    if (!node.volume) hashAddNode(node);
+  };
+
+  for (const { path, device } of MOUNTS) {
+    FS.mkdirTree(path);
+    const type = { mount: () => nodeFor(null, '/', ROOT_INODE[device as DeviceId]) };
+    FS.mount(type, {}, path);
+  }
+  return volume;
+}
