@@ -19,8 +19,9 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium, openRunner } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
+import { WorkspaceTooBig, runWorkspace, writeBack } from './workspace-dir.mjs';
 
-const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]
+const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] FILE [FILE ...]
        procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]`;
 const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
 
@@ -42,13 +43,20 @@ function parseRun(args) {
     timeout: { type: 'string' },
     'start-method': { type: 'string', default: 'fork' },
     plain: { type: 'boolean', default: false },
+    'write-back': { type: 'boolean', default: false },
   });
   const timeout = values.timeout === undefined ? null : Number(values.timeout);
   if (timeout !== null && !(timeout > 0)) fail('--timeout takes a positive number of seconds');
   if (!['fork', 'spawn'].includes(values['start-method'])) fail('--start-method is fork or spawn');
   if (positionals.length === 0) fail('no FILE given');
   for (const file of positionals) if (!existsSync(file)) fail(`no such file: ${file}`);
-  return { timeout, startMethod: values['start-method'], plain: values.plain, files: positionals };
+  return {
+    timeout,
+    startMethod: values['start-method'],
+    plain: values.plain,
+    writeBack: values['write-back'],
+    files: positionals,
+  };
 }
 
 function parseCheck(args) {
@@ -101,7 +109,16 @@ function tagger(plain) {
 }
 
 async function run(options) {
-  const files = readFiles(options.files);
+  // The current directory is the workspace, as python3 FILE sees its folder.
+  let workspace;
+  try {
+    workspace = runWorkspace(process.cwd(), options.files);
+  } catch (error) {
+    if (error instanceof WorkspaceTooBig) fail(error.message);
+    throw error;
+  }
+  const { files, entries } = workspace;
+  const changes = [];
   await ensureBuilt();
   const server = await serveStatic(join(root, 'dist'));
   const browser = await launchChromium();
@@ -109,6 +126,7 @@ async function run(options) {
   const runner = await openRunner(browser, server.url, {
     onOutput: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
     onNotice: (key, detail) => process.stderr.write(`procbox: ${key} (${detail})\n`),
+    onFiles: (batch) => changes.push(...batch),
   });
 
   let interrupts = 0;
@@ -139,7 +157,7 @@ async function run(options) {
   }
   const run = runner.run({
     files,
-    entries: files.map((f) => f.path),
+    entries,
     startMethod: options.startMethod,
     terminal,
   });
@@ -148,9 +166,10 @@ async function run(options) {
       setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
   });
   const outcome = await Promise.race([run, timedOut]);
-  if (outcome !== 'timeout' && files.length > 1) await runner.stopAfterGrace();
+  if (outcome !== 'timeout' && entries.length > 1) await runner.stopAfterGrace();
   await runner.stop();
   await runner.waitIdle();
+  if (options.writeBack) writeBack(process.cwd(), changes);
   await browser.close();
   await server.close();
   if (outcome === 'timeout') {

@@ -1,6 +1,6 @@
 /** `procbox run` on the tutorials' examples: what it prints must be what CPython printed. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -11,9 +11,13 @@ const expected: Record<string, { exitCode: number; stdout: string }> = JSON.pars
   readFileSync(join(root, 'tests/fidelity/expected.json'), 'utf8'),
 ).cases;
 
-function procbox(args: string[], input = '') {
+/** An empty folder: `procbox run` copies the current directory into the workspace. */
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'procbox-cwd-'));
+
+function procbox(args: string[], input = '', cwd = emptyDir()) {
   const result = spawnSync('node', [join(root, 'bin/procbox.mjs'), ...args], {
     input,
+    cwd,
     timeout: 120_000,
   });
   return {
@@ -31,6 +35,7 @@ delete bufferedEnv.PYTHONUNBUFFERED;
 function onTerminal(command: string) {
   const result = spawnSync('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
     input: '',
+    cwd: emptyDir(),
     env: bufferedEnv,
     timeout: 120_000,
   });
@@ -167,4 +172,32 @@ print("out 2")
   const nativeTerminal = onTerminal(`python3 '${file}'`).stdout;
   expect(nativeTerminal).toBe('out 1\nerr 1\nout 2\n');
   expect(onTerminal(`node '${bin}' run --plain '${file}'`).stdout).toBe(nativeTerminal);
+});
+
+test('procbox run copies the current folder: a sibling module, a data file, --write-back', () => {
+  const dir = emptyDir();
+  writeFileSync(join(dir, 'util.py'), 'def double(x):\n    return 2 * x\n');
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', '数据.csv'), 'n\n21\n');
+  mkdirSync(join(dir, '.git'));
+  writeFileSync(join(dir, '.git', 'HEAD'), 'not copied');
+  writeFileSync(
+    join(dir, 'main.py'),
+    [
+      'import os, util',
+      'n = int(open("data/数据.csv").read().split()[1])',
+      'print(util.double(n), os.path.exists(".git"))',
+      'open("out.txt", "w").write("written back")',
+      'os.remove("data/数据.csv")',
+      '',
+    ].join('\n'),
+  );
+  const plain = procbox(['run', '--plain', 'main.py'], '', dir);
+  expect(plain.stdout).toBe('42 False\n');
+  expect(existsSync(join(dir, 'out.txt'))).toBe(false); // off by default
+  const back = procbox(['run', '--plain', '--write-back', 'main.py'], '', dir);
+  expect(back.stdout).toBe('42 False\n');
+  expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('written back');
+  expect(existsSync(join(dir, 'data', '数据.csv'))).toBe(false);
+  expect(existsSync(join(dir, 'util.py'))).toBe(true);
 });

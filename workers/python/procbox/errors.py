@@ -6,7 +6,18 @@ and OSError subclass, as ``BlockingIOError: [Errno 11] Resource temporarily unav
 """
 
 from . import linux_errno
-from .constants import ERRNO
+from .constants import (  # noqa: F401  (the layer's modules take these from here)
+    EAGAIN,
+    EBADF,
+    ECHILD,
+    ECONNREFUSED,
+    EINPROGRESS,
+    EINVAL,
+    ENOSYS,
+    ENOTCONN,
+    ENOTTY,
+    ERRNO,
+)
 
 # The OSError subclass CPython on Linux picks for each errno name (its errnomap); every other
 # errno is a plain OSError. Messages are glibc's (linux_errno.py).
