@@ -229,7 +229,7 @@ export class Volume {
     if (bytes <= this.capacity(ino)) return;
     const order = orderFor(bytes);
     const at = this.heap.allocate(order);
-    if (at < 0) throw new FsError(bytes > 2 ** 28 ? Errno.EFBIG : Errno.ENOSPC);
+    if (at < 0) throw new FsError(Errno.ENOSPC); // a 1 GB write too: the volume is full
     const old = this.get(ino, Inode.DATA);
     if (old !== 0) {
       this.bytes.copyWithin(at, old, old + this.get(ino, Inode.SIZE));
