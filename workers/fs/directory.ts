@@ -20,8 +20,13 @@ const entryBytes = (nameBytes: number) => (ENTRY_HEADER + nameBytes + 3) & ~3;
 
 export class DirectoryCache {
   private readonly cache = new Map<number, Cached>();
+  /** Entries are four-byte aligned in 64-byte aligned blocks: the ino is a word, the name's
+   * length the next half-word. */
+  private readonly halves: Uint16Array;
 
-  constructor(private readonly volume: Volume) {}
+  constructor(private readonly volume: Volume) {
+    this.halves = new Uint16Array(volume.buffer);
+  }
 
   /** The inode named `name` in `dir`, or 0. */
   find(dir: number, name: string): number {
@@ -41,8 +46,8 @@ export class DirectoryCache {
     const size = entryBytes(encoded.length);
     v.ensure(dir, at + size);
     const base = v.get(dir, Inode.DATA) + at;
-    new DataView(v.buffer, base, ENTRY_HEADER).setUint32(0, ino, true);
-    new DataView(v.buffer, base + 4, 2).setUint16(0, encoded.length, true);
+    v.words[base >> 2] = ino;
+    this.halves[(base + 4) >> 1] = encoded.length;
     v.bytes.set(encoded, base + ENTRY_HEADER);
     v.set(dir, Inode.SIZE, at + size);
     cached.offsets.set(name, at);
@@ -55,7 +60,7 @@ export class DirectoryCache {
     if (at === undefined) return;
     const v = this.volume;
     const base = v.get(dir, Inode.DATA) + at;
-    new DataView(v.buffer, base, 4).setUint32(0, 0, true);
+    v.words[base >> 2] = 0;
     cached.offsets.delete(name);
     const dead = v.get(dir, Inode.DEAD) + entryBytes(this.nameLength(base));
     v.set(dir, Inode.DEAD, dead);
@@ -69,12 +74,11 @@ export class DirectoryCache {
   }
 
   private inoAt(dir: number, at: number): number {
-    const v = this.volume;
-    return new DataView(v.buffer, v.get(dir, Inode.DATA) + at, 4).getUint32(0, true);
+    return this.volume.words[(this.volume.get(dir, Inode.DATA) + at) >> 2];
   }
 
   private nameLength(base: number): number {
-    return new DataView(this.volume.buffer, base + 4, 2).getUint16(0, true);
+    return this.halves[(base + 4) >> 1];
   }
 
   /** Rewrites the live entries to the front, so removed ones stop costing space and scans. */

@@ -16,6 +16,11 @@ import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Volume } from '../fs/volume
 /** Node ids (and `st_ino`) of volume files: far above Emscripten's own, so never confused. */
 const INO_BASE = 1 << 30;
 const O_APPEND = 0o2000;
+const UMASK = 0o022;
+
+/** The bytes Emscripten hands a read or write: a view on the WebAssembly heap. */
+const heapView = (buffer: Int8Array, offset: number, length: number) =>
+  new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
 
 interface VolumeNode {
   id: number;
@@ -64,11 +69,10 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
     }
   };
 
+  // No lock: the one the lookup took is gone already, and a stale generation fails later.
   const nodeFor = (parent: VolumeNode | null, name: string, ino: number): VolumeNode => {
-    const [mode, gen] = volume.locked(() => [
-      volume.get(ino, Inode.MODE),
-      volume.get(ino, Inode.GEN),
-    ]);
+    const mode = volume.get(ino, Inode.MODE);
+    const gen = volume.get(ino, Inode.GEN);
     const node = new FS.FSNode(parent, name, mode, 0);
     node.id = INO_BASE + ino;
     node.ino = ino;
@@ -161,14 +165,7 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
       offset: number,
       length: number,
       position: number,
-    ) =>
-      guard(() =>
-        volume.read(
-          stream.node.ino,
-          new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length),
-          position,
-        ),
-      ),
+    ) => guard(() => volume.read(stream.node.ino, heapView(buffer, offset, length), position)),
     write: (
       stream: VolumeStream,
       buffer: Int8Array,
@@ -178,8 +175,12 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
     ) =>
       guard(() => {
         const append = (stream.flags & O_APPEND) !== 0;
-        const from = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
-        const at = volume.write(stream.node.ino, from, position, append);
+        const at = volume.write(
+          stream.node.ino,
+          heapView(buffer, offset, length),
+          position,
+          append,
+        );
         // An append lands at the end as it is then; the stream's position follows it.
         if (append) stream.position = at;
         return length;
@@ -202,6 +203,14 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
   FS.hashAddNode = (node: VolumeNode) => {
     if (!node.volume) hashAddNode(node);
   };
+
+  // New files and folders get the mode Linux's default umask leaves (0644, 0755): Emscripten
+  // applies none.
+  const open = FS.open.bind(FS) as (path: string, flags: number, mode?: number) => unknown;
+  (FS as { open: typeof open }).open = (path, flags, mode = 0o666) =>
+    open(path, flags, mode & ~UMASK);
+  const mkdir = FS.mkdir.bind(FS) as (path: string, mode?: number) => unknown;
+  (FS as { mkdir: typeof mkdir }).mkdir = (path, mode = 0o777) => mkdir(path, mode & ~UMASK);
 
   for (const { path, device } of MOUNTS) {
     FS.mkdirTree(path);
