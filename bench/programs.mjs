@@ -362,3 +362,67 @@ export const PRINT_FLOOD = floodTimed(`for i in range(${FLOOD_LINES}):
 export const BUFFER_FLOOD = floodTimed(`write = sys.stdout.buffer.write
 for i in range(${FLOOD_LINES}):
     write(b"line %d\\n" % i)`);
+
+/** Files (one filesystem for every process): each figure after a warm-up of the same loop. */
+export const FILE_LARGE = `import os, time
+def once():
+    block = bytes(1 << 20)
+    t0 = time.perf_counter()
+    with open("/tmp/large.bin", "wb") as f:
+        for _ in range(64):
+            f.write(block)
+    with open("/tmp/large.bin", "rb") as f:
+        while f.read(1 << 20):
+            pass
+    os.remove("/tmp/large.bin")
+    return 2 * 64 * (1 << 20) / 1e6 / (time.perf_counter() - t0)
+once()
+print("result", once())
+`;
+
+export const FILE_SMALL = `import time
+def once(n):
+    data = "x" * 100
+    t0 = time.perf_counter()
+    for i in range(n):
+        with open("small.txt", "w") as f:
+            f.write(data)
+    return (time.perf_counter() - t0) / n * 1e6
+once(500)
+print("result", once(2000))
+`;
+
+export const FILE_MANY = `import os, time
+def once():
+    os.mkdir("many")
+    t0 = time.perf_counter()
+    for i in range(10000):
+        with open(f"many/f{i}", "w") as f:
+            f.write("x")
+    assert len(os.listdir("many")) == 10000
+    for name in os.listdir("many"):
+        os.remove(os.path.join("many", name))
+    os.rmdir("many")
+    return (time.perf_counter() - t0) * 1000
+once()
+print("result", once())
+`;
+
+export const FILE_CHILD = `import multiprocessing as mp, os, time
+def read(path, q):
+    t0 = time.perf_counter()
+    with open(path, "rb") as f:
+        n = len(f.read())
+    q.put(n / 1e6 / (time.perf_counter() - t0))
+if __name__ == "__main__":
+    with open("shared.bin", "wb") as f:
+        f.write(os.urandom(8 << 20))
+    q = mp.Queue()
+    for _ in range(2):
+        p = mp.Process(target=read, args=("shared.bin", q))
+        p.start()
+        rate = q.get()
+        p.join()
+    os.remove("shared.bin")
+    print("result", rate)
+`;

@@ -24,6 +24,10 @@ import {
   FLOOD_LINES,
   PRINT_FLOOD,
   ASYNCIO_ROUND_TRIP,
+  FILE_CHILD,
+  FILE_LARGE,
+  FILE_MANY,
+  FILE_SMALL,
   TCP_CONNECTIONS,
   TCP_ROUND_TRIP,
   TCP_THROUGHPUT,
@@ -211,6 +215,10 @@ for (const [figure, program, unit] of [
   ['TCP connections per second (connect, accept, close)', TCP_CONNECTIONS, 'conn/s'],
   ['asyncio echo round trip (streams, 4 bytes)', ASYNCIO_ROUND_TRIP, 'µs'],
   ['asyncio: 500 clients connect at once and are echoed', ASYNCIO_500_CLIENTS, 'clients/s'],
+  ['write then read a 64 MiB file (/tmp, 1 MiB blocks)', FILE_LARGE, 'MB/s'],
+  ['open, write 100 bytes, close a small file', FILE_SMALL, 'µs'],
+  ['create, list and delete 10,000 small files', FILE_MANY, 'ms'],
+  ['a child reads an 8 MiB file its parent wrote', FILE_CHILD, 'MB/s'],
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);

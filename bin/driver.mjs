@@ -43,14 +43,15 @@ export function launchChromium() {
 export async function openRunner(
   browser,
   baseURL,
-  { onOutput = () => {}, onNotice = () => {}, onFiles = () => {} } = {},
+  { onOutput = () => {}, onNotice = () => {}, onFiles = null } = {},
 ) {
   const page = await browser.newPage();
   await page.exposeFunction('procboxOutput', (chunks) => {
     for (const chunk of chunks) onOutput(chunk);
   });
   await page.exposeFunction('procboxNotice', (key, detail) => onNotice(key, detail));
-  await page.exposeFunction('procboxFiles', (changes) => onFiles(changes));
+  // Only for a caller that wants them: each change crosses to Node whole.
+  if (onFiles) await page.exposeFunction('procboxFiles', (changes) => onFiles(changes));
   await page.goto(new URL('headless.html', baseURL).href);
   // Where the host sends no headers, the page reloads once to become isolated.
   await page.waitForFunction(

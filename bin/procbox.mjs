@@ -126,7 +126,7 @@ async function run(options) {
   const runner = await openRunner(browser, server.url, {
     onOutput: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
     onNotice: (key, detail) => process.stderr.write(`procbox: ${key} (${detail})\n`),
-    onFiles: (batch) => changes.push(...batch),
+    onFiles: options.writeBack ? (batch) => changes.push(...batch) : null,
   });
 
   let interrupts = 0;

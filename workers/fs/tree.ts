@@ -69,18 +69,14 @@ export function clear(volume: Volume, device: DeviceId): void {
   for (const name of volume.names(root)) removeTree(volume, root, name);
 }
 
-/** Every regular file under a device's root, depth first, names sorted. */
+/** Every regular file under a device's root, depth first, names sorted: one walk under one
+ * hold of the lock, so a program changing a folder meanwhile costs no re-reading of it. */
 export function listFiles(volume: Volume, device: DeviceId): (VolumeFile & { ino: number })[] {
   const files: (VolumeFile & { ino: number })[] = [];
   const walk = (dir: number, prefix: string) => {
-    for (const name of volume.names(dir).sort()) {
-      let ino: number;
-      try {
-        ino = volume.lookup(dir, name);
-      } catch {
-        continue;
-      }
-      const stat = volume.locked(() => volume.stat(ino));
+    for (const name of volume.dirs.names(dir).sort()) {
+      const ino = volume.dirs.find(dir, name);
+      const stat = volume.stat(ino);
       const type = stat.mode & S_IFMT;
       if (type === S_IFDIR) walk(ino, `${prefix}${name}/`);
       else if (type === S_IFREG) {
@@ -88,7 +84,7 @@ export function listFiles(volume: Volume, device: DeviceId): (VolumeFile & { ino
       }
     }
   };
-  walk(ROOT_INODE[device], '');
+  volume.locked(() => walk(ROOT_INODE[device], ''));
   return files;
 }
 
