@@ -23,6 +23,9 @@ import { netSlice } from './runtime/net-slice';
 import { processSlice } from './runtime/process-slice';
 import { LAYER_DIR, layerFiles } from './runtime/python-layer';
 import { mountVolume } from './runtime/fs-mount';
+import { FileMappings, type WasmHeap } from './runtime/file-mappings';
+import { fileSlice } from './runtime/file-slice';
+import { Volume } from './fs/volume';
 import { lockDown } from './runtime/sandbox';
 import { stdioSlice } from './runtime/stdio-slice';
 import { InterruptibleWaits } from './runtime/waits';
@@ -85,9 +88,14 @@ const runtime = {
     const signals = interruptBuffer;
     if (!py || !kernel || !signals) throw new Error('exec before boot');
     lockDown();
-    const heap = (py as unknown as { _module: { HEAPU8: Uint8Array } })._module;
+    const heap = (py as unknown as { _module: WasmHeap })._module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
-    const fence = () => mirrors.fence();
+    const volume = new Volume(request.volume, request.pid);
+    const mappings = new FileMappings(volume, heap);
+    const fence = () => {
+      mirrors.fence();
+      if (mappings.size > 0) mappings.fence();
+    };
     const arena = {
       words: new Int32Array(request.ipc.arena),
       bytes: new Uint8Array(request.ipc.arena),
@@ -126,12 +134,14 @@ const runtime = {
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
+    const files = fileSlice(kernel, py, mappings);
     const calls: LayerCalls = fenced(
       {
         ...stdio.calls,
         ...proc.calls,
         ...ipc.calls,
         ...net.calls,
+        ...files.calls,
         threadStart: () => kernel.threadStart(),
       },
       fence,
@@ -145,6 +155,7 @@ const runtime = {
       ...proc.bridge,
       ...ipc.bridge,
       ...net.bridge,
+      ...files.bridge,
       ...green.bridge,
       threadName: (tid, name) => void kernel.threadName(tid, name),
       threadExit: (tid) => void kernel.threadExit(tid),
@@ -155,7 +166,7 @@ const runtime = {
     py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
     py.setStdin({ error: true });
-    mountVolume(py, request.volume, request.pid);
+    mountVolume(py, volume, { mappings, closed: files.closed });
     py.FS.chdir(request.cwd);
     // Called with stack switching but outside any asyncio task: the program's own asyncio.run
     // must find no loop running, as in a fresh CPython.

@@ -69,6 +69,7 @@ const callsAreTheSlices: Same<
   | 'sockSendTo'
   | 'sockShutdown'
   | 'sockInfo'
+  | 'fileLock'
   | 'threadStart'
 > = true;
 // A bridge member and a call never share a name: Python tells them apart by how it reaches them.

@@ -310,6 +310,15 @@ export class Volume {
     });
   }
 
+  /** Runs `body` on a file's bytes under the lock; shared mappings (runtime/file-mappings.ts)
+   * copy in and out through it. A `body` that returns true wrote: the file is modified. */
+  withBytes(ino: number, body: (bytes: Uint8Array) => boolean): void {
+    this.locked(() => {
+      const data = this.get(ino, Inode.DATA);
+      if (body(this.bytes.subarray(data, data + this.get(ino, Inode.SIZE)))) this.modified(ino);
+    });
+  }
+
   // ---- open descriptions ----
 
   open(ino: number): void {

@@ -24,11 +24,13 @@ interface Mapping {
 
 /**
  * One fence over one block. Word by word while nothing changed, byte by byte inside a word
- * that did, so neighbouring bytes written by different processes both survive.
+ * that did, so neighbouring bytes written by different processes both survive. True when
+ * some byte went out to `shared`.
  */
-export function fenceBlock(local: Uint8Array, shared: Uint8Array, twin: Uint8Array): void {
+export function fenceBlock(local: Uint8Array, shared: Uint8Array, twin: Uint8Array): boolean {
   const n = local.length;
   let start = 0;
+  let published = false;
   if (((local.byteOffset | shared.byteOffset | twin.byteOffset) & 3) === 0) {
     const words = n >>> 2;
     const l32 = new Int32Array(local.buffer, local.byteOffset, words);
@@ -37,11 +39,11 @@ export function fenceBlock(local: Uint8Array, shared: Uint8Array, twin: Uint8Arr
     for (let w = 0; w < words; w++) {
       const t = t32[w];
       if (l32[w] === t && s32[w] === t) continue;
-      fenceBytes(local, shared, twin, w << 2, (w << 2) + 4);
+      published = fenceBytes(local, shared, twin, w << 2, (w << 2) + 4) || published;
     }
     start = words << 2;
   }
-  fenceBytes(local, shared, twin, start, n);
+  return fenceBytes(local, shared, twin, start, n) || published;
 }
 
 function fenceBytes(
@@ -50,13 +52,15 @@ function fenceBytes(
   twin: Uint8Array,
   from: number,
   to: number,
-): void {
+): boolean {
+  let published = false;
   for (let i = from; i < to; i++) {
     const l = local[i];
     const t = twin[i];
     if (l !== t) {
       shared[i] = l; // written here: publish
       twin[i] = l;
+      published = true;
     } else {
       const s = shared[i];
       if (s !== t) {
@@ -65,6 +69,7 @@ function fenceBytes(
       }
     }
   }
+  return published;
 }
 
 /** The blocks this process has mapped, keyed by the local copy's address in the heap. */

@@ -20,6 +20,7 @@ import { signalCallsFor } from './signal-calls';
 import { StdinPipe } from './stdin';
 import { Trace } from './trace';
 import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
+import { FileLocks, fileLockCallsFor } from './file-locks';
 
 /** A booted process worker, as the kernel drives it. */
 export interface ProcessHandle {
@@ -73,6 +74,7 @@ export class Kernel {
   private terminal = new StdinPipe();
   /** The one filesystem every process mounts. */
   readonly workspace = new Workspace();
+  private readonly fileLocks = new FileLocks();
   private readonly workspaceSync: ReturnType<typeof setInterval>;
   private startMethod: StartMethod = 'fork';
   /** The playground's console until a run says otherwise (the CLI): every stream a terminal. */
@@ -344,6 +346,7 @@ export class Kernel {
       kill: async (pid, signal) =>
         Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
       ...signalCallsFor(this, self, (what, until) => this.block(self, what, until)),
+      ...fileLockCallsFor(this.fileLocks, self.pid, (what, until) => this.block(self, what, until)),
       exit: (code, unwritten) => {
         if (self.state === 'exited') return;
         for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {
@@ -459,6 +462,7 @@ export class Kernel {
     this.stdin.delete(self.pid);
     this.ipc.release(self.pid);
     this.workspace.released(self.pid);
+    this.fileLocks.released(self.pid);
     this.console.exited(self.pid);
     self.signals.close();
     this.trace.record({ type: 'exit', pid: self.pid, code });

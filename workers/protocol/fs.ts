@@ -7,6 +7,7 @@
  * The layout below is the contract; `workers/fs/volume.ts` is the only code that reads it.
  * Offsets are bytes; word indexes are Int32 indexes.
  */
+import type { Reply } from './common';
 
 /** The data heap: a buddy allocator's 2^28 bytes (pages nobody wrote stay uncommitted). */
 export const HEAP_ORDER = 28;
@@ -94,4 +95,33 @@ export interface VolumeFile {
   path: string;
   size: number;
   mtime: number;
+}
+
+// --- advisory locks (the kernel's table, kernel/file-locks.ts) --------------------------------
+
+/** flock(2) on a whole file for a description; `posix` is fcntl(F_SETLK), which `lockf` uses,
+ * on bytes `[start, end)` for the process (`end` null: to the end, however the file grows). */
+export interface FileLockRequest {
+  ino: number;
+  gen: number;
+  kind: 'flock' | 'posix';
+  type: 'shared' | 'exclusive' | 'unlock';
+  /** The worker's id of the open file description (flock's owner). */
+  description: number;
+  start: number;
+  end: number | null;
+  /** Block until granted (else EAGAIN at once). */
+  wait: boolean;
+  /** The file's path, for the process list while waiting. */
+  label: string;
+}
+
+/** The lock calls; part of `Syscalls`. */
+export interface FileLockSyscalls {
+  /** Takes, converts or drops a lock; EAGAIN when it conflicts and `wait` is false; EINTR
+   * when a signal cuts a wait short. */
+  fileLock(request: FileLockRequest): Reply<0>;
+  /** A descriptor of the file closed: the process's POSIX locks on it go, as on Linux, and
+   * the description's flock locks too when it was its last descriptor (`last`). */
+  fileClosed(ino: number, gen: number, description: number, last: boolean): void;
 }

@@ -170,6 +170,29 @@ export interface NetBridge {
   fdPeek(fd: number, max: number): Uint8Array | null;
 }
 
+// --- files: advisory locks and shared mappings -----------------------------------------------
+
+export interface FileCalls {
+  /** fcntl.flock (`kind` 'flock') or lockf ('posix': bytes `[start, end)`; `end` undefined:
+   * to the end of the file) on descriptor `fd`. EBADF for a closed descriptor, or a lockf
+   * lock its access mode does not allow; EAGAIN when another holds it and `wait` is false. */
+  fileLock(
+    fd: number,
+    kind: 'flock' | 'posix',
+    type: 'shared' | 'exclusive' | 'unlock',
+    start: number,
+    end: number | undefined,
+    wait: boolean,
+  ): Reply<0>;
+}
+
+export interface FileBridge {
+  /** The shared mapping the last `mmap` made (-1: none), once (runtime/file-mappings.ts). */
+  fileMapped(): number;
+  /** An `mmap.mmap` closed or was collected: its mapping goes. */
+  fileUnmap(mapping: number): void;
+}
+
 // --- threads --------------------------------------------------------------------------------
 
 export interface ThreadCalls {
@@ -213,9 +236,17 @@ export interface SchedulerBridge {
 
 // --- the whole boundary ---------------------------------------------------------------------
 
-export interface LayerCalls extends StdioCalls, ProcessCalls, IpcCalls, NetCalls, ThreadCalls {}
+export interface LayerCalls
+  extends StdioCalls, ProcessCalls, IpcCalls, NetCalls, FileCalls, ThreadCalls {}
 
 export interface LayerBridge
-  extends StdioBridge, ProcessBridge, IpcBridge, NetBridge, ThreadBridge, SchedulerBridge {}
+  extends
+    StdioBridge,
+    ProcessBridge,
+    IpcBridge,
+    NetBridge,
+    FileBridge,
+    ThreadBridge,
+    SchedulerBridge {}
 
 export type LayerCallName = keyof LayerCalls;

@@ -6,6 +6,7 @@
  * Types only; the numbers both sides share are in constants.ts.
  */
 import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
+import type { FileLockSyscalls } from './fs';
 import type { NetSyscalls } from './net';
 import type { Pid, Reply, StartMethod, SysError } from './common';
 
@@ -94,7 +95,8 @@ export interface SignalSyscalls {
  * Blocking calls resolve with `{ errno: EINTR }` when a signal arrives: the kernel writes the
  * signal into the process's interrupt buffer and cuts its pending calls short, as Linux does.
  */
-export interface Syscalls extends IpcSyscalls, IpcObserverCalls, NetSyscalls, SignalSyscalls {
+export interface Syscalls
+  extends IpcSyscalls, IpcObserverCalls, NetSyscalls, SignalSyscalls, FileLockSyscalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Reply<0>;
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */

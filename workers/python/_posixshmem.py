@@ -1,20 +1,28 @@
-"""Procbox's stand-in for CPython's C module ``_posixshmem``.
+"""Procbox's stand-in for CPython's C module ``_posixshmem``, as glibc does it: a POSIX shared
+memory object is a file in ``/dev/shm``, here on the volume every process mounts, so
+``multiprocessing.shared_memory`` runs unchanged (the mapping: procbox/files.py)."""
 
-``multiprocessing.resource_tracker`` imports it in every spawned child. Shared memory blocks
-(``multiprocessing.shared_memory``) are not offered by the kernel yet, so both calls fail with
-ENOSYS and a message that says so.
-"""
+import os
 
-import errno
+_DIR = "/dev/shm/"
 
 
-def _unsupported(name):
-    raise OSError(errno.ENOSYS, "POSIX shared memory is not available in Procbox yet", name)
+def _path(name):
+    stripped = name.lstrip("/")
+    if not stripped or "/" in stripped or stripped in (".", ".."):
+        raise OSError(22, os.strerror(22), name)
+    return _DIR + stripped
 
 
 def shm_open(path, flags, mode=0o777):
-    _unsupported(path)
+    try:
+        return os.open(_path(path), flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    except OSError as e:
+        raise type(e)(e.errno, e.strerror, path) from None
 
 
 def shm_unlink(path):
-    _unsupported(path)
+    try:
+        os.unlink(_path(path))
+    except OSError as e:
+        raise type(e)(e.errno, e.strerror, path) from None

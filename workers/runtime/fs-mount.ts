@@ -11,11 +11,13 @@
 import type { PyodideAPI } from 'pyodide';
 import { Errno } from '../protocol/constants';
 import { type DeviceId, Inode, MOUNTS, ROOT_INODE } from '../protocol/fs';
-import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Volume } from '../fs/volume';
+import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Volume } from '../fs/volume';
+import type { FileMappings } from './file-mappings';
 
 /** Node ids (and `st_ino`) of volume files: far above Emscripten's own, so never confused. */
 const INO_BASE = 1 << 30;
 const O_APPEND = 0o2000;
+const MAP_SHARED = 1;
 const UMASK = 0o022;
 
 /** The bytes Emscripten hands a read or write: a view on the WebAssembly heap. */
@@ -35,10 +37,19 @@ interface VolumeNode {
   volume: true;
 }
 
-interface VolumeStream {
+export interface VolumeStream {
   node: VolumeNode;
   flags: number;
   position: number;
+  /** The open file description: `open` makes one, `dup` shares it (flock's owner). */
+  description: number;
+}
+
+/** What the mount tells the rest of the process. */
+export interface MountHooks {
+  mappings: FileMappings;
+  /** A descriptor of a volume file closed; `last` when its description has no other. */
+  closed(ino: number, gen: number, description: number, last: boolean): void;
 }
 
 type Emscripten = PyodideAPI['FS'] & {
@@ -51,10 +62,13 @@ type Emscripten = PyodideAPI['FS'] & {
 
 const LINUX_NAMES = Object.fromEntries(Object.entries(Errno).map(([name, n]) => [n, name]));
 
-export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: number): Volume {
+export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks): void {
   const FS = py.FS as Emscripten;
   const emscriptenErrno = py.ERRNO_CODES as Record<string, number>;
-  const volume = new Volume(buffer, pid);
+  const { mappings } = hooks;
+  /** Descriptors per open file description. */
+  const descriptors = new Map<number, number>();
+  let nextDescription = 1;
 
   /** Volume errors carry Linux's numbers; Emscripten's C side expects its own (the Python
    * layer turns them back into Linux's, errors.py). */
@@ -156,16 +170,38 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
   };
 
   const streamOps = {
-    open: (stream: VolumeStream) => guard(() => volume.open(stream.node.ino)),
-    dup: (stream: VolumeStream) => guard(() => volume.open(stream.node.ino)),
-    close: (stream: VolumeStream) => guard(() => volume.close(stream.node.ino)),
+    open: (stream: VolumeStream) =>
+      guard(() => {
+        volume.open(stream.node.ino);
+        stream.description = nextDescription++;
+        descriptors.set(stream.description, 1);
+      }),
+    dup: (stream: VolumeStream) =>
+      guard(() => {
+        volume.open(stream.node.ino);
+        descriptors.set(stream.description, (descriptors.get(stream.description) ?? 0) + 1);
+      }),
+    close: (stream: VolumeStream) =>
+      guard(() => {
+        const { ino, gen } = stream.node;
+        volume.close(ino);
+        const left = (descriptors.get(stream.description) ?? 1) - 1;
+        if (left > 0) descriptors.set(stream.description, left);
+        else descriptors.delete(stream.description);
+        hooks.closed(ino, gen, stream.description, left === 0);
+      }),
     read: (
       stream: VolumeStream,
       buffer: Int8Array,
       offset: number,
       length: number,
       position: number,
-    ) => guard(() => volume.read(stream.node.ino, heapView(buffer, offset, length), position)),
+    ) =>
+      guard(() => {
+        // What this process wrote through a mapping is in the file, as in Linux's page cache.
+        if (mappings.size > 0) mappings.fenceFile(stream.node.ino);
+        return volume.read(stream.node.ino, heapView(buffer, offset, length), position);
+      }),
     write: (
       stream: VolumeStream,
       buffer: Int8Array,
@@ -183,6 +219,7 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
         );
         // An append lands at the end as it is then; the stream's position follows it.
         if (append) stream.position = at;
+        if (mappings.size > 0) mappings.fenceFile(stream.node.ino);
         return length;
       }),
     llseek: (stream: VolumeStream, offset: number, whence: number) =>
@@ -195,6 +232,19 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
         if (position < 0) throw new FsError(Errno.EINVAL);
         return position;
       }),
+    mmap: (stream: VolumeStream, length: number, position: number, _prot: number, flags: number) =>
+      guard(() => {
+        live(stream.node);
+        return mappings.map(
+          stream.node.ino,
+          stream.node.gen,
+          position,
+          length,
+          (flags & MAP_SHARED) !== 0,
+        );
+      }),
+    // munmap and msync(2) both come here, and tell no mapping apart: fence the file's.
+    msync: (stream: VolumeStream) => (mappings.fenceFile(stream.node.ino), 0),
   };
 
   // Nodes of this mount stay out of Emscripten's name cache (see above): FS.rename re-adds
@@ -217,5 +267,4 @@ export function mountVolume(py: PyodideAPI, buffer: SharedArrayBuffer, pid: numb
     const type = { mount: () => nodeFor(null, '/', ROOT_INODE[device as DeviceId]) };
     FS.mount(type, {}, path);
   }
-  return volume;
 }

@@ -19,6 +19,7 @@ import marshal
 import sys
 import types
 
+from multiprocessing import shared_memory
 from multiprocessing.reduction import ForkingPickler
 from multiprocessing.synchronize import SemLock as _SemLock
 
@@ -219,6 +220,37 @@ def _dataclass_sentinel(obj):
     return None
 
 
+def _blank(cls):
+    return cls.__new__(cls)
+
+
+def _closed_shared_memory(name, size):
+    shm = _blank(shared_memory.SharedMemory)
+    shm._name, shm._size = name, size
+    return shm
+
+
+def _attach_shared_memory(name, size, full_name):
+    try:
+        return shared_memory.SharedMemory(name)
+    except FileNotFoundError:  # unlinked while mapped: Linux's child keeps the pages, this cannot
+        return _closed_shared_memory(full_name, size)
+
+
+def _reduce_shared_memory(shm):
+    """A forked child has the parent's blocks: an open one is attached again by name, and a
+    closed one (perhaps unlinked already) stays closed, where CPython's pickle would attach."""
+    if shm._buf is not None:
+        return _attach_shared_memory, (shm.name, shm.size, shm._name)
+    return _closed_shared_memory, (shm._name, shm._size)
+
+
+def _reduce_shareable_list(shareable):
+    if shareable.shm._buf is not None:
+        return NotImplemented
+    return _blank, (type(shareable),), dict(vars(shareable))
+
+
 def _is_main(obj):
     return getattr(obj, "__module__", None) in _MAIN_MODULES
 
@@ -249,6 +281,10 @@ class MainByValuePickler(ForkingPickler):
             return _copy_lock, (obj.locked(),)
         if isinstance(obj, locks.RLock):
             return locks.RLock, ()
+        if isinstance(obj, shared_memory.SharedMemory):
+            return _reduce_shared_memory(obj)
+        if isinstance(obj, shared_memory.ShareableList):
+            return _reduce_shareable_list(obj)
         return NotImplemented
 
 

@@ -211,6 +211,7 @@ SIGNAL = {
 LAYER_CALLS = {
     "drained": (1, 1),
     "fdWait": (4, 4),
+    "fileLock": (6, 6),
     "getitimer": (1, 1),
     "kill": (2, 2),
     "pause": (0, 0),
@@ -257,6 +258,8 @@ LAYER_BRIDGE = {
     "fdSetBlocking": (2, 2),
     "fdSpin": (3, 3),
     "fdUnreserve": (1, 1),
+    "fileMapped": (0, 0),
+    "fileUnmap": (1, 1),
     "halt": (0, 0),
     "hardwareConcurrency": None,
     "hasResult": (1, 1),

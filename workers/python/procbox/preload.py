@@ -60,6 +60,11 @@ import procbox.shm
 
 procbox.shm.distinct_c_int()
 
+# flock, lockf and shared mmap between processes (multiprocessing.shared_memory maps with it).
+import procbox.files
+
+procbox.files.install()
+
 import procbox.ipcnames
 import procbox.tracker
 

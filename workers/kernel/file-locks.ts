@@ -1,0 +1,163 @@
+/**
+ * Advisory file locks, as Linux keeps them: two independent kinds on each file.
+ * - `flock(2)` locks the whole file for an open file description: two descriptors from two
+ *   `open` calls conflict even in one process; a second request by the same description
+ *   converts its lock.
+ * - POSIX record locks (`fcntl(F_SETLK)`, which `lockf` calls) lock byte ranges for a process:
+ *   its own locks never conflict with each other, a new one replaces what it overlaps, and
+ *   closing any descriptor of the file drops them all.
+ * Both go when their holder exits. A file is `ino:gen` of the shared volume, so a reused inode
+ * never inherits locks.
+ */
+import { Errno } from '../protocol/constants';
+import type { FileLockRequest, FileLockSyscalls } from '../protocol/fs';
+import type { Pid } from '../protocol/kernel';
+
+interface Held {
+  pid: Pid;
+  /** The description (flock) or the pid (POSIX) that holds it. */
+  owner: string;
+  exclusive: boolean;
+  start: number;
+  /** One past the last byte; Infinity for "to the end of the file, however it grows". */
+  end: number;
+}
+
+const overlaps = (a: Held, start: number, end: number) => a.start < end && start < a.end;
+
+export class FileLocks {
+  private readonly files = new Map<string, Held[]>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  /** Takes or converts a lock; false when another owner's lock conflicts. */
+  tryLock(file: string, want: Held): boolean {
+    const held = this.files.get(file) ?? [];
+    const conflict = held.some(
+      (h) =>
+        h.owner !== want.owner &&
+        (h.exclusive || want.exclusive) &&
+        overlaps(h, want.start, want.end),
+    );
+    if (conflict) return false;
+    this.files.set(file, [...this.cut(held, want.owner, want.start, want.end), want]);
+    return true;
+  }
+
+  /** Drops `owner`'s locks on `[start, end)`, splitting any that reach beyond it. */
+  unlock(file: string, owner: string, start = 0, end = Infinity): void {
+    const held = this.files.get(file);
+    if (!held) return;
+    this.store(file, this.cut(held, owner, start, end));
+  }
+
+  /** Every lock `owner` holds, on any file (a description's last close). */
+  dropOwner(owner: string): void {
+    for (const [file, held] of this.files) {
+      if (held.some((h) => h.owner === owner))
+        this.store(
+          file,
+          held.filter((h) => h.owner !== owner),
+        );
+    }
+  }
+
+  /** A process exited: its locks go, flock and POSIX alike. */
+  released(pid: Pid): void {
+    for (const [file, held] of this.files) {
+      if (held.some((h) => h.pid === pid))
+        this.store(
+          file,
+          held.filter((h) => h.pid !== pid),
+        );
+    }
+  }
+
+  /** Resolves at the next change of `file`'s locks; the caller then tries again. */
+  changed(file: string): { promise: Promise<void>; cancel: () => void } {
+    let wake!: () => void;
+    const promise = new Promise<void>((resolve) => (wake = resolve));
+    const list = this.waiters.get(file) ?? [];
+    list.push(wake);
+    this.waiters.set(file, list);
+    const cancel = () => {
+      const now = this.waiters.get(file);
+      const i = now?.indexOf(wake) ?? -1;
+      if (i >= 0) now!.splice(i, 1);
+      if (now?.length === 0) this.waiters.delete(file);
+    };
+    return { promise, cancel };
+  }
+
+  /** The locks held on `file`, for tests and the process list. */
+  holders(file: string): readonly Held[] {
+    return this.files.get(file) ?? [];
+  }
+
+  private cut(held: Held[], owner: string, start: number, end: number): Held[] {
+    const kept: Held[] = [];
+    for (const h of held) {
+      if (h.owner !== owner || !overlaps(h, start, end)) {
+        kept.push(h);
+        continue;
+      }
+      if (h.start < start) kept.push({ ...h, end: start });
+      if (end < h.end) kept.push({ ...h, start: end });
+    }
+    return kept;
+  }
+
+  private store(file: string, held: Held[]): void {
+    if (held.length === 0) this.files.delete(file);
+    else this.files.set(file, held);
+    const list = this.waiters.get(file);
+    if (!list) return;
+    this.waiters.delete(file);
+    for (const wake of list) wake();
+  }
+}
+
+const isOffset = (n: unknown): n is number => typeof n === 'number' && n >= 0 && n <= 2 ** 53;
+
+/** `block(what, until)` waits on behalf of the process; true when a signal cut it short. */
+export function fileLockCallsFor(
+  locks: FileLocks,
+  pid: Pid,
+  block: (what: string, until: Promise<unknown>) => Promise<boolean>,
+): FileLockSyscalls {
+  return {
+    async fileLock(request: FileLockRequest) {
+      const { ino, gen, kind, type, wait, label } = request ?? {};
+      if (!Number.isInteger(ino) || !Number.isInteger(gen)) return { errno: Errno.EINVAL };
+      if (kind !== 'flock' && kind !== 'posix') return { errno: Errno.EINVAL };
+      const start = kind === 'posix' ? request.start : 0;
+      const end = kind === 'posix' && request.end !== null ? request.end : Infinity;
+      if (!isOffset(start) || !(end === Infinity || (isOffset(end) && end > start))) {
+        return { errno: Errno.EINVAL };
+      }
+      const owner = kind === 'flock' ? `${pid}:${request.description}` : `${pid}`;
+      const file = `${kind}:${ino}:${gen}`;
+      if (type === 'unlock') {
+        locks.unlock(file, owner, start, end);
+        return 0;
+      }
+      if (type !== 'shared' && type !== 'exclusive') return { errno: Errno.EINVAL };
+      const want = { pid, owner, exclusive: type === 'exclusive', start, end };
+      // flock converts by dropping the old lock first, so a waiting conversion holds nothing.
+      if (kind === 'flock') locks.unlock(file, owner);
+      while (!locks.tryLock(file, want)) {
+        if (!wait) return { errno: Errno.EAGAIN };
+        const changed = locks.changed(file);
+        const what = `${kind === 'flock' ? 'flock' : 'lockf'}(${String(label).slice(0, 80)})`;
+        const interrupted = await block(what, changed.promise);
+        changed.cancel();
+        if (interrupted) return { errno: Errno.EINTR };
+      }
+      return 0;
+    },
+    fileClosed(ino, gen, description, last) {
+      if (!Number.isInteger(ino) || !Number.isInteger(gen)) return;
+      locks.unlock(`posix:${ino}:${gen}`, `${pid}`);
+      if (last && Number.isInteger(description)) locks.dropOwner(`${pid}:${description}`);
+    },
+  };
+}
