@@ -13,13 +13,13 @@
  * place of its starter files, in the sandbox, and prints each check with why it failed. Exit
  * code 0 when every check passed, 1 when one failed, 2 when the call or the lesson is wrong.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium, openRunner } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
-import { WorkspaceTooBig, runWorkspace, writeBack } from './workspace-dir.mjs';
+import { WorkspaceTooBig, readWorkspace, runWorkspace, writeBack } from './workspace-dir.mjs';
 
 const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] FILE [FILE ...]
        procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]`;
@@ -72,18 +72,13 @@ function parseCheck(args) {
   return { lesson, files, locale: values.lang, showOutput: values['show-output'] };
 }
 
-/** Every file under `dir`, as [path relative to it with '/', content]. */
+/** A lesson folder's files, read as the run's workspace is (hidden folders, node_modules and
+ * byte-code caches aside, within the cap); lessons are text. */
 function folderFiles(dir) {
-  const out = [];
-  const walk = (at) => {
-    for (const name of readdirSync(at).sort()) {
-      const path = join(at, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push([relative(dir, path).split(sep).join('/'), readFileSync(path, 'utf8')]);
-    }
-  };
-  walk(dir);
-  return out;
+  const files = readWorkspace(dir);
+  const binary = files.find((file) => file.encoding === 'base64');
+  if (binary) fail(`${dir}/${binary.path} is not text: a lesson's files are text`);
+  return files.map((file) => [file.path, file.content]);
 }
 
 const readFiles = (paths) =>
@@ -180,7 +175,13 @@ async function run(options) {
 }
 
 async function check(options) {
-  const lessonFiles = folderFiles(options.lesson);
+  let lessonFiles;
+  try {
+    lessonFiles = folderFiles(options.lesson);
+  } catch (error) {
+    if (error instanceof WorkspaceTooBig) fail(error.message);
+    throw error;
+  }
   const learnerFiles = readFiles(options.files);
   const starter = lessonFiles.filter(([path]) => path.startsWith('starter/'));
   const names = starter.map(([path]) => path.slice('starter/'.length));

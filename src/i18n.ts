@@ -21,6 +21,20 @@ const en = {
   renameFileHint: 'Rename the open file',
   deleteFile: 'Delete',
   deleteFileHint: 'Delete the open file',
+  uploadFile: 'Upload',
+  uploadFileHint: 'Add files from your computer (a file of the same name is replaced)',
+  downloadFile: 'Download',
+  downloadFileHint: 'Download the open file',
+  downloadZip: 'Download all',
+  downloadZipHint: 'Download every file, folders kept, as procbox-workspace.zip',
+  uploadDone: 'Added {files}. Programs find them in their working directory from the next Run.',
+  uploadBadName: 'Not added: {name}. {reason}',
+  uploadReadFailed: 'Not added: {name} could not be read ({detail}).',
+  uploadTooLarge:
+    'Not added: {files} would make the workspace larger than {cap} MB, the most it holds. Your files are as they were.',
+  saveFailed:
+    'Your files could not be saved in this browser ({detail}). They are all here while this page stays open, but a reload would lose the latest changes: press “Download all”, or delete large files.',
+  saveRestored: 'Your files are saved in the browser again.',
   runConfig: 'Runs',
   runConfigHint:
     'Tick files to run them together as top-level processes, in tab order; the last one receives typed input (none ticked: the open file)',
@@ -30,7 +44,7 @@ const en = {
   renamePrompt: 'New name for {name}:',
   deleteConfirm: 'Delete {name}? This cannot be undone.',
   binaryFile:
-    '{name}: {size} bytes of binary data, as the program wrote them (not text, so not shown).',
+    '{name}: {size} bytes of binary data (not text, so not shown here). Programs read it as it is; the Download button saves it.',
   deleteLast: 'The workspace needs at least one file.',
   badName_empty: 'A file name cannot be empty.',
   badName_path: 'A file name cannot contain "/", "\\" or "..".',
@@ -194,6 +208,12 @@ const en = {
   reason_dataLost: '{object}: {given} items put in, {taken} taken out',
   reason_noLock: 'no Lock was taken',
   reason_lockTakers: 'threads or processes that took the most shared Lock, {object}: {count}',
+  check_file: '{path} is there when the run ends',
+  check_fileLines: '{path} holds the expected lines ({count})',
+  check_fileAbsent: '{path} is gone when the run ends',
+  reason_fileMissing: 'there is no {path}',
+  reason_fileStillThere: '{path} is still there',
+  reason_fileNotText: '{path} is not text',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -216,6 +236,19 @@ const zh: Record<MessageKey, string> = {
   renameFileHint: '重命名当前文件',
   deleteFile: '删除',
   deleteFileHint: '删除当前文件',
+  uploadFile: '上传',
+  uploadFileHint: '从电脑添加文件（同名文件会被替换）',
+  downloadFile: '下载',
+  downloadFileHint: '下载当前文件',
+  downloadZip: '全部下载',
+  downloadZipHint: '把所有文件（保留文件夹）下载为 procbox-workspace.zip',
+  uploadDone: '已添加 {files}。从下一次运行起，程序可以在工作目录中读到它们。',
+  uploadBadName: '未添加 {name}：{reason}',
+  uploadReadFailed: '未添加：无法读取 {name}（{detail}）。',
+  uploadTooLarge: '未添加：加入 {files} 后工作区会超过 {cap} MB 的上限。你的文件保持原样。',
+  saveFailed:
+    '无法在浏览器中保存你的文件（{detail}）。页面开着时文件都还在，但刷新会丢失最近的改动：请按“全部下载”，或删除大文件。',
+  saveRestored: '你的文件已重新保存到浏览器中。',
   runConfig: '运行',
   runConfigHint:
     '勾选的文件按标签顺序一起作为顶层进程运行，最后一个接收键盘输入（都不勾选时运行当前文件）',
@@ -224,7 +257,8 @@ const zh: Record<MessageKey, string> = {
   newFilePrompt: '新文件名：',
   renamePrompt: '{name} 的新名字：',
   deleteConfirm: '删除 {name}？此操作无法撤销。',
-  binaryFile: '{name}：{size} 字节的二进制数据，按程序写入的原样保存（不是文本，因此不显示）。',
+  binaryFile:
+    '{name}：{size} 字节的二进制数据（不是文本，因此不在这里显示）。程序按原样读取它；按“下载”按钮可以保存它。',
   deleteLast: '工作区至少需要保留一个文件。',
   badName_empty: '文件名不能为空。',
   badName_path: '文件名不能包含 "/"、"\\" 或 ".."。',
@@ -387,6 +421,12 @@ const zh: Record<MessageKey, string> = {
   reason_dataLost: '{object}：放入 {given} 项，取出 {taken} 项',
   reason_noLock: '没有获取任何 Lock',
   reason_lockTakers: '共享最多的锁 {object} 只被 {count} 个线程或进程获取',
+  check_file: '运行结束时 {path} 存在',
+  check_fileLines: '{path} 含有预期的 {count} 行',
+  check_fileAbsent: '运行结束时 {path} 已被删除',
+  reason_fileMissing: '没有 {path}',
+  reason_fileStillThere: '{path} 仍然存在',
+  reason_fileNotText: '{path} 不是文本文件',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -21,6 +21,7 @@ import './styles.css';
 import { installTestHooks } from './test-hooks';
 import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
+import { bindFileTransfer, watchSaving } from './ui/file-transfer';
 import { ProcessList } from './ui/process-list';
 import { bindCommandLine, type Command } from './ui/command-line';
 import { GalleryDialog } from './ui/gallery-dialog';
@@ -275,6 +276,8 @@ bindToolbar(store, {
     lessonPane.render();
   },
 });
+bindFileTransfer(store, { t, note });
+watchSaving(store, { t, note });
 const gallery = new GalleryDialog(() => store.state.locale, openExample);
 const shareDialog = new ShareDialog(() => store.state.locale);
 element('open-examples').addEventListener('click', () => gallery.show());

@@ -4,8 +4,10 @@
  * loses an edit. No DOM here: the store is tested in Node with any Storage-like object.
  */
 import helloExample from '../examples/01_process_hello.py?raw';
+import { WORKSPACE_CAP } from '../workers/protocol/fs';
 import type { StartMethod, WorkspaceChange, WorkspaceFile } from '../workers/protocol/kernel';
 import { defaultLocale, isLocale, type Locale } from './i18n';
+import { workspaceSize } from './workspace-files';
 
 export const STORAGE_KEY = 'procbox.workspace.v1';
 
@@ -102,6 +104,15 @@ export function parseState(raw: unknown, language?: string): WorkspaceState | nu
 
 type Listener = (state: WorkspaceState) => void;
 
+/** The files with `file` in place of the one of its name, or added at the end. */
+function withFile(files: WorkspaceFile[], file: WorkspaceFile): WorkspaceFile[] {
+  const index = files.findIndex((f) => f.path === file.path);
+  return index < 0 ? [...files, file] : files.map((f, i) => (i === index ? file : f));
+}
+
+/** Why `Store.putFiles` refused: an unusable name, or more than the workspace holds. */
+export type PutProblem = 'name' | 'tooLarge';
+
 export class Store {
   private current: WorkspaceState;
   private readonly listeners = new Set<Listener>();
@@ -187,11 +198,7 @@ export class Store {
       if ('removed' in change) {
         if (files.length > 1) files = files.filter((f) => f.path !== change.removed);
       } else if (validWorkspacePath(change.file.path)) {
-        const index = files.findIndex((f) => f.path === change.file.path);
-        files =
-          index < 0
-            ? [...files, change.file]
-            : files.map((f, i) => (i === index ? change.file : f));
+        files = withFile(files, change.file);
       }
     }
     if (files === this.current.files) return;
@@ -218,6 +225,20 @@ export class Store {
       return false;
     this.update({ files: [...this.current.files, { path, content }], active: path });
     return true;
+  }
+
+  /**
+   * Adds files (uploads), each replacing the file of its name where it stands, and opens the
+   * last. All or nothing: a name `invalidFileName` refuses, or a workspace that would hold more
+   * than WORKSPACE_CAP bytes (as programs may write), changes nothing.
+   */
+  putFiles(files: WorkspaceFile[]): PutProblem | null {
+    if (files.length === 0) return null;
+    if (files.some((f) => invalidFileName(f.path, []) !== null)) return 'name';
+    const next = files.reduce((all, f) => withFile(all, { ...f }), this.current.files);
+    if (workspaceSize(next) > WORKSPACE_CAP) return 'tooLarge';
+    this.update({ files: next, active: files[files.length - 1].path });
+    return null;
   }
 
   renameFile(from: string, to: string): boolean {

@@ -35,6 +35,7 @@ const api = {
   interrupt: () => booted().interrupt(),
   waitIdle: () => booted().waitIdle(),
   trace: async () => booted().trace.all(),
+  files: async () => booted().workspace.files(),
 } satisfies KernelApi;
 
 Comlink.expose(api);

@@ -128,9 +128,13 @@ const runtime = {
       () => {
         fence();
         observer.flush();
+        mount.closeAll();
         return stdio.takeUnwritten();
       },
-      () => py.FS.cwd(),
+      (method) => ({
+        cwd: py.FS.cwd(),
+        files: method === 'fork' ? mount.openFiles() : [],
+      }),
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
@@ -166,7 +170,8 @@ const runtime = {
     py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
     py.setStdin({ error: true });
-    mountVolume(py, volume, { mappings, closed: files.closed });
+    const mount = mountVolume(py, volume, { mappings, closed: files.closed });
+    mount.adopt(request.files);
     py.FS.chdir(request.cwd);
     // Called with stack switching but outside any asyncio task: the program's own asyncio.run
     // must find no loop running, as in a fresh CPython.

@@ -67,6 +67,8 @@ export interface CheckKernel {
   run(request: RunRequest): Promise<Pid[]>;
   stop(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
+  /** The workspace's files as the run left them. */
+  files(): Promise<WorkspaceFile[]>;
 }
 
 export interface CheckReport {
@@ -113,6 +115,7 @@ export async function runLessonCheck(
     trace: ownEvents(await kernel.trace(), pids),
     stillRunning,
     timedOut,
+    files: await kernel.files(),
   };
   return { results: gradeRun(lesson.checks, record), timedOut, record };
 }

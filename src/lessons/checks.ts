@@ -3,9 +3,9 @@
  * kernel's event trace. Each result says what was checked and, when it failed, why, as i18n
  * keys with parameters, so the page and `procbox check` word them in either language. No DOM.
  */
-import type { OutputChunk, Pid, TraceEvent } from '../../workers/protocol/kernel';
+import type { OutputChunk, Pid, TraceEvent, WorkspaceFile } from '../../workers/protocol/kernel';
 import { translate, type Locale, type MessageKey } from '../i18n';
-import type { CheckSpec, Localized } from './format';
+import type { CheckSpec, LinesSpec, Localized } from './format';
 
 export interface RunRecord {
   /** Each entry's file and pid, in the order they started. */
@@ -17,6 +17,8 @@ export interface RunRecord {
   stillRunning: Pid[];
   /** The foreground entry had not exited when the lesson's time ran out. */
   timedOut: boolean;
+  /** The workspace when the run ended (what file checks look at). */
+  files: WorkspaceFile[];
 }
 
 /** Words to show: an i18n message (whose parameters may be words too), or a lesson's own text
@@ -99,7 +101,7 @@ function unmatchedPatterns(patterns: string[], lines: string[]): string[] {
   return patterns.filter((_, p) => !assign(p, new Set()));
 }
 
-function outputReason(spec: Extract<CheckSpec, { kind: 'output' }>, lines: string[]): Text | null {
+function linesReason(spec: LinesSpec, lines: string[]): Text | null {
   const expected = spec.lines;
   if (spec.match === 'multiset') {
     const remaining = [...lines];
@@ -152,6 +154,17 @@ function exitReason(record: RunRecord, entry: string, code: number): Text | null
   return exit.code < 0
     ? message('reason_killed', { signal: -exit.code })
     : message('reason_exitCode', { code: exit.code });
+}
+
+function fileReason(spec: Extract<CheckSpec, { kind: 'file' }>, record: RunRecord): Text | null {
+  const file = record.files.find((f) => f.path === spec.path);
+  if (!spec.exists) return file ? message('reason_fileStillThere', { path: spec.path }) : null;
+  if (!file) return message('reason_fileMissing', { path: spec.path });
+  if (!spec.lines) return null;
+  if (file.encoding === 'base64') return message('reason_fileNotText', { path: spec.path });
+  const lines = file.content.split('\n');
+  if (lines.at(-1) === '') lines.pop(); // the last line's newline ends it, as in output
+  return linesReason(spec.lines, lines);
 }
 
 function rangeText(min: number | undefined, max: number | undefined): Text {
@@ -246,7 +259,7 @@ function grade(spec: CheckSpec, record: RunRecord): { description: Text; reason:
         spec.match === 'regex' ? 'check_outputRegex' : `check_output_${spec.match}`;
       return {
         description: message(key, { who: who(spec.entry), count: spec.lines.length }),
-        reason: outputReason(spec, lines),
+        reason: linesReason(spec, lines),
       };
     }
     case 'exitCode':
@@ -288,6 +301,15 @@ function grade(spec: CheckSpec, record: RunRecord): { description: Text; reason:
             ? null
             : message('reason_lockTakers', { object: busiest.object, count: busiest.takers });
       return { description: message('check_lockGuarded', { min: spec.min }), reason };
+    }
+    case 'file': {
+      const { path, exists, lines } = spec;
+      const description = !exists
+        ? message('check_fileAbsent', { path })
+        : lines
+          ? message('check_fileLines', { path, count: lines.lines.length })
+          : message('check_file', { path });
+      return { description, reason: fileReason(spec, record) };
     }
   }
 }

@@ -13,21 +13,34 @@ export type OutputMatch = 'exact' | 'multiset' | 'regex';
 
 /** What one check asserts; lessons/README.md explains each kind. */
 export type CheckSpec = { say?: Localized } & (
-  | {
+  | ({
       kind: 'output';
       entry?: string;
       stream: 'stdout' | 'stderr' | 'both';
-      match: OutputMatch;
-      /** For `regex`: each pattern may match any one line, not the line in its place. */
-      anyOrder: boolean;
-      lines: string[];
-    }
+    } & LinesSpec)
   | { kind: 'exitCode'; entry: string; code: number }
   | { kind: 'processes' | 'threads'; entry?: string; min?: number; max?: number }
   | { kind: 'concurrentClients'; entry?: string; min: number }
   | { kind: 'noDataLost' }
   | { kind: 'lockGuarded'; min: number }
+  | {
+      kind: 'file';
+      /** A path in the workspace (`out/total.txt`). */
+      path: string;
+      /** False: the check passes when the file is gone. */
+      exists: boolean;
+      /** What its lines must be, as an output check's (none: only that it exists). */
+      lines: LinesSpec | null;
+    }
 );
+
+/** Lines to compare, as an output check or a file check states them. */
+export interface LinesSpec {
+  match: OutputMatch;
+  /** For `regex`: each pattern may match any one line, not the line in its place. */
+  anyOrder: boolean;
+  lines: string[];
+}
 
 export interface Lesson {
   id: string;
@@ -80,33 +93,47 @@ function entryName(value: unknown, where: string, files: string[]): string | und
   return value;
 }
 
+function parseLines(raw: Record<string, unknown>, where: string): LinesSpec {
+  const { match, lines } = raw;
+  if (match !== 'exact' && match !== 'multiset' && match !== 'regex') {
+    fail(`${where}.match must be exact, multiset or regex`);
+  }
+  if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string')) {
+    fail(`${where}.lines must be a list of strings`);
+  }
+  if (match === 'regex') {
+    for (const pattern of lines) {
+      try {
+        new RegExp(pattern, 'u');
+      } catch {
+        fail(`${where}.lines: not a regular expression: ${pattern}`);
+      }
+    }
+  }
+  return { match, anyOrder: raw.order === 'any', lines };
+}
+
 function parseCheck(raw: unknown, where: string, files: string[]): CheckSpec {
   if (!isObject(raw)) fail(`${where} must be an object`);
   const say = raw.say === undefined ? {} : { say: localized(raw.say, `${where}.say`) };
   const entry = entryName(raw.entry, `${where}.entry`, files);
   switch (raw.kind) {
     case 'output': {
-      const { match, stream = 'stdout', lines } = raw;
-      if (match !== 'exact' && match !== 'multiset' && match !== 'regex') {
-        fail(`${where}.match must be exact, multiset or regex`);
-      }
+      const { stream = 'stdout' } = raw;
       if (stream !== 'stdout' && stream !== 'stderr' && stream !== 'both') {
         fail(`${where}.stream must be stdout, stderr or both`);
       }
-      if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string')) {
-        fail(`${where}.lines must be a list of strings`);
+      return { ...say, kind: 'output', entry, stream, ...parseLines(raw, where) };
+    }
+    case 'file': {
+      const { path, exists = true } = raw;
+      if (typeof path !== 'string' || !path || path.startsWith('/') || path.includes('..')) {
+        fail(`${where}.path must be a path in the workspace`);
       }
-      if (match === 'regex') {
-        for (const pattern of lines) {
-          try {
-            new RegExp(pattern, 'u');
-          } catch {
-            fail(`${where}.lines: not a regular expression: ${pattern}`);
-          }
-        }
-      }
-      const anyOrder = raw.order === 'any';
-      return { ...say, kind: 'output', entry, stream, match, anyOrder, lines };
+      if (typeof exists !== 'boolean') fail(`${where}.exists must be true or false`);
+      const lines = raw.lines === undefined ? null : parseLines(raw, where);
+      if (!exists && lines) fail(`${where}: a file that must be gone has no lines`);
+      return { ...say, kind: 'file', path, exists, lines };
     }
     case 'exitCode':
       if (entry === undefined) fail(`${where}.entry is required`);

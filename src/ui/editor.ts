@@ -7,6 +7,7 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { translate, type MessageKey } from '../i18n';
 import type { WorkspaceFile } from '../../workers/protocol/kernel';
 import { invalidFileName, isPythonName, type Store } from '../store';
+import { fileSize } from '../workspace-files';
 
 declare global {
   interface Window {
@@ -70,12 +71,11 @@ export class Editor {
     return translate(this.store.state.locale, key, params);
   }
 
-  /** What the editor shows of a file: its text, or for bytes that are not text, their size. */
+  /** What the editor shows of a file: its text, or for bytes that are not text, their size
+   * (the Download button gives the bytes). */
   private shown(file: WorkspaceFile): string {
     if (file.encoding !== 'base64') return file.content;
-    const size =
-      Math.floor((file.content.length * 3) / 4) - (file.content.match(/=*$/)?.[0].length ?? 0);
-    return this.t('binaryFile', { name: file.path, size });
+    return this.t('binaryFile', { name: file.path, size: fileSize(file) });
   }
 
   private model(path: string, content: string): monaco.editor.ITextModel {

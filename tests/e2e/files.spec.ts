@@ -1,6 +1,8 @@
 /** One filesystem, shown in the playground: what a program writes appears in the file tabs
  * while it runs, opens in the editor, is there after a reload, and the next run reads it. */
-import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
 
@@ -57,4 +59,111 @@ test('files a program writes appear as tabs, open in the editor and survive a re
   await expect
     .poll(() => consoleText(page), { timeout: 60_000 })
     .toMatch(/\[1\] part 1 from pid True 256/);
+});
+
+const tab = (page: Page, path: string) => page.locator(`[data-testid=tab][data-path="${path}"]`);
+
+/** Clicks a download button and gives the download's suggested name and bytes. */
+async function downloaded(page: Page, testid: string): Promise<[string, Buffer]> {
+  const [download]: [Download, void] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(testid).click(),
+  ]);
+  return [download.suggestedFilename(), await readFile(await download.path())];
+}
+
+const READER = `import os
+data = open("data.txt", "rb").read()
+blob = open("blob.bin", "rb").read()
+print(len(data), data.decode().splitlines())
+print(len(blob), blob.hex())
+os.makedirs("out", exist_ok=True)
+with open("out/sizes.txt", "w") as f:
+    f.write(f"{len(data)} {len(blob)}\\n")
+print("done")
+`;
+
+test('uploaded files reach programs; a file and the whole workspace download with their bytes', async ({
+  page,
+}) => {
+  await open(page);
+  const text = Buffer.from('héllo, 世界\nsecond line\n', 'utf-8');
+  const binary = Buffer.from([0, 1, 2, 0xff, 0xfe, 0x80, 10, 13]);
+  await page.getByTestId('upload-input').setInputFiles([
+    { name: 'data.txt', mimeType: 'text/plain', buffer: text },
+    { name: 'bad..name.txt', mimeType: 'text/plain', buffer: Buffer.from('x') },
+    { name: 'blob.bin', mimeType: 'application/octet-stream', buffer: binary },
+  ]);
+  await expect(tab(page, 'data.txt')).toBeVisible();
+  await expect(tab(page, 'blob.bin')).toHaveClass(/active/); // the last one opens
+  await expect(tab(page, 'bad..name.txt')).toHaveCount(0);
+  await expect.poll(() => consoleText(page)).toContain('Not added: "bad..name.txt".');
+  await expect.poll(() => consoleText(page)).toContain('Added data.txt, blob.bin.');
+  await expect(page.locator('.view-lines')).toContainText('8 bytes of binary data');
+  await expect(page.locator('.view-lines')).toContainText('the Download button saves it');
+  await tab(page, 'data.txt').click();
+  await expect(page.locator('.view-lines')).toContainText('second line');
+
+  await tab(page, 'main.py').click();
+  await page.evaluate((program) => window.__procbox?.editorSetValue(program), READER);
+  await page.getByTestId('run').click();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(/\[1\] done/);
+  const printed = (await consoleText(page))
+    .split('\n')
+    .filter((line) => line.startsWith('[1] '))
+    .map((line) => line.slice(4));
+  expect(printed).toEqual([
+    `${text.length} ['héllo, 世界', 'second line']`,
+    '8 000102fffe800a0d',
+    'done',
+  ]);
+  await expect(tab(page, 'out/sizes.txt')).toBeVisible();
+
+  await tab(page, 'blob.bin').click();
+  expect(await downloaded(page, 'download-file')).toEqual(['blob.bin', binary]);
+  await tab(page, 'data.txt').click();
+  expect(await downloaded(page, 'download-file')).toEqual(['data.txt', text]);
+  await tab(page, 'out/sizes.txt').click();
+  const sizes = Buffer.from(`${text.length} 8\n`);
+  expect(await downloaded(page, 'download-file')).toEqual(['sizes.txt', sizes]);
+
+  const [zipName, zip] = await downloaded(page, 'download-zip');
+  expect(zipName).toBe('procbox-workspace.zip');
+  const unzipped = unzipSync(zip);
+  expect(Object.keys(unzipped).sort()).toEqual([
+    'blob.bin',
+    'data.txt',
+    'main.py',
+    'out/sizes.txt',
+  ]);
+  expect(Buffer.from(unzipped['main.py'])).toEqual(Buffer.from(READER));
+  expect(Buffer.from(unzipped['data.txt'])).toEqual(text);
+  expect(Buffer.from(unzipped['blob.bin'])).toEqual(binary);
+  expect(Buffer.from(unzipped['out/sizes.txt'])).toEqual(sizes);
+});
+
+test('a workspace the browser cannot save is kept in memory, and the page says so', async ({
+  page,
+}) => {
+  await open(page);
+  // 12 MB of bytes is 16 MB of base64: more than localStorage holds, well under the 50 MB cap.
+  await page
+    .getByTestId('upload-input')
+    .setInputFiles([
+      { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(12_000_000) },
+    ]);
+  await expect(tab(page, 'huge.bin')).toBeVisible();
+  await expect
+    .poll(() => consoleText(page))
+    .toMatch(/Your files could not be saved in this browser \(QuotaExceededError\)/);
+  await expect(page.locator('.view-lines')).toContainText('12000000 bytes');
+  const [, bytes] = await downloaded(page, 'download-file');
+  expect(bytes.length).toBe(12_000_000);
+
+  page.once('dialog', (dialog) => void dialog.accept()); // "Delete huge.bin?"
+  await page.getByTestId('delete-file').click();
+  await expect(tab(page, 'huge.bin')).toHaveCount(0);
+  await expect
+    .poll(() => consoleText(page))
+    .toContain('Your files are saved in the browser again.');
 });

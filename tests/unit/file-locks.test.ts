@@ -48,7 +48,7 @@ describe('file locks', () => {
     const a = processCalls(locks, 10);
     const b = processCalls(locks, 11);
     await a.calls.fileLock(base);
-    const waiting = b.calls.fileLock({ ...base, wait: true });
+    const waiting = b.calls.fileLock({ ...base, description: 2, wait: true });
     expect(await settled(waiting)).toBe(false);
     await a.calls.fileLock({ ...base, type: 'unlock' });
     expect(await waiting).toBe(0);
@@ -81,7 +81,7 @@ describe('file locks', () => {
     const a = processCalls(locks, 10).calls;
     const b = processCalls(locks, 11).calls;
     await a.fileLock(base);
-    expect(await b.fileLock({ ...base, gen: 2 })).toBe(0);
+    expect(await b.fileLock({ ...base, gen: 2, description: 4 })).toBe(0);
     locks.released(10);
     expect(await b.fileLock({ ...base, description: 5 })).toBe(0);
     b.fileClosed(7, 1, 5, true);

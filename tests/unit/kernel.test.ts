@@ -104,6 +104,7 @@ const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnRequest => (
   passFds: [],
   sentinelFd: null,
   cwd: '/home/user',
+  files: [],
 });
 
 function pidOf(result: SpawnResult): number {

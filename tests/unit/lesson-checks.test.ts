@@ -16,6 +16,7 @@ function record(partial: Partial<RunRecord>): RunRecord {
     trace: [],
     stillRunning: [],
     timedOut: false,
+    files: [],
     ...partial,
   };
 }
@@ -251,5 +252,75 @@ describe('lesson format', () => {
     ).toThrow(/not a regular expression/);
     expect(bad(manifest, { 'solution/extra.py': '' })).toThrow(/has no starter/);
     expect(bad(manifest, { 'starter/../x.py': '' })).toThrow(/not a usable file name/);
+  });
+});
+
+describe('file checks', () => {
+  const files = [
+    { path: 'out/total.txt', content: 'total 55\nparts 4\n' },
+    { path: 'blob.bin', content: 'AAE=', encoding: 'base64' as const },
+  ];
+  const run = record({ files });
+  const file = (spec: object) => only({ kind: 'file', exists: true, lines: null, ...spec }, run);
+
+  it('passes when the file is there, and says when it is not', () => {
+    expect(file({ path: 'out/total.txt' })).toEqual({
+      passed: true,
+      reason: null,
+      description: 'out/total.txt is there when the run ends',
+    });
+    expect(file({ path: 'out/missing.txt' }).reason).toBe('there is no out/missing.txt');
+  });
+
+  it("compares the file's lines as an output check compares printed ones", () => {
+    const lines = (match: 'exact' | 'regex', expected: string[]) => ({
+      path: 'out/total.txt',
+      lines: { match, anyOrder: false, lines: expected },
+    });
+    expect(file(lines('exact', ['total 55', 'parts 4'])).passed).toBe(true);
+    expect(file(lines('regex', ['total \\d+', 'parts [1-9]'])).passed).toBe(true);
+    expect(file(lines('exact', ['total 56', 'parts 4'])).reason).toBe(
+      'line 1: expected "total 56", got "total 55"',
+    );
+    expect(file({ ...lines('exact', ['x']), path: 'blob.bin' }).reason).toBe(
+      'blob.bin is not text',
+    );
+  });
+
+  it('a file that must be gone', () => {
+    expect(file({ path: 'scratch.tmp', exists: false }).passed).toBe(true);
+    expect(file({ path: 'blob.bin', exists: false }).reason).toBe('blob.bin is still there');
+  });
+
+  it('lesson.json states them; a bad one is refused', () => {
+    const lesson = (check: object) =>
+      parseLesson(
+        'l',
+        new Map([
+          [
+            'lesson.json',
+            JSON.stringify({
+              title: { en: 'T', 'zh-CN': 'T' },
+              entries: ['main.py'],
+              checks: [check],
+            }),
+          ],
+          ['en.md', 'x'],
+          ['zh-CN.md', 'x'],
+          ['starter/main.py', 'print(1)'],
+        ]),
+      );
+    expect(
+      lesson({ kind: 'file', path: 'out/a.txt', match: 'multiset', lines: ['a'] }).checks[0],
+    ).toEqual({
+      kind: 'file',
+      path: 'out/a.txt',
+      exists: true,
+      lines: { match: 'multiset', anyOrder: false, lines: ['a'] },
+    });
+    expect(() => lesson({ kind: 'file', path: '../etc/passwd' })).toThrow(LessonFormatError);
+    expect(() =>
+      lesson({ kind: 'file', path: 'a', exists: false, match: 'exact', lines: [] }),
+    ).toThrow(LessonFormatError);
   });
 });

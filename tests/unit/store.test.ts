@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { WORKSPACE_CAP } from '../../workers/protocol/fs';
+import type { WorkspaceFile } from '../../workers/protocol/kernel';
+import { fileSize, workspaceSize } from '../../src/workspace-files';
 import {
   HELLO_EXAMPLE,
   invalidFileName,
@@ -235,5 +238,79 @@ describe('file names, more', () => {
     ['a\u007f.py', 'control'],
   ])('rejects %j (%s)', (name, why) => {
     expect(invalidFileName(name, [])).toBe(why);
+  });
+});
+
+describe('Store.putFiles (uploads)', () => {
+  /** Base64 of `bytes` zero bytes: its size is counted without reading it, so this is fast. */
+  const big = (path: string, bytes: number): WorkspaceFile => {
+    const padding = (3 - (bytes % 3)) % 3;
+    const content = 'A'.repeat(((bytes + padding) / 3) * 4 - padding) + '='.repeat(padding);
+    return { path, content, encoding: 'base64' };
+  };
+
+  it('adds files, replaces one of the same name in its place, and opens the last', () => {
+    const storage = new MemoryStorage();
+    const store = new Store(storage);
+    store.addFile('data.txt', 'old\n');
+    store.toggleEntry('main.py', true);
+    expect(
+      store.putFiles([
+        { path: 'blob.bin', content: 'AAH/', encoding: 'base64' },
+        { path: 'data.txt', content: 'new\n' },
+      ]),
+    ).toBeNull();
+    expect(store.state.files.map((f) => f.path)).toEqual(['main.py', 'data.txt', 'blob.bin']);
+    expect(store.file('data.txt')?.content).toBe('new\n');
+    expect(store.state.active).toBe('data.txt');
+    expect(store.state.entries).toEqual(['main.py']);
+    // saved, with the encoding
+    expect(new Store(storage).file('blob.bin')).toEqual({
+      path: 'blob.bin',
+      content: 'AAH/',
+      encoding: 'base64',
+    });
+  });
+
+  it('refuses a bad name or a workspace over WORKSPACE_CAP whole, changing nothing', () => {
+    const storage = new MemoryStorage();
+    const store = new Store(storage);
+    const before = store.state;
+    expect(
+      store.putFiles([
+        { path: 'ok.txt', content: '' },
+        { path: 'a/b.txt', content: '' },
+      ]),
+    ).toBe('name');
+    expect(store.putFiles([big('a.txt', WORKSPACE_CAP / 2), big('b.txt', WORKSPACE_CAP / 2)])).toBe(
+      'tooLarge',
+    );
+    expect(store.state).toBe(before);
+    expect(storage.writes).toBe(0);
+  });
+
+  it('counts bytes, not characters, and lets a replacement shrink a full workspace', () => {
+    const store = new Store(new MemoryStorage());
+    const main = workspaceSize(store.state.files);
+    expect(store.putFiles([big('a.txt', WORKSPACE_CAP - main)])).toBeNull();
+    expect(store.putFiles([{ path: 'é.txt', content: 'é' }])).toBe('tooLarge'); // 2 bytes
+    expect(
+      store.putFiles([big('a.txt', WORKSPACE_CAP - main - 2), { path: 'é.txt', content: 'é' }]),
+    ).toBeNull();
+    expect(store.state.files.map((f) => f.path)).toEqual(['main.py', 'a.txt', 'é.txt']);
+    expect(fileSize(big('x', 7))).toBe(7);
+    expect(workspaceSize(store.state.files)).toBe(WORKSPACE_CAP);
+  });
+
+  it('keeps uploaded files in memory when saving fails', () => {
+    const store = new Store({
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    });
+    expect(store.putFiles([{ path: 'big.txt', content: 'data' }])).toBeNull();
+    expect(store.saveError).toBeInstanceOf(Error);
+    expect(store.file('big.txt')?.content).toBe('data');
   });
 });

@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Errno } from '../../workers/protocol/constants';
-import { Device, Header, ROOT_INODE, VOLUME_BYTES, WORKSPACE_CAP } from '../../workers/protocol/fs';
+import {
+  Device,
+  Header,
+  Inode,
+  ROOT_INODE,
+  VOLUME_BYTES,
+  WORKSPACE_CAP,
+} from '../../workers/protocol/fs';
 import { BuddyHeap, orderFor } from '../../workers/fs/heap';
 import { FsError, S_IFDIR, S_IFREG, Volume } from '../../workers/fs/volume';
 import { clear, listFiles, resolve, writeFile } from '../../workers/fs/tree';
@@ -138,6 +145,22 @@ describe('the shared volume', () => {
       expect(b.lookup(HOME, name)).toBe(ino);
     }
     expect(b.names(HOME).sort()).toEqual(['émoji 🎉.txt', 'with space.txt', '数据.csv'].sort());
+  });
+
+  it('shares an open description, and its offset, with a forked child', () => {
+    const ino = a.create(HOME, 'log.txt', S_IFREG | 0o644);
+    const d = a.openDescription(ino);
+    a.setPosition(d, 12);
+    b.shareDescription(d); // the child's copy
+    expect(b.position(d)).toBe(12);
+    b.setPosition(d, 20);
+    expect(a.position(d)).toBe(20);
+    a.unlink(HOME, 'log.txt');
+    expect(a.closeDescription(d)).toBe(false); // the child still has it: the file lives
+    expect(b.get(ino, Inode.MODE)).not.toBe(0);
+    expect(b.closeDescription(d)).toBe(true);
+    expect(b.get(ino, Inode.MODE)).toBe(0);
+    expect(a.openDescription(a.create(HOME, 'next', S_IFREG | 0o644))).not.toBe(d);
   });
 
   it('frees a lock whose holder died', () => {

@@ -134,7 +134,8 @@ export function fileLockCallsFor(
       if (!isOffset(start) || !(end === Infinity || (isOffset(end) && end > start))) {
         return { errno: Errno.EINVAL };
       }
-      const owner = kind === 'flock' ? `${pid}:${request.description}` : `${pid}`;
+      // flock's owner is the description, which a forked child shares; POSIX locks', the process.
+      const owner = kind === 'flock' ? `description:${request.description}` : `${pid}`;
       const file = `${kind}:${ino}:${gen}`;
       if (type === 'unlock') {
         locks.unlock(file, owner, start, end);
@@ -157,7 +158,7 @@ export function fileLockCallsFor(
     fileClosed(ino, gen, description, last) {
       if (!Number.isInteger(ino) || !Number.isInteger(gen)) return;
       locks.unlock(`posix:${ino}:${gen}`, `${pid}`);
-      if (last && Number.isInteger(description)) locks.dropOwner(`${pid}:${description}`);
+      if (last && Number.isInteger(description)) locks.dropOwner(`description:${description}`);
     },
   };
 }

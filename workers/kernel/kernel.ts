@@ -21,6 +21,7 @@ import { StdinPipe } from './stdin';
 import { Trace } from './trace';
 import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
 import { FileLocks, fileLockCallsFor } from './file-locks';
+import type { InheritedFile } from '../protocol/fs';
 
 /** A booted process worker, as the kernel drives it. */
 export interface ProcessHandle {
@@ -220,10 +221,16 @@ export class Kernel {
     name: string,
     job: Job,
     method: 'script' | 'tool' | StartMethod,
-    inherit: { passFds: number[]; sentinelFd: number | null; cwd: string } = {
+    inherit: {
+      passFds: number[];
+      sentinelFd: number | null;
+      cwd: string;
+      files: InheritedFile[];
+    } = {
       passFds: [],
       sentinelFd: null,
       cwd: HOME,
+      files: [],
     },
     consoleInput: StdinPipe = this.terminal,
   ): Promise<SpawnResult> {
@@ -272,6 +279,7 @@ export class Kernel {
       ppid,
       cwd: inherit.cwd,
       volume: this.workspace.buffer,
+      files: inherit.files,
       startMethod: this.startMethod,
       job,
       isatty: [...this.terminalInfo.isatty],
@@ -316,10 +324,14 @@ export class Kernel {
         const cwd =
           typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
         const job: Job = { kind: 'child', method: request.method, payload: request.payload };
+        // The worker shared each description once more for the child: it owns them now.
+        const files =
+          request.method === 'fork' && Array.isArray(request.files) ? request.files : [];
         return this.start(self.pid, self.pgid, request.name, job, request.method, {
           passFds,
           sentinelFd,
           cwd,
+          files,
         });
       },
       ...ipcCallsFor(this.ipc, self.pid),

@@ -59,6 +59,7 @@ export class Workspace {
     );
     clear(this.volume, Device.TMP);
     clear(this.volume, Device.SHM);
+    this.volume.clearDescriptions(); // a process killed with files open left its own behind
     this.reported = this.state();
     this.seenChanges = this.volume.changes();
   }
@@ -86,6 +87,13 @@ export class Workspace {
     for (const path of this.reported.keys()) if (!now.has(path)) found.push({ removed: path });
     this.reported = now;
     return found;
+  }
+
+  /** Every file in /home/user (byte-code caches aside), for a lesson's file checks. */
+  files(): WorkspaceFile[] {
+    return listFiles(this.volume, Device.HOME)
+      .filter((file) => !HIDDEN.test(file.path))
+      .map((file) => toWorkspaceFile(file.path, this.volume.contents(file.ino)));
   }
 
   /** A process died: if it held the volume's lock, the lock is free again. */

@@ -26,6 +26,8 @@ export const Header = {
   CHANGES: 2,
   NEXT_INODE: 3,
   FREE_INODE: 4,
+  /** Where the search for a free open file description starts. */
+  NEXT_DESCRIPTION: 5,
   /** Bytes of file data per device (`Device`), and the workspace's cap. */
   USED: 8,
   HOME_CAP: 12,
@@ -79,7 +81,13 @@ export const WORKSPACE_CAP = 50 * 1024 * 1024;
 
 export const HEADER_BYTES = Header.WORDS * 4;
 export const INODES_AT = 4096;
-export const ORDER_MAP_AT = INODES_AT + INODE_COUNT * INODE_WORDS * 4;
+/** Open file descriptions, in every process: a stream's offset, which `dup` and a forked
+ * child share with it, as Linux's `struct file`. `INO` 0 marks a free one; `REFS` counts
+ * descriptors in every process; `POSITION` is a Float64 slot (word index / 2). */
+export const Description = { INO: 0, REFS: 1, POSITION: 2, WORDS: 4 } as const;
+export const DESCRIPTION_COUNT = 4096;
+export const DESCRIPTIONS_AT = INODES_AT + INODE_COUNT * INODE_WORDS * 4;
+export const ORDER_MAP_AT = DESCRIPTIONS_AT + DESCRIPTION_COUNT * Description.WORDS * 4;
 /** One byte per smallest block: the order + 1 of a free block that starts there, else 0. */
 export const ORDER_MAP_BYTES = 1 << (HEAP_ORDER - MIN_ORDER);
 export const HEAP_AT = ORDER_MAP_AT + ORDER_MAP_BYTES;
@@ -89,6 +97,19 @@ export const VOLUME_BYTES = HEAP_AT + (1 << HEAP_ORDER);
  * four bytes; ino 0 marks a removed entry. */
 export const ENTRY_HEADER = 6;
 export const NAME_MAX = 255;
+
+/** A volume file a forked child inherits, at the parent's descriptor number and sharing the
+ * parent's open file description (its offset). */
+export interface InheritedFile {
+  fd: number;
+  description: number;
+  ino: number;
+  gen: number;
+  flags: number;
+  device: DeviceId;
+  /** Its path then, under its device's mount (a label: the file may be renamed since). */
+  path: string;
+}
 
 /** What the kernel reports of the workspace to the page: a file and its state. */
 export interface VolumeFile {

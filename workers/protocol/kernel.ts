@@ -130,4 +130,6 @@ export interface KernelApi {
   /** Resolves when no process is left. */
   waitIdle(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
+  /** The workspace's files (/home/user) as they are now. */
+  files(): Promise<WorkspaceFile[]>;
 }

@@ -187,6 +187,9 @@ export interface FileCalls {
 }
 
 export interface FileBridge {
+  /** `on`: writes to volume file `fd` are kept aside from now, not written; off: returns them
+   * and puts the offset back (what a buffer held unwritten, for a forked child's copy). */
+  fileCapture(fd: number, on: boolean): Uint8Array | null;
   /** The shared mapping the last `mmap` made (-1: none), once (runtime/file-mappings.ts). */
   fileMapped(): number;
   /** An `mmap.mmap` closed or was collected: its mapping goes. */

@@ -6,7 +6,7 @@
  * Types only; the numbers both sides share are in constants.ts.
  */
 import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
-import type { FileLockSyscalls } from './fs';
+import type { FileLockSyscalls, InheritedFile } from './fs';
 import type { NetSyscalls } from './net';
 import type { Pid, Reply, StartMethod, SysError } from './common';
 
@@ -38,6 +38,8 @@ export interface ExecRequest {
   cwd: string;
   /** The shared filesystem (protocol/fs.ts), mounted at /home/user, /tmp and /dev/shm. */
   volume: SharedArrayBuffer;
+  /** A forked child's volume files, open at the parent's numbers. */
+  files: InheritedFile[];
   startMethod: StartMethod;
   job: Job;
   /** Which of fds 0, 1 and 2 are a terminal (the size is in the interrupt buffer). */
@@ -64,6 +66,8 @@ export interface SpawnRequest {
   sentinelFd: number | null;
   /** The parent's working directory: the child starts there. */
   cwd: string;
+  /** fork: the parent's open volume files, each description already shared for the child. */
+  files: InheritedFile[];
 }
 
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;

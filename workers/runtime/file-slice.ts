@@ -30,6 +30,7 @@ export function fileSlice(
   // What this process may hold, so a close tells the kernel only when it matters.
   const posixFiles = new Set<string>();
   const flockDescriptions = new Set<number>();
+  const captureFrom = new Map<number, number>();
 
   return {
     calls: {
@@ -64,6 +65,23 @@ export function fileSlice(
       },
     },
     bridge: {
+      fileCapture(fd, on) {
+        const stream = FS.getStream(fd);
+        if (!stream?.node.volume) return null;
+        if (on) {
+          stream.capture = [];
+          captureFrom.set(fd, stream.position);
+          return null;
+        }
+        const parts = stream.capture ?? [];
+        delete stream.capture;
+        stream.position = captureFrom.get(fd) ?? stream.position; // the writes never happened
+        captureFrom.delete(fd);
+        const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+        let at = 0;
+        for (const part of parts) out.set(part, (at += part.length) - part.length);
+        return out;
+      },
       fileMapped: () => mappings.takeLast(),
       fileUnmap: (mapping) => mappings.release(mapping),
     },

@@ -10,7 +10,7 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import { Errno } from '../protocol/constants';
-import { type DeviceId, Inode, MOUNTS, ROOT_INODE } from '../protocol/fs';
+import { type DeviceId, type InheritedFile, Inode, MOUNTS, ROOT_INODE } from '../protocol/fs';
 import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Volume } from '../fs/volume';
 import type { FileMappings } from './file-mappings';
 
@@ -41,8 +41,11 @@ export interface VolumeStream {
   node: VolumeNode;
   flags: number;
   position: number;
-  /** The open file description: `open` makes one, `dup` shares it (flock's owner). */
+  /** The open file description (volume.ts), which `dup` shares: flock's owner. */
   description: number;
+  shared: { flags: number; position: number };
+  /** While set, writes land here, not in the file (file-slice.ts `fileCapture`). */
+  capture?: Uint8Array[];
 }
 
 /** What the mount tells the rest of the process. */
@@ -62,13 +65,26 @@ type Emscripten = PyodideAPI['FS'] & {
 
 const LINUX_NAMES = Object.fromEntries(Object.entries(Errno).map(([name, n]) => [n, name]));
 
-export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks): void {
+export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
   const FS = py.FS as Emscripten;
   const emscriptenErrno = py.ERRNO_CODES as Record<string, number>;
   const { mappings } = hooks;
-  /** Descriptors per open file description. */
-  const descriptors = new Map<number, number>();
-  let nextDescription = 1;
+
+  /** The stream's offset is its description's, in the volume, so a forked child's copy and
+   * the parent move one offset, as on Linux; `dup` copies `shared` along. */
+  const attach = (stream: VolumeStream, description: number) => {
+    const { flags } = stream;
+    stream.description = description;
+    stream.shared = {
+      flags,
+      get position() {
+        return volume.position(description);
+      },
+      set position(at: number) {
+        volume.setPosition(description, at);
+      },
+    };
+  };
 
   /** Volume errors carry Linux's numbers; Emscripten's C side expects its own (the Python
    * layer turns them back into Linux's, errors.py). */
@@ -171,24 +187,12 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks): 
 
   const streamOps = {
     open: (stream: VolumeStream) =>
-      guard(() => {
-        volume.open(stream.node.ino);
-        stream.description = nextDescription++;
-        descriptors.set(stream.description, 1);
-      }),
-    dup: (stream: VolumeStream) =>
-      guard(() => {
-        volume.open(stream.node.ino);
-        descriptors.set(stream.description, (descriptors.get(stream.description) ?? 0) + 1);
-      }),
+      guard(() => attach(stream, volume.openDescription(stream.node.ino))),
+    dup: (stream: VolumeStream) => guard(() => volume.shareDescription(stream.description)),
     close: (stream: VolumeStream) =>
       guard(() => {
         const { ino, gen } = stream.node;
-        volume.close(ino);
-        const left = (descriptors.get(stream.description) ?? 1) - 1;
-        if (left > 0) descriptors.set(stream.description, left);
-        else descriptors.delete(stream.description);
-        hooks.closed(ino, gen, stream.description, left === 0);
+        hooks.closed(ino, gen, stream.description, volume.closeDescription(stream.description));
       }),
     read: (
       stream: VolumeStream,
@@ -210,6 +214,10 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks): 
       position: number,
     ) =>
       guard(() => {
+        if (stream.capture) {
+          stream.capture.push(heapView(buffer, offset, length).slice());
+          return length;
+        }
         const append = (stream.flags & O_APPEND) !== 0;
         const at = volume.write(
           stream.node.ino,
@@ -262,9 +270,69 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks): 
   const mkdir = FS.mkdir.bind(FS) as (path: string, mode?: number) => unknown;
   (FS as { mkdir: typeof mkdir }).mkdir = (path, mode = 0o777) => mkdir(path, mode & ~UMASK);
 
+  const roots = new Map<DeviceId, { path: string; node: VolumeNode }>();
   for (const { path, device } of MOUNTS) {
     FS.mkdirTree(path);
     const type = { mount: () => nodeFor(null, '/', ROOT_INODE[device as DeviceId]) };
-    FS.mount(type, {}, path);
+    roots.set(device, { path, node: FS.mount(type, {}, path) });
   }
+  const streams = FS as unknown as {
+    streams: (VolumeStream | null)[];
+    getPath(node: VolumeNode): string;
+    createStream(stream: object, fd: number): VolumeStream;
+  };
+
+  return {
+    /** fork: the volume files open here, each description shared once more for the child. */
+    openFiles(): InheritedFile[] {
+      const files: InheritedFile[] = [];
+      for (const [fd, stream] of streams.streams.entries()) {
+        if (!stream?.node.volume) continue;
+        const { ino, gen } = stream.node;
+        const device = volume.get(ino, Inode.DEVICE) as DeviceId;
+        const under = roots.get(device)!.path;
+        const path = streams.getPath(stream.node).slice(under.length + 1);
+        volume.shareDescription(stream.description);
+        files.push({
+          fd,
+          description: stream.description,
+          ino,
+          gen,
+          flags: stream.flags,
+          device,
+          path,
+        });
+      }
+      return files;
+    },
+    /** At exit, as Linux's exit closes every descriptor: descriptions a forked child shared
+     * are released, and their flock locks with the last. */
+    closeAll(): void {
+      for (const stream of streams.streams) {
+        if (stream?.node.volume) (FS as unknown as { close(s: VolumeStream): void }).close(stream);
+      }
+    },
+    /** A forked child's first step: its parent's files, at the same numbers. */
+    adopt(files: InheritedFile[]): void {
+      for (const file of files) {
+        const root = roots.get(file.device)!.node;
+        const node = nodeFor(root, file.path || '.', file.ino);
+        node.gen = file.gen;
+        const stream = streams.createStream(
+          {
+            node,
+            path: streams.getPath(node),
+            flags: file.flags,
+            seekable: true,
+            position: 0,
+            stream_ops: streamOps,
+            ungotten: [],
+            error: false,
+          },
+          file.fd,
+        );
+        attach(stream, file.description);
+      }
+    },
+  };
 }

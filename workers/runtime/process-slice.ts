@@ -5,6 +5,8 @@
 import type * as Comlink from 'comlink';
 import { COLUMNS_INDEX, PENDING_INDEX, ROWS_INDEX } from '../protocol/constants';
 import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer';
+import type { StartMethod } from '../protocol/common';
+import type { InheritedFile } from '../protocol/fs';
 import type { ExecRequest, Syscalls } from '../protocol/process';
 
 export function processSlice(
@@ -15,14 +17,14 @@ export function processSlice(
   /** Runs before the exit is reported: what must reach the kernel first (shared memory, the
    * trace's last operations); returns the output still waiting for the console ring. */
   beforeExit: () => { fd: number; data: Uint8Array }[],
-  /** The working directory now: a child starts in its parent's. */
-  cwd: () => string,
+  /** What a child takes along: the working directory, and (fork) the open volume files. */
+  inheritance: (method: StartMethod) => { cwd: string; files: InheritedFile[] },
 ): LayerSlice<ProcessCalls, ProcessBridge> {
   return {
     calls: {
       sleep: (ms) => kernel.sleep(ms),
       spawn: (name, method, payload, passFds, sentinelFd) =>
-        kernel.spawn({ name, method, payload, passFds, sentinelFd, cwd: cwd() }),
+        kernel.spawn({ name, method, payload, passFds, sentinelFd, ...inheritance(method) }),
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),

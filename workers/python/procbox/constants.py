@@ -258,6 +258,7 @@ LAYER_BRIDGE = {
     "fdSetBlocking": (2, 2),
     "fdSpin": (3, 3),
     "fdUnreserve": (1, 1),
+    "fileCapture": (2, 2),
     "fileMapped": (0, 0),
     "fileUnmap": (1, 1),
     "halt": (0, 0),
