@@ -128,17 +128,21 @@ const runtime = {
       () => {
         fence();
         observer.flush();
+        mappings.releaseAll();
         mount.closeAll();
         return stdio.takeUnwritten();
       },
-      (method) => ({
-        cwd: py.FS.cwd(),
-        files: method === 'fork' ? mount.openFiles() : [],
-      }),
+      {
+        take: (method) => ({
+          cwd: py.FS.cwd(),
+          files: method === 'fork' ? mount.openFiles() : [],
+        }),
+        giveBack: (files) => files.forEach((file) => volume.closeDescription(file.description)),
+      },
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
-    const files = fileSlice(kernel, py, mappings);
+    const files = fileSlice(kernel, py, mappings, volume);
     const calls: LayerCalls = fenced(
       {
         ...stdio.calls,

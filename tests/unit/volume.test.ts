@@ -163,6 +163,24 @@ describe('the shared volume', () => {
     expect(a.openDescription(a.create(HOME, 'next', S_IFREG | 0o644))).not.toBe(d);
   });
 
+  it('closes everything before a run: files only an open kept go', () => {
+    const ino = a.create(HOME, 'left-open.txt', S_IFREG | 0o644);
+    a.write(ino, bytes('x'.repeat(1000)), 0, false);
+    const d = a.openDescription(ino);
+    a.unlink(HOME, 'left-open.txt'); // its process was killed holding it
+    const used = a.words[Header.USED + Device.HOME];
+    expect(a.get(ino, Inode.MODE)).not.toBe(0);
+    a.resetOpens();
+    expect(a.get(ino, Inode.MODE)).toBe(0);
+    expect(a.words[Header.USED + Device.HOME]).toBe(used - 1000);
+    expect(a.closeDescription(d)).toBe(true); // already free: nothing happens twice
+  });
+
+  it('is taken again by code that holds it', () => {
+    a.locked(() => a.locked(() => expect(a.holderOf()).toBe(1)));
+    expect(a.holderOf()).toBe(0);
+  });
+
   it('frees a lock whose holder died', () => {
     a.lock();
     expect(b.releaseIfHeldBy(2)).toBe(false);

@@ -88,11 +88,22 @@ export class Volume {
   // ---- the lock: its word is the holder's pid (0 free), so a lock a killed process held is
   // known for what it is, with no moment between taking it and saying who took it ----
 
+  /** How deep this side is in the lock: it is taken again by code that holds it (a shared
+   * offset moves under it with the read or write it wraps, fs-mount.ts). */
+  private depth = 0;
+
   lock(): void {
+    if (this.depth > 0) {
+      this.depth++;
+      return;
+    }
     const w = this.words;
     for (;;) {
       const holder = Atomics.compareExchange(w, Header.LOCK, 0, this.holder);
-      if (holder === 0) return;
+      if (holder === 0) {
+        this.depth = 1;
+        return;
+      }
       Atomics.add(w, Header.WAITERS, 1);
       // A bounded wait, so a lock the kernel takes back from a killed holder is seen.
       Atomics.wait(w, Header.LOCK, holder, 50);
@@ -101,6 +112,7 @@ export class Volume {
   }
 
   unlock(): void {
+    if (--this.depth > 0) return;
     Atomics.store(this.words, Header.LOCK, 0);
     if (Atomics.load(this.words, Header.WAITERS) > 0) Atomics.notify(this.words, Header.LOCK, 1);
   }
@@ -345,6 +357,7 @@ export class Volume {
         if (this.words[at + Description.INO] !== 0) continue;
         this.words[at + Description.INO] = ino;
         this.words[at + Description.REFS] = 1;
+        this.words[at + Description.FLOCKED] = 0;
         this.times[(at >> 1) + Description.POSITION / 2] = 0;
         this.words[Header.NEXT_DESCRIPTION] = (d + 1) % DESCRIPTION_COUNT;
         this.set(ino, Inode.OPENS, this.get(ino, Inode.OPENS) + 1);
@@ -379,6 +392,15 @@ export class Volume {
     });
   }
 
+  /** Whether a flock was taken on description `d` (its last close must then be reported). */
+  flocked(d: number): boolean {
+    return Atomics.load(this.words, this.descriptionWord(d) + Description.FLOCKED) !== 0;
+  }
+
+  markFlocked(d: number): void {
+    Atomics.store(this.words, this.descriptionWord(d) + Description.FLOCKED, 1);
+  }
+
   /** A description's offset: no lock, as one Float64 is read or written whole. */
   position(d: number): number {
     return this.times[(this.descriptionWord(d) >> 1) + Description.POSITION / 2];
@@ -388,11 +410,18 @@ export class Volume {
     this.times[(this.descriptionWord(d) >> 1) + Description.POSITION / 2] = position;
   }
 
-  /** Before a run, when no process lives: every description is free. */
-  clearDescriptions(): void {
+  /** Before a run, when no process lives: nothing is open, and the files that lived only
+   * because a process had them open (unlinked, or left open by one that was killed) go. */
+  resetOpens(): void {
     this.locked(() => {
       this.words.fill(0, DESCRIPTIONS_AT >> 2, this.descriptionWord(DESCRIPTION_COUNT));
       this.words[Header.NEXT_DESCRIPTION] = 0;
+      const end = this.words[Header.NEXT_INODE];
+      for (let ino = 1; ino < end; ino++) {
+        if (this.get(ino, Inode.MODE) === 0) continue;
+        this.set(ino, Inode.OPENS, 0);
+        this.release(ino);
+      }
     });
   }
 

@@ -39,7 +39,8 @@ export class FileLocks {
         overlaps(h, want.start, want.end),
     );
     if (conflict) return false;
-    this.files.set(file, [...this.cut(held, want.owner, want.start, want.end), want]);
+    // Stored as a change: a downgrade (exclusive to shared) may let waiters in.
+    this.store(file, [...this.cut(held, want.owner, want.start, want.end), want]);
     return true;
   }
 
@@ -123,9 +124,12 @@ export function fileLockCallsFor(
   locks: FileLocks,
   pid: Pid,
   block: (what: string, until: Promise<unknown>) => Promise<boolean>,
+  /** False once the process exited: a request still on its way must not take a lock. */
+  alive: () => boolean = () => true,
 ): FileLockSyscalls {
   return {
     async fileLock(request: FileLockRequest) {
+      if (!alive()) return { errno: Errno.EINTR };
       const { ino, gen, kind, type, wait, label } = request ?? {};
       if (!Number.isInteger(ino) || !Number.isInteger(gen)) return { errno: Errno.EINVAL };
       if (kind !== 'flock' && kind !== 'posix') return { errno: Errno.EINVAL };

@@ -264,10 +264,12 @@ export class Kernel {
       );
     } catch (error) {
       this.crashed(record, String(error));
+      this.workspace.abandon(inherit.files);
       return { pid: record.pid, sentinel };
     }
     if (record.state === 'exited') {
       handle.terminate(); // killed while its worker was booting
+      this.workspace.abandon(inherit.files);
       return { pid: record.pid, sentinel };
     }
     this.handles.set(record.pid, handle);
@@ -358,7 +360,13 @@ export class Kernel {
       kill: async (pid, signal) =>
         Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
       ...signalCallsFor(this, self, (what, until) => this.block(self, what, until)),
-      ...fileLockCallsFor(this.fileLocks, self.pid, (what, until) => this.block(self, what, until)),
+      ...fileLockCallsFor(
+        this.fileLocks,
+        self.pid,
+        (what, until) => this.block(self, what, until),
+        () => self.state !== 'exited',
+      ),
+
       exit: (code, unwritten) => {
         if (self.state === 'exited') return;
         for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {

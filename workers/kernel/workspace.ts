@@ -4,7 +4,7 @@
  * program created, changed or removed there while it runs, and frees the volume's lock when
  * a process dies holding it.
  */
-import { Device } from '../protocol/fs';
+import { Device, type InheritedFile } from '../protocol/fs';
 import type { WorkspaceChange, WorkspaceFile } from '../protocol/common';
 import { VOLUME_BYTES } from '../protocol/fs';
 import { KERNEL_HOLDER, Volume } from '../fs/volume';
@@ -52,6 +52,7 @@ export class Workspace {
 
   /** Before a run: the workspace exactly as the page has it, and empty /tmp and /dev/shm. */
   prepare(files: WorkspaceFile[]): void {
+    this.volume.resetOpens(); // what processes left open, killed ones too, is closed now
     replaceFiles(
       this.volume,
       Device.HOME,
@@ -59,7 +60,6 @@ export class Workspace {
     );
     clear(this.volume, Device.TMP);
     clear(this.volume, Device.SHM);
-    this.volume.clearDescriptions(); // a process killed with files open left its own behind
     this.reported = this.state();
     this.seenChanges = this.volume.changes();
   }
@@ -94,6 +94,11 @@ export class Workspace {
     return listFiles(this.volume, Device.HOME)
       .filter((file) => !HIDDEN.test(file.path))
       .map((file) => toWorkspaceFile(file.path, this.volume.contents(file.ino)));
+  }
+
+  /** A forked child that never started: the files its parent shared for it are closed. */
+  abandon(files: InheritedFile[]): void {
+    for (const file of files) this.volume.closeDescription(file.description);
   }
 
   /** A process died: if it held the volume's lock, the lock is free again. */

@@ -83,8 +83,9 @@ export const HEADER_BYTES = Header.WORDS * 4;
 export const INODES_AT = 4096;
 /** Open file descriptions, in every process: a stream's offset, which `dup` and a forked
  * child share with it, as Linux's `struct file`. `INO` 0 marks a free one; `REFS` counts
- * descriptors in every process; `POSITION` is a Float64 slot (word index / 2). */
-export const Description = { INO: 0, REFS: 1, POSITION: 2, WORDS: 4 } as const;
+ * descriptors in every process; `POSITION` is a Float64 slot (word index / 2); `FLOCKED` is
+ * set once a flock was taken on it, so its last close, in whichever process, reports it. */
+export const Description = { INO: 0, REFS: 1, POSITION: 2, FLOCKED: 4, WORDS: 8 } as const;
 export const DESCRIPTION_COUNT = 4096;
 export const DESCRIPTIONS_AT = INODES_AT + INODE_COUNT * INODE_WORDS * 4;
 export const ORDER_MAP_AT = DESCRIPTIONS_AT + DESCRIPTION_COUNT * Description.WORDS * 4;

@@ -94,6 +94,14 @@ export class FileMappings {
     this.wasm._free(mapping.ptr);
   }
 
+  /** At exit: every mapping, fenced a last time, as exit unmaps them on Linux. */
+  releaseAll(): void {
+    for (const [id, mapping] of this.byId) {
+      mapping.refs = 1;
+      this.release(id);
+    }
+  }
+
   get size(): number {
     return this.byId.size;
   }

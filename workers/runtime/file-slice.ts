@@ -9,6 +9,7 @@ import type { PyodideAPI } from 'pyodide';
 import { Errno } from '../protocol/constants';
 import type { FileBridge, FileCalls, LayerSlice } from '../protocol/layer';
 import type { Syscalls } from '../protocol/process';
+import type { Volume } from '../fs/volume';
 import type { FileMappings } from './file-mappings';
 import type { MountHooks, VolumeStream } from './fs-mount';
 
@@ -25,12 +26,12 @@ export function fileSlice(
   kernel: Comlink.Remote<Syscalls>,
   py: PyodideAPI,
   mappings: FileMappings,
+  volume: Volume,
 ): LayerSlice<FileCalls, FileBridge> & Pick<MountHooks, 'closed'> {
   const FS = py.FS as unknown as StreamTable;
-  // What this process may hold, so a close tells the kernel only when it matters.
+  // Files this process took POSIX locks on, so a close tells the kernel only when it matters
+  // (flock's are marked on the description, which any process may close last).
   const posixFiles = new Set<string>();
-  const flockDescriptions = new Set<number>();
-  const captureFrom = new Map<number, number>();
 
   return {
     calls: {
@@ -58,7 +59,7 @@ export function fileSlice(
           label: FS.getPath(stream.node),
         });
         if (result === 0 && type !== 'unlock') {
-          if (kind === 'flock') flockDescriptions.add(description);
+          if (kind === 'flock') volume.markFlocked(description);
           else posixFiles.add(`${ino}:${gen}`);
         }
         return result;
@@ -70,14 +71,12 @@ export function fileSlice(
         if (!stream?.node.volume) return null;
         if (on) {
           stream.capture = [];
-          captureFrom.set(fd, stream.position);
           return null;
         }
         const parts = stream.capture ?? [];
         delete stream.capture;
-        stream.position = captureFrom.get(fd) ?? stream.position; // the writes never happened
-        captureFrom.delete(fd);
         const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+        stream.position -= out.length; // the writes never happened; any seek stands
         let at = 0;
         for (const part of parts) out.set(part, (at += part.length) - part.length);
         return out;
@@ -85,10 +84,9 @@ export function fileSlice(
       fileMapped: () => mappings.takeLast(),
       fileUnmap: (mapping) => mappings.release(mapping),
     },
-    closed(ino, gen, description, last) {
+    closed(ino, gen, description, lastFlocked) {
       const posix = posixFiles.delete(`${ino}:${gen}`);
-      const flock = last && flockDescriptions.delete(description);
-      if (posix || flock) void kernel.fileClosed(ino, gen, description, last);
+      if (posix || lastFlocked) void kernel.fileClosed(ino, gen, description, lastFlocked);
     },
   };
 }

@@ -51,8 +51,9 @@ export interface VolumeStream {
 /** What the mount tells the rest of the process. */
 export interface MountHooks {
   mappings: FileMappings;
-  /** A descriptor of a volume file closed; `last` when its description has no other. */
-  closed(ino: number, gen: number, description: number, last: boolean): void;
+  /** A descriptor of a volume file closed; `lastFlocked` when it was its description's last,
+   * in any process, and a flock was taken on that description. */
+  closed(ino: number, gen: number, description: number, lastFlocked: boolean): void;
 }
 
 type Emscripten = PyodideAPI['FS'] & {
@@ -192,7 +193,9 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
     close: (stream: VolumeStream) =>
       guard(() => {
         const { ino, gen } = stream.node;
-        hooks.closed(ino, gen, stream.description, volume.closeDescription(stream.description));
+        const flocked = volume.flocked(stream.description);
+        const last = volume.closeDescription(stream.description);
+        hooks.closed(ino, gen, stream.description, last && flocked);
       }),
     read: (
       stream: VolumeStream,
@@ -218,6 +221,8 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
           stream.capture.push(heapView(buffer, offset, length).slice());
           return length;
         }
+        // What this process wrote through a mapping goes first, then this write over it.
+        if (mappings.size > 0) mappings.fenceFile(stream.node.ino);
         const append = (stream.flags & O_APPEND) !== 0;
         const at = volume.write(
           stream.node.ino,
@@ -261,6 +266,19 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
   FS.hashAddNode = (node: VolumeNode) => {
     if (!node.volume) hashAddNode(node);
   };
+
+  // A read or write at the shared offset reads it, does the I/O and advances it as one, under
+  // the volume's lock (which the I/O takes again), as Linux's f_pos lock makes it: processes
+  // sharing a description never write at the same offset.
+  type Io = (stream: VolumeStream, ...rest: unknown[]) => number;
+  const io = FS as unknown as { read: Io; write: Io };
+  for (const name of ['read', 'write'] as const) {
+    const op = io[name].bind(FS);
+    io[name] = (stream, buffer, offset, length, position, ...rest) =>
+      stream.node?.volume && position === undefined
+        ? volume.locked(() => op(stream, buffer, offset, length, position, ...rest))
+        : op(stream, buffer, offset, length, position, ...rest);
+  }
 
   // New files and folders get the mode Linux's default umask leaves (0644, 0755): Emscripten
   // applies none.
