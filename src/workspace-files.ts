@@ -1,41 +1,16 @@
 /**
  * A workspace file as bytes: what an upload becomes (text or base64), what a download or the
- * zip holds, and how big a file is. No DOM here, so it is unit-tested in Node. The kernel makes
- * the same text-or-base64 decision for files a program writes (workers/kernel/workspace.ts).
+ * zip holds, and how big a file is. No DOM here, so it is unit-tested in Node. The text-or-base64
+ * rule is the kernel's too (workers/fs/workspace-file.ts).
  */
 import { zipSync } from 'fflate';
 import type { WorkspaceFile } from '../workers/protocol/kernel';
+import { fileBytes } from '../workers/fs/workspace-file';
+
+export { fileBytes, fileFromBytes } from '../workers/fs/workspace-file';
 
 /** The name the workspace's zip downloads under. */
 export const ZIP_NAME = 'procbox-workspace.zip';
-
-// ignoreBOM keeps a byte-order mark in the text, so the file downloads with the bytes it came with.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Text when the bytes are UTF-8 without NUL bytes (what an editor can show and give back
- * unchanged), else base64. */
-export function fileFromBytes(path: string, bytes: Uint8Array): WorkspaceFile {
-  if (!bytes.includes(0)) {
-    try {
-      return { path, content: strictUtf8.decode(bytes) };
-    } catch {
-      // not UTF-8: binary, below
-    }
-  }
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return { path, content: btoa(binary), encoding: 'base64' };
-}
-
-/** The file's real bytes: base64 decoded, or the text as UTF-8. */
-export function fileBytes(file: WorkspaceFile): Uint8Array<ArrayBuffer> {
-  if (file.encoding === 'base64') {
-    return Uint8Array.from(atob(file.content), (ch) => ch.charCodeAt(0));
-  }
-  return new TextEncoder().encode(file.content);
-}
 
 /** Bytes on disk, counted without encoding or decoding a copy (files reach 50 MB). */
 export function fileSize(file: WorkspaceFile): number {

@@ -53,22 +53,20 @@ export class FileLocks {
 
   /** Every lock `owner` holds, on any file (a description's last close). */
   dropOwner(owner: string): void {
-    for (const [file, held] of this.files) {
-      if (held.some((h) => h.owner === owner))
-        this.store(
-          file,
-          held.filter((h) => h.owner !== owner),
-        );
-    }
+    this.dropWhere((h) => h.owner === owner);
   }
 
   /** A process exited: its locks go, flock and POSIX alike. */
   released(pid: Pid): void {
+    this.dropWhere((h) => h.pid === pid);
+  }
+
+  private dropWhere(doomed: (held: Held) => boolean): void {
     for (const [file, held] of this.files) {
-      if (held.some((h) => h.pid === pid))
+      if (held.some(doomed))
         this.store(
           file,
-          held.filter((h) => h.pid !== pid),
+          held.filter((h) => !doomed(h)),
         );
     }
   }

@@ -9,35 +9,12 @@ import type { WorkspaceChange, WorkspaceFile } from '../protocol/common';
 import { VOLUME_BYTES } from '../protocol/fs';
 import { KERNEL_HOLDER, Volume } from '../fs/volume';
 import { clear, listFiles, replaceFiles } from '../fs/tree';
+import { fileBytes, fileFromBytes } from '../fs/workspace-file';
 
 /** How often a run's changes reach the page. */
 export const WORKSPACE_SYNC_MS = 200;
 /** Folders the page is not shown (CPython's byte-code cache). */
 const HIDDEN = /(^|\/)__pycache__\//;
-
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function fileBytes(file: WorkspaceFile): Uint8Array {
-  if (file.encoding === 'base64')
-    return Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0));
-  return new TextEncoder().encode(file.content);
-}
-
-/** Text when it is UTF-8 without NUL bytes, else base64. */
-export function toWorkspaceFile(path: string, bytes: Uint8Array): WorkspaceFile {
-  if (!bytes.includes(0)) {
-    try {
-      return { path, content: fatalUtf8.decode(bytes) };
-    } catch {
-      // binary: below
-    }
-  }
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return { path, content: btoa(binary), encoding: 'base64' };
-}
 
 export class Workspace {
   readonly buffer = new SharedArrayBuffer(VOLUME_BYTES);
@@ -82,7 +59,7 @@ export class Workspace {
     for (const [path, stamp] of now) {
       if (this.reported.get(path) === stamp) continue;
       const ino = Number(stamp.split(':')[0]);
-      found.push({ file: toWorkspaceFile(path, this.volume.contents(ino)) });
+      found.push({ file: fileFromBytes(path, this.volume.contents(ino)) });
     }
     for (const path of this.reported.keys()) if (!now.has(path)) found.push({ removed: path });
     this.reported = now;
@@ -93,7 +70,7 @@ export class Workspace {
   files(): WorkspaceFile[] {
     return listFiles(this.volume, Device.HOME)
       .filter((file) => !HIDDEN.test(file.path))
-      .map((file) => toWorkspaceFile(file.path, this.volume.contents(file.ino)));
+      .map((file) => fileFromBytes(file.path, this.volume.contents(file.ino)));
   }
 
   /** A forked child that never started: the files its parent shared for it are closed. */
