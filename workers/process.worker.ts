@@ -26,6 +26,7 @@ import { mountVolume } from './runtime/fs-mount';
 import { FileMappings, type WasmHeap } from './runtime/file-mappings';
 import { fileSlice } from './runtime/file-slice';
 import { Volume } from './fs/volume';
+import { Descriptions } from './fs/descriptions';
 import { lockDown } from './runtime/sandbox';
 import { stdioSlice } from './runtime/stdio-slice';
 import { InterruptibleWaits } from './runtime/waits';
@@ -91,6 +92,7 @@ const runtime = {
     const heap = (py as unknown as { _module: WasmHeap })._module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
     const volume = new Volume(request.volume, request.pid);
+    const descriptions = new Descriptions(volume, new Int32Array(request.fileCounts));
     const mappings = new FileMappings(volume, heap);
     const fence = () => {
       mirrors.fence();
@@ -132,17 +134,11 @@ const runtime = {
         mount.closeAll();
         return stdio.takeUnwritten();
       },
-      {
-        take: (method) => ({
-          cwd: py.FS.cwd(),
-          files: method === 'fork' ? mount.openFiles() : [],
-        }),
-        giveBack: (files) => files.forEach((file) => volume.closeDescription(file.description)),
-      },
+      (method) => ({ cwd: py.FS.cwd(), files: method === 'fork' ? mount.openFiles() : [] }),
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
-    const files = fileSlice(kernel, py, mappings, volume);
+    const files = fileSlice(kernel, py, mappings, descriptions);
     const calls: LayerCalls = fenced(
       {
         ...stdio.calls,
@@ -174,7 +170,7 @@ const runtime = {
     py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
     py.setStdin({ error: true });
-    const mount = mountVolume(py, volume, { mappings, closed: files.closed });
+    const mount = mountVolume(py, volume, descriptions, { mappings, closed: files.closed });
     mount.adopt(request.files);
     py.FS.chdir(request.cwd);
     // Called with stack switching but outside any asyncio task: the program's own asyncio.run

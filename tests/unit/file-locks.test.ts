@@ -76,13 +76,18 @@ describe('file locks', () => {
     expect(await a.fileLock(base)).toBe(0);
   });
 
-  it('an exited process and a closed description hold nothing; another generation is another file', async () => {
+  it('an exited process keeps no POSIX lock; a flock goes with its description; another generation is another file', async () => {
     const locks = new FileLocks();
     const a = processCalls(locks, 10).calls;
     const b = processCalls(locks, 11).calls;
     await a.fileLock(base);
+    await a.fileLock({ ...base, kind: 'posix', start: 0, end: null });
     expect(await b.fileLock({ ...base, gen: 2, description: 4 })).toBe(0);
     locks.released(10);
+    // The flock's description may live on in a forked child: only its last close drops it.
+    expect(await b.fileLock({ ...base, description: 5 })).toEqual({ errno: Errno.EAGAIN });
+    expect(await b.fileLock({ ...base, kind: 'posix', start: 0, end: null })).toBe(0);
+    locks.dropOwner(`description:${base.description}`);
     expect(await b.fileLock({ ...base, description: 5 })).toBe(0);
     b.fileClosed(7, 1, 5, true);
     expect(await a.fileLock(base)).toBe(0);

@@ -8,15 +8,41 @@ import { BROKEN_PIPE, WOULD_BLOCK, ringPoll, ringRead, ringWrite } from '../../w
 import { semRelease, semTryAcquire, semValue, semWaitChange } from '../../workers/ipc/semaphore';
 import { SharedMirrors, fenceBlock } from '../../workers/ipc/mirror';
 import { ArenaAllocator } from '../../workers/kernel/arena';
+import { FdTable } from '../../workers/kernel/fd-table';
 import { IpcTable } from '../../workers/kernel/ipc-table';
 import { PIPE_BUF, PIPE_CAPACITY, Poll } from '../../workers/protocol/ipc';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 const textOf = (data: Uint8Array) => new TextDecoder().decode(data);
 
+/** The arena's objects and the descriptor table over them, as the kernel wires them. */
 function setup() {
   const table = new IpcTable();
-  return { table, words: table.words, bytes: new Uint8Array(table.arena) };
+  const closedFiles: Int32Array[] = [];
+  const fds = new FdTable(table, { closeAll: (counts) => void closedFiles.push(counts.slice()) });
+  const inherit = (
+    parent: number,
+    child: number,
+    pass: number[] | 'fork',
+    sentinel: number | null,
+  ) => {
+    table.inherit(parent, child, pass === 'fork');
+    const how = pass === 'fork' ? { fork: true as const, files: [] } : { pass };
+    return fds.inherit(parent, child, how, sentinel);
+  };
+  const release = (pid: number) => {
+    fds.release(pid);
+    table.release(pid);
+  };
+  return {
+    table,
+    fds,
+    inherit,
+    release,
+    closedFiles,
+    words: table.words,
+    bytes: new Uint8Array(table.arena),
+  };
 }
 
 function read(table: IpcTable, pipe: number, max: number, pid = 1): Uint8Array | number {
@@ -27,8 +53,8 @@ function read(table: IpcTable, pipe: number, max: number, pid = 1): Uint8Array |
 
 describe('pipe ring', () => {
   it('carries bytes in order across the wrap-around', () => {
-    const { table, words, bytes } = setup();
-    const pipe = table.pipe(1, 3, 4) as number;
+    const { table, fds, words, bytes } = setup();
+    const pipe = fds.pipe(1, 3, 4) as number;
     const total = 3 * PIPE_CAPACITY; // so head and tail wrap several times
     const chunk = new Uint8Array(PIPE_BUF).map((_, i) => i & 0xff);
     const received: number[] = [];
@@ -51,8 +77,8 @@ describe('pipe ring', () => {
   });
 
   it('writes up to PIPE_BUF whole or not at all, and reports a full pipe', () => {
-    const { table, words, bytes } = setup();
-    const pipe = table.pipe(1, 3, 4) as number;
+    const { table, fds, words, bytes } = setup();
+    const pipe = fds.pipe(1, 3, 4) as number;
     const fill = new Uint8Array(PIPE_CAPACITY - 100);
     expect(ringWrite(words, bytes, pipe, fill, 1)).toBe(fill.length);
     expect(ringPoll(words, pipe, 'w')).toBe(0);
@@ -66,16 +92,16 @@ describe('pipe ring', () => {
   });
 
   it('gives end of file once every writer is closed, and EPIPE once every reader is', () => {
-    const { table, words, bytes } = setup();
-    const pipe = table.pipe(1, 3, 4) as number;
+    const { table, fds, words, bytes } = setup();
+    const pipe = fds.pipe(1, 3, 4) as number;
     ringWrite(words, bytes, pipe, bytesOf('last words'), 1);
-    table.close(1, 4);
+    fds.close(1, 4);
     expect(ringPoll(words, pipe, 'r')).toBe(Poll.IN | Poll.HUP);
     expect(textOf(read(table, pipe, 100) as Uint8Array)).toBe('last words');
     expect(read(table, pipe, 100)).toEqual(new Uint8Array(0));
 
-    const other = table.pipe(1, 5, 6) as number;
-    table.close(1, 5);
+    const other = fds.pipe(1, 5, 6) as number;
+    fds.close(1, 5);
     expect(ringWrite(words, bytes, other, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
     expect(ringPoll(words, other, 'w') & Poll.ERR).toBe(Poll.ERR);
   });
@@ -117,102 +143,120 @@ describe('arena allocator', () => {
   });
 });
 
-describe('kernel IPC table', () => {
+describe('kernel IPC and descriptor tables', () => {
   it('fork inherits every descriptor and semaphore; exit releases them', () => {
-    const { table, words, bytes } = setup();
-    const pipe = table.pipe(1, 3, 4) as number;
+    const { table, fds, inherit, release, words, bytes } = setup();
+    const pipe = fds.pipe(1, 3, 4) as number;
     const sem = table.semCreate(1, 1, null) as number;
-    table.inherit(1, 2, { fork: true }, null);
-    const fds = [
+    inherit(1, 2, 'fork', null);
+    const both = [
       { fd: 3, read: pipe, write: null },
       { fd: 4, read: null, write: pipe },
     ];
-    expect(table.fds(1)).toEqual(fds);
-    expect(table.fds(2)).toEqual(fds);
+    expect(fds.list(1)).toEqual(both);
+    expect(fds.list(2)).toEqual(both);
     expect(table.objectCount).toBe(2);
-    table.close(1, 4); // the parent's writer; the child's still holds the pipe open
+    fds.close(1, 4); // the parent's writer; the child's still holds the pipe open
     expect(read(table, pipe, 10)).toBe(WOULD_BLOCK);
     expect(ringWrite(words, bytes, pipe, bytesOf('from child'), 2)).toBe(10);
-    table.release(2); // the child dies
+    release(2); // the child dies
     expect(textOf(read(table, pipe, 100) as Uint8Array)).toBe('from child');
     expect(read(table, pipe, 100)).toEqual(new Uint8Array(0));
     // The semaphore lives on while the parent holds it.
     expect(semTryAcquire(words, sem)).toBe(true);
-    table.release(1);
+    release(1);
     expect(table.objectCount).toBe(0);
     expect(table.usedBytes).toBe(0);
   });
 
   it('a socket pair carries bytes both ways; each side sees end of file when the other goes', () => {
-    const { table, words, bytes } = setup();
-    const [there, back] = table.socketpair(1, 3, 4) as [number, number];
+    const { table, fds, inherit, release, words, bytes } = setup();
+    const [there, back] = fds.socketpair(1, 3, 4) as [number, number];
     expect(table.objectCount).toBe(2);
-    expect(table.fds(1)).toEqual([
+    expect(fds.list(1)).toEqual([
       { fd: 3, read: back, write: there },
       { fd: 4, read: there, write: back },
     ]);
-    table.inherit(1, 2, { fork: true }, null);
-    table.close(1, 4); // the parent keeps fd 3, the child fd 4
-    table.close(2, 3);
+    inherit(1, 2, 'fork', null);
+    fds.close(1, 4); // the parent keeps fd 3, the child fd 4
+    fds.close(2, 3);
     ringWrite(words, bytes, there, bytesOf('ping'), 1);
     ringWrite(words, bytes, back, bytesOf('pong'), 2);
     expect(textOf(read(table, there, 10, 2) as Uint8Array)).toBe('ping');
     expect(textOf(read(table, back, 10, 1) as Uint8Array)).toBe('pong');
-    table.release(2); // the child dies: the parent reads end of file, and its writes fail
+    release(2); // the child dies: the parent reads end of file, and its writes fail
     expect(read(table, back, 10, 1)).toEqual(new Uint8Array(0));
     expect(ringWrite(words, bytes, there, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
-    table.close(1, 3);
+    fds.close(1, 3);
     expect(table.objectCount).toBe(0);
   });
 
   it('spawn passes only the descriptors asked for', () => {
-    const { table } = setup();
-    table.pipe(1, 3, 4);
-    table.pipe(1, 5, 6);
-    table.inherit(1, 2, { pass: [5] }, null);
-    expect(table.fds(2).map((e) => e.fd)).toEqual([5]);
+    const { fds, inherit } = setup();
+    fds.pipe(1, 3, 4);
+    fds.pipe(1, 5, 6);
+    inherit(1, 2, [5], null);
+    expect(fds.list(2).map((e) => e.fd)).toEqual([5]);
+  });
+
+  it('a forked child counts the files lent to it; they close with it, even if it never ran', () => {
+    const { fds, release, closedFiles } = setup();
+    const file = { fd: 5, ino: 9, gen: 1, flags: 2, device: 0 as const, path: 'f' };
+    fds.inherit(1, 2, { fork: true, files: [{ ...file, description: 3 }] }, null);
+    fds.inherit(1, 3, { fork: true, files: [{ ...file, description: -1 }] }, null); // not one
+    const counts = new Int32Array(fds.fileCounts(2));
+    expect(counts[3]).toBe(1);
+    counts[4] = 2; // the child opened a file and dup'ed it
+    release(2);
+    expect(closedFiles).toHaveLength(1);
+    expect([...closedFiles[0]].flatMap((n, d) => (n > 0 ? [[d, n]] : []))).toEqual([
+      [3, 1],
+      [4, 2],
+    ]);
+    fds.closeLent([{ ...file, description: 7 }]); // a spawn the kernel refused
+    expect(closedFiles[1][7]).toBe(1);
   });
 
   it('a sentinel reads end of file once its child exits', () => {
-    const { table, words } = setup();
-    const sentinel = table.inherit(1, 2, { pass: [] }, 7) as number;
-    expect(table.fds(1)).toEqual([{ fd: 7, read: sentinel, write: null }]);
+    const { table, fds, inherit, release, words } = setup();
+    const sentinel = inherit(1, 2, [], 7) as number;
+    expect(fds.list(1)).toEqual([{ fd: 7, read: sentinel, write: null }]);
     expect(ringPoll(words, sentinel, 'r')).toBe(0);
-    table.release(2);
+    release(2);
     expect(ringPoll(words, sentinel, 'r')).toBe(Poll.HUP);
     expect(read(table, sentinel, 1)).toEqual(new Uint8Array(0));
   });
 
   it('a lock taken by a process that dies stays taken; a dead copier’s ring lock is freed', () => {
-    const { table, words, bytes } = setup();
+    const { table, fds, inherit, release, words, bytes } = setup();
     const sem = table.semCreate(1, 1, 'mp-lock') as number;
-    table.inherit(1, 2, { fork: true }, null);
+    inherit(1, 2, 'fork', null);
     expect(semTryAcquire(words, sem)).toBe(true); // taken by the child
-    table.release(2);
+    release(2);
     expect(semValue(words, sem)).toBe(0);
-    const pipe = table.pipe(1, 3, 4) as number;
-    table.inherit(1, 3, { fork: true }, null);
+    const pipe = fds.pipe(1, 3, 4) as number;
+    inherit(1, 3, 'fork', null);
     Atomics.store(words, (pipe >> 2) + 5, 3); // pid 3 died holding the write lock
-    table.release(3);
+    release(3);
     expect(ringWrite(words, bytes, pipe, bytesOf('ok'), 1)).toBe(2);
     expect(textOf(read(table, pipe, 10) as Uint8Array)).toBe('ok');
   });
 
   it('opens semaphores by name until unlinked (spawn rebuilds them by name)', () => {
-    const { table } = setup();
+    const { table, release } = setup();
     const sem = table.semCreate(1, 1, '/mp-abc') as number;
     expect(table.semCreate(1, 1, '/mp-abc')).toEqual({ errno: 17 });
     expect(table.semOpen(2, '/mp-abc')).toBe(sem);
     expect(table.semUnlink('/mp-abc')).toBe(0);
     expect(table.semOpen(3, '/mp-abc')).toEqual({ errno: 2 });
     expect(table.semUnlink('/mp-abc')).toEqual({ errno: 2 });
-    table.release(1);
-    table.release(2);
+    release(1);
+    release(2);
     expect(table.objectCount).toBe(0);
   });
 
   it('shared blocks start zeroed, pass to children of either start method, and free with the last holder', () => {
-    const { table, bytes } = setup();
+    const { table, inherit, release, bytes } = setup();
     // A fresh arena is all zeros: dirty a block and free it, so the next one must be zeroed.
     const dirty = table.shmCreate(1, 100) as number;
     bytes.fill(0xff, dirty, dirty + 100);
@@ -220,18 +264,18 @@ describe('kernel IPC table', () => {
     const block = table.shmCreate(1, 100) as number;
     expect(block).toBe(dirty);
     expect(bytes.subarray(block, block + 100).every((b) => b === 0)).toBe(true);
-    table.inherit(1, 2, { pass: [] }, null);
+    inherit(1, 2, [], null);
     table.shmDetach(1, block); // the parent drops its Value before the child maps it
     expect(table.describe(block)).toMatch(/^SharedMemory#\d+$/);
-    table.release(2);
+    release(2);
     expect(table.objectCount).toBe(0);
     expect(table.shmCreate(1, 0)).toEqual({ errno: 22 });
     expect(table.shmCreate(1, 1 << 30)).toEqual({ errno: 12 });
   });
 
   it('names objects after the constructor that made them, numbered per kind and per run', () => {
-    const { table } = setup();
-    const pipe = table.pipe(1, 3, 4) as number;
+    const { table, fds } = setup();
+    const pipe = fds.pipe(1, 3, 4) as number;
     const lock = table.semCreate(1, 1, null) as number;
     const other = table.semCreate(1, 1, null) as number;
     table.label('Queue', [pipe, lock]);
@@ -252,9 +296,9 @@ describe('kernel IPC table', () => {
   });
 
   it('reports EMFILE when the arena is full', () => {
-    const { table } = setup();
+    const { fds } = setup();
     let result: number | { errno: number } = 0;
-    for (let fd = 3; typeof result === 'number'; fd += 2) result = table.pipe(1, fd, fd + 1);
+    for (let fd = 3; typeof result === 'number'; fd += 2) result = fds.pipe(1, fd, fd + 1);
     expect(result).toEqual({ errno: 24 });
   });
 });

@@ -12,6 +12,7 @@ import {
   ringReadMessage,
   ringWrite,
 } from '../../workers/ipc/ring';
+import { FdTable } from '../../workers/kernel/fd-table';
 import { IpcTable } from '../../workers/kernel/ipc-table';
 import { NetTable } from '../../workers/kernel/net-table';
 import { Trace } from '../../workers/kernel/trace';
@@ -25,8 +26,9 @@ const textOf = (data: Uint8Array) => new TextDecoder().decode(data);
 
 function setup() {
   const ipc = new IpcTable();
+  const fds = new FdTable(ipc, { closeAll: () => {} }); // no files here
   const trace = new Trace(() => 0);
-  const net = new NetTable(ipc, trace);
+  const net = new NetTable(ipc, fds, trace);
   const bytes = new Uint8Array(ipc.arena);
   const read = (ring: number, pid: number, max = 100) => {
     const dest = new Uint8Array(max);
@@ -45,12 +47,12 @@ function setup() {
     net.create(CLIENT, fd, host.includes(':') ? AF.INET6 : AF.INET, SOCK.STREAM);
     return net.connect(CLIENT, fd, { host, port });
   };
-  return { ipc, net, trace, bytes, read, write, listen, connect };
+  return { ipc, fds, net, trace, bytes, read, write, listen, connect };
 }
 
 describe('virtual network', () => {
   it('connect queues a connection; accept hands the server the crossed rings', () => {
-    const { ipc, net, read, write, listen, connect } = setup();
+    const { ipc, fds, net, read, write, listen, connect } = setup();
     const acceptRing = listen(8888);
     expect(ipc.describe(acceptRing)).toBe('LISTEN 127.0.0.1:8888'); // what accept() waits on
     expect(ringPoll(ipc.words, acceptRing, 'r') & Poll.IN).toBe(0);
@@ -70,9 +72,9 @@ describe('virtual network', () => {
     expect(net.describe(CLIENT)).toEqual([
       { state: 'ESTAB', local: '127.0.0.1:32768', peer: '127.0.0.1:8888' },
     ]);
-    ipc.release(CLIENT);
+    fds.release(CLIENT);
     expect(read(server.read, SERVER)).toBe(''); // an orderly close: end of file
-    ipc.release(SERVER);
+    fds.release(SERVER);
     expect(ipc.objectCount).toBe(0);
   });
 
@@ -116,24 +118,24 @@ describe('virtual network', () => {
   });
 
   it('closing with unread data resets the connection; the first write after is lost', () => {
-    const { ipc, net, read, write, listen, connect } = setup();
+    const { fds, net, read, write, listen, connect } = setup();
     listen(8888);
     const client = connect(8888) as Connected;
     const server = net.accept(SERVER, 3, 4) as Connected;
     expect(write(client.write, 'unread', CLIENT)).toBe(6);
     expect(write(server.write, 'reply', SERVER)).toBe(5);
-    ipc.close(SERVER, 4); // the server closes without reading: TCP sends RST
+    fds.close(SERVER, 4); // the server closes without reading: TCP sends RST
     expect(read(client.read, CLIENT)).toBe('reply'); // what had arrived is still read
     expect(read(client.read, CLIENT)).toBe(CONNECTION_RESET);
     expect(write(client.write, 'x', CLIENT)).toBe(BROKEN_PIPE);
   });
 
   it('a write to a peer that closed cleanly is taken once, then EPIPE', () => {
-    const { ipc, net, write, listen, connect } = setup();
+    const { fds, net, write, listen, connect } = setup();
     listen(8888);
     const client = connect(8888) as Connected;
     const server = net.accept(SERVER, 3, 4) as Connected;
-    ipc.close(CLIENT, 3);
+    fds.close(CLIENT, 3);
     expect(write(server.write, 'Hello, World!', SERVER)).toBe(13);
     expect(write(server.write, 'again', SERVER)).toBe(BROKEN_PIPE);
     void client;
@@ -154,14 +156,14 @@ describe('virtual network', () => {
   });
 
   it('a socket passed to a child stays open when the parent closes it', () => {
-    const { ipc, net, read, write, listen, connect } = setup();
+    const { fds, net, read, write, listen, connect } = setup();
     listen(8888);
     const client = connect(8888) as Connected;
     net.accept(SERVER, 3, 4);
-    ipc.inherit(SERVER, 7, { pass: [4] }, null);
-    ipc.close(SERVER, 4);
+    fds.inherit(SERVER, 7, { pass: [4] }, null);
+    fds.close(SERVER, 4);
     write(client.write, 'still there', CLIENT);
-    const child = ipc.fdObject(7, 4)!;
+    const child = fds.get(7, 4)!;
     expect(read(child.read!, 7)).toBe('still there');
     expect(read(client.read, CLIENT)).toBe(WOULD_BLOCK);
   });
@@ -184,10 +186,10 @@ describe('virtual network', () => {
   });
 
   it('closing a listener resets the connections it never accepted, and frees the port', () => {
-    const { ipc, read, listen, connect } = setup();
+    const { fds, read, listen, connect } = setup();
     listen(8888);
     const client = connect(8888) as Connected;
-    ipc.close(SERVER, 3);
+    fds.close(SERVER, 3);
     expect(read(client.read, CLIENT)).toBe(CONNECTION_RESET);
     expect(connect(8888, 4)).toEqual({ errno: 111 });
     expect(listen(8888, '127.0.0.1', 9)).toBeGreaterThan(0);
@@ -235,7 +237,7 @@ describe('virtual network', () => {
   });
 
   it('AF_UNIX: a path is taken until closed; an unknown path is ENOENT', () => {
-    const { ipc, net } = setup();
+    const { ipc, fds, net } = setup();
     net.create(SERVER, 3, AF.UNIX, SOCK.STREAM);
     const path = { host: '/tmp/s', port: -1 };
     expect(net.bind(SERVER, 3, path, false)).toEqual({ local: path, ring: -1 });
@@ -247,17 +249,17 @@ describe('virtual network', () => {
     expect(net.connect(CLIENT, 3, { host: '/tmp/s', port: -1 })).toMatchObject({
       peer: { host: '/tmp/s', port: -1 },
     });
-    ipc.release(SERVER);
-    ipc.release(CLIENT);
+    fds.release(SERVER);
+    fds.release(CLIENT);
     expect(ipc.objectCount).toBe(0);
   });
 
   it('records listen, connect, accept and close in the trace', () => {
-    const { ipc, net, trace, listen, connect } = setup();
+    const { fds, net, trace, listen, connect } = setup();
     listen(8888);
     connect(8888);
     net.accept(SERVER, 3, 4);
-    ipc.close(CLIENT, 3);
+    fds.close(CLIENT, 3);
     expect(trace.all().map((e) => e.type)).toEqual(['listen', 'connect', 'accept', 'close']);
   });
 });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Errno } from '../../workers/protocol/constants';
 import {
+  DESCRIPTION_COUNT,
   Device,
   Header,
   Inode,
@@ -10,6 +11,7 @@ import {
 } from '../../workers/protocol/fs';
 import { BuddyHeap, orderFor } from '../../workers/fs/heap';
 import { FsError, S_IFDIR, S_IFREG, Volume } from '../../workers/fs/volume';
+import { Descriptions } from '../../workers/fs/descriptions';
 import { clear, listFiles, resolve, writeFile } from '../../workers/fs/tree';
 
 const buffer = new SharedArrayBuffer(VOLUME_BYTES);
@@ -147,33 +149,71 @@ describe('the shared volume', () => {
     expect(b.names(HOME).sort()).toEqual(['émoji 🎉.txt', 'with space.txt', '数据.csv'].sort());
   });
 
+  /** Process 1's and process 2's descriptions, each with its counts, and the kernel's. */
+  const descriptions = () => {
+    const counts = [1, 2].map(() => new Int32Array(new SharedArrayBuffer(DESCRIPTION_COUNT * 4)));
+    return {
+      parent: new Descriptions(a, counts[0]),
+      child: new Descriptions(b, counts[1]),
+      kernel: new Descriptions(a, null),
+      counts,
+    };
+  };
+
   it('shares an open description, and its offset, with a forked child', () => {
+    const { parent, child, counts } = descriptions();
     const ino = a.create(HOME, 'log.txt', S_IFREG | 0o644);
-    const d = a.openDescription(ino);
-    a.setPosition(d, 12);
-    b.shareDescription(d); // the child's copy
-    expect(b.position(d)).toBe(12);
-    b.setPosition(d, 20);
-    expect(a.position(d)).toBe(20);
+    const d = parent.open(ino);
+    parent.setPosition(d, 12);
+    parent.lend(d); // for the child, which the kernel counts
+    counts[1][d]++;
+    expect(counts[0][d]).toBe(1);
+    expect(child.position(d)).toBe(12);
+    child.setPosition(d, 20);
+    expect(parent.position(d)).toBe(20);
     a.unlink(HOME, 'log.txt');
-    expect(a.closeDescription(d)).toBe(false); // the child still has it: the file lives
+    expect(parent.close(d)).toBe(false); // the child still has it: the file lives
     expect(b.get(ino, Inode.MODE)).not.toBe(0);
-    expect(b.closeDescription(d)).toBe(true);
+    expect(child.close(d)).toBe(true);
     expect(b.get(ino, Inode.MODE)).toBe(0);
-    expect(a.openDescription(a.create(HOME, 'next', S_IFREG | 0o644))).not.toBe(d);
+    expect(parent.open(a.create(HOME, 'next', S_IFREG | 0o644))).not.toBe(d);
+  });
+
+  it('closes what an ended process held, once, and reports a flock its last close drops', () => {
+    const { parent, child, kernel, counts } = descriptions();
+    const ino = a.create(HOME, 'locked.txt', S_IFREG | 0o644);
+    const shared = parent.open(ino);
+    parent.markFlocked(shared);
+    parent.lend(shared);
+    counts[1][shared]++;
+    const own = child.open(ino);
+    child.share(own); // dup
+    child.markFlocked(own);
+    expect(counts[1][own]).toBe(2);
+    // The child is killed: the kernel closes its three references. The parent keeps `shared`
+    // (and its flock); `own` closes for good, with its flock.
+    expect(kernel.closeHeld(counts[1])).toEqual([own]);
+    expect(counts[1].every((n) => n === 0)).toBe(true);
+    // The dead worker runs on a moment and closes a file: it was closed already.
+    expect(child.close(own)).toBe(false);
+    expect(a.get(ino, Inode.OPENS)).toBe(1);
+    expect(parent.close(shared)).toBe(true);
+    expect(a.get(ino, Inode.OPENS)).toBe(0);
   });
 
   it('closes everything before a run: files only an open kept go', () => {
+    const { parent } = descriptions();
     const ino = a.create(HOME, 'left-open.txt', S_IFREG | 0o644);
     a.write(ino, bytes('x'.repeat(1000)), 0, false);
-    const d = a.openDescription(ino);
-    a.unlink(HOME, 'left-open.txt'); // its process was killed holding it
+    const d = parent.open(ino);
+    a.unlink(HOME, 'left-open.txt'); // a worker that ran on after its death opened it
     const used = a.words[Header.USED + Device.HOME];
     expect(a.get(ino, Inode.MODE)).not.toBe(0);
+    new Descriptions(a, null).reset();
     a.resetOpens();
     expect(a.get(ino, Inode.MODE)).toBe(0);
     expect(a.words[Header.USED + Device.HOME]).toBe(used - 1000);
-    expect(a.closeDescription(d)).toBe(true); // already free: nothing happens twice
+    expect(new Descriptions(a, null).close(d)).toBe(true); // already free: nothing happens twice
   });
 
   it('is taken again by code that holds it', () => {

@@ -10,9 +10,6 @@
  */
 import { Errno } from '../protocol/constants';
 import {
-  DESCRIPTION_COUNT,
-  DESCRIPTIONS_AT,
-  Description,
   Device,
   type DeviceId,
   Header,
@@ -334,7 +331,7 @@ export class Volume {
     });
   }
 
-  // ---- open descriptions ----
+  // ---- opens: a file lives while a name or an open description (descriptions.ts) has it ----
 
   open(ino: number): void {
     this.locked(() => this.set(ino, Inode.OPENS, this.get(ino, Inode.OPENS) + 1));
@@ -347,75 +344,10 @@ export class Volume {
     });
   }
 
-  /** A new open file description of `ino` (which then counts as open), offset 0. */
-  openDescription(ino: number): number {
-    return this.locked(() => {
-      const start = this.words[Header.NEXT_DESCRIPTION];
-      for (let i = 0; i < DESCRIPTION_COUNT; i++) {
-        const d = (start + i) % DESCRIPTION_COUNT;
-        const at = this.descriptionWord(d);
-        if (this.words[at + Description.INO] !== 0) continue;
-        this.words[at + Description.INO] = ino;
-        this.words[at + Description.REFS] = 1;
-        this.words[at + Description.FLOCKED] = 0;
-        this.times[(at >> 1) + Description.POSITION / 2] = 0;
-        this.words[Header.NEXT_DESCRIPTION] = (d + 1) % DESCRIPTION_COUNT;
-        this.set(ino, Inode.OPENS, this.get(ino, Inode.OPENS) + 1);
-        return d;
-      }
-      throw new FsError(Errno.ENFILE);
-    });
-  }
-
-  /** Another descriptor of description `d` (dup, or a forked child's copy). */
-  shareDescription(d: number): void {
-    this.locked(() => {
-      const at = this.descriptionWord(d);
-      const ino = this.words[at + Description.INO];
-      if (ino === 0) throw new FsError(Errno.EBADF);
-      this.words[at + Description.REFS]++;
-      this.set(ino, Inode.OPENS, this.get(ino, Inode.OPENS) + 1);
-    });
-  }
-
-  /** A descriptor of `d` closed; true when it was the last, in any process. */
-  closeDescription(d: number): boolean {
-    return this.locked(() => {
-      const at = this.descriptionWord(d);
-      const ino = this.words[at + Description.INO];
-      if (ino === 0) return true;
-      const left = --this.words[at + Description.REFS];
-      if (left <= 0) this.words[at + Description.INO] = 0;
-      this.set(ino, Inode.OPENS, Math.max(0, this.get(ino, Inode.OPENS) - 1));
-      if (this.get(ino, Inode.MODE) !== 0) this.release(ino);
-      return left <= 0;
-    });
-  }
-
-  /** Whether a flock was taken on description `d` (its last close must then be reported). */
-  flocked(d: number): boolean {
-    return Atomics.load(this.words, this.descriptionWord(d) + Description.FLOCKED) !== 0;
-  }
-
-  markFlocked(d: number): void {
-    Atomics.store(this.words, this.descriptionWord(d) + Description.FLOCKED, 1);
-  }
-
-  /** A description's offset: no lock, as one Float64 is read or written whole. */
-  position(d: number): number {
-    return this.times[(this.descriptionWord(d) >> 1) + Description.POSITION / 2];
-  }
-
-  setPosition(d: number, position: number): void {
-    this.times[(this.descriptionWord(d) >> 1) + Description.POSITION / 2] = position;
-  }
-
   /** Before a run, when no process lives: nothing is open, and the files that lived only
    * because a process had them open (unlinked, or left open by one that was killed) go. */
   resetOpens(): void {
     this.locked(() => {
-      this.words.fill(0, DESCRIPTIONS_AT >> 2, this.descriptionWord(DESCRIPTION_COUNT));
-      this.words[Header.NEXT_DESCRIPTION] = 0;
       const end = this.words[Header.NEXT_INODE];
       for (let ino = 1; ino < end; ino++) {
         if (this.get(ino, Inode.MODE) === 0) continue;
@@ -423,10 +355,6 @@ export class Volume {
         this.release(ino);
       }
     });
-  }
-
-  private descriptionWord(d: number): number {
-    return (DESCRIPTIONS_AT >> 2) + d * Description.WORDS;
   }
 
   // ---- names ----

@@ -56,9 +56,10 @@ export class FileLocks {
     this.dropWhere((h) => h.owner === owner);
   }
 
-  /** A process exited: its locks go, flock and POSIX alike. */
+  /** A process exited: its POSIX locks go (its flock locks go with their descriptions, which
+   * a forked child may still hold). */
   released(pid: Pid): void {
-    this.dropWhere((h) => h.pid === pid);
+    this.dropWhere((h) => h.owner === `${pid}`);
   }
 
   private dropWhere(doomed: (held: Held) => boolean): void {

@@ -1,7 +1,7 @@
 /**
- * The kernel's IPC system calls for one process (objects in ipc-table.ts), and what a process
- * reports of its multiprocessing objects: their names, its operations on them for the trace,
- * and what its threads wait on for the process list.
+ * The kernel's IPC system calls for one process (objects in ipc-table.ts, descriptors in
+ * fd-table.ts), and what a process reports of its multiprocessing objects: their names, its
+ * operations on them for the trace, and what its threads wait on for the process list.
  */
 import type { Pid } from '../protocol/kernel';
 import {
@@ -11,6 +11,7 @@ import {
   type IpcSyscalls,
 } from '../protocol/ipc';
 import { Errno } from '../protocol/constants';
+import type { FdTable } from './fd-table';
 import type { IpcTable } from './ipc-table';
 import type { ProcessRecord } from './process-table';
 import type { Trace } from './trace';
@@ -25,12 +26,12 @@ const IPC_OPS = new Set<string>([
 ] satisfies IpcOpName[]);
 
 /** Pipes, descriptors, semaphores and shared memory; errors are `{errno}`. */
-export function ipcCallsFor(ipc: IpcTable, pid: Pid): IpcSyscalls {
+export function ipcCallsFor(ipc: IpcTable, fds: FdTable, pid: Pid): IpcSyscalls {
   return {
-    pipe: async (rfd, wfd) => ipc.pipe(pid, rfd, wfd),
-    socketpair: async (fd1, fd2) => ipc.socketpair(pid, fd1, fd2),
-    fdDup: (fd, from) => ipc.dup(pid, fd, from),
-    fdClose: (fd) => ipc.close(pid, fd),
+    pipe: async (rfd, wfd) => fds.pipe(pid, rfd, wfd),
+    socketpair: async (fd1, fd2) => fds.socketpair(pid, fd1, fd2),
+    fdDup: (fd, from) => fds.dup(pid, fd, from),
+    fdClose: (fd) => fds.close(pid, fd),
     semCreate: async (value, maxvalue, name) => {
       if (!Number.isInteger(value) || value < 0 || !Number.isInteger(maxvalue) || maxvalue < 1) {
         return { errno: Errno.EINVAL };

@@ -1,17 +1,15 @@
 /**
- * The kernel's IPC objects: pipes, semaphores and shared memory blocks in the shared arena, and
- * which process holds what. A process's descriptors (fd → the rings it reads and writes: a pipe
- * end, or a socket of a pair), semaphore references and
- * shared blocks live here; fork copies them all, spawn the descriptors it was asked to pass
- * (and every shared block, which the child's Value or Array may name), and exit releases them. A pipe's
- * reader and writer counts in the arena follow, which is what gives a reader end of file once
- * the last writer anywhere is gone.
+ * The kernel's IPC objects in the shared arena: pipes (rings), semaphores and shared memory
+ * blocks, and which process holds which semaphore and block. Descriptors that name rings are
+ * the descriptor table's (fd-table.ts), which counts a ring's readers and writers here; that
+ * count is what gives a reader end of file once the last writer anywhere is gone. Fork copies
+ * a process's semaphores, and with either start method a child holds every shared block
+ * (the child's Value or Array may name it); exit releases them.
  */
 import type { Pid } from '../protocol/kernel';
 import {
   ARENA_BYTES,
   CONSOLE_RING_CAPACITY,
-  type FdEntry,
   PIPE_CAPACITY,
   type PipeEnd,
   Ring,
@@ -25,7 +23,7 @@ import { semInit } from '../ipc/semaphore';
 import { ArenaAllocator } from './arena';
 
 /** EMFILE: the arena is full, as a process out of descriptors. */
-const { EMFILE, EBADF, EEXIST, ENOMEM, EINVAL } = Errno;
+const { EMFILE, EEXIST, ENOMEM, EINVAL } = Errno;
 
 interface PipeObject {
   kind: 'pipe';
@@ -47,25 +45,9 @@ interface ShmObject {
   holders: number;
 }
 
-/** A descriptor: its rings, and the socket it is (net-table.ts), if it is one. */
-export interface FdObject extends Rings {
-  sock?: number;
-}
-
-/** The network's side of descriptors that are sockets: a socket lives while one names it. */
-export interface SocketHolders {
-  hold(sock: number): void;
-  /** Called before the descriptor's rings are dropped, so a reset can still be flagged. */
-  drop(sock: number, pid: Pid): void;
-}
-
 interface Holdings {
-  pid: Pid;
-  fds: Map<number, FdObject>;
   sems: Map<number, number>;
   shms: Set<number>;
-  /** Ends held by the process itself, not by a descriptor: its exit sentinel's write end. */
-  hidden: Rings[];
 }
 
 export type IpcError = SysError;
@@ -76,8 +58,6 @@ export class IpcTable {
   private readonly allocator = new ArenaAllocator(ARENA_BYTES);
   readonly bytes = new Uint8Array(this.arena);
   private readonly objects = new Map<number, PipeObject | SemObject | ShmObject>();
-  /** Set by the network table (net-table.ts). */
-  sockets: SocketHolders | null = null;
   private readonly names = new Map<string, number>();
   private readonly holdings = new Map<Pid, Holdings>();
   private serial = 0;
@@ -87,17 +67,7 @@ export class IpcTable {
 
   private of(pid: Pid): Holdings {
     let h = this.holdings.get(pid);
-    if (!h)
-      this.holdings.set(
-        pid,
-        (h = {
-          pid,
-          fds: new Map(),
-          sems: new Map(),
-          shms: new Set(),
-          hidden: [],
-        }),
-      );
+    if (!h) this.holdings.set(pid, (h = { sems: new Map(), shms: new Set() }));
     return h;
   }
 
@@ -171,6 +141,13 @@ export class IpcTable {
     if (write !== null) this.drop(write, 'w');
   }
 
+  /** A process died holding these rings' copy locks: they are free again. */
+  clearCopyLocks({ read, write }: Rings, pid: Pid): void {
+    for (const ring of [read, write]) {
+      if (ring !== null && this.objects.has(ring)) ringClearLocks(this.words, ring, pid);
+    }
+  }
+
   private hold(pipe: number, end: PipeEnd): void {
     const o = this.objects.get(pipe);
     if (o?.kind !== 'pipe') return;
@@ -192,32 +169,6 @@ export class IpcTable {
     this.allocator.release(at);
   }
 
-  pipe(pid: Pid, rfd: number, wfd: number): number | IpcError {
-    const h = this.of(pid);
-    if (!validFd(rfd) || !validFd(wfd) || rfd === wfd || h.fds.has(rfd) || h.fds.has(wfd)) {
-      return { errno: EBADF };
-    }
-    const pipe = this.newPipe(PIPE_CAPACITY);
-    if (pipe === null) return { errno: EMFILE };
-    this.bind(h, rfd, { read: pipe, write: null });
-    this.bind(h, wfd, { read: null, write: pipe });
-    return pipe;
-  }
-
-  /** socketpair(2): two rings, crossed, so what one socket writes the other reads. */
-  socketpair(pid: Pid, fd1: number, fd2: number): [number, number] | IpcError {
-    const h = this.of(pid);
-    if (!validFd(fd1) || !validFd(fd2) || fd1 === fd2 || h.fds.has(fd1) || h.fds.has(fd2)) {
-      return { errno: EBADF };
-    }
-    const pair = this.newCrossedRings();
-    if (pair === null) return { errno: EMFILE };
-    const [there, back] = pair;
-    this.bind(h, fd1, { read: back, write: there });
-    this.bind(h, fd2, { read: there, write: back });
-    return pair;
-  }
-
   newCrossedRings(): [number, number] | null {
     const there = this.newPipe(PIPE_CAPACITY);
     const back = there === null ? null : this.newPipe(PIPE_CAPACITY);
@@ -226,56 +177,6 @@ export class IpcTable {
       return null;
     }
     return [there, back];
-  }
-
-  private bind(h: Holdings, fd: number, entry: FdObject): void {
-    const old = h.fds.get(fd);
-    this.holdRings(entry);
-    if (entry.sock !== undefined) this.sockets?.hold(entry.sock);
-    h.fds.set(fd, { ...entry });
-    if (old) this.dropEntry(h.pid, old);
-  }
-
-  private dropEntry(pid: Pid, entry: FdObject): void {
-    if (entry.sock !== undefined) this.sockets?.drop(entry.sock, pid);
-    this.dropRings(entry);
-  }
-
-  /** Gives `fd` of `pid` these rings and socket (it must be free, or `replace` it). */
-  bindFd(pid: Pid, fd: number, entry: FdObject, replace = false): boolean {
-    const h = this.of(pid);
-    if (!validFd(fd) || (h.fds.has(fd) && !replace)) return false;
-    this.bind(h, fd, entry);
-    return true;
-  }
-
-  /** What `fd` of `pid` is, if it is a kernel descriptor. */
-  fdObject(pid: Pid, fd: number): FdObject | undefined {
-    return this.holdings.get(pid)?.fds.get(fd);
-  }
-
-  /** Every descriptor of `pid` that is a socket. */
-  socketsOf(pid: Pid): number[] {
-    const h = this.holdings.get(pid);
-    return h ? [...new Set([...h.fds.values()].flatMap((e) => e.sock ?? []))] : [];
-  }
-
-  dup(pid: Pid, fd: number, from: number): void {
-    const h = this.of(pid);
-    const source = h.fds.get(from);
-    if (source && validFd(fd)) this.bind(h, fd, source);
-  }
-
-  close(pid: Pid, fd: number): void {
-    const h = this.of(pid);
-    const entry = h.fds.get(fd);
-    if (!entry) return;
-    h.fds.delete(fd);
-    this.dropEntry(pid, entry);
-  }
-
-  fds(pid: Pid): FdEntry[] {
-    return [...this.of(pid).fds].map(([fd, { read, write }]) => ({ fd, read, write }));
   }
 
   semCreate(pid: Pid, value: number, name: string | null): number | IpcError {
@@ -364,52 +265,22 @@ export class IpcTable {
     if (o.holders === 0) this.free(at);
   }
 
-  /**
-   * A new child's holdings: with fork, everything the parent holds (descriptors at the same
-   * numbers, and every semaphore); with spawn, only the descriptors in `pass`. The child also
-   * gets its exit sentinel: a pipe whose only writer is the child itself, read by the parent at
-   * `sentinelFd`, which sees end of file once the child is gone. Returns the sentinel's pipe.
-   */
-  inherit(
-    parent: Pid,
-    child: Pid,
-    how: { fork: true } | { pass: number[] },
-    sentinelFd: number | null,
-  ): number | null {
+  /** A new child's holdings: with fork, every semaphore its parent holds; with either start
+   * method, every shared block (the parent may drop its Value before the child has mapped it). */
+  inherit(parent: Pid, child: Pid, fork: boolean): void {
     const from = this.of(parent);
-    const to = this.of(child);
-    for (const [fd, entry] of from.fds) {
-      if ('fork' in how || how.pass.includes(fd)) this.bind(to, fd, entry);
-    }
-    if ('fork' in how)
+    if (fork)
       for (const [sem, count] of from.sems)
         for (let i = 0; i < count; i++) this.semHold(child, sem);
-    // With either start method: the parent may drop its Value before the child has mapped it.
     for (const at of from.shms) this.shmHold(child, at);
-    if (sentinelFd === null || !validFd(sentinelFd)) return null;
-    const sentinel = this.newPipe(0);
-    if (sentinel === null) return null;
-    this.hold(sentinel, 'w');
-    to.hidden.push({ read: null, write: sentinel });
-    this.bind(from, sentinelFd, { read: sentinel, write: null });
-    return sentinel;
   }
 
-  /** A process ended: everything it held is released, and copy locks it held are freed. */
+  /** A process ended: its semaphores and shared blocks are released. */
   release(pid: Pid): void {
     const h = this.holdings.get(pid);
     if (!h) return;
     this.holdings.delete(pid);
-    const held = [...h.fds.values(), ...h.hidden];
-    for (const { read, write } of held) {
-      for (const ring of [read, write]) {
-        if (ring !== null && this.objects.has(ring)) ringClearLocks(this.words, ring, pid);
-      }
-    }
-    for (const entry of held) this.dropEntry(pid, entry);
     for (const [sem, count] of h.sems) this.semDrop(sem, count);
     for (const at of h.shms) this.shmDrop(at);
   }
 }
-
-const validFd = (fd: number) => Number.isInteger(fd) && fd >= 0 && fd < 1 << 20;

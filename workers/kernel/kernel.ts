@@ -7,8 +7,9 @@ import type {
   StartMethod,
   TerminalInfo,
 } from '../protocol/kernel';
-import type { ExecRequest, Job, SpawnResult, Syscalls } from '../protocol/process';
+import type { ExecRequest, Job, SpawnRequest, SpawnResult, Syscalls } from '../protocol/process';
 import { ConsoleOutput } from './console-output';
+import { FdTable } from './fd-table';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
 import { IpcTable } from './ipc-table';
 import { netCallsFor } from './net-calls';
@@ -66,6 +67,8 @@ export class Kernel {
   readonly table = new ProcessTable();
   readonly trace: Trace;
   readonly ipc = new IpcTable();
+  /** Every process's descriptors: pipes, sockets and files. */
+  readonly fds: FdTable;
   readonly net: NetTable;
   private readonly outbox: Outbox;
   private readonly console: ConsoleOutput;
@@ -91,7 +94,14 @@ export class Kernel {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.trace = new Trace(this.now);
-    this.net = new NetTable(this.ipc, this.trace);
+    this.fds = new FdTable(this.ipc, {
+      closeAll: (counts) => {
+        // A flock goes with its description's last close, here as in any process's close.
+        for (const d of this.workspace.closeAll(counts))
+          this.fileLocks.dropOwner(`description:${d}`);
+      },
+    });
+    this.net = new NetTable(this.ipc, this.fds, this.trace);
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
     this.console = new ConsoleOutput(this.ipc, this.ipc.newConsoleRing(), this.outbox);
     this.outbox.sync = () => this.console.drain();
@@ -245,13 +255,14 @@ export class Kernel {
     const stdin = ppid === 0 ? consoleInput : new StdinPipe();
     if (ppid !== 0) stdin.close();
     this.stdin.set(record.pid, stdin);
+    if (ppid !== 0) this.ipc.inherit(ppid, record.pid, method === 'fork');
     const sentinel =
       ppid === 0
         ? null
-        : this.ipc.inherit(
+        : this.fds.inherit(
             ppid,
             record.pid,
-            method === 'fork' ? { fork: true } : { pass: inherit.passFds },
+            method === 'fork' ? { fork: true, files: inherit.files } : { pass: inherit.passFds },
             inherit.sentinelFd,
           );
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
@@ -264,12 +275,10 @@ export class Kernel {
       );
     } catch (error) {
       this.crashed(record, String(error));
-      this.workspace.abandon(inherit.files);
       return { pid: record.pid, sentinel };
     }
     if (record.state === 'exited') {
       handle.terminate(); // killed while its worker was booting
-      this.workspace.abandon(inherit.files);
       return { pid: record.pid, sentinel };
     }
     this.handles.set(record.pid, handle);
@@ -282,13 +291,35 @@ export class Kernel {
       cwd: inherit.cwd,
       volume: this.workspace.buffer,
       files: inherit.files,
+      fileCounts: this.fds.fileCounts(record.pid),
       startMethod: this.startMethod,
       job,
       isatty: [...this.terminalInfo.isatty],
-      ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.ipc.fds(record.pid) },
+      ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.fds.list(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
     return { pid: record.pid, sentinel };
+  }
+
+  private async spawnChild(
+    self: ProcessRecord,
+    request: SpawnRequest,
+    files: InheritedFile[],
+  ): Promise<SpawnResult> {
+    if (typeof request?.name !== 'string' || !(request.payload instanceof Uint8Array)) {
+      return { errno: Errno.EINVAL };
+    }
+    if (request.method !== 'fork' && request.method !== 'spawn') return { errno: Errno.EINVAL };
+    const passFds = Array.isArray(request.passFds) ? request.passFds.filter(Number.isInteger) : [];
+    const sentinelFd = Number.isInteger(request.sentinelFd) ? request.sentinelFd : null;
+    const cwd = typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
+    const job: Job = { kind: 'child', method: request.method, payload: request.payload };
+    return this.start(self.pid, self.pgid, request.name, job, request.method, {
+      passFds,
+      sentinelFd,
+      cwd,
+      files,
+    });
   }
 
   /** The syscall table of one process: its identity is the closure, never a message field. */
@@ -315,28 +346,15 @@ export class Kernel {
         return interrupted ? EINTR : 0;
       },
       spawn: async (request) => {
-        if (typeof request?.name !== 'string' || !(request.payload instanceof Uint8Array)) {
-          return { errno: Errno.EINVAL };
-        }
-        if (request.method !== 'fork' && request.method !== 'spawn') return { errno: Errno.EINVAL };
-        const passFds = Array.isArray(request.passFds)
-          ? request.passFds.filter(Number.isInteger)
-          : [];
-        const sentinelFd = Number.isInteger(request.sentinelFd) ? request.sentinelFd : null;
-        const cwd =
-          typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
-        const job: Job = { kind: 'child', method: request.method, payload: request.payload };
-        // The worker shared each description once more for the child: it owns them now.
+        // The worker lent each description once more for a forked child: the kernel owns those
+        // references now, whatever comes of the request.
         const files =
-          request.method === 'fork' && Array.isArray(request.files) ? request.files : [];
-        return this.start(self.pid, self.pgid, request.name, job, request.method, {
-          passFds,
-          sentinelFd,
-          cwd,
-          files,
-        });
+          request?.method === 'fork' && Array.isArray(request.files) ? request.files : [];
+        const started = await this.spawnChild(self, request, files);
+        if ('errno' in started) this.fds.closeLent(files);
+        return started;
       },
-      ...ipcCallsFor(this.ipc, self.pid),
+      ...ipcCallsFor(this.ipc, this.fds, self.pid),
       ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
       ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
       waitpid: async (pid, timeoutMs) => {
@@ -480,8 +498,10 @@ export class Kernel {
     this.handles.get(self.pid)?.terminate();
     this.handles.delete(self.pid);
     this.stdin.delete(self.pid);
-    this.ipc.release(self.pid);
+    // The volume's lock first, if the process died holding it: its files close under it.
     this.workspace.released(self.pid);
+    this.fds.release(self.pid);
+    this.ipc.release(self.pid);
     this.fileLocks.released(self.pid);
     this.console.exited(self.pid);
     self.signals.close();

@@ -4,7 +4,7 @@
  * The kernel brokers setup and teardown only. `connect` makes a pair of crossed rings (64 KiB a
  * direction, so a writer blocks when its reader does not read, as TCP's windows make it) and
  * queues the server's end on the listener; from then on both processes copy through the rings
- * themselves. A socket lives while a descriptor names it, in any process (ipc-table.ts keeps the
+ * themselves. A socket lives while a descriptor names it, in any process (fd-table.ts keeps the
  * descriptors), so a socket passed to a child stays open there when the parent closes it.
  *
  * Linux's rules where a program can see them: port 0 picks an ephemeral port; a second bind
@@ -26,6 +26,7 @@ import type { SysError } from '../protocol/common';
 import { Errno } from '../protocol/constants';
 import type { Pid } from '../protocol/kernel';
 import { ringRead, ringSetFlag, ringUsed, ringWrite, ringWriteMessage } from '../ipc/ring';
+import type { FdTable } from './fd-table';
 import type { IpcTable } from './ipc-table';
 import {
   formatAddr,
@@ -116,9 +117,10 @@ export class NetTable {
 
   constructor(
     private readonly ipc: IpcTable,
+    private readonly fds: FdTable,
     private readonly trace: Trace,
   ) {
-    ipc.sockets = {
+    fds.sockets = {
       hold: (id) => {
         const s = this.sockets.get(id);
         if (s) s.holders += 1;
@@ -128,7 +130,7 @@ export class NetTable {
   }
 
   private socketAt(pid: Pid, fd: number): Socket | null {
-    const id = this.ipc.fdObject(pid, fd)?.sock;
+    const id = this.fds.get(pid, fd)?.sock;
     return id === undefined ? null : (this.sockets.get(id) ?? null);
   }
 
@@ -142,7 +144,7 @@ export class NetTable {
         ? { ...base, kind: 'stream', local: null }
         : { ...base, kind: 'datagram', local: null, peer: null, ring: null };
     this.sockets.set(s.id, s);
-    if (!this.ipc.bindFd(pid, fd, { read: null, write: null, sock: s.id })) {
+    if (!this.fds.bind(pid, fd, { read: null, write: null, sock: s.id })) {
       this.sockets.delete(s.id);
       return { errno: Errno.EBADF };
     }
@@ -189,7 +191,7 @@ export class NetTable {
   /** Gives a datagram socket (or listener) the ring it reads; the kernel writes it. */
   private receiveOn(pid: Pid, fd: number, id: number, ring: number): number {
     this.ipc.holdRings({ read: null, write: ring });
-    this.ipc.bindFd(pid, fd, { read: ring, write: null, sock: id }, true);
+    this.fds.bind(pid, fd, { read: ring, write: null, sock: id }, true);
     return ring;
   }
 
@@ -311,7 +313,7 @@ export class NetTable {
     }
     const peer = server.local;
     this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
-    this.ipc.bindFd(pid, fd, { read: back, write: there, sock: s.id }, true);
+    this.fds.bind(pid, fd, { read: back, write: there, sock: s.id }, true);
     const label = `TCP ${formatAddr(local)} → ${formatAddr(peer)}`;
     this.ipc.name(there, label);
     this.ipc.name(back, label);
@@ -367,7 +369,7 @@ export class NetTable {
     const server = listener.pending.shift();
     if (!server) return { errno: Errno.EAGAIN };
     const rings = { read: server.read, write: server.write };
-    if (!this.ipc.bindFd(pid, fd, { ...rings, sock: server.id })) {
+    if (!this.fds.bind(pid, fd, { ...rings, sock: server.id })) {
       listener.pending.unshift(server);
       ringWrite(words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL);
       return { errno: Errno.EBADF };
@@ -422,7 +424,7 @@ export class NetTable {
       const { family, local } = s;
       return { family, type, local, peer: peerOf(s), listening: s.kind === 'listener' };
     }
-    const entry = this.ipc.fdObject(pid, fd);
+    const entry = this.fds.get(pid, fd);
     if (entry?.read == null || entry.write == null) return { errno: Errno.ENOTSOCK };
     const unnamed = { host: '', port: -1 };
     return { family: AF.UNIX, type: SOCK.STREAM, local: unnamed, peer: unnamed, listening: false };
@@ -485,7 +487,7 @@ export class NetTable {
 
   /** What the process list shows of `pid`'s sockets. */
   describe(pid: Pid): SocketInfo[] {
-    return this.ipc.socketsOf(pid).flatMap((id): SocketInfo[] => {
+    return this.fds.socketsOf(pid).flatMap((id): SocketInfo[] => {
       const s = this.sockets.get(id);
       if (!s?.local) return [];
       const local = formatAddr(s.local);

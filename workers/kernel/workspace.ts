@@ -4,10 +4,11 @@
  * program created, changed or removed there while it runs, and frees the volume's lock when
  * a process dies holding it.
  */
-import { Device, type InheritedFile } from '../protocol/fs';
+import { Device } from '../protocol/fs';
 import type { WorkspaceChange, WorkspaceFile } from '../protocol/common';
 import { VOLUME_BYTES } from '../protocol/fs';
 import { KERNEL_HOLDER, Volume } from '../fs/volume';
+import { Descriptions } from '../fs/descriptions';
 import { clear, listFiles, replaceFiles } from '../fs/tree';
 import { fileBytes, fileFromBytes } from '../fs/workspace-file';
 
@@ -19,6 +20,7 @@ const HIDDEN = /(^|\/)__pycache__\//;
 export class Workspace {
   readonly buffer = new SharedArrayBuffer(VOLUME_BYTES);
   readonly volume = new Volume(this.buffer, KERNEL_HOLDER);
+  private readonly descriptions = new Descriptions(this.volume, null);
   /** What the page last heard of each file: its inode, size and mtime. */
   private reported = new Map<string, string>();
   private seenChanges = -1;
@@ -29,7 +31,10 @@ export class Workspace {
 
   /** Before a run: the workspace exactly as the page has it, and empty /tmp and /dev/shm. */
   prepare(files: WorkspaceFile[]): void {
-    this.volume.resetOpens(); // what processes left open, killed ones too, is closed now
+    // Processes close what they left open as they end; this clears whatever a worker that ran
+    // on a moment after its death opened.
+    this.descriptions.reset();
+    this.volume.resetOpens();
     replaceFiles(
       this.volume,
       Device.HOME,
@@ -73,9 +78,10 @@ export class Workspace {
       .map((file) => fileFromBytes(file.path, this.volume.contents(file.ino)));
   }
 
-  /** A forked child that never started: the files its parent shared for it are closed. */
-  abandon(files: InheritedFile[]): void {
-    for (const file of files) this.volume.closeDescription(file.description);
+  /** Closes every description reference in `counts` (a process's, which has ended); returns
+   * those whose last reference that was and that had a flock. */
+  closeAll(counts: Int32Array): number[] {
+    return this.descriptions.closeHeld(counts);
   }
 
   /** A process died: if it held the volume's lock, the lock is free again. */

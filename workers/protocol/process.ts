@@ -40,6 +40,9 @@ export interface ExecRequest {
   volume: SharedArrayBuffer;
   /** A forked child's volume files, open at the parent's numbers. */
   files: InheritedFile[];
+  /** Per open file description, how many of this process's descriptors name it (kept by the
+   * process, read by the kernel when it ends: kernel/fd-table.ts). */
+  fileCounts: SharedArrayBuffer;
   startMethod: StartMethod;
   job: Job;
   /** Which of fds 0, 1 and 2 are a terminal (the size is in the interrupt buffer). */
@@ -66,7 +69,8 @@ export interface SpawnRequest {
   sentinelFd: number | null;
   /** The parent's working directory: the child starts there. */
   cwd: string;
-  /** fork: the parent's open volume files, each description already shared for the child. */
+  /** fork: the parent's open volume files, each description lent once more for the child
+   * (the kernel owns those references from the request on). */
   files: InheritedFile[];
 }
 

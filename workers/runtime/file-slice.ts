@@ -9,7 +9,7 @@ import type { PyodideAPI } from 'pyodide';
 import { Errno } from '../protocol/constants';
 import type { FileBridge, FileCalls, LayerSlice } from '../protocol/layer';
 import type { Syscalls } from '../protocol/process';
-import type { Volume } from '../fs/volume';
+import type { Descriptions } from '../fs/descriptions';
 import type { FileMappings } from './file-mappings';
 import type { MountHooks, VolumeStream } from './fs-mount';
 
@@ -26,7 +26,7 @@ export function fileSlice(
   kernel: Comlink.Remote<Syscalls>,
   py: PyodideAPI,
   mappings: FileMappings,
-  volume: Volume,
+  descriptions: Descriptions,
 ): LayerSlice<FileCalls, FileBridge> & Pick<MountHooks, 'closed'> {
   const FS = py.FS as unknown as StreamTable;
   // Files this process took POSIX locks on, so a close tells the kernel only when it matters
@@ -59,7 +59,7 @@ export function fileSlice(
           label: FS.getPath(stream.node),
         });
         if (result === 0 && type !== 'unlock') {
-          if (kind === 'flock') volume.markFlocked(description);
+          if (kind === 'flock') descriptions.markFlocked(description);
           else posixFiles.add(`${ino}:${gen}`);
         }
         return result;

@@ -13,6 +13,7 @@ import { Errno } from '../protocol/constants';
 import { type DeviceId, type InheritedFile, Inode, MOUNTS, ROOT_INODE } from '../protocol/fs';
 import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Volume } from '../fs/volume';
 import type { FileMappings } from './file-mappings';
+import type { Descriptions } from '../fs/descriptions';
 
 /** Node ids (and `st_ino`) of volume files: far above Emscripten's own, so never confused. */
 const INO_BASE = 1 << 30;
@@ -41,7 +42,7 @@ export interface VolumeStream {
   node: VolumeNode;
   flags: number;
   position: number;
-  /** The open file description (volume.ts), which `dup` shares: flock's owner. */
+  /** The open file description (fs/descriptions.ts), which `dup` shares: flock's owner. */
   description: number;
   shared: { flags: number; position: number };
   /** While set, writes land here, not in the file (file-slice.ts `fileCapture`). */
@@ -66,7 +67,12 @@ type Emscripten = PyodideAPI['FS'] & {
 
 const LINUX_NAMES = Object.fromEntries(Object.entries(Errno).map(([name, n]) => [n, name]));
 
-export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
+export function mountVolume(
+  py: PyodideAPI,
+  volume: Volume,
+  descriptions: Descriptions,
+  hooks: MountHooks,
+) {
   const FS = py.FS as Emscripten;
   const emscriptenErrno = py.ERRNO_CODES as Record<string, number>;
   const { mappings } = hooks;
@@ -79,10 +85,10 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
     stream.shared = {
       flags,
       get position() {
-        return volume.position(description);
+        return descriptions.position(description);
       },
       set position(at: number) {
-        volume.setPosition(description, at);
+        descriptions.setPosition(description, at);
       },
     };
   };
@@ -187,14 +193,13 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
   };
 
   const streamOps = {
-    open: (stream: VolumeStream) =>
-      guard(() => attach(stream, volume.openDescription(stream.node.ino))),
-    dup: (stream: VolumeStream) => guard(() => volume.shareDescription(stream.description)),
+    open: (stream: VolumeStream) => guard(() => attach(stream, descriptions.open(stream.node.ino))),
+    dup: (stream: VolumeStream) => guard(() => descriptions.share(stream.description)),
     close: (stream: VolumeStream) =>
       guard(() => {
         const { ino, gen } = stream.node;
-        const flocked = volume.flocked(stream.description);
-        const last = volume.closeDescription(stream.description);
+        const flocked = descriptions.flocked(stream.description);
+        const last = descriptions.close(stream.description);
         hooks.closed(ino, gen, stream.description, last && flocked);
       }),
     read: (
@@ -301,7 +306,7 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
   };
 
   return {
-    /** fork: the volume files open here, each description shared once more for the child. */
+    /** fork: the volume files open here, each description lent once more for the child. */
     openFiles(): InheritedFile[] {
       const files: InheritedFile[] = [];
       for (const [fd, stream] of streams.streams.entries()) {
@@ -310,7 +315,7 @@ export function mountVolume(py: PyodideAPI, volume: Volume, hooks: MountHooks) {
         const device = volume.get(ino, Inode.DEVICE) as DeviceId;
         const under = roots.get(device)!.path;
         const path = streams.getPath(stream.node).slice(under.length + 1);
-        volume.shareDescription(stream.description);
+        descriptions.lend(stream.description);
         files.push({
           fd,
           description: stream.description,

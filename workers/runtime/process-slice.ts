@@ -17,21 +17,15 @@ export function processSlice(
   /** Runs before the exit is reported: what must reach the kernel first (shared memory, the
    * trace's last operations); returns the output still waiting for the console ring. */
   beforeExit: () => { fd: number; data: Uint8Array }[],
-  /** What a child takes along: the working directory, and (fork) the open volume files,
-   * given back when the child never starts. */
-  inheritance: {
-    take(method: StartMethod): { cwd: string; files: InheritedFile[] };
-    giveBack(files: InheritedFile[]): void;
-  },
+  /** What a child takes along: the working directory, and (fork) the open volume files. */
+  inheritance: (method: StartMethod) => { cwd: string; files: InheritedFile[] },
 ): LayerSlice<ProcessCalls, ProcessBridge> {
   return {
     calls: {
       sleep: (ms) => kernel.sleep(ms),
       async spawn(name, method, payload, passFds, sentinelFd) {
-        const taken = inheritance.take(method);
-        const result = await kernel.spawn({ name, method, payload, passFds, sentinelFd, ...taken });
-        if ('errno' in result) inheritance.giveBack(taken.files);
-        return result;
+        const taken = inheritance(method);
+        return kernel.spawn({ name, method, payload, passFds, sentinelFd, ...taken });
       },
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
