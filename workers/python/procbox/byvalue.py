@@ -16,7 +16,6 @@ import enum
 import importlib
 import io
 import marshal
-import os
 import sys
 import types
 
@@ -24,7 +23,7 @@ from multiprocessing import shared_memory
 from multiprocessing.reduction import ForkingPickler
 from multiprocessing.synchronize import SemLock as _SemLock
 
-from . import bridge, locks
+from . import forkfiles, locks
 
 _MAIN_MODULES = ("__main__", "__mp_main__")
 
@@ -252,75 +251,6 @@ def _reduce_shareable_list(shareable):
     return _blank, (type(shareable),), dict(vars(shareable))
 
 
-# The shared volume's inodes show as st_ino from here up (workers/runtime/fs-mount.ts).
-_VOLUME_INO = 1 << 30
-_FILE_TYPES = (io.TextIOWrapper, io.BufferedReader, io.BufferedWriter, io.BufferedRandom, io.FileIO)
-
-
-def _raw(f):
-    while hasattr(f, "buffer") or hasattr(f, "raw"):
-        f = getattr(f, "buffer", None) or f.raw
-    return f
-
-
-def _inherited_file(fd, kind, mode, name, encoding, errors, line_buffering, unwritten):
-    if kind is io.TextIOWrapper:
-        f = open(fd, mode, encoding=encoding, errors=errors)
-        if line_buffering:
-            f.reconfigure(line_buffering=True)
-    else:
-        f = open(fd, mode, buffering=0 if kind is io.FileIO else -1)
-    _raw(f).name = name
-    if unwritten:
-        _buffered(f).write(unwritten)
-    return f
-
-
-def _buffered(f):
-    return f.buffer if isinstance(f, io.TextIOWrapper) else f
-
-
-def _unwritten(f):
-    """What the parent's buffers hold for ``f`` and have not written, as a forked child gets a
-    copy of them: a flush the worker keeps aside instead of writing, put back into the
-    parent's buffer, so parent and child each hold it, as on Linux (where both then write it:
-    the reason to flush before starting a process)."""
-    fd = f.fileno()
-    bridge.sync.fileCapture(fd, True)
-    try:
-        f.flush()
-    finally:
-        captured = bridge.sync.fileCapture(fd, False)
-    unwritten = captured.to_bytes() if captured is not None else b""
-    if unwritten:
-        _buffered(f).write(unwritten)
-    return unwritten
-
-
-def _reduce_open_file(f):
-    """A forked child has its parent's open files: the same descriptor, sharing one offset
-    (the worker hands the child the descriptor, workers/runtime/fs-mount.ts), and a copy of
-    what the parent's buffers hold unwritten."""
-    if f.closed:
-        return NotImplemented
-    fd = f.fileno()
-    if os.fstat(fd).st_ino < _VOLUME_INO:
-        return NotImplemented  # the console, or a file only this process sees
-    unwritten = b"" if isinstance(f, io.FileIO) or not f.writable() else _unwritten(f)
-    text = isinstance(f, io.TextIOWrapper)
-    args = (
-        fd,
-        type(f),
-        f.mode,
-        _raw(f).name,
-        f.encoding if text else None,
-        f.errors if text else None,
-        f.line_buffering if text else False,
-        unwritten,
-    )
-    return _inherited_file, args
-
-
 def _is_main(obj):
     return getattr(obj, "__module__", None) in _MAIN_MODULES
 
@@ -351,8 +281,8 @@ class MainByValuePickler(ForkingPickler):
             return _copy_lock, (obj.locked(),)
         if isinstance(obj, locks.RLock):
             return locks.RLock, ()
-        if isinstance(obj, _FILE_TYPES):
-            return _reduce_open_file(obj)
+        if isinstance(obj, forkfiles.FILE_TYPES):
+            return forkfiles.reduce_open_file(obj)
         if isinstance(obj, shared_memory.SharedMemory):
             return _reduce_shared_memory(obj)
         if isinstance(obj, shared_memory.ShareableList):
