@@ -58,6 +58,36 @@ describe('file locks', () => {
     expect(await interrupted).toEqual({ errno: Errno.EINTR });
   });
 
+  it('a POSIX request that would close a circle of waits fails with EDEADLK; flock just waits', async () => {
+    const locks = new FileLocks();
+    const [a, b, c] = [10, 11, 12].map((pid) => processCalls(locks, pid).calls);
+    const posix = { ...base, kind: 'posix' as const, wait: true };
+    await a.fileLock({ ...posix, start: 0, end: 10 });
+    await b.fileLock({ ...posix, start: 10, end: 20 });
+    await c.fileLock({ ...posix, start: 20, end: 30 });
+    const bWaits = b.fileLock({ ...posix, start: 0, end: 10 }); // b waits for a
+    const cWaits = c.fileLock({ ...posix, start: 10, end: 20 }); // c waits for b
+    expect(await settled(bWaits)).toBe(false);
+    expect(await settled(cWaits)).toBe(false);
+    // a → c → b → a: refused, and nothing changes for the others.
+    expect(await a.fileLock({ ...posix, start: 20, end: 30 })).toEqual({ errno: Errno.EDEADLK });
+    expect(await settled(bWaits)).toBe(false);
+    await a.fileLock({ ...posix, type: 'unlock', start: 0, end: 10 });
+    expect(await bWaits).toBe(0);
+    await b.fileLock({ ...posix, type: 'unlock', start: 0, end: 20 });
+    expect(await cWaits).toBe(0);
+    // Waits that ended are forgotten: a waits for c, and c's new request only waits too.
+    const aWaits = a.fileLock({ ...posix, start: 20, end: 30 });
+    expect(await settled(aWaits)).toBe(false);
+    const cAgain = c.fileLock({ ...posix, start: 40, end: 50 });
+    expect(await cAgain).toBe(0);
+    // flock has no such check on Linux either: crossed flock requests both wait.
+    await a.fileLock({ ...base, ino: 8 });
+    await b.fileLock({ ...base, ino: 9, description: 2 });
+    expect(await settled(a.fileLock({ ...base, ino: 9, wait: true }))).toBe(false);
+    expect(await settled(b.fileLock({ ...base, ino: 8, description: 2, wait: true }))).toBe(false);
+  });
+
   it('POSIX locks: ranges per process, split on unlock, dropped on any close', async () => {
     const locks = new FileLocks();
     const a = processCalls(locks, 10).calls;

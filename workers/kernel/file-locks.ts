@@ -6,8 +6,10 @@
  * - POSIX record locks (`fcntl(F_SETLK)`, which `lockf` calls) lock byte ranges for a process:
  *   its own locks never conflict with each other, a new one replaces what it overlaps, and
  *   closing any descriptor of the file drops them all.
- * Both go when their holder exits. A file is `ino:gen` of the shared volume, so a reused inode
- * never inherits locks.
+ * A POSIX lock goes when its process exits, a flock with its description's last close. A
+ * blocking POSIX request that would wait, through a chain of waiting processes, for a lock its
+ * own process holds fails with EDEADLK, as Linux's does (flock has no such check there either).
+ * A file is `ino:gen` of the shared volume, so a reused inode never inherits locks.
  */
 import { Errno } from '../protocol/constants';
 import type { FileLockRequest, FileLockSyscalls } from '../protocol/fs';
@@ -24,22 +26,37 @@ interface Held {
 }
 
 const overlaps = (a: Held, start: number, end: number) => a.start < end && start < a.end;
+/** How far a chain of waiting owners is followed (Linux: MAX_DEADLK_ITERATIONS). */
+const MAX_CHAIN = 10;
+
+interface Wait {
+  file: string;
+  want: Held;
+}
 
 export class FileLocks {
   private readonly files = new Map<string, Held[]>();
   private readonly waiters = new Map<string, (() => void)[]>();
+  /** What each POSIX owner's blocked requests wait for (one a thread). */
+  private readonly waits = new Map<string, Wait[]>();
+
+  /** The owners whose locks keep `want` out of `file`. */
+  private blockers(file: string, want: Held): string[] {
+    return (this.files.get(file) ?? [])
+      .filter(
+        (h) =>
+          h.owner !== want.owner &&
+          (h.exclusive || want.exclusive) &&
+          overlaps(h, want.start, want.end),
+      )
+      .map((h) => h.owner);
+  }
 
   /** Takes or converts a lock; false when another owner's lock conflicts. */
   tryLock(file: string, want: Held): boolean {
-    const held = this.files.get(file) ?? [];
-    const conflict = held.some(
-      (h) =>
-        h.owner !== want.owner &&
-        (h.exclusive || want.exclusive) &&
-        overlaps(h, want.start, want.end),
-    );
-    if (conflict) return false;
+    if (this.blockers(file, want).length > 0) return false;
     // Stored as a change: a downgrade (exclusive to shared) may let waiters in.
+    const held = this.files.get(file) ?? [];
     this.store(file, [...this.cut(held, want.owner, want.start, want.end), want]);
     return true;
   }
@@ -70,6 +87,36 @@ export class FileLocks {
           held.filter((h) => !doomed(h)),
         );
     }
+  }
+
+  /** Whether `want`, were it to wait, would wait through a chain of waiting owners for a lock
+   * its own owner holds. */
+  wouldDeadlock(file: string, want: Held): boolean {
+    const seen = new Set<string>();
+    let owners = this.blockers(file, want);
+    for (let depth = 0; depth < MAX_CHAIN && owners.length > 0; depth++) {
+      const next: string[] = [];
+      for (const owner of owners) {
+        if (owner === want.owner) return true;
+        if (seen.has(owner)) continue;
+        seen.add(owner);
+        for (const wait of this.waits.get(owner) ?? [])
+          next.push(...this.blockers(wait.file, wait.want));
+      }
+      owners = next;
+    }
+    return false;
+  }
+
+  /** Records that `want` waits for `file` until the returned function is called. */
+  waiting(file: string, want: Held): () => void {
+    const wait = { file, want };
+    this.waits.set(want.owner, [...(this.waits.get(want.owner) ?? []), wait]);
+    return () => {
+      const rest = (this.waits.get(want.owner) ?? []).filter((w) => w !== wait);
+      if (rest.length > 0) this.waits.set(want.owner, rest);
+      else this.waits.delete(want.owner);
+    };
   }
 
   /** Resolves at the next change of `file`'s locks; the caller then tries again. */
@@ -150,10 +197,13 @@ export function fileLockCallsFor(
       if (kind === 'flock') locks.unlock(file, owner);
       while (!locks.tryLock(file, want)) {
         if (!wait) return { errno: Errno.EAGAIN };
+        if (kind === 'posix' && locks.wouldDeadlock(file, want)) return { errno: Errno.EDEADLK };
         const changed = locks.changed(file);
+        const done = kind === 'posix' ? locks.waiting(file, want) : () => {};
         const what = `${kind === 'flock' ? 'flock' : 'lockf'}(${String(label).slice(0, 80)})`;
         const interrupted = await block(what, changed.promise);
         changed.cancel();
+        done();
         if (interrupted) return { errno: Errno.EINTR };
       }
       return 0;

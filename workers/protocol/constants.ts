@@ -34,6 +34,7 @@ export const Errno = {
   EROFS: 30,
   EMLINK: 31,
   EPIPE: 32,
+  EDEADLK: 35,
   ENAMETOOLONG: 36,
   ENOLCK: 37,
   ENOSYS: 38,
