@@ -29,9 +29,20 @@ export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
 
+/** V8's knob for how many frames an Error records. */
+const errorTrace = Error as { stackTraceLimit?: number };
+
 export class FsError extends Error {
-  constructor(readonly errno: number) {
+  readonly errno: number;
+
+  constructor(errno: number) {
+    // An expected answer (no such name), thrown on every create's first lookup: recording a
+    // stack would cost more than the whole operation.
+    const limit = errorTrace.stackTraceLimit;
+    errorTrace.stackTraceLimit = 0;
     super(`errno ${errno}`);
+    errorTrace.stackTraceLimit = limit;
+    this.errno = errno;
   }
 }
 
@@ -360,13 +371,18 @@ export class Volume {
   // ---- names ----
 
   lookup(dir: number, name: string): number {
+    const ino = this.find(dir, name);
+    if (ino === 0) throw new FsError(Errno.ENOENT);
+    return ino;
+  }
+
+  /** `name`'s inode in `dir`, or 0: a missing name is a create's usual answer, not an error. */
+  find(dir: number, name: string): number {
     return this.locked(() => {
       if (!this.isDir(dir)) throw new FsError(Errno.ENOTDIR);
       if (name === '.') return dir;
       if (name === '..') return this.get(dir, Inode.PARENT);
-      const ino = this.dirs.find(dir, name);
-      if (ino === 0) throw new FsError(Errno.ENOENT);
-      return ino;
+      return this.dirs.find(dir, name);
     });
   }
 

@@ -13,19 +13,19 @@ import { Errno } from '../protocol/constants';
 import { type DeviceId, type InheritedFile, Inode, MOUNTS, ROOT_INODE } from '../protocol/fs';
 import { FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Volume } from '../fs/volume';
 import type { FileMappings } from './file-mappings';
+import { type CreatePath, patchCreatePath } from './fs-create-path';
 import type { Descriptions } from '../fs/descriptions';
 
 /** Node ids (and `st_ino`) of volume files: far above Emscripten's own, so never confused. */
 const INO_BASE = 1 << 30;
 const O_APPEND = 0o2000;
 const MAP_SHARED = 1;
-const UMASK = 0o022;
 
 /** The bytes Emscripten hands a read or write: a view on the WebAssembly heap. */
 const heapView = (buffer: Int8Array, offset: number, length: number) =>
   new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
 
-interface VolumeNode {
+export interface VolumeNode {
   id: number;
   name: string;
   mode: number;
@@ -164,8 +164,11 @@ export function mountVolume(
           volume.touch();
         });
       }),
-    lookup: (parent: VolumeNode, name: string) =>
-      guard(() => nodeFor(parent, name, volume.lookup(parent.ino, name))),
+    lookup: (parent: VolumeNode, name: string) => {
+      const ino = guard(() => volume.find(parent.ino, name));
+      if (ino === 0) throw new FS.ErrnoError(emscriptenErrno.ENOENT);
+      return nodeFor(parent, name, ino);
+    },
     mknod: (parent: VolumeNode, name: string, mode: number) =>
       guard(() => {
         const type = mode & S_IFMT;
@@ -285,13 +288,11 @@ export function mountVolume(
         : op(stream, buffer, offset, length, position, ...rest);
   }
 
-  // New files and folders get the mode Linux's default umask leaves (0644, 0755): Emscripten
-  // applies none.
-  const open = FS.open.bind(FS) as (path: string, flags: number, mode?: number) => unknown;
-  (FS as { open: typeof open }).open = (path, flags, mode = 0o666) =>
-    open(path, flags, mode & ~UMASK);
-  const mkdir = FS.mkdir.bind(FS) as (path: string, mode?: number) => unknown;
-  (FS as { mkdir: typeof mkdir }).mkdir = (path, mode = 0o777) => mkdir(path, mode & ~UMASK);
+  patchCreatePath(
+    FS as unknown as CreatePath,
+    (dir, name) => guard(() => volume.find(dir.ino, name)),
+    emscriptenErrno,
+  );
 
   const roots = new Map<DeviceId, { path: string; node: VolumeNode }>();
   for (const { path, device } of MOUNTS) {
