@@ -9,6 +9,7 @@ import { runLessonCheck, RunWatch } from './lessons/check-run';
 import { lessonById } from './lessons/catalog';
 import type { Lesson } from './lessons/format';
 import { lessonStorageKey, ProgressStore } from './lessons/progress';
+import { SavedItems } from './saved-items';
 import {
   defaultState,
   runEntries,
@@ -29,19 +30,26 @@ import { LessonPane, LessonsDialog } from './ui/lessons';
 import { ShareDialog } from './ui/share-dialog';
 import { bindToolbar, element } from './ui/toolbar';
 
-/** localStorage, or (when the browser refuses it) a memory-only stand-in. */
-function browserStorage(): KeyValueStorage {
+/** IndexedDB; or localStorage when the browser refuses it (about 5 MB); or, when it refuses
+ * both, a memory-only stand-in. */
+async function browserStorage(): Promise<KeyValueStorage> {
+  let legacy: Storage | undefined;
   try {
-    const storage = window.localStorage;
-    storage.getItem('procbox.probe');
-    return storage;
+    legacy = window.localStorage;
+    legacy.getItem('procbox.probe');
   } catch {
+    legacy = undefined;
+  }
+  try {
+    return await SavedItems.open(indexedDB, legacy);
+  } catch {
+    if (legacy) return legacy;
     const memory = new Map<string, string>();
     return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
   }
 }
 
-const storage = browserStorage();
+const storage = await browserStorage();
 const store = new Store(storage, navigator.language);
 const progress = new ProgressStore(storage);
 /** Output and exits, kept for the lesson checks to read. */

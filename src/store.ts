@@ -23,7 +23,10 @@ export interface WorkspaceState {
 
 export interface KeyValueStorage {
   getItem(key: string): string | null;
+  /** Saves at once, or throws why not; or, for a storage that saves behind, returns at once
+   * and reports each write's outcome to `watchSaves`' listener. */
   setItem(key: string, value: string): void;
+  watchSaves?(listener: (error: unknown) => void): void;
 }
 
 /** A new workspace opens with the tutorials' first example. */
@@ -131,6 +134,14 @@ export class Store {
     const saved = this.read(STORAGE_KEY);
     this.current = saved ?? defaultState(language);
     this.recoveredFromCorruption = saved === null;
+    storage.watchSaves?.((error) => this.saved(error));
+  }
+
+  /** Listeners hear when saving starts failing or works again, not after every write. */
+  private saved(error: unknown): void {
+    const changed = (error === null) !== (this.saveError === null);
+    this.saveError = error;
+    if (changed) for (const listener of this.listeners) listener(this.current);
   }
 
   /** The workspace saved under `key`: undefined when there is none, null when unreadable. */
@@ -176,7 +187,7 @@ export class Store {
     this.current = { ...this.current, ...change };
     try {
       this.storage.setItem(this.key, JSON.stringify(this.current));
-      this.saveError = null;
+      if (!this.storage.watchSaves) this.saveError = null;
     } catch (error) {
       this.saveError = error; // the state stays in memory; the page keeps working
     }

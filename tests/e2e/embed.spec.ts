@@ -1,6 +1,7 @@
 /** The embeddable view inside another site's page, as a blog post would frame it. */
 import { createServer, type Server } from 'node:http';
 import { expect, test, type Frame } from '@playwright/test';
+import { savedItem } from './saved-items';
 
 /** A page on another origin (another port) that frames the given URL, like a blog post. */
 async function blogPage(embedSrc: string): Promise<{ url: string; server: Server }> {
@@ -32,7 +33,8 @@ test('the Share dialog’s embed snippet runs the playground inside another site
   const snippet = await page.getByTestId('share-embed').inputValue();
   const src = /<iframe src="([^"]+)"/.exec(snippet)![1];
   expect(src.startsWith(new URL('embed.html#v1:', baseURL).href)).toBe(true);
-  const saved = await page.evaluate(() => localStorage.getItem('procbox.workspace.v1'));
+  await expect.poll(() => savedItem(page, 'procbox.workspace.v1')).toContain('10_threaded_server');
+  const saved = await savedItem(page, 'procbox.workspace.v1');
 
   const blog = await blogPage(src);
   try {
@@ -53,7 +55,7 @@ test('the Share dialog’s embed snippet runs the playground inside another site
     await frame.getByTestId('stop').click();
     // Edits in the embed stay in it: the reader's own workspace is untouched.
     await frame.evaluate(() => window.__procbox?.editorSetValue('print("edited in the embed")\n'));
-    expect(await page.evaluate(() => localStorage.getItem('procbox.workspace.v1'))).toBe(saved);
+    expect(await savedItem(page, 'procbox.workspace.v1')).toBe(saved);
     const full = await frame.getByTestId('open-full').getAttribute('href');
     expect(full).toMatch(/\/#v1:[A-Za-z0-9_-]+$/);
   } finally {

@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { savedItem } from './saved-items';
+
+const STORAGE_KEY = 'procbox.workspace.v1';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
 
@@ -142,28 +145,80 @@ test('uploaded files reach programs; a file and the whole workspace download wit
   expect(Buffer.from(unzipped['out/sizes.txt'])).toEqual(sizes);
 });
 
-test('a workspace the browser cannot save is kept in memory, and the page says so', async ({
+test('a workspace larger than localStorage holds is saved and comes back after a reload', async ({
   page,
 }) => {
   await open(page);
-  // 12 MB of bytes is 16 MB of base64: more than localStorage holds, well under the 50 MB cap.
+  // 12 MB of bytes is 16 MB of base64: three times what localStorage holds, under the 50 MB cap.
+  const huge = Buffer.alloc(12_000_000, 0xff); // not UTF-8: a binary file
   await page
     .getByTestId('upload-input')
-    .setInputFiles([
-      { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(12_000_000) },
-    ]);
+    .setInputFiles([{ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: huge }]);
   await expect(tab(page, 'huge.bin')).toBeVisible();
+  await expect
+    .poll(async () => (await savedItem(page, STORAGE_KEY))?.length ?? 0)
+    .toBeGreaterThan(16e6);
+  await page.reload();
+  await open(page);
+  await tab(page, 'huge.bin').click();
+  await expect(page.locator('.view-lines')).toContainText('12000000 bytes');
+  const [, bytes] = await downloaded(page, 'download-file');
+  expect(bytes.equals(huge)).toBe(true);
+  expect(await consoleText(page)).not.toContain('could not be saved');
+});
+
+test('a workspace the browser refuses to save is kept in memory, the page says so, and the saved copy stays', async ({
+  page,
+}) => {
+  await open(page);
+  await page.evaluate(() => window.__procbox?.editorSetValue('print("saved")\n'));
+  await expect.poll(() => savedItem(page, STORAGE_KEY)).toContain('saved');
+  // The browser's quota runs out: every write is refused as Chromium refuses it.
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await page.evaluate(() => window.__procbox?.editorSetValue('print("only in memory")\n'));
   await expect
     .poll(() => consoleText(page))
     .toMatch(/Your files could not be saved in this browser \(QuotaExceededError\)/);
-  await expect(page.locator('.view-lines')).toContainText('12000000 bytes');
-  const [, bytes] = await downloaded(page, 'download-file');
-  expect(bytes.length).toBe(12_000_000);
+  expect(await page.evaluate(() => window.__procbox?.editorValue())).toBe(
+    'print("only in memory")\n',
+  );
+  await page.getByTestId('run').click();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(/\[1\] only in memory/);
+  expect(await savedItem(page, STORAGE_KEY)).toContain('print(\\"saved\\")');
 
-  page.once('dialog', (dialog) => void dialog.accept()); // "Delete huge.bin?"
-  await page.getByTestId('delete-file').click();
-  await expect(tab(page, 'huge.bin')).toHaveCount(0);
+  await page.reload(); // the quota is back
+  await open(page);
   await expect
-    .poll(() => consoleText(page))
-    .toContain('Your files are saved in the browser again.');
+    .poll(() => page.evaluate(() => window.__procbox?.editorValue()))
+    .toBe('print("saved")\n');
+  await page.evaluate(() => window.__procbox?.editorSetValue('print("saved again")\n'));
+  await expect.poll(() => savedItem(page, STORAGE_KEY)).toContain('saved again');
+  expect(await consoleText(page)).not.toContain('could not be saved');
+});
+
+test('a workspace an earlier version saved in localStorage moves to IndexedDB', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.evaluate(
+    ([key, value]) => localStorage.setItem(key, value),
+    [
+      STORAGE_KEY,
+      JSON.stringify({ files: [{ path: 'old.py', content: 'print("from before")\n' }] }),
+    ],
+  );
+  await page.reload();
+  await open(page);
+  await expect(tab(page, 'old.py')).toBeVisible();
+  await expect
+    .poll(() => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY))
+    .toBeNull();
+  expect(await savedItem(page, STORAGE_KEY)).toContain('from before');
+  await page.reload();
+  await open(page);
+  await expect(tab(page, 'old.py')).toBeVisible();
 });

@@ -1,11 +1,12 @@
 /** The examples gallery and share links, as a user meets them. */
 import { deflateSync, strToU8 } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
+import { savedItem } from './saved-items';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
 const editorText = (page: Page) => page.evaluate(() => window.__procbox?.editorValue() ?? '');
-const saved = (page: Page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('procbox.workspace.v1') ?? 'null'));
+const saved = async (page: Page) =>
+  JSON.parse((await savedItem(page, 'procbox.workspace.v1')) ?? 'null') as unknown;
 
 async function open(page: Page, path = '/') {
   await page.goto(path);
@@ -71,7 +72,8 @@ test('Share makes a link that restores the playground in a fresh browser, withou
   await page.getByTestId('example-10').click();
   await page.getByTestId('start-method').selectOption('spawn');
   await page.evaluate(() => window.__procbox?.editorSetValue('# 服务器\nprint("edited")\n'));
-  const before = await saved(page);
+  await expect.poll(async () => JSON.stringify(await saved(page))).toContain('edited');
+  const before = (await saved(page)) as Record<string, unknown>;
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
   expect(url).toMatch(/^http:\/\/localhost:\d+\/#v1:[A-Za-z0-9_-]+$/);
@@ -86,9 +88,11 @@ test('Share makes a link that restores the playground in a fresh browser, withou
   expect(await consoleText(other)).toContain(
     'Opened a shared playground (10_threaded_server.py, 8888_client.py)',
   );
-  const restored = await saved(other);
-  for (const key of ['files', 'active', 'entries', 'startMethod'])
-    expect(restored[key]).toEqual(before[key]);
+  for (const key of ['files', 'active', 'entries', 'startMethod']) {
+    await expect
+      .poll(async () => ((await saved(other)) as Record<string, unknown> | null)?.[key])
+      .toEqual(before[key]);
+  }
   expect(await editorText(other)).toBe('# 服务器\nprint("edited")\n');
   await expect(other.getByTestId('start-method')).toHaveValue('spawn');
   expect(await consoleText(other)).not.toContain('── run');
@@ -116,6 +120,7 @@ test('hostile or broken links say what is wrong and leave the saved work untouch
 }) => {
   await open(page);
   await page.evaluate(() => window.__procbox?.editorSetValue('print("mine")\n'));
+  await expect.poll(async () => JSON.stringify(await saved(page))).toContain('mine');
   const mine = await saved(page);
   const good = link(JSON.stringify({ files: [['a.py', 'print(1)']] }));
   // Cut short, at a length that is still whole base64 characters.

@@ -1,5 +1,6 @@
 /** The playground as a user drives it: editor, Run, Stop, the console and the process list. */
 import { expect, test, type Page } from '@playwright/test';
+import { saveItem, savedItem } from './saved-items';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
 
@@ -104,12 +105,10 @@ test('a corrupt saved workspace falls back to the example and is kept until an e
   page,
 }) => {
   await page.goto('/');
-  await page.evaluate(() => localStorage.setItem('procbox.workspace.v1', '{"files": 7'));
+  await saveItem(page, 'procbox.workspace.v1', '{"files": 7');
   await open(page);
   await expect(page.locator('[data-testid=tab][data-path="main.py"]')).toBeVisible();
-  expect(await page.evaluate(() => localStorage.getItem('procbox.workspace.v1'))).toBe(
-    '{"files": 7',
-  );
+  expect(await savedItem(page, 'procbox.workspace.v1')).toBe('{"files": 7');
 });
 
 test('the process list shows a running thread under its process, then drops it', async ({
