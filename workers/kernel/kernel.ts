@@ -1,12 +1,6 @@
 import type { SysError } from '../protocol/common';
 import { CONSOLE_TOOLS, Disposition, Errno, SIGNAL_MAX, Signal } from '../protocol/constants';
-import type {
-  KernelObserver,
-  Pid,
-  RunRequest,
-  StartMethod,
-  TerminalInfo,
-} from '../protocol/kernel';
+import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/kernel';
 import type { ExecRequest, Job, SpawnRequest, SpawnResult, Syscalls } from '../protocol/process';
 import { ConsoleOutput } from './console-output';
 import { FdTable } from './fd-table';
@@ -15,10 +9,12 @@ import { IpcTable } from './ipc-table';
 import { netCallsFor } from './net-calls';
 import { NetTable } from './net-table';
 import { Outbox } from './outbox';
+import { processCallsFor } from './process-calls';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
 import { ProcessSignals, defaultAction } from './signals';
 import { signalCallsFor } from './signal-calls';
 import { StdinPipe } from './stdin';
+import { Terminal } from './terminal';
 import { Trace } from './trace';
 import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
 import { FileLocks, fileLockCallsFor } from './file-locks';
@@ -51,12 +47,7 @@ export interface KernelOptions {
 /** The working directory every process starts in; the workspace files live there. */
 export const HOME = '/home/user';
 
-const EINTR = { errno: Errno.EINTR } as const;
 const utf8 = new TextEncoder();
-
-/** A terminal's width or height, as the page or the CLI may give it. */
-const isTerminalSize = (n: unknown): n is number =>
-  Number.isInteger(n) && (n as number) > 0 && (n as number) < 10_000;
 
 /**
  * The operating system between Procbox processes: the process table, signals, exit codes,
@@ -73,17 +64,13 @@ export class Kernel {
   private readonly outbox: Outbox;
   private readonly console: ConsoleOutput;
   private readonly handles = new Map<Pid, ProcessHandle>();
-  private readonly stdin = new Map<Pid, StdinPipe>();
-  /** The console's input: type-ahead waits here for whichever top-level process reads. */
-  private terminal = new StdinPipe();
+  /** The console: its input, size and foreground process. */
+  private readonly terminal: Terminal;
   /** The one filesystem every process mounts. */
   readonly workspace = new Workspace();
   private readonly fileLocks = new FileLocks();
   private readonly workspaceSync: ReturnType<typeof setInterval>;
   private startMethod: StartMethod = 'fork';
-  /** The playground's console until a run says otherwise (the CLI): every stream a terminal. */
-  private terminalInfo: TerminalInfo = { isatty: [true, true, true], columns: 80, rows: 24 };
-  private entries: Pid[] = [];
   private readonly now: () => number;
   private idleWaiters: (() => void)[] = [];
 
@@ -94,6 +81,12 @@ export class Kernel {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.trace = new Trace(this.now);
+    this.terminal = new Terminal(this.table, {
+      sized: (columns, rows) => {
+        for (const handle of this.handles.values()) handle.setTerminalSize(columns, rows);
+      },
+      signal: (to, signal) => this.signal(null, to, signal),
+    });
     this.fds = new FdTable(this.ipc, {
       closeAll: (counts) => {
         // A flock goes with its description's last close, here as in any process's close.
@@ -132,18 +125,12 @@ export class Kernel {
     this.ipc.renumber();
     this.workspace.prepare(request.files);
     this.startMethod = request.startMethod;
-    // The console keeps its size from one run to the next (resize); the CLI says its own.
-    const { terminal } = request;
-    const tty = (fd: number) => !terminal || terminal.isatty?.[fd] === true;
-    this.terminalInfo.isatty = [tty(0), tty(1), tty(2)];
-    if (terminal) this.resize(terminal.columns, terminal.rows);
-    this.entries = [];
-    this.terminal = new StdinPipe();
+    this.terminal.reset(request.terminal);
     for (const path of request.entries) {
       const started = await this.start(0, null, path, { kind: 'script', path }, 'script');
-      if ('pid' in started) this.entries.push(started.pid);
+      if ('pid' in started) this.terminal.entered(started.pid);
     }
-    return this.entries.slice();
+    return this.terminal.entryPids;
   }
 
   /** Ends every process at once. */
@@ -165,47 +152,30 @@ export class Kernel {
     const job = { kind: 'tool', argv: argv.slice() } as const;
     const started = await this.start(0, null, argv.join(' '), job, 'tool', undefined, input);
     if (!('pid' in started)) return null;
-    this.entries.push(started.pid);
+    this.terminal.entered(started.pid);
     return started.pid;
   }
 
   writeStdin(text: string): void {
-    this.consoleInput().write(utf8.encode(text));
+    this.terminal.write(text);
   }
 
   closeStdin(): void {
-    this.consoleInput().close();
+    this.terminal.close();
   }
 
   endOfFile(): void {
-    this.consoleInput().endOfFile();
-  }
-
-  /** Where typed text goes: the foreground process's input, or the run's (type-ahead). */
-  private consoleInput(): StdinPipe {
-    const fg = this.foreground();
-    return (fg && this.stdin.get(fg.pid)) ?? this.terminal;
+    this.terminal.endOfFile();
   }
 
   /** The console's size changed: every process reads the new one. */
   resize(columns: number, rows: number): void {
-    if (!isTerminalSize(columns) || !isTerminalSize(rows)) return;
-    const changed = columns !== this.terminalInfo.columns || rows !== this.terminalInfo.rows;
-    Object.assign(this.terminalInfo, { columns, rows });
-    for (const handle of this.handles.values()) handle.setTerminalSize(columns, rows);
-    // A terminal tells its foreground process group with SIGWINCH (ignored unless handled).
-    const fg = this.foreground();
-    if (!changed || !fg) return;
-    for (const p of this.table.group(fg.pgid)) {
-      if (p.signals.wants(Signal.SIGWINCH)) this.signal(null, p.pid, Signal.SIGWINCH);
-    }
+    this.terminal.resize(columns, rows);
   }
 
   /** Ctrl-C: SIGINT to every process of the foreground process group, as a terminal does. */
   interrupt(): void {
-    const fg = this.foreground();
-    if (!fg) return;
-    for (const p of this.table.group(fg.pgid)) this.signal(null, p.pid, Signal.SIGINT);
+    this.terminal.interrupt();
   }
 
   /** Resolves when no process is left and the UI has been shown all their output. */
@@ -214,15 +184,6 @@ export class Kernel {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     await this.outbox.whenFlushed();
-  }
-
-  /** The process that Ctrl-C is for: the last entry still alive. */
-  private foreground(): ProcessRecord | undefined {
-    for (const pid of [...this.entries].reverse()) {
-      const p = this.table.get(pid);
-      if (p && p.state !== 'exited') return p;
-    }
-    return undefined;
   }
 
   private async start(
@@ -242,7 +203,7 @@ export class Kernel {
       cwd: HOME,
       files: [],
     },
-    consoleInput: StdinPipe = this.terminal,
+    consoleInput?: StdinPipe,
   ): Promise<SpawnResult> {
     if (this.table.live().length >= this.options.processLimit) {
       this.outbox.notice('processLimit', String(this.options.processLimit));
@@ -251,10 +212,7 @@ export class Kernel {
     const parent = this.table.get(ppid);
     const signals = new ProcessSignals(this.now, parent?.signals ?? null, method === 'fork');
     const record = this.table.create(ppid, pgid, name, signals);
-    // Top-level processes read the console; children read end of file, as multiprocessing arranges.
-    const stdin = ppid === 0 ? consoleInput : new StdinPipe();
-    if (ppid !== 0) stdin.close();
-    this.stdin.set(record.pid, stdin);
+    this.terminal.attach(record.pid, ppid === 0, consoleInput);
     if (ppid !== 0) this.ipc.inherit(ppid, record.pid, method === 'fork');
     const sentinel =
       ppid === 0
@@ -282,7 +240,7 @@ export class Kernel {
       return { pid: record.pid, sentinel };
     }
     this.handles.set(record.pid, handle);
-    handle.setTerminalSize(this.terminalInfo.columns, this.terminalInfo.rows);
+    handle.setTerminalSize(this.terminal.info.columns, this.terminal.info.rows);
     record.state = 'running';
     this.outbox.tableChanged();
     const request: ExecRequest = {
@@ -294,7 +252,7 @@ export class Kernel {
       fileCounts: this.fds.fileCounts(record.pid),
       startMethod: this.startMethod,
       job,
-      isatty: [...this.terminalInfo.isatty],
+      isatty: [...this.terminal.info.isatty],
       ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.fds.list(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
@@ -324,27 +282,15 @@ export class Kernel {
 
   /** The syscall table of one process: its identity is the closure, never a message field. */
   private syscallsFor(self: ProcessRecord): Syscalls {
+    const block = (what: string, until: Promise<unknown>) => this.block(self, what, until);
+    const processes = {
+      table: this.table,
+      trace: this.trace,
+      stdinOf: (pid: Pid) => this.terminal.stdinOf(pid),
+      tableChanged: () => this.outbox.tableChanged(),
+    };
     return {
-      read: async (fd, max) => {
-        const pipe = this.stdin.get(self.pid);
-        if (fd !== 0 || !pipe || !(max > 0)) return { errno: Errno.EINVAL };
-        for (;;) {
-          const data = pipe.take(max);
-          if (data) return data;
-          const ready = pipe.ready();
-          const interrupted = await this.block(self, 'input()', ready.promise);
-          ready.cancel();
-          if (interrupted) return EINTR;
-        }
-      },
-      sleep: async (ms) => {
-        if (!(ms >= 0)) return { errno: Errno.EINVAL };
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-        const interrupted = await this.block(self, 'sleep', elapsed);
-        clearTimeout(timer);
-        return interrupted ? EINTR : 0;
-      },
+      ...processCallsFor(processes, self, block),
       spawn: async (request) => {
         // The worker lent each description once more for a forked child: the kernel owns those
         // references now, whatever comes of the request.
@@ -357,33 +303,10 @@ export class Kernel {
       ...ipcCallsFor(this.ipc, this.fds, self.pid),
       ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
       ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
-      waitpid: async (pid, timeoutMs) => {
-        if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
-          return { errno: Errno.EINVAL };
-        }
-        const child = this.table.get(pid);
-        if (!child || child.ppid !== self.pid) return { errno: Errno.ECHILD };
-        if (child.exitCode !== null) return { pid, exitCode: child.exitCode };
-        if (timeoutMs === 0) return null;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const waits: Promise<unknown>[] = [child.exited];
-        if (timeoutMs !== null && timeoutMs > 0) {
-          waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))));
-        }
-        const interrupted = await this.block(self, `join(${pid})`, Promise.race(waits));
-        clearTimeout(timer);
-        if (interrupted) return EINTR;
-        return child.exitCode === null ? null : { pid, exitCode: child.exitCode };
-      },
       kill: async (pid, signal) =>
         Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
-      ...signalCallsFor(this, self, (what, until) => this.block(self, what, until)),
-      ...fileLockCallsFor(
-        this.fileLocks,
-        self.pid,
-        (what, until) => this.block(self, what, until),
-        () => self.state !== 'exited',
-      ),
+      ...signalCallsFor(this, self, block),
+      ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited'),
 
       exit: (code, unwritten) => {
         if (self.state === 'exited') return;
@@ -391,26 +314,6 @@ export class Kernel {
           if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
         }
         this.exited(self, Number.isInteger(code) ? code : 1);
-      },
-      threadStart: async () => {
-        if (self.state === 'exited') return { errno: Errno.ESRCH };
-        const tid = this.table.allocatePid();
-        self.threads.set(tid, { tid, name: '', waitingOn: null });
-        this.trace.record({ type: 'thread-start', pid: self.pid, tid });
-        this.outbox.tableChanged();
-        return tid;
-      },
-      threadName: (tid, name) => {
-        const thread = self.threads.get(tid);
-        if (!thread || typeof name !== 'string') return;
-        thread.name = name.slice(0, 64);
-        this.trace.record({ type: 'thread-name', pid: self.pid, tid, name: thread.name });
-        this.outbox.tableChanged();
-      },
-      threadExit: (tid) => {
-        if (!self.threads.delete(tid)) return;
-        this.trace.record({ type: 'thread-exit', pid: self.pid, tid });
-        this.outbox.tableChanged();
       },
       setSwitchInterval: (ms) => {
         if (typeof ms === 'number' && ms >= 0 && ms <= 60_000) {
@@ -497,7 +400,7 @@ export class Kernel {
     self.threads.clear();
     this.handles.get(self.pid)?.terminate();
     this.handles.delete(self.pid);
-    this.stdin.delete(self.pid);
+    this.terminal.exited(self.pid);
     // The volume's lock first, if the process died holding it: its files close under it.
     this.workspace.released(self.pid);
     this.fds.release(self.pid);
