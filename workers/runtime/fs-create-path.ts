@@ -1,7 +1,6 @@
 /**
  * How Emscripten's FS creates files, adjusted for the volume (fs-mount.ts).
  */
-import type { VolumeNode } from './fs-mount';
 
 const UMASK = 0o022;
 
@@ -10,8 +9,14 @@ interface LookupOptions {
   follow?: boolean;
   noent_okay?: boolean;
 }
+/** What the patches read of a node: whether the volume holds it, and its mode. */
+interface PathNode {
+  volume?: boolean;
+  mode: number;
+}
+
 /** The part of Emscripten's FS that a create goes through. */
-export interface CreatePath {
+export interface CreatePath<VolumeNode extends PathNode> {
   open(path: string, flags: number, mode?: number): unknown;
   mkdir(path: string, mode?: number): unknown;
   lookupPath(path: string, opts?: LookupOptions): { path: string; node?: VolumeNode };
@@ -29,8 +34,8 @@ export interface CreatePath {
  * `mayCreate`), and Emscripten answers "no such name" by throwing, which costs more than the
  * whole create in a worker. In the volume's folders both ask the volume instead: a create
  * throws nothing. */
-export function patchCreatePath(
-  FS: CreatePath,
+export function patchCreatePath<VolumeNode extends PathNode>(
+  FS: CreatePath<VolumeNode>,
   find: (dir: VolumeNode, name: string) => number,
   errno: Record<string, number>,
 ) {

@@ -289,7 +289,7 @@ export function mountVolume(
   }
 
   patchCreatePath(
-    FS as unknown as CreatePath,
+    FS as unknown as CreatePath<VolumeNode>,
     (dir, name) => guard(() => volume.find(dir.ino, name)),
     emscriptenErrno,
   );
