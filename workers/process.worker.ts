@@ -138,7 +138,9 @@ const runtime = {
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
-    const files = fileSlice(kernel, py, mappings, descriptions);
+    const files = fileSlice(kernel, py, mappings, descriptions, (source, target, follow) =>
+      mount.link(source, target, follow),
+    );
     const calls: LayerCalls = fenced(
       {
         ...stdio.calls,

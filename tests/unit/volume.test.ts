@@ -97,6 +97,23 @@ describe('the shared volume', () => {
     expect(errnoOf(() => a.rename(HOME, 'top', inner, 'loop'))).toBe(Errno.EINVAL);
   });
 
+  it('gives a file a second name that another process reads, until its last name goes', () => {
+    const ino = a.create(HOME, 'first', S_IFREG | 0o644);
+    a.write(ino, bytes('shared'), 0, false);
+    const sub = a.create(HOME, 'sub', S_IFDIR | 0o755);
+    a.link(ino, sub, 'second');
+    expect(b.lookup(sub, 'second')).toBe(ino);
+    expect(b.stat(ino).nlink).toBe(2);
+    b.unlink(HOME, 'first');
+    expect(readAll(a, a.lookup(sub, 'second'))).toBe('shared');
+    expect(errnoOf(() => a.link(ino, sub, 'second'))).toBe(Errno.EEXIST);
+    expect(errnoOf(() => a.link(sub, HOME, 'dir-link'))).toBe(Errno.EPERM);
+    expect(errnoOf(() => a.link(ino, ROOT_INODE[Device.TMP], 'elsewhere'))).toBe(Errno.EXDEV);
+    a.unlink(sub, 'second');
+    expect(a.get(ino, Inode.MODE)).toBe(0);
+    expect(errnoOf(() => a.link(ino, HOME, 'revived'))).toBe(Errno.ENOENT);
+  });
+
   it('keeps an unlinked file readable while it is open', () => {
     const ino = a.create(HOME, 'gone', S_IFREG | 0o644);
     a.write(ino, bytes('still here'), 0, false);

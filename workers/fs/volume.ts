@@ -423,6 +423,24 @@ export class Volume {
     });
   }
 
+  /** link(2): `name` in `dir` becomes another name of file `ino`. */
+  link(ino: number, dir: number, name: string): void {
+    validName(name);
+    this.locked(() => {
+      if (this.get(ino, Inode.NLINK) === 0) throw new FsError(Errno.ENOENT);
+      if (this.isDir(ino)) throw new FsError(Errno.EPERM);
+      if (!this.isDir(dir) || this.get(dir, Inode.NLINK) === 0) throw new FsError(Errno.ENOENT);
+      if (this.get(ino, Inode.DEVICE) !== this.get(dir, Inode.DEVICE)) {
+        throw new FsError(Errno.EXDEV);
+      }
+      if (this.dirs.find(dir, name) !== 0) throw new FsError(Errno.EEXIST);
+      this.dirs.add(dir, name, ino);
+      this.set(ino, Inode.NLINK, this.get(ino, Inode.NLINK) + 1);
+      this.setTime(ino, Inode.CTIME, Date.now());
+      this.modified(dir);
+    });
+  }
+
   unlink(dir: number, name: string): void {
     this.locked(() => {
       const ino = this.dirs.find(dir, name);

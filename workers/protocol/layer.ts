@@ -194,6 +194,9 @@ export interface FileBridge {
   fileMapped(): number;
   /** An `mmap.mmap` closed or was collected: its mapping goes. */
   fileUnmap(mapping: number): void;
+  /** link(2) (`os.link`): `target` becomes another name of `source` (Emscripten has no hard
+   * links; the volume has); 0, or Linux's errno. */
+  fileLink(source: string, target: string, follow: boolean): number;
 }
 
 // --- threads --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ export function fileSlice(
   py: PyodideAPI,
   mappings: FileMappings,
   descriptions: Descriptions,
+  link: FileBridge['fileLink'],
 ): LayerSlice<FileCalls, FileBridge> & Pick<MountHooks, 'closed'> {
   const FS = py.FS as unknown as StreamTable;
   // Files this process took POSIX locks on, so a close tells the kernel only when it matters
@@ -83,6 +84,7 @@ export function fileSlice(
       },
       fileMapped: () => mappings.takeLast(),
       fileUnmap: (mapping) => mappings.release(mapping),
+      fileLink: link,
     },
     closed(ino, gen, description, lastFlocked) {
       const posix = posixFiles.delete(`${ino}:${gen}`);

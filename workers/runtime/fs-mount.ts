@@ -75,6 +75,9 @@ export function mountVolume(
 ) {
   const FS = py.FS as Emscripten;
   const emscriptenErrno = py.ERRNO_CODES as Record<string, number>;
+  const EMSCRIPTEN_NAMES = Object.fromEntries(
+    Object.entries(emscriptenErrno).map(([name, n]) => [n, name]),
+  );
   const { mappings } = hooks;
 
   /** The stream's offset is its description's, in the volume, so a forked child's copy and
@@ -334,6 +337,22 @@ export function mountVolume(
     closeAll(): void {
       for (const stream of streams.streams) {
         if (stream?.node.volume) (FS as unknown as { close(s: VolumeStream): void }).close(stream);
+      }
+    },
+    /** link(2): 0, or Linux's errno (a name outside the volume is another device: EXDEV). */
+    link(source: string, target: string, follow: boolean): number {
+      try {
+        const from = FS.lookupPath(source, { follow }).node as VolumeNode;
+        const dir = FS.lookupPath(target, { parent: true }).node as VolumeNode;
+        if (!from.volume || !dir.volume) return Errno.EXDEV;
+        live(from);
+        volume.link(from.ino, dir.ino, target.slice(target.lastIndexOf('/') + 1));
+        return 0;
+      } catch (error) {
+        if (error instanceof FsError) return error.errno;
+        const code = (error as { errno?: unknown }).errno;
+        if (typeof code !== 'number') throw error;
+        return (Errno as Record<string, number>)[EMSCRIPTEN_NAMES[code]] ?? Errno.EIO;
       }
     },
     /** A forked child's first step: its parent's files, at the same numbers. */

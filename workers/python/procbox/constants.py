@@ -261,6 +261,7 @@ LAYER_BRIDGE = {
     "fdSpin": (3, 3),
     "fdUnreserve": (1, 1),
     "fileCapture": (2, 2),
+    "fileLink": (3, 3),
     "fileMapped": (0, 0),
     "fileUnmap": (1, 1),
     "halt": (0, 0),

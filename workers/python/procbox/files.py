@@ -101,7 +101,21 @@ class mmap(_CPYTHON_MMAP):
 mmap.__module__ = "mmap"
 
 
+def link(src, dst, *, src_dir_fd=None, dst_dir_fd=None, follow_symlinks=True):
+    """os.link: ``dst`` becomes another name of the file ``src`` (Emscripten has no hard
+    links; the shared volume has)."""
+    if src_dir_fd is not None or dst_dir_fd is not None:
+        raise NotImplementedError("src_dir_fd and dst_dir_fd are unavailable on this platform")
+    source, target = os.fsdecode(os.fspath(src)), os.fsdecode(os.fspath(dst))
+    # CPython on Linux calls link(2), which links a symlink itself, whatever follow_symlinks
+    # says (it would call linkat(2) only for follow_symlinks=False, which follows nothing).
+    code = bridge.sync.fileLink(source, target, False)
+    if code:
+        raise error(code, src, None, dst)
+
+
 def install():
+    os.link = link
     fcntl.flock = flock
     fcntl.lockf = lockf
     _mmap_module.mmap = mmap
