@@ -42,7 +42,11 @@ class ScriptedHost implements ProcessHost {
         pid = request.pid;
         const { job } = request;
         const name =
-          job.kind === 'script' ? job.path : job.kind === 'tool' ? job.argv.join(' ') : 'child';
+          job.kind === 'script'
+            ? job.path
+            : job.kind === 'tool' || job.kind === 'command'
+              ? job.argv.join(' ')
+              : 'child';
         const program = this.programs[name];
         if (!program) throw new Error(`no program ${name}`);
         const code = await program(syscalls, request);
@@ -171,6 +175,46 @@ describe('process table', () => {
     await run(kernel, 'main.py');
     await kernel.waitIdle();
     expect(results).toEqual(Array(6).fill({ errno: Errno.EINVAL }));
+  });
+
+  it('starts a command with its argv, environment and directory, in a new session if asked', async () => {
+    const seen: ExecRequest[] = [];
+    const results: unknown[] = [];
+    const command = (argv: unknown, env: unknown, newSession: boolean) =>
+      ({
+        ...spawnRequest(Array.isArray(argv) ? argv.join(' ') : '?', 'spawn'),
+        cwd: '/tmp',
+        payload: new Uint8Array(0),
+        command: { argv, env, newSession },
+      }) as SpawnRequest;
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        const plain = pidOf(await sys.spawn(command(['python3', '-c', 'pass'], null, false)));
+        const leader = pidOf(await sys.spawn(command(['python3', 'x.py'], ['A=1'], true)));
+        results.push(await sys.waitpid(plain, null), await sys.waitpid(leader, null));
+        results.push(await sys.spawn(command([], null, false)));
+        results.push(await sys.spawn(command(['python3', 7], null, false)));
+        results.push(await sys.spawn(command(['python3'], 'A=1', false)));
+      },
+      'python3 -c pass': async (_sys, request) => void seen.push(request),
+      'python3 x.py': async (_sys, request) => (seen.push(request), 5),
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(seen.map((r) => [r.job, r.cwd])).toEqual([
+      [{ kind: 'command', argv: ['python3', '-c', 'pass'], env: null }, '/tmp'],
+      [{ kind: 'command', argv: ['python3', 'x.py'], env: ['A=1'] }, '/tmp'],
+    ]);
+    expect(results.slice(0, 2)).toEqual([
+      { pid: 2, exitCode: 0 },
+      { pid: 3, exitCode: 5 },
+    ]);
+    expect(results.slice(2)).toEqual(Array(3).fill({ errno: Errno.EINVAL }));
+    expect(kernel.table.snapshot().map((p) => [p.pid, p.pgid, p.name])).toEqual([
+      [1, 1, 'main.py'],
+      [2, 1, 'python3 -c pass'],
+      [3, 3, 'python3 x.py'],
+    ]);
   });
 
   it('returns null from waitpid when the timeout passes first', async () => {

@@ -44,6 +44,7 @@ const callsAreTheSlices: Same<
   | 'drained'
   | 'sleep'
   | 'spawn'
+  | 'command'
   | 'waitpid'
   | 'kill'
   | 'sigaction'

@@ -271,8 +271,18 @@ export class Kernel {
     const passFds = Array.isArray(request.passFds) ? request.passFds.filter(Number.isInteger) : [];
     const sentinelFd = Number.isInteger(request.sentinelFd) ? request.sentinelFd : null;
     const cwd = typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
-    const job: Job = { kind: 'child', method: request.method, payload: request.payload };
-    return this.start(self.pid, self.pgid, request.name, job, request.method, {
+    let job: Job = { kind: 'child', method: request.method, payload: request.payload };
+    let pgid: Pid | null = self.pgid;
+    const { command } = request;
+    if (command !== undefined) {
+      const strings = (list: unknown) =>
+        Array.isArray(list) && list.every((item) => typeof item === 'string');
+      if (!strings(command?.argv) || command.argv.length === 0) return { errno: Errno.EINVAL };
+      if (command.env !== null && !strings(command.env)) return { errno: Errno.EINVAL };
+      job = { kind: 'command', argv: command.argv.slice(), env: command.env?.slice() ?? null };
+      if (command.newSession === true) pgid = null;
+    }
+    return this.start(self.pid, pgid, request.name, job, request.method, {
       passFds,
       sentinelFd,
       cwd,

@@ -59,6 +59,15 @@ export interface ProcessCalls extends SignalSyscalls {
     passFds: number[],
     sentinelFd: number,
   ): Promise<SpawnResult>;
+  /** Starts a command (`subprocess`), in `cwd`, with only `passFds` of this process's
+   * kernel descriptors, at the same numbers. */
+  command(
+    argv: string[],
+    env: string[] | null,
+    cwd: string,
+    passFds: number[],
+    newSession: boolean,
+  ): Promise<SpawnResult>;
   /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
   kill(pid: number, signal: number): Reply<0>;

@@ -25,12 +25,14 @@ export interface BootResult {
   bootMs: number;
 }
 
-/** What a process runs: a script file, a multiprocessing child pickled by its parent, or a
- * console tool (`procbox.tools`) with its command line. */
+/** What a process runs: a script file, a multiprocessing child pickled by its parent, a
+ * console tool (`procbox.tools`) with its command line, or a command a program started
+ * (`subprocess`: `python ...` with its arguments and, when given, its environment). */
 export type Job =
   | { kind: 'script'; path: string }
   | { kind: 'child'; method: StartMethod; payload: Uint8Array }
-  | { kind: 'tool'; argv: string[] };
+  | { kind: 'tool'; argv: string[] }
+  | { kind: 'command'; argv: string[]; env: string[] | null };
 
 export interface ExecRequest {
   pid: Pid;
@@ -72,6 +74,9 @@ export interface SpawnRequest {
   /** fork: the parent's open volume files, each description lent once more for the child
    * (the kernel owns those references from the request on). */
   files: InheritedFile[];
+  /** A command instead of a multiprocessing child (`payload` is then empty); `newSession`:
+   * it leads a process group of its own (`start_new_session`). */
+  command?: { argv: string[]; env: string[] | null; newSession: boolean };
 }
 
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;

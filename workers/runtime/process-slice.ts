@@ -27,6 +27,17 @@ export function processSlice(
         const taken = inheritance(method);
         return kernel.spawn({ name, method, payload, passFds, sentinelFd, ...taken });
       },
+      command: (argv, env, cwd, passFds, newSession) =>
+        kernel.spawn({
+          name: argv.join(' '),
+          method: 'spawn',
+          payload: new Uint8Array(0),
+          passFds,
+          sentinelFd: null,
+          cwd,
+          files: [],
+          command: { argv, env: env ?? null, newSession },
+        }),
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),

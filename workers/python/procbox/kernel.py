@@ -75,6 +75,16 @@ def spawn(name, method, payload, pass_fds=()):
     return int(result.pid), sentinel
 
 
+def command(argv, env, cwd, pass_fds, new_session):
+    """Starts a command (``subprocess``); returns its pid."""
+    result, code = bridge.call(
+        "command", to_js(argv), None if env is None else to_js(env), cwd, to_js(pass_fds), new_session
+    )
+    if code is not None:
+        raise error(code)
+    return int(result.pid)
+
+
 def waitpid(child, timeout):
     """Exit code of ``child`` (negative: killed by that signal), or None if it still runs."""
     timeout_ms = None if timeout is None else max(0.0, timeout * 1000.0)

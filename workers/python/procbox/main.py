@@ -16,6 +16,7 @@ import types
 
 from . import (
     bridge,
+    command,
     errors,
     eventloop,
     kernel,
@@ -25,6 +26,7 @@ from . import (
     shm,
     signals,
     stdio,
+    subprocesses,
     threads,
     tracebacks,
 )
@@ -43,6 +45,7 @@ def start(worker):
     recursion.install()
     popen.install(bridge.sync.startMethod)
     shm.install()
+    subprocesses.install()
     eventloop.forget_boot_loop()
     _reseed_random()
     job = bridge.sync.job
@@ -50,6 +53,8 @@ def start(worker):
         status = run_script(job.path)
     elif job.kind == "tool":
         status = run_tool(list(job.argv))
+    elif job.kind == "command":
+        status = run_command(list(job.argv), None if job.env is None else list(job.env))
     elif job.method == "fork":
         status = run_fork_child(job.payload.to_bytes())
     else:
@@ -74,11 +79,11 @@ def _new_main(file=None):
     return main
 
 
-def run_script(path):
+def run_script(path, argv=None):
     """``python path``: the script runs as ``__main__``, its directory first on sys.path."""
     file = os.path.abspath(path)
     main = _new_main(file)
-    sys.argv[:] = [path]
+    sys.argv[:] = argv or [path]
     sys.path.insert(0, os.path.dirname(file))
 
     def compile_main():
@@ -86,6 +91,37 @@ def run_script(path):
             return compile(source.read(), file, "exec")
 
     return _run_main(main, compile_main)
+
+
+def run_command(argv, env):
+    """A command a program started (``subprocess``): ``python`` with its command line."""
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(item.split("=", 1) for item in env if "=" in item)
+    line = command.parse(argv)
+    main = _new_main()
+    if line.kind == "error":
+        sys.stderr.write(line.error)
+        return _finalize(line.status)
+    sys.argv[:] = line.argv
+    if line.kind == "script":
+        file = os.path.abspath(line.target)
+        if not os.path.exists(file):
+            sys.stderr.write(
+                f"{sys.executable}: can't open file {file!r}: [Errno 2] No such file or directory\n"
+            )
+            return _finalize(2)
+        return run_script(line.target, line.argv)
+    sys.path.insert(0, "" if line.kind != "module" else os.getcwd())
+    if line.kind == "module":
+        import runpy
+
+        # runpy says "python3: No module named x" and exits 1, as python3 -m does.
+        return _run(lambda: runpy._run_module_as_main(line.target))
+    if line.kind == "code":
+        return _run_main(main, lambda: compile(line.target, "<string>", "exec"))
+    source = sys.stdin.read()
+    return _run_main(main, lambda: compile(source, "<stdin>", "exec"))
 
 
 def run_tool(argv):
@@ -143,8 +179,12 @@ def run_spawn_child(payload):
 
 
 def _run_main(main, compile_main):
+    return _run(lambda: exec(compile_main(), main.__dict__))
+
+
+def _run(body):
     try:
-        exec(compile_main(), main.__dict__)
+        body()
         status = 0
     except SystemExit as exit:
         status = _exit_status(exit)

@@ -42,6 +42,7 @@ import multiprocessing.reduction  # noqa: F401
 import multiprocessing.spawn  # noqa: F401
 import multiprocessing.util  # noqa: F401
 import pickle  # noqa: F401
+import subprocess  # noqa: F401
 import random  # noqa: F401
 import runpy  # noqa: F401
 import threading  # noqa: F401

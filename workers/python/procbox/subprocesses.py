@@ -1,0 +1,63 @@
+"""``subprocess`` on the kernel's processes.
+
+CPython's own ``subprocess`` module runs unchanged: only ``_fork_exec``, which forks and execs in
+C, becomes the kernel's ``command`` call, and the names ``subprocess`` leaves out on Emscripten
+(``_del_safe``'s waitpid and friends) are put back. A command is ``python`` (``python3``,
+``sys.executable``) with its command line; any other program is not found, as on a Linux
+without it.
+"""
+
+import os
+import subprocess
+import sys
+
+from . import kernel
+from .constants import ENOENT
+from .errors import error
+
+EXECUTABLE = "/usr/bin/python3"
+PATH = "/usr/local/bin:/usr/bin:/bin"
+_PYTHON_NAMES = {"python", "python3", f"python3.{sys.version_info.minor}"}
+_NOT_YET = "procbox runs commands with the console as their stdin, stdout and stderr for now"
+
+
+def _is_python(path):
+    return path == EXECUTABLE or os.path.basename(path) in _PYTHON_NAMES
+
+
+def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
+              p2cread, p2cwrite, c2pread, c2pwrite, errread, errwrite,
+              errpipe_read, errpipe_write, restore_signals, start_new_session,
+              process_group, gid, gids, uid, umask, preexec_fn, *rest):
+    """``_posixsubprocess.fork_exec``: the child is a kernel process running the command."""
+    if p2cread != -1 or c2pwrite != -1 or errwrite != -1:
+        raise OSError(95, f"{_NOT_YET}: PIPE, DEVNULL and files come next")  # EOPNOTSUPP
+    if preexec_fn is not None:
+        raise OSError(95, "procbox cannot run preexec_fn in a child process")
+    argv = [os.fsdecode(arg) for arg in args]
+    if not any(_is_python(os.fsdecode(path)) for path in executable_list):
+        raise error(ENOENT, args[0])
+    directory = os.getcwd() if cwd is None else os.path.abspath(os.fsdecode(cwd))
+    if not os.path.isdir(directory):
+        raise error(ENOENT, cwd)
+    if env_list is None:  # execv: the child gets this process's environment
+        env = [f"{key}={value}" for key, value in os.environ.items()]
+    else:
+        env = [os.fsdecode(item) for item in env_list]
+    pass_fds = [fd for fd in fds_to_keep if fd != errpipe_write]
+    new_session = bool(start_new_session) or (process_group is not None and process_group >= 0)
+    return kernel.command(argv, env, directory, pass_fds, new_session)
+
+
+def install():
+    sys.executable = EXECUTABLE
+    sys._base_executable = EXECUTABLE
+    os.environ["PATH"] = PATH
+    subprocess._can_fork_exec = True
+    subprocess._fork_exec = fork_exec
+    safe = subprocess._del_safe
+    safe.waitpid = os.waitpid
+    safe.waitstatus_to_exitcode = os.waitstatus_to_exitcode
+    safe.WIFSTOPPED = os.WIFSTOPPED
+    safe.WSTOPSIG = os.WSTOPSIG
+    safe.WNOHANG = os.WNOHANG
