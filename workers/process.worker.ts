@@ -109,6 +109,11 @@ const runtime = {
       ipcOps: (sentAt, ops) => void kernel.ipcOps(sentAt, ops),
       ipcWaiting: (tid, objects) => void kernel.ipcWaiting(tid, objects),
     });
+    // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout. Set before the
+    // kernel descriptors: a command's fds 0, 1 and 2 may be kernel pipes, which replace these.
+    py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
+    py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
+    py.setStdin({ error: true });
     const fds = installKernelFds(
       py,
       {
@@ -168,10 +173,6 @@ const runtime = {
       setSwitchInterval: (ms) => void kernel.setSwitchInterval(ms),
     };
 
-    // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout.
-    py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
-    py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
-    py.setStdin({ error: true });
     const mount = mountVolume(py, volume, descriptions, { mappings, closed: files.closed });
     mount.adopt(request.files);
     py.FS.chdir(request.cwd);

@@ -169,6 +169,24 @@ describe('kernel IPC and descriptor tables', () => {
     expect(table.usedBytes).toBe(0);
   });
 
+  it("a command's standard streams are its parent's pipe ends at 0, 1 and 2, as dup2 makes them", () => {
+    const { table, fds, release } = setup();
+    const input = fds.pipe(1, 3, 4) as number;
+    const output = fds.pipe(1, 5, 6) as number;
+    table.inherit(1, 2, false);
+    fds.inherit(1, 2, { pass: [], stdio: [3, 6, 6] }, null);
+    expect(fds.list(2)).toEqual([
+      { fd: 0, read: input, write: null },
+      { fd: 1, read: null, write: output },
+      { fd: 2, read: null, write: output },
+    ]);
+    // The parent closes its copies; the child's ends keep both pipes open until it exits.
+    for (const fd of [3, 6]) fds.close(1, fd);
+    expect(read(table, output, 10)).toBe(WOULD_BLOCK);
+    release(2);
+    expect(read(table, output, 10)).toEqual(new Uint8Array(0));
+  });
+
   it('a socket pair carries bytes both ways; each side sees end of file when the other goes', () => {
     const { table, fds, inherit, release, words, bytes } = setup();
     const [there, back] = fds.socketpair(1, 3, 4) as [number, number];

@@ -185,7 +185,7 @@ describe('process table', () => {
         ...spawnRequest(Array.isArray(argv) ? argv.join(' ') : '?', 'spawn'),
         cwd: '/tmp',
         payload: new Uint8Array(0),
-        command: { argv, env, newSession },
+        command: { argv, env, newSession, stdio: [-1, -1, -1] },
       }) as SpawnRequest;
     const { kernel } = setup({
       'main.py': async (sys) => {
@@ -202,8 +202,8 @@ describe('process table', () => {
     await run(kernel, 'main.py');
     await kernel.waitIdle();
     expect(seen.map((r) => [r.job, r.cwd])).toEqual([
-      [{ kind: 'command', argv: ['python3', '-c', 'pass'], env: null }, '/tmp'],
-      [{ kind: 'command', argv: ['python3', 'x.py'], env: ['A=1'] }, '/tmp'],
+      [{ kind: 'command', argv: ['python3', '-c', 'pass'], env: null, devNull: [] }, '/tmp'],
+      [{ kind: 'command', argv: ['python3', 'x.py'], env: ['A=1'], devNull: [] }, '/tmp'],
     ]);
     expect(results.slice(0, 2)).toEqual([
       { pid: 2, exitCode: 0 },

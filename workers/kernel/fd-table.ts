@@ -157,13 +157,20 @@ export class FdTable {
   inherit(
     parent: Pid,
     child: Pid,
-    how: { fork: true; files: InheritedFile[] } | { pass: number[] },
+    how: { fork: true; files: InheritedFile[] } | { pass: number[]; stdio?: number[] },
     sentinelFd: number | null,
   ): number | null {
     const from = this.of(parent);
     const to = this.of(child);
     for (const [fd, entry] of from.fds) {
       if ('fork' in how || how.pass.includes(fd)) this.put(to, fd, entry);
+    }
+    // A command's standard streams: the parent's descriptors at 0, 1 and 2, as dup2 makes them.
+    if ('pass' in how) {
+      for (const [fd, source] of (how.stdio ?? []).entries()) {
+        const entry = from.fds.get(source);
+        if (entry) this.put(to, fd, entry);
+      }
     }
     if ('fork' in how) count(to.files, how.files);
     if (sentinelFd === null || !validFd(sentinelFd)) return null;

@@ -1,7 +1,15 @@
 import type { SysError } from '../protocol/common';
 import { CONSOLE_TOOLS, Disposition, Errno, SIGNAL_MAX, Signal } from '../protocol/constants';
 import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/kernel';
-import type { ExecRequest, Job, SpawnRequest, SpawnResult, Syscalls } from '../protocol/process';
+import {
+  type ExecRequest,
+  type Job,
+  STDIO_CONSOLE,
+  STDIO_NULL,
+  type SpawnRequest,
+  type SpawnResult,
+  type Syscalls,
+} from '../protocol/process';
 import { ConsoleOutput } from './console-output';
 import { FdTable } from './fd-table';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
@@ -197,6 +205,8 @@ export class Kernel {
       sentinelFd: number | null;
       cwd: string;
       files: InheritedFile[];
+      /** A command's fds 0, 1 and 2 (`SpawnRequest.command`). */
+      stdio?: [number, number, number];
     } = {
       passFds: [],
       sentinelFd: null,
@@ -220,7 +230,9 @@ export class Kernel {
         : this.fds.inherit(
             ppid,
             record.pid,
-            method === 'fork' ? { fork: true, files: inherit.files } : { pass: inherit.passFds },
+            method === 'fork'
+              ? { fork: true, files: inherit.files }
+              : { pass: inherit.passFds, stdio: inherit.stdio },
             inherit.sentinelFd,
           );
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
@@ -252,7 +264,9 @@ export class Kernel {
       fileCounts: this.fds.fileCounts(record.pid),
       startMethod: this.startMethod,
       job,
-      isatty: [...this.terminal.info.isatty],
+      isatty: this.terminal.info.isatty.map(
+        (tty, fd) => tty && (inherit.stdio?.[fd] ?? STDIO_CONSOLE) === STDIO_CONSOLE,
+      ) as [boolean, boolean, boolean],
       ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.fds.list(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
@@ -273,20 +287,33 @@ export class Kernel {
     const cwd = typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
     let job: Job = { kind: 'child', method: request.method, payload: request.payload };
     let pgid: Pid | null = self.pgid;
+    let redirect: [number, number, number] | undefined;
     const { command } = request;
     if (command !== undefined) {
       const strings = (list: unknown) =>
         Array.isArray(list) && list.every((item) => typeof item === 'string');
       if (!strings(command?.argv) || command.argv.length === 0) return { errno: Errno.EINVAL };
       if (command.env !== null && !strings(command.env)) return { errno: Errno.EINVAL };
-      job = { kind: 'command', argv: command.argv.slice(), env: command.env?.slice() ?? null };
+      const stdio = Array.isArray(command.stdio) ? command.stdio : [];
+      if (stdio.length !== 3 || !stdio.every((fd) => Number.isInteger(fd) && fd >= STDIO_NULL)) {
+        return { errno: Errno.EINVAL };
+      }
+      const devNull = [0, 1, 2].filter((fd) => stdio[fd] === STDIO_NULL);
+      job = {
+        kind: 'command',
+        argv: command.argv.slice(),
+        env: command.env?.slice() ?? null,
+        devNull,
+      };
       if (command.newSession === true) pgid = null;
+      redirect = stdio as [number, number, number];
     }
     return this.start(self.pid, pgid, request.name, job, request.method, {
       passFds,
       sentinelFd,
       cwd,
       files,
+      stdio: redirect,
     });
   }
 

@@ -60,13 +60,15 @@ export interface ProcessCalls extends SignalSyscalls {
     sentinelFd: number,
   ): Promise<SpawnResult>;
   /** Starts a command (`subprocess`), in `cwd`, with only `passFds` of this process's
-   * kernel descriptors, at the same numbers. */
+   * kernel descriptors, at the same numbers, and `stdio` as its fds 0, 1 and 2
+   * (`SpawnRequest.command`). */
   command(
     argv: string[],
     env: string[] | null,
     cwd: string,
     passFds: number[],
     newSession: boolean,
+    stdio: [number, number, number],
   ): Promise<SpawnResult>;
   /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;

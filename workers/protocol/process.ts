@@ -32,7 +32,7 @@ export type Job =
   | { kind: 'script'; path: string }
   | { kind: 'child'; method: StartMethod; payload: Uint8Array }
   | { kind: 'tool'; argv: string[] }
-  | { kind: 'command'; argv: string[]; env: string[] | null };
+  | { kind: 'command'; argv: string[]; env: string[] | null; devNull: number[] };
 
 export interface ExecRequest {
   pid: Pid;
@@ -75,9 +75,19 @@ export interface SpawnRequest {
    * (the kernel owns those references from the request on). */
   files: InheritedFile[];
   /** A command instead of a multiprocessing child (`payload` is then empty); `newSession`:
-   * it leads a process group of its own (`start_new_session`). */
-  command?: { argv: string[]; env: string[] | null; newSession: boolean };
+   * it leads a process group of its own (`start_new_session`); `stdio`: for its fds 0, 1 and
+   * 2, the parent's kernel descriptor it gets (`STDIO_CONSOLE`: the console, as the parent's
+   * own; `STDIO_NULL`: /dev/null). */
+  command?: {
+    argv: string[];
+    env: string[] | null;
+    newSession: boolean;
+    stdio: [number, number, number];
+  };
 }
+
+export const STDIO_CONSOLE = -1;
+export const STDIO_NULL = -2;
 
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 

@@ -27,7 +27,7 @@ export function processSlice(
         const taken = inheritance(method);
         return kernel.spawn({ name, method, payload, passFds, sentinelFd, ...taken });
       },
-      command: (argv, env, cwd, passFds, newSession) =>
+      command: (argv, env, cwd, passFds, newSession, stdio) =>
         kernel.spawn({
           name: argv.join(' '),
           method: 'spawn',
@@ -36,7 +36,7 @@ export function processSlice(
           sentinelFd: null,
           cwd,
           files: [],
-          command: { argv, env: env ?? null, newSession },
+          command: { argv, env: env ?? null, newSession, stdio },
         }),
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),

@@ -211,7 +211,7 @@ SIGNAL = {
 # The layer calls (LayerCalls): name -> (fewest, most) arguments. Python makes them with
 # bridge.call(name, ...), which parks the calling green thread until the reply.
 LAYER_CALLS = {
-    "command": (5, 5),
+    "command": (6, 6),
     "drained": (1, 1),
     "fdWait": (4, 4),
     "fileLock": (6, 6),

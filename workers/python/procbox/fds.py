@@ -11,6 +11,8 @@ Installed before ``multiprocessing`` is imported, since ``Connection`` binds ``o
 ``os.write`` when its module loads.
 """
 
+import builtins
+import io
 import os
 import select
 import selectors
@@ -114,6 +116,97 @@ def write(fd, data, /):
     return written
 
 
+class PipeIO(io.RawIOBase):
+    """A kernel pipe's end as ``open(fd)`` gives it: FileIO's behaviour, and blocking reads and
+    writes as on Linux (CPython's FileIO meets the pipe's EAGAIN and returns None)."""
+
+    def __init__(self, fd, reading, closefd=True):
+        super().__init__()
+        self._fd = fd
+        self._reading = reading
+        self._closefd = closefd
+        self.name = fd
+
+    @property
+    def mode(self):
+        return "rb" if self._reading else "wb"
+
+    @property
+    def closefd(self):
+        return self._closefd
+
+    def fileno(self):
+        self._checkClosed()
+        return self._fd
+
+    def readable(self):
+        self._checkClosed()
+        return self._reading
+
+    def writable(self):
+        self._checkClosed()
+        return not self._reading
+
+    def isatty(self):
+        self._checkClosed()
+        return False
+
+    def readinto(self, buffer):
+        data = read(self._fd, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readall(self):
+        chunks = []
+        while chunk := read(self._fd, io.DEFAULT_BUFFER_SIZE):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def write(self, data):
+        self._checkClosed()
+        return write(self._fd, data)
+
+    def close(self):
+        if self.closed:
+            return
+        try:
+            if self._closefd:
+                os.close(self._fd)
+        finally:
+            super().close()
+
+    def __repr__(self):
+        return f"<procbox.PipeIO fd={self._fd} mode={self.mode!r} closefd={self._closefd}>"
+
+
+_io_open = io.open
+
+
+def open_(file, mode="r", buffering=-1, encoding=None, errors=None, newline=None, closefd=True,
+          opener=None):
+    """``open``: a blocking kernel pipe's descriptor opens over ``PipeIO``, buffered and
+    decoded as ``io.open`` would; anything else is ``io.open``'s."""
+    if type(file) is not int or not bridge.bound() or not _blocking_pipe(file):
+        return _io_open(file, mode, buffering, encoding, errors, newline, closefd, opener)
+    binary = "b" in mode
+    raw = PipeIO(file, "r" in mode, closefd)
+    line_buffering = buffering == 1 and not binary
+    if buffering in (-1, 1):
+        buffering = io.DEFAULT_BUFFER_SIZE
+    if buffering == 0:
+        if binary:
+            return raw
+        raw.close()
+        raise ValueError("can't have unbuffered text I/O")
+    kind = io.BufferedReader if raw.readable() else io.BufferedWriter
+    buffer = kind(raw, buffering)
+    if binary:
+        return buffer
+    text = io.TextIOWrapper(buffer, encoding, errors, newline, line_buffering)
+    text.mode = mode
+    return text
+
+
 def _split_for_wait(pairs):
     """The pipe descriptors of (fd, events) pairs, or None if another descriptor is among them
     (a file is always ready, so the native check already answered)."""
@@ -204,6 +297,7 @@ def set_blocking(fd, blocking, /):
 
 
 def install():
+    io.open = builtins.open = open_
     os.set_blocking = set_blocking
     os.pipe = pipe
     os.read = read

@@ -75,10 +75,11 @@ def spawn(name, method, payload, pass_fds=()):
     return int(result.pid), sentinel
 
 
-def command(argv, env, cwd, pass_fds, new_session):
+def command(argv, env, cwd, pass_fds, new_session, stdio):
     """Starts a command (``subprocess``); returns its pid."""
     result, code = bridge.call(
-        "command", to_js(argv), None if env is None else to_js(env), cwd, to_js(pass_fds), new_session
+        "command", to_js(argv), None if env is None else to_js(env), cwd, to_js(pass_fds),
+        new_session, to_js(stdio),
     )
     if code is not None:
         raise error(code)

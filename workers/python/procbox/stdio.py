@@ -16,6 +16,7 @@ waits its turn as it would on CPython's real lock; stdout's and stderr's need no
 import _pyio
 import _thread
 import io
+import os
 import sys
 
 from . import bridge, green, kernel
@@ -112,3 +113,26 @@ def install():
         errors="backslashreplace",
         line_buffering=True,
     )
+    job = bridge.sync.job
+    if job.kind == "command":
+        _redirect(list(job.devNull))
+
+
+def _redirect(dev_null):
+    """A command's standard streams that are not the console: a kernel pipe its parent gave it
+    (``subprocess.PIPE``), or /dev/null, at fds 0, 1 and 2, buffered as CPython buffers them
+    when they are no terminal."""
+    for fd in dev_null:
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, fd)
+        os.close(null)
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if fd not in dev_null and not bridge.sync.isPipe(fd):
+            continue
+        mode = "r" if fd == 0 else "w"
+        stream = open(fd, mode, encoding="utf-8", closefd=False,
+                      errors="backslashreplace" if fd == 2 else "strict")
+        if fd == 2:
+            stream.reconfigure(line_buffering=True)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)

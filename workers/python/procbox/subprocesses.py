@@ -11,14 +11,16 @@ import os
 import subprocess
 import sys
 
-from . import kernel
+from . import bridge, kernel
 from .constants import ENOENT
 from .errors import error
 
 EXECUTABLE = "/usr/bin/python3"
 PATH = "/usr/local/bin:/usr/bin:/bin"
 _PYTHON_NAMES = {"python", "python3", f"python3.{sys.version_info.minor}"}
-_NOT_YET = "procbox runs commands with the console as their stdin, stdout and stderr for now"
+_NOT_YET = "procbox gives a command a pipe, /dev/null or the console as stdin, stdout, stderr"
+STDIO_CONSOLE = -1
+STDIO_NULL = -2
 
 
 def _is_python(path):
@@ -30,8 +32,7 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
               errpipe_read, errpipe_write, restore_signals, start_new_session,
               process_group, gid, gids, uid, umask, preexec_fn, *rest):
     """``_posixsubprocess.fork_exec``: the child is a kernel process running the command."""
-    if p2cread != -1 or c2pwrite != -1 or errwrite != -1:
-        raise OSError(95, f"{_NOT_YET}: PIPE, DEVNULL and files come next")  # EOPNOTSUPP
+    stdio = [_standard_stream(fd, n) for n, fd in enumerate((p2cread, c2pwrite, errwrite))]
     if preexec_fn is not None:
         raise OSError(95, "procbox cannot run preexec_fn in a child process")
     argv = [os.fsdecode(arg) for arg in args]
@@ -46,7 +47,19 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
         env = [os.fsdecode(item) for item in env_list]
     pass_fds = [fd for fd in fds_to_keep if fd != errpipe_write]
     new_session = bool(start_new_session) or (process_group is not None and process_group >= 0)
-    return kernel.command(argv, env, directory, pass_fds, new_session)
+    return kernel.command(argv, env, directory, pass_fds, new_session, stdio)
+
+
+def _standard_stream(fd, number):
+    """What the child's fd ``number`` is: the console (-1, the parent's own), /dev/null (-2), or
+    a kernel pipe of the parent's."""
+    if fd == -1 or (fd in (1, 2) and not bridge.sync.isPipe(fd)):
+        return STDIO_CONSOLE
+    if bridge.sync.isPipe(fd):
+        return fd
+    if os.path.samestat(os.fstat(fd), os.stat(os.devnull)):
+        return STDIO_NULL
+    raise OSError(95, f"{_NOT_YET} (fd {number}: a file)")  # EOPNOTSUPP
 
 
 def install():
