@@ -140,6 +140,13 @@ const runtime = {
         return stdio.takeUnwritten();
       },
       (method) => ({ cwd: py.FS.cwd(), files: method === 'fork' ? mount.openFiles() : [] }),
+      (stdio) => {
+        const asFiles = new Map<number, number>();
+        for (const [fd, source] of stdio.entries()) {
+          if (source >= 0 && !fds.isPipe(source)) asFiles.set(fd, source);
+        }
+        return mount.lendFiles(asFiles);
+      },
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);

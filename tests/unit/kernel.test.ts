@@ -202,8 +202,20 @@ describe('process table', () => {
     await run(kernel, 'main.py');
     await kernel.waitIdle();
     expect(seen.map((r) => [r.job, r.cwd])).toEqual([
-      [{ kind: 'command', argv: ['python3', '-c', 'pass'], env: null, devNull: [] }, '/tmp'],
-      [{ kind: 'command', argv: ['python3', 'x.py'], env: ['A=1'], devNull: [] }, '/tmp'],
+      [
+        {
+          kind: 'command',
+          argv: ['python3', '-c', 'pass'],
+          env: null,
+          devNull: [],
+          redirected: [],
+        },
+        '/tmp',
+      ],
+      [
+        { kind: 'command', argv: ['python3', 'x.py'], env: ['A=1'], devNull: [], redirected: [] },
+        '/tmp',
+      ],
     ]);
     expect(results.slice(0, 2)).toEqual([
       { pid: 2, exitCode: 0 },

@@ -157,7 +157,9 @@ export class FdTable {
   inherit(
     parent: Pid,
     child: Pid,
-    how: { fork: true; files: InheritedFile[] } | { pass: number[]; stdio?: number[] },
+    how:
+      | { fork: true; files: InheritedFile[] }
+      | { pass: number[]; stdio?: number[]; files?: InheritedFile[] },
     sentinelFd: number | null,
   ): number | null {
     const from = this.of(parent);
@@ -172,7 +174,7 @@ export class FdTable {
         if (entry) this.put(to, fd, entry);
       }
     }
-    if ('fork' in how) count(to.files, how.files);
+    count(to.files, how.files ?? []);
     if (sentinelFd === null || !validFd(sentinelFd)) return null;
     const sentinel = this.ipc.newPipe(0);
     if (sentinel === null) return null;

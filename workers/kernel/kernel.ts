@@ -5,6 +5,7 @@ import {
   type ExecRequest,
   type Job,
   STDIO_CONSOLE,
+  STDIO_FILE,
   STDIO_NULL,
   type SpawnRequest,
   type SpawnResult,
@@ -232,7 +233,7 @@ export class Kernel {
             record.pid,
             method === 'fork'
               ? { fork: true, files: inherit.files }
-              : { pass: inherit.passFds, stdio: inherit.stdio },
+              : { pass: inherit.passFds, stdio: inherit.stdio, files: inherit.files },
             inherit.sentinelFd,
           );
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
@@ -295,15 +296,15 @@ export class Kernel {
       if (!strings(command?.argv) || command.argv.length === 0) return { errno: Errno.EINVAL };
       if (command.env !== null && !strings(command.env)) return { errno: Errno.EINVAL };
       const stdio = Array.isArray(command.stdio) ? command.stdio : [];
-      if (stdio.length !== 3 || !stdio.every((fd) => Number.isInteger(fd) && fd >= STDIO_NULL)) {
+      if (stdio.length !== 3 || !stdio.every((fd) => Number.isInteger(fd) && fd >= STDIO_FILE)) {
         return { errno: Errno.EINVAL };
       }
-      const devNull = [0, 1, 2].filter((fd) => stdio[fd] === STDIO_NULL);
       job = {
         kind: 'command',
         argv: command.argv.slice(),
         env: command.env?.slice() ?? null,
-        devNull,
+        devNull: [0, 1, 2].filter((fd) => stdio[fd] === STDIO_NULL),
+        redirected: [0, 1, 2].filter((fd) => stdio[fd] !== STDIO_CONSOLE),
       };
       if (command.newSession === true) pgid = null;
       redirect = stdio as [number, number, number];
@@ -331,8 +332,7 @@ export class Kernel {
       spawn: async (request) => {
         // The worker lent each description once more for a forked child: the kernel owns those
         // references now, whatever comes of the request.
-        const files =
-          request?.method === 'fork' && Array.isArray(request.files) ? request.files : [];
+        const files = Array.isArray(request?.files) ? request.files : [];
         const started = await this.spawnChild(self, request, files);
         if ('errno' in started) this.fds.closeLent(files);
         return started;

@@ -32,7 +32,14 @@ export type Job =
   | { kind: 'script'; path: string }
   | { kind: 'child'; method: StartMethod; payload: Uint8Array }
   | { kind: 'tool'; argv: string[] }
-  | { kind: 'command'; argv: string[]; env: string[] | null; devNull: number[] };
+  | {
+      kind: 'command';
+      argv: string[];
+      env: string[] | null;
+      /** Its fds 0, 1, 2 that are /dev/null, and those that are no console at all. */
+      devNull: number[];
+      redirected: number[];
+    };
 
 export interface ExecRequest {
   pid: Pid;
@@ -77,7 +84,7 @@ export interface SpawnRequest {
   /** A command instead of a multiprocessing child (`payload` is then empty); `newSession`:
    * it leads a process group of its own (`start_new_session`); `stdio`: for its fds 0, 1 and
    * 2, the parent's kernel descriptor it gets (`STDIO_CONSOLE`: the console, as the parent's
-   * own; `STDIO_NULL`: /dev/null). */
+   * own; `STDIO_NULL`: /dev/null; `STDIO_FILE`: a volume file, lent in `files`). */
   command?: {
     argv: string[];
     env: string[] | null;
@@ -88,6 +95,8 @@ export interface SpawnRequest {
 
 export const STDIO_CONSOLE = -1;
 export const STDIO_NULL = -2;
+/** A volume file, in `SpawnRequest.files` at that fd. */
+export const STDIO_FILE = -3;
 
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 

@@ -309,28 +309,40 @@ export function mountVolume(
     createStream(stream: object, fd: number): VolumeStream;
   };
 
+  /** Lends each `source` volume file once more, as the child's `fd` (child fd → source). */
+  const lend = (wanted: Map<number, number>): InheritedFile[] => {
+    const files: InheritedFile[] = [];
+    for (const [fd, source] of wanted) {
+      const stream = streams.streams[source];
+      if (!stream?.node.volume) continue;
+      const { ino, gen } = stream.node;
+      const device = volume.get(ino, Inode.DEVICE) as DeviceId;
+      const under = roots.get(device)!.path;
+      const path = streams.getPath(stream.node).slice(under.length + 1);
+      descriptions.lend(stream.description);
+      files.push({
+        fd,
+        description: stream.description,
+        ino,
+        gen,
+        flags: stream.flags,
+        device,
+        path,
+      });
+    }
+    return files;
+  };
+
   return {
     /** fork: the volume files open here, each description lent once more for the child. */
     openFiles(): InheritedFile[] {
-      const files: InheritedFile[] = [];
-      for (const [fd, stream] of streams.streams.entries()) {
-        if (!stream?.node.volume) continue;
-        const { ino, gen } = stream.node;
-        const device = volume.get(ino, Inode.DEVICE) as DeviceId;
-        const under = roots.get(device)!.path;
-        const path = streams.getPath(stream.node).slice(under.length + 1);
-        descriptions.lend(stream.description);
-        files.push({
-          fd,
-          description: stream.description,
-          ino,
-          gen,
-          flags: stream.flags,
-          device,
-          path,
-        });
-      }
-      return files;
+      return lend(new Map(streams.streams.map((_, fd) => [fd, fd])));
+    },
+    /** A command's standard streams that are files here (child's fd → this process's), lent;
+     * null when one of them is no volume file. */
+    lendFiles(only: Map<number, number>): InheritedFile[] | null {
+      for (const source of only.values()) if (!streams.streams[source]?.node.volume) return null;
+      return lend(only);
     },
     /** At exit, as Linux's exit closes every descriptor: descriptions a forked child shared
      * are released, and their flock locks with the last. */

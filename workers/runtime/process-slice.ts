@@ -3,11 +3,11 @@
  * `ProcessBridge`): who this process is, its children, signals, sleeping and exiting.
  */
 import type * as Comlink from 'comlink';
-import { COLUMNS_INDEX, PENDING_INDEX, ROWS_INDEX } from '../protocol/constants';
+import { COLUMNS_INDEX, Errno, PENDING_INDEX, ROWS_INDEX } from '../protocol/constants';
 import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer';
 import type { StartMethod } from '../protocol/common';
 import type { InheritedFile } from '../protocol/fs';
-import type { ExecRequest, Syscalls } from '../protocol/process';
+import { type ExecRequest, STDIO_FILE, type Syscalls } from '../protocol/process';
 
 export function processSlice(
   kernel: Comlink.Remote<Syscalls>,
@@ -19,6 +19,9 @@ export function processSlice(
   beforeExit: () => { fd: number; data: Uint8Array }[],
   /** What a child takes along: the working directory, and (fork) the open volume files. */
   inheritance: (method: StartMethod) => { cwd: string; files: InheritedFile[] },
+  /** A command's standard streams (this process's fds, or STDIO_*) that are volume files,
+   * lent at the child's numbers; null when one is neither a kernel pipe nor a volume file. */
+  standardFiles: (stdio: number[]) => InheritedFile[] | null,
 ): LayerSlice<ProcessCalls, ProcessBridge> {
   return {
     calls: {
@@ -27,17 +30,27 @@ export function processSlice(
         const taken = inheritance(method);
         return kernel.spawn({ name, method, payload, passFds, sentinelFd, ...taken });
       },
-      command: (argv, env, cwd, passFds, newSession, stdio) =>
-        kernel.spawn({
+      async command(argv, env, cwd, passFds, newSession, stdio) {
+        const files = standardFiles(stdio);
+        if (files === null) return { errno: Errno.EOPNOTSUPP };
+        const lent = new Set(files.map((file) => file.fd));
+        const streams = stdio.map((source, fd) => (lent.has(fd) ? STDIO_FILE : source));
+        return kernel.spawn({
           name: argv.join(' '),
           method: 'spawn',
           payload: new Uint8Array(0),
           passFds,
           sentinelFd: null,
           cwd,
-          files: [],
-          command: { argv, env: env ?? null, newSession, stdio },
-        }),
+          files,
+          command: {
+            argv,
+            env: env ?? null,
+            newSession,
+            stdio: streams as [number, number, number],
+          },
+        });
+      },
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),

@@ -115,19 +115,19 @@ def install():
     )
     job = bridge.sync.job
     if job.kind == "command":
-        _redirect(list(job.devNull))
+        _redirect(list(job.devNull), list(job.redirected))
 
 
-def _redirect(dev_null):
+def _redirect(dev_null, redirected):
     """A command's standard streams that are not the console: a kernel pipe its parent gave it
-    (``subprocess.PIPE``), or /dev/null, at fds 0, 1 and 2, buffered as CPython buffers them
-    when they are no terminal."""
+    (``subprocess.PIPE``), a file, or /dev/null, at fds 0, 1 and 2, buffered as CPython buffers
+    them when they are no terminal."""
     for fd in dev_null:
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, fd)
         os.close(null)
     for fd, name in enumerate(("stdin", "stdout", "stderr")):
-        if fd not in dev_null and not bridge.sync.isPipe(fd):
+        if fd not in redirected:
             continue
         mode = "r" if fd == 0 else "w"
         stream = open(fd, mode, encoding="utf-8", closefd=False,

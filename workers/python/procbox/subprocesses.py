@@ -18,7 +18,8 @@ from .errors import error
 EXECUTABLE = "/usr/bin/python3"
 PATH = "/usr/local/bin:/usr/bin:/bin"
 _PYTHON_NAMES = {"python", "python3", f"python3.{sys.version_info.minor}"}
-_NOT_YET = "procbox gives a command a pipe, /dev/null or the console as stdin, stdout, stderr"
+_NOT_YET = "procbox gives a command a pipe, a file, /dev/null or the console as stdin, stdout, stderr"
+EOPNOTSUPP = 95
 STDIO_CONSOLE = -1
 STDIO_NULL = -2
 
@@ -47,19 +48,22 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
         env = [os.fsdecode(item) for item in env_list]
     pass_fds = [fd for fd in fds_to_keep if fd != errpipe_write]
     new_session = bool(start_new_session) or (process_group is not None and process_group >= 0)
-    return kernel.command(argv, env, directory, pass_fds, new_session, stdio)
+    try:
+        return kernel.command(argv, env, directory, pass_fds, new_session, stdio)
+    except OSError as failure:
+        if failure.errno == EOPNOTSUPP:
+            raise OSError(EOPNOTSUPP, _NOT_YET) from None
+        raise
 
 
 def _standard_stream(fd, number):
     """What the child's fd ``number`` is: the console (-1, the parent's own), /dev/null (-2), or
-    a kernel pipe of the parent's."""
+    this process's descriptor (a kernel pipe, or a file, which the worker lends)."""
     if fd == -1 or (fd in (1, 2) and not bridge.sync.isPipe(fd)):
         return STDIO_CONSOLE
-    if bridge.sync.isPipe(fd):
-        return fd
-    if os.path.samestat(os.fstat(fd), os.stat(os.devnull)):
+    if not bridge.sync.isPipe(fd) and os.path.samestat(os.fstat(fd), os.stat(os.devnull)):
         return STDIO_NULL
-    raise OSError(95, f"{_NOT_YET} (fd {number}: a file)")  # EOPNOTSUPP
+    return fd
 
 
 def install():
