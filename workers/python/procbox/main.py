@@ -94,10 +94,13 @@ def run_script(path, argv=None):
 
 
 def run_command(argv, env):
-    """A command a program started (``subprocess``): ``python`` with its command line."""
+    """A command a program started (``subprocess``): ``python`` with its command line, or one
+    of the tools (``sh``, ``echo``, …)."""
     if env is not None:
         os.environ.clear()
         os.environ.update(item.split("=", 1) for item in env if "=" in item)
+    if not subprocesses.is_python(argv[0]):
+        return run_tool(argv)
     line = command.parse(argv)
     main = _new_main()
     if line.kind == "error":

@@ -8,6 +8,7 @@ without it.
 """
 
 import os
+import posix
 import subprocess
 import sys
 
@@ -24,8 +25,15 @@ STDIO_CONSOLE = -1
 STDIO_NULL = -2
 
 
-def _is_python(path):
+def is_python(path):
     return path == EXECUTABLE or os.path.basename(path) in _PYTHON_NAMES
+
+
+def _is_program(path):
+    """A program on this system: python, or one of procbox.tools' commands (``/bin/sh``)."""
+    from .tools import PROGRAMS
+
+    return is_python(path) or os.path.basename(path) in PROGRAMS
 
 
 def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
@@ -37,7 +45,7 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
     if preexec_fn is not None:
         raise OSError(95, "procbox cannot run preexec_fn in a child process")
     argv = [os.fsdecode(arg) for arg in args]
-    if not any(_is_python(os.fsdecode(path)) for path in executable_list):
+    if not any(_is_program(os.fsdecode(path)) for path in executable_list):
         raise error(ENOENT, args[0])
     directory = os.getcwd() if cwd is None else os.path.abspath(os.fsdecode(cwd))
     if not os.path.isdir(directory):
@@ -58,15 +66,32 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
 
 def _standard_stream(fd, number):
     """What the child's fd ``number`` is: the console (-1, the parent's own), /dev/null (-2), or
-    this process's descriptor (a kernel pipe, or a file, which the worker lends)."""
-    if fd == -1 or (fd in (1, 2) and not bridge.sync.isPipe(fd)):
+    this process's descriptor (a kernel pipe, or a file, which the worker lends). Inherited
+    (-1), it is what this process's own fd ``number`` is: a shell's child writes where the
+    shell does."""
+    if fd == -1:
+        fd = number
+    if fd in (0, 1, 2) and fd not in _own_redirected():
         return STDIO_CONSOLE
     if not bridge.sync.isPipe(fd) and os.path.samestat(os.fstat(fd), os.stat(os.devnull)):
         return STDIO_NULL
     return fd
 
 
+def _own_redirected():
+    """This process's fds 0, 1 and 2 that are not the console (it is a command itself)."""
+    job = bridge.sync.job
+    return list(job.redirected) if job.kind == "command" else []
+
+
+def system(command):
+    """os.system: ``sh -c command`` on this process's streams; its wait status, as Linux's."""
+    code = subprocess.call(["/bin/sh", "-c", os.fsdecode(command)])
+    return (code & 0xFF) << 8 if code >= 0 else -code
+
+
 def install():
+    os.system = posix.system = system
     sys.executable = EXECUTABLE
     sys._base_executable = EXECUTABLE
     os.environ["PATH"] = PATH

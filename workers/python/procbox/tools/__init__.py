@@ -6,15 +6,20 @@ workers/protocol/constants.ts).
 """
 
 import importlib
+import os
 import sys
 
 from ..constants import CONSOLE_TOOLS as TOOLS
 
+# What a program's commands (subprocess) may run besides python: the console's tools, a shell
+# and a few POSIX basics.
+PROGRAMS = (*TOOLS, "sh", "echo", "cat", "true", "false", "pwd", "sleep")
+
 
 def main(argv):
     """Runs the tool ``argv[0]``; returns its exit status."""
-    name = argv[0] if argv else ""
-    if name not in TOOLS:
+    name = os.path.basename(argv[0]) if argv else ""  # /bin/sh is sh
+    if name not in PROGRAMS:
         print(f"procbox: {name}: no such tool (there are: {', '.join(TOOLS)})", file=sys.stderr)
         return 127
     return importlib.import_module(f"{__name__}.{name}").main(argv[1:])

@@ -1,0 +1,78 @@
+"""procbox/shell.py: sh -c's grammar, as dash reads it."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "workers", "python"))
+
+from procbox import shell  # noqa: E402
+
+
+def words(text, variables=None):
+    """Each command's argv after expansion, per item: [(argvs, joined_by, background)]."""
+    lookup = (variables or {}).get
+    result = []
+    for pipeline, joined_by, background in shell.parse(text):
+        argvs = [[arg for w in c.words for arg in shell.expand(w, lambda n: lookup(n, ""))]
+                 for c in pipeline]
+        result.append((argvs, joined_by, background))
+    return result
+
+
+class ParseTest(unittest.TestCase):
+    def test_quoting_and_variables(self):
+        self.assertEqual(
+            words("echo 'a  b' \"c $X\" d\\ e $X${X}'$X' \\$X", {"X": "1"}),
+            [([["echo", "a  b", "c 1", "d e", "11$X", "$X"]], "", False)],
+        )
+
+    def test_lists_and_pipelines(self):
+        self.assertEqual(
+            words("a | b c; d && e || f &\ng"),
+            [
+                ([["a"], ["b", "c"]], "", False),
+                ([["d"]], ";", False),
+                ([["e"]], "&&", False),
+                ([["f"]], "||", True),
+                ([["g"]], ";", False),
+            ],
+        )
+
+    def test_assignments_and_redirections(self):
+        (pipeline, _, _), = shell.parse('A=1 B="x y" run >out 2>&1 <in 2>>err')
+        command = pipeline[0]
+        self.assertEqual([name for name, _ in command.assignments], ["A", "B"])
+        self.assertEqual(
+            [(r.fd, r.op, r.target.pieces[0][0]) for r in command.redirects],
+            [(1, ">", "out"), (2, ">&", "1"), (0, "<", "in"), (2, ">>", "err")],
+        )
+
+    def test_globs_match_or_stay(self):
+        with tempfile.TemporaryDirectory() as folder:
+            for name in ("b.py", "a.py", "c.txt"):
+                open(os.path.join(folder, name), "w").close()
+            cwd = os.getcwd()
+            os.chdir(folder)
+            try:
+                self.assertEqual(words("ls *.py '*.py' *.none"),
+                                 [([["ls", "a.py", "b.py", "*.py", "*.none"]], "", False)])
+            finally:
+                os.chdir(cwd)
+
+    def test_syntax_errors_say_what_dash_says(self):
+        for text, message in (
+            ("echo |", "end of file unexpected"),
+            ("| x", '"|" unexpected'),
+            ("a && ", "end of file unexpected"),
+            ("; a", '";" unexpected'),
+            ("echo 'open", "Unterminated quoted string"),
+        ):
+            with self.assertRaises(shell.ShellSyntaxError) as caught:
+                shell.parse(text)
+            self.assertEqual(str(caught.exception), message)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,262 @@
+"""A small POSIX shell's grammar: what ``sh -c`` reads (``shell=True``, ``os.system``,
+``os.popen``).
+
+Pure logic (unit-tested under native python3 against dash): words with their quoting, ``$VAR``
+expansion, globs, pipelines, redirections and the ``;``, ``&``, ``&&``, ``||`` lists. The
+commands run in ``tools/sh.py``.
+"""
+
+import glob
+import os
+
+# Longest first: the tokenizer takes the first that matches.
+_OPERATORS = ("&&", "||", ">>", "<", ">", "|", ";", "&")
+_SPECIAL = set("|&;<>()")
+_GLOB = set("*?[")
+
+
+class ShellSyntaxError(Exception):
+    """Says what dash says: ``Syntax error: "|" unexpected``."""
+
+
+class Word:
+    """A word as typed: pieces of (text, quoted, variable)."""
+
+    def __init__(self):
+        self.pieces = []
+
+    def add(self, text, quoted=False, variable=False):
+        last = self.pieces[-1] if self.pieces else None
+        if not variable and last is not None and last[1] == quoted and not last[2]:
+            self.pieces[-1] = (last[0] + text, quoted, False)
+        else:
+            self.pieces.append((text, quoted, variable))
+
+    def __repr__(self):
+        return f"Word({self.pieces!r})"
+
+
+class Redirect:
+    def __init__(self, fd, op, target):
+        self.fd = fd  # 0, 1 or 2
+        self.op = op  # "<", ">", ">>" or ">&" (target is then a descriptor number)
+        self.target = target
+
+
+class Command:
+    def __init__(self):
+        self.words = []
+        self.assignments = []
+        self.redirects = []
+
+
+def tokenize(text):
+    """Words and operators; a word is a ``Word``, an operator a str."""
+    tokens = []
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c == "\n":
+            # A newline ends a command, as ";" does; after an operator it only continues the line.
+            if tokens and isinstance(tokens[-1], Word):
+                tokens.append(";")
+            i += 1
+            continue
+        if c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        # A descriptor number right before a redirection: 2>file, 2>&1, 1>&2.
+        if c.isdigit() and i + 1 < n and text[i + 1] in "<>" and c in "012":
+            tokens.append(("io", int(c)))
+            i += 1
+            continue
+        if c in _SPECIAL:
+            for op in _OPERATORS:
+                if text.startswith(op, i):
+                    if op in (">", "<") and text.startswith(op + "&", i):
+                        tokens.append(op + "&")
+                        i += 2
+                    else:
+                        tokens.append(op)
+                        i += len(op)
+                    break
+            else:
+                raise ShellSyntaxError(f'"{c}" unexpected')
+            continue
+        word, i = _word(text, i)
+        tokens.append(word)
+    return tokens
+
+
+def _word(text, i):
+    word = Word()
+    n = len(text)
+    while i < n and text[i] not in " \t\n" and text[i] not in _SPECIAL:
+        c = text[i]
+        if c == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                raise ShellSyntaxError("Unterminated quoted string")
+            word.add(text[i + 1 : end], quoted=True)
+            i = end + 1
+        elif c == '"':
+            i = _double_quoted(text, i + 1, word)
+        elif c == "\\":
+            if i + 1 < n:
+                word.add(text[i + 1], quoted=True)
+            i += 2
+        elif c == "$":
+            i = _variable(text, i, word, quoted=False)
+        else:
+            word.add(c)
+            i += 1
+    return word, i
+
+
+def _double_quoted(text, i, word):
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            return i + 1
+        if c == "\\" and i + 1 < n and text[i + 1] in '$`"\\\n':
+            word.add(text[i + 1], quoted=True)
+            i += 2
+        elif c == "$":
+            i = _variable(text, i, word, quoted=True)
+        else:
+            word.add(c, quoted=True)
+            i += 1
+    raise ShellSyntaxError("Unterminated quoted string")
+
+
+def _variable(text, i, word, quoted):
+    """``$NAME``, ``${NAME}``, ``$?``, ``$$``, ``$0``…``$9``, ``$#``, ``$@``; a lone ``$`` is
+    itself."""
+    n = len(text)
+    if i + 1 < n and text[i + 1] == "{":
+        end = text.find("}", i + 2)
+        if end < 0:
+            raise ShellSyntaxError("Missing '}'")
+        word.add(text[i + 2 : end], quoted, variable=True)
+        return end + 1
+    if i + 1 < n and (text[i + 1] in "?$#@*" or text[i + 1].isdigit()):
+        word.add(text[i + 1], quoted, variable=True)
+        return i + 2
+    j = i + 1
+    while j < n and (text[j].isalnum() or text[j] == "_"):
+        j += 1
+    if j == i + 1 or text[i + 1].isdigit():
+        word.add("$", quoted)
+        return i + 1
+    word.add(text[i + 1 : j], quoted, variable=True)
+    return j
+
+
+def parse(text):
+    """A list of (pipeline, how) items: a pipeline is a list of ``Command``; ``how`` says how
+    the item is joined to the previous one ('' first, ';', '&&' or '||') and ``background``
+    whether it ends with ``&``: the items are (pipeline, joined_by, background)."""
+    tokens = tokenize(text)
+    items = []
+    joined_by = ""
+    pipeline = [Command()]
+    expect_command = True
+
+    def unexpected(token):
+        shown = token if isinstance(token, str) else "word"
+        raise ShellSyntaxError(f'"{shown}" unexpected')
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        command = pipeline[-1]
+        if isinstance(token, Word):
+            _add_word(command, token)
+            expect_command = False
+        elif isinstance(token, tuple) or token in ("<", ">", ">>", ">&", "<&"):
+            fd = None
+            if isinstance(token, tuple):
+                fd = token[1]
+                i += 1
+                token = tokens[i] if i < len(tokens) else None
+            if token not in ("<", ">", ">>", ">&", "<&"):
+                raise ShellSyntaxError("redirection unexpected")
+            i += 1
+            if i >= len(tokens) or not isinstance(tokens[i], Word):
+                if i >= len(tokens):
+                    raise ShellSyntaxError("end of file unexpected")
+                unexpected(tokens[i])
+            target = tokens[i]
+            if fd is None:
+                fd = 0 if token[0] == "<" else 1
+            op = ">&" if token in (">&", "<&") else token
+            command.redirects.append(Redirect(fd, op, target))
+            expect_command = False
+        elif token == "|":
+            if expect_command:
+                unexpected(token)
+            pipeline.append(Command())
+            expect_command = True
+        else:  # ; & && ||: an empty command before any of them is dash's syntax error
+            if expect_command:
+                unexpected(token)
+            items.append((pipeline, joined_by, token == "&"))
+            joined_by = token if token in ("&&", "||") else ";"
+            pipeline = [Command()]
+            expect_command = True
+        i += 1
+    if expect_command:
+        if len(pipeline) > 1 or joined_by in ("&&", "||"):
+            raise ShellSyntaxError("end of file unexpected")
+    else:
+        items.append((pipeline, joined_by, False))
+    return items
+
+
+def _add_word(command, word):
+    """``NAME=value`` before the first word is an assignment; anything else an argument."""
+    if not command.words and word.pieces and not word.pieces[0][1]:
+        first = word.pieces[0][0]
+        if "=" in first and first.split("=", 1)[0].isidentifier():
+            name, rest = first.split("=", 1)
+            value = Word()
+            if rest:
+                value.add(rest)
+            value.pieces.extend(word.pieces[1:])
+            command.assignments.append((name, value))
+            return
+    command.words.append(word)
+
+
+def expand(word, variables, glob_ok=True):
+    """A word's text after ``$`` expansion and ``~``; a list, as an unquoted glob may give
+    several (or none matched: the word as it is, as POSIX says)."""
+    text = []
+    pattern = []
+    globbing = False
+    for index, (piece, quoted, variable) in enumerate(word.pieces):
+        if variable:
+            value = variables(piece)
+            text.append(value)
+            pattern.append(glob.escape(value))
+            continue
+        if index == 0 and not quoted and (piece == "~" or piece.startswith("~/")):
+            piece = os.environ.get("HOME", "~") + piece[1:]
+        text.append(piece)
+        if not quoted and _GLOB & set(piece):
+            globbing = True
+            pattern.append(piece)
+        else:
+            pattern.append(glob.escape(piece))
+    joined = "".join(text)
+    if globbing and glob_ok:
+        found = sorted(glob.glob("".join(pattern)))
+        if found:
+            return found
+    return [joined]

@@ -1,0 +1,5 @@
+"""``false``: does nothing, unsuccessfully."""
+
+
+def main(args):
+    return 1

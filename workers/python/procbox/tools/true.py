@@ -1,0 +1,5 @@
+"""``true``: does nothing, successfully."""
+
+
+def main(args):
+    return 0
