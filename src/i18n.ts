@@ -76,12 +76,12 @@ const en = {
   consoleLabel: 'Console',
   editorLabel: 'Editor',
   commandLabel: 'Command line',
-  commandPlaceholder: 'nc 127.0.0.1 8888  ·  curl http://127.0.0.1:8000/  ·  help',
+  commandPlaceholder:
+    'python client.py  ·  nc 127.0.0.1 8888  ·  curl http://127.0.0.1:8000/  ·  help',
   commandHint:
     'Start a tool beside the running programs, as in a second terminal. While it runs, what you type in the console goes to it',
   commandHelp:
-    'Commands:\n  nc [-u] HOST PORT   connect to a server; typed lines are sent, replies printed; Ctrl-D closes, Ctrl-C ends\n  curl [-i] [-I] [-v] [-X METHOD] [-H "Name: value"] [-d DATA] URL   send one HTTP request and print the response\n  kill [-SIGNAL] PID   send a signal (TERM unless named: -INT, -USR1, -9…); kill -l lists them\n  clear               clear the console\n  help                this list',
-  commandUnknown: '{name}: command not found. Type help for the list.',
+    'Commands:\n  python FILE [ARG...]   run a program beside the running ones (python -c CODE, -m MODULE too)\n  nc [-u] HOST PORT   connect to a server; typed lines are sent, replies printed; Ctrl-D closes, Ctrl-C ends\n  curl [-i] [-I] [-v] [-X METHOD] [-H "Name: value"] [-d DATA] URL   send one HTTP request and print the response\n  kill [-SIGNAL] PID   send a signal (TERM unless named: -INT, -USR1, -9…); kill -l lists them\n  clear               clear the console\n  help                this list\nAny other line runs in sh: pipelines, > and < redirections, && and ||, echo, cat, pwd…',
   commandUnclosedQuote: 'The command has an unclosed quote.',
   commandNotStarted: 'The command could not start.',
   examples: 'Examples',
@@ -290,12 +290,12 @@ const zh: Record<MessageKey, string> = {
   consoleLabel: '控制台',
   editorLabel: '编辑器',
   commandLabel: '命令行',
-  commandPlaceholder: 'nc 127.0.0.1 8888  ·  curl http://127.0.0.1:8000/  ·  help',
+  commandPlaceholder:
+    'python client.py  ·  nc 127.0.0.1 8888  ·  curl http://127.0.0.1:8000/  ·  help',
   commandHint:
     '在运行中的程序旁启动一个工具，就像打开第二个终端。它运行时，在控制台输入的内容都发给它',
   commandHelp:
-    '命令：\n  nc [-u] 主机 端口   连接服务器；输入的每一行都会发送，回复会打印出来；Ctrl-D 关闭连接，Ctrl-C 结束\n  curl [-i] [-I] [-v] [-X 方法] [-H "名称: 值"] [-d 数据] URL   发送一个 HTTP 请求并打印响应\n  kill [-信号] 进程号   发送信号（默认 TERM，可写 -INT、-USR1、-9…）；kill -l 列出全部信号\n  clear               清空控制台\n  help                显示本列表',
-  commandUnknown: '{name}：找不到命令。输入 help 查看命令列表。',
+    '命令：\n  python 文件 [参数...]   在运行中的程序旁再运行一个程序（也可用 python -c 代码、-m 模块）\n  nc [-u] 主机 端口   连接服务器；输入的每一行都会发送，回复会打印出来；Ctrl-D 关闭连接，Ctrl-C 结束\n  curl [-i] [-I] [-v] [-X 方法] [-H "名称: 值"] [-d 数据] URL   发送一个 HTTP 请求并打印响应\n  kill [-信号] 进程号   发送信号（默认 TERM，可写 -INT、-USR1、-9…）；kill -l 列出全部信号\n  clear               清空控制台\n  help                显示本列表\n其他命令交给 sh 运行：管道、> 与 < 重定向、&& 与 ||、echo、cat、pwd 等。',
   commandUnclosedQuote: '命令里有未闭合的引号。',
   commandNotStarted: '命令无法启动。',
   examples: '示例',

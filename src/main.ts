@@ -143,8 +143,6 @@ async function stop(): Promise<void> {
 async function runCommand(command: Command, line: string): Promise<void> {
   if (command.kind === 'help') terminal.note(t('commandHelp'));
   else if (command.kind === 'clear') terminal.clear();
-  else if (command.kind === 'unknown')
-    terminal.note(t('commandUnknown', { name: command.name }), 'red');
   else if (command.kind === 'unclosedQuote') terminal.note(t('commandUnclosedQuote'), 'red');
   else if (command.kind === 'tool') {
     if (!kernel) {

@@ -1,6 +1,7 @@
 /**
  * The console's command line: a one-line shell under the console that starts console tools
- * (`nc`, `curl`, `kill`) as processes of their own beside the run, as a second terminal would.
+ * (`nc`, `curl`, `kill`) as processes of their own beside the run, as a second terminal would;
+ * any other line runs in `sh -c` (procbox/tools/sh.py): `python client.py`, pipelines, …
  */
 import { CONSOLE_TOOLS } from '../../workers/protocol/constants';
 import type { ConsoleTool } from '../../workers/protocol/kernel';
@@ -10,7 +11,6 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'clear' }
   | { kind: 'empty' }
-  | { kind: 'unknown'; name: string }
   | { kind: 'unclosedQuote' };
 
 /** Splits a line into words as a POSIX shell does for quotes and backslashes; no expansions. */
@@ -56,7 +56,9 @@ export function parseCommand(line: string): Command {
   if (name === 'help') return { kind: 'help' };
   if (name === 'clear') return { kind: 'clear' };
   const tool = CONSOLE_TOOLS.find((t) => t === name);
-  return tool ? { kind: 'tool', tool, argv: words } : { kind: 'unknown', name };
+  return tool
+    ? { kind: 'tool', tool, argv: words }
+    : { kind: 'tool', tool: 'sh', argv: ['sh', '-c', line] };
 }
 
 export interface CommandLineActions {

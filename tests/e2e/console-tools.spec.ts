@@ -56,6 +56,33 @@ test('nc: typed lines go to the server, replies come back, Ctrl-D closes', async
   );
 });
 
+test('the command line runs python beside a running server, reading what is typed, and sh pipelines', async ({
+  page,
+}) => {
+  await open(page);
+  await runServer(page, UPPER_ECHO_SERVER, /listening/);
+  // A second client program, started by hand while the server runs: it reads typed input.
+  await command(
+    page,
+    `python -c "import socket; s = socket.create_connection(('127.0.0.1', 9000)); s.sendall(input().encode()); print('reply:', s.recv(100).decode())"`,
+  );
+  await expect.poll(() => consoleText(page)).toContain('client from 127.0.0.1');
+  await page.keyboard.type('typed by hand');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] reply: TYPED BY HAND$/m);
+  await expect.poll(() => consoleText(page)).toContain('client closed');
+  // The shell: a pipeline, a redirection, && and a missing command.
+  await command(
+    page,
+    "echo 'a b c' | python -c 'import sys; print(sys.stdin.read().split()[::-1])' > out.txt && cat out.txt",
+  );
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] \['c', 'b', 'a'\]$/m);
+  await expect(page.locator('[data-testid=tab][data-path="out.txt"]')).toBeVisible();
+  await command(page, 'no-such-program; echo status $?');
+  await expect.poll(() => consoleText(page)).toContain('sh: 1: no-such-program: not found');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] status 127$/m);
+});
+
 test('nc: Ctrl-C ends nc, not the server; a refused port is reported', async ({ page }) => {
   await open(page);
   await runServer(page, UPPER_ECHO_SERVER, /listening/);
@@ -104,7 +131,7 @@ test('curl prints a response; errors read as curl’s; unknown commands are name
     .poll(() => consoleText(page))
     .toContain('curl: (6) Could not resolve host: example.com');
   await command(page, 'ssh example.com');
-  await expect.poll(() => consoleText(page)).toContain('ssh: command not found');
+  await expect.poll(() => consoleText(page)).toContain('sh: 1: ssh: not found');
   await page.getByTestId('locale').selectOption('zh-CN');
   await command(page, 'help');
   await expect.poll(() => consoleText(page)).toContain('nc [-u] 主机 端口');

@@ -17,7 +17,7 @@ describe('console command line', () => {
     expect(splitWords('')).toEqual([]);
   });
 
-  it('knows the tools and its own commands, and names an unknown one', () => {
+  it('knows the tools and its own commands, and gives any other line to sh', () => {
     expect(parseCommand('nc -u localhost 9')).toEqual({
       kind: 'tool',
       tool: 'nc',
@@ -30,7 +30,11 @@ describe('console command line', () => {
     expect(parseCommand('help')).toEqual({ kind: 'help' });
     expect(parseCommand('clear')).toEqual({ kind: 'clear' });
     expect(parseCommand('   ')).toEqual({ kind: 'empty' });
-    expect(parseCommand('rm -rf /')).toEqual({ kind: 'unknown', name: 'rm' });
+    expect(parseCommand('python client.py | cat')).toEqual({
+      kind: 'tool',
+      tool: 'sh',
+      argv: ['sh', '-c', 'python client.py | cat'],
+    });
     expect(parseCommand('nc "x')).toEqual({ kind: 'unclosedQuote' });
   });
 });

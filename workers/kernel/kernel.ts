@@ -223,7 +223,10 @@ export class Kernel {
     const parent = this.table.get(ppid);
     const signals = new ProcessSignals(this.now, parent?.signals ?? null, method === 'fork');
     const record = this.table.create(ppid, pgid, name, signals);
-    this.terminal.attach(record.pid, ppid === 0, consoleInput);
+    // A command whose stdin is the console reads what its parent reads (a shell's `python`).
+    const readsConsole =
+      job.kind === 'command' && (inherit.stdio?.[0] ?? STDIO_CONSOLE) === STDIO_CONSOLE;
+    this.terminal.attach(record.pid, ppid === 0, consoleInput, readsConsole ? ppid : undefined);
     if (ppid !== 0) this.ipc.inherit(ppid, record.pid, method === 'fork');
     const sentinel =
       ppid === 0

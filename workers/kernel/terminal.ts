@@ -46,10 +46,13 @@ export class Terminal {
   }
 
   /** A process's input: for a top-level one `own` (a console tool's) or the run's, which it
-   * becomes the foreground of; a child reads end of file, as multiprocessing arranges. */
-  attach(pid: Pid, topLevel: boolean, own?: StdinPipe): void {
+   * becomes the foreground of; for a command that inherits it, `inputOf`'s (its parent's); any
+   * other child reads end of file, as multiprocessing arranges. */
+  attach(pid: Pid, topLevel: boolean, own?: StdinPipe, inputOf?: Pid): void {
     let stdin = own ?? this.input;
-    if (!topLevel) {
+    const shared = inputOf === undefined ? undefined : this.stdin.get(inputOf);
+    if (shared) stdin = shared;
+    else if (!topLevel) {
       stdin = new StdinPipe();
       stdin.close();
     }

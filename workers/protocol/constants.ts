@@ -131,7 +131,7 @@ export const PARK_BASE = 1 << 30;
 export const SLOT_BITS = 15;
 
 /** Programs the console's command line starts (workers/python/procbox/tools). */
-export const CONSOLE_TOOLS = ['nc', 'curl', 'kill'] as const;
+export const CONSOLE_TOOLS = ['nc', 'curl', 'kill', 'sh'] as const;
 
 /** When the last entry of a run (a client) exits, the others (its servers) are stopped after
  * this long, so that what its last message made them print still shows. */

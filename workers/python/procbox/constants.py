@@ -6,7 +6,7 @@ fails while it is stale).
 """
 
 COLUMNS_INDEX = 2
-CONSOLE_TOOLS = ("nc", "curl", "kill")
+CONSOLE_TOOLS = ("nc", "curl", "kill", "sh")
 DEFAULT_PROCESS_LIMIT = 48
 DOORBELL = 64
 DOORBELL_INDEX = 0
