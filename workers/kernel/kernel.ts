@@ -1,16 +1,16 @@
 import type { SysError } from '../protocol/common';
-import { CONSOLE_TOOLS, Disposition, Errno, SIGNAL_MAX, Signal } from '../protocol/constants';
-import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/kernel';
 import {
-  type ExecRequest,
-  type Job,
+  CONSOLE_TOOLS,
+  Disposition,
+  Errno,
+  SIGNAL_MAX,
   STDIO_CONSOLE,
   STDIO_FILE,
   STDIO_NULL,
-  type SpawnRequest,
-  type SpawnResult,
-  type Syscalls,
-} from '../protocol/process';
+  Signal,
+} from '../protocol/constants';
+import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/kernel';
+import type { ExecRequest, Job, SpawnRequest, SpawnResult, Syscalls } from '../protocol/process';
 import { ConsoleOutput } from './console-output';
 import { FdTable } from './fd-table';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';

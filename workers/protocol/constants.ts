@@ -133,6 +133,12 @@ export const SLOT_BITS = 15;
 /** Programs the console's command line starts (workers/python/procbox/tools). */
 export const CONSOLE_TOOLS = ['nc', 'curl', 'kill', 'sh'] as const;
 
+/** What a command's fd 0, 1 or 2 is when it is no descriptor of its parent's
+ * (`SpawnRequest.command.stdio`): the console, /dev/null, or a volume file lent in `files`. */
+export const STDIO_CONSOLE = -1;
+export const STDIO_NULL = -2;
+export const STDIO_FILE = -3;
+
 /** When the last entry of a run (a client) exits, the others (its servers) are stopped after
  * this long, so that what its last message made them print still shows. */
 export const SERVER_GRACE_MS = 300;

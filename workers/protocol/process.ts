@@ -93,11 +93,6 @@ export interface SpawnRequest {
   };
 }
 
-export const STDIO_CONSOLE = -1;
-export const STDIO_NULL = -2;
-/** A volume file, in `SpawnRequest.files` at that fd. */
-export const STDIO_FILE = -3;
-
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 
 /** `waitpid` outcome: Python's exitcode convention (negative = killed by that signal). */

@@ -3,11 +3,11 @@
  * `ProcessBridge`): who this process is, its children, signals, sleeping and exiting.
  */
 import type * as Comlink from 'comlink';
-import { COLUMNS_INDEX, Errno, PENDING_INDEX, ROWS_INDEX } from '../protocol/constants';
+import { COLUMNS_INDEX, Errno, PENDING_INDEX, ROWS_INDEX, STDIO_FILE } from '../protocol/constants';
 import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer';
 import type { StartMethod } from '../protocol/common';
 import type { InheritedFile } from '../protocol/fs';
-import { type ExecRequest, STDIO_FILE, type Syscalls } from '../protocol/process';
+import type { ExecRequest, Syscalls } from '../protocol/process';
 
 export function processSlice(
   kernel: Comlink.Remote<Syscalls>,

@@ -130,9 +130,8 @@ def _redirect(dev_null, redirected):
         if fd not in redirected:
             continue
         mode = "r" if fd == 0 else "w"
-        stream = open(fd, mode, encoding="utf-8", closefd=False,
+        # stderr is line-buffered even when no terminal, as in CPython 3.9 and later.
+        stream = open(fd, mode, buffering=1 if fd == 2 else -1, encoding="utf-8", closefd=False,
                       errors="backslashreplace" if fd == 2 else "strict")
-        if fd == 2:
-            stream.reconfigure(line_buffering=True)
         setattr(sys, name, stream)
         setattr(sys, f"__{name}__", stream)

@@ -3,8 +3,8 @@
 CPython's own ``subprocess`` module runs unchanged: only ``_fork_exec``, which forks and execs in
 C, becomes the kernel's ``command`` call, and the names ``subprocess`` leaves out on Emscripten
 (``_del_safe``'s waitpid and friends) are put back. A command is ``python`` (``python3``,
-``sys.executable``) with its command line; any other program is not found, as on a Linux
-without it.
+``sys.executable``) with its command line, or one of ``procbox.tools``' programs (``sh``,
+``echo``, …); any other program is not found, as on a Linux without it.
 """
 
 import os
@@ -13,16 +13,13 @@ import subprocess
 import sys
 
 from . import bridge, kernel
-from .constants import ENOENT
+from .constants import ENOENT, EOPNOTSUPP, STDIO_CONSOLE, STDIO_NULL
 from .errors import error
 
 EXECUTABLE = "/usr/bin/python3"
 PATH = "/usr/local/bin:/usr/bin:/bin"
 _PYTHON_NAMES = {"python", "python3", f"python3.{sys.version_info.minor}"}
 _NOT_YET = "procbox gives a command a pipe, a file, /dev/null or the console as stdin, stdout, stderr"
-EOPNOTSUPP = 95
-STDIO_CONSOLE = -1
-STDIO_NULL = -2
 
 
 def is_python(path):
@@ -43,7 +40,7 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
     """``_posixsubprocess.fork_exec``: the child is a kernel process running the command."""
     stdio = [_standard_stream(fd, n) for n, fd in enumerate((p2cread, c2pwrite, errwrite))]
     if preexec_fn is not None:
-        raise OSError(95, "procbox cannot run preexec_fn in a child process")
+        raise OSError(EOPNOTSUPP, "procbox cannot run preexec_fn in a child process")
     argv = [os.fsdecode(arg) for arg in args]
     if not any(_is_program(os.fsdecode(path)) for path in executable_list):
         raise error(ENOENT, args[0])

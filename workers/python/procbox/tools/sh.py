@@ -94,8 +94,11 @@ class Shell:
         for redirect in command.redirects:
             target = shell.expand(redirect.target, self.variable, glob_ok=False)[0]
             if redirect.op == ">&":
-                if target not in ("0", "1", "2"):
+                if not target.isdigit():
                     self.fail("Syntax error: Bad fd number")
+                    return None
+                if target not in ("0", "1", "2"):
+                    self.fail(f"{target}: Bad file descriptor")
                     return None
                 source = streams[int(target)]
                 streams[redirect.fd] = source if source is not None else int(target)
@@ -109,7 +112,7 @@ class Shell:
                 fd = os.open(target, flags, 0o666)
             except OSError as error:
                 verb = "open" if redirect.op == "<" else "create"
-                reason = "nonexistent directory" if redirect.op != "<" else "No such file"
+                reason = "Directory nonexistent" if redirect.op != "<" else "No such file"
                 if not isinstance(error, FileNotFoundError):
                     reason = error.strerror
                 self.fail(f"cannot {verb} {target}: {reason}")
