@@ -217,6 +217,26 @@ describe('kernel IPC and descriptor tables', () => {
     expect(fds.list(2).map((e) => e.fd)).toEqual([5]);
   });
 
+  it('exec keeps the descriptors passed and the standard streams; the rest close', () => {
+    const { table, fds, release, closedFiles } = setup();
+    const kept = fds.pipe(1, 3, 4) as number;
+    fds.pipe(1, 5, 6); // not passed: it closes at the exec
+    const sentinel = fds.inherit(1, 2, { pass: [3, 4, 5, 6] }, 9) as number;
+    fds.exec(2, { pass: [4], stdio: [3, -1, -1], files: [] });
+    expect(fds.list(2)).toEqual([
+      { fd: 0, read: kept, write: null },
+      { fd: 4, read: null, write: kept },
+    ]);
+    expect(closedFiles).toHaveLength(1); // the old program's files
+    // The parent closes its own ends: only the exec'd program holds each pipe now.
+    for (const fd of [3, 4, 5, 6]) fds.close(1, fd);
+    expect(table.objectCount).toBe(2); // `kept` and the sentinel
+    // The pid, not the program, holds the exit sentinel.
+    expect(read(table, sentinel, 10)).toBe(WOULD_BLOCK);
+    release(2);
+    expect(read(table, sentinel, 10)).toEqual(new Uint8Array(0));
+  });
+
   it('a forked child counts the files lent to it; they close with it, even if it never ran', () => {
     const { fds, release, closedFiles } = setup();
     const file = { fd: 5, ino: 9, gen: 1, flags: 2, device: 0 as const, path: 'f' };

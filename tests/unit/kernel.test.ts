@@ -1,121 +1,26 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Kernel, type ProcessHandle, type ProcessHost } from '../../workers/kernel/kernel';
+import { Kernel } from '../../workers/kernel/kernel';
 import { Trace } from '../../workers/kernel/trace';
-import type {
-  KernelObserver,
-  OutputChunk,
-  ProcessInfo,
-  WorkspaceChange,
-} from '../../workers/protocol/kernel';
+import type { OutputChunk } from '../../workers/protocol/kernel';
 import { Device, ROOT_INODE } from '../../workers/protocol/fs';
 import { listFiles, writeFile } from '../../workers/fs/tree';
-import type {
-  ExecRequest,
-  SpawnRequest,
-  SpawnResult,
-  Syscalls,
-} from '../../workers/protocol/process';
+import type { ExecRequest, SpawnRequest } from '../../workers/protocol/process';
 import { Disposition, Errno, ITimer, Signal } from '../../workers/protocol/constants';
-import { consoleWrite } from '../../workers/ipc/console-ring';
 import { Ring } from '../../workers/protocol/ipc';
 
-/** A program run by a scripted process: it uses the real syscall table the kernel hands out. */
-type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | void>;
-
-/**
- * Processes as async functions instead of Web Workers: the kernel sees the same ProcessHost
- * contract (launch, exec, raise, terminate) it drives in the browser.
- */
-class ScriptedHost implements ProcessHost {
-  readonly raised: { pid: number; signal: number }[] = [];
-  readonly terminated = new Set<number>();
-  readonly switchIntervals: { pid: number; ms: number }[] = [];
-  /** Each terminal size handed to a process, as [columns, rows]. */
-  readonly terminalSizes: [number, number][] = [];
-
-  constructor(private readonly programs: Record<string, Program>) {}
-
-  async launch(syscalls: Syscalls): Promise<ProcessHandle> {
-    let pid = 0;
-    return {
-      exec: async (request) => {
-        pid = request.pid;
-        const { job } = request;
-        const name =
-          job.kind === 'script'
-            ? job.path
-            : job.kind === 'tool' || job.kind === 'command'
-              ? job.argv.join(' ')
-              : 'child';
-        const program = this.programs[name];
-        if (!program) throw new Error(`no program ${name}`);
-        const code = await program(syscalls, request);
-        if (!this.terminated.has(pid)) syscalls.exit(code ?? 0, []);
-      },
-      raise: (signal) => this.raised.push({ pid, signal }),
-      signalPending: () => false,
-      setSwitchInterval: (ms) => this.switchIntervals.push({ pid, ms }),
-      setTerminalSize: (columns, rows) => this.terminalSizes.push([columns, rows]),
-      terminate: () => this.terminated.add(pid),
-    };
-  }
-}
-
-class RecordingObserver implements KernelObserver {
-  readonly events: string[] = [];
-  readonly notices: string[] = [];
-  table: ProcessInfo[] = [];
-  async output(chunks: OutputChunk[]) {
-    for (const c of chunks) this.events.push(`out ${c.pid}:${c.fd} ${c.text}`);
-  }
-  processes(table: ProcessInfo[]) {
-    this.table = table;
-    for (const p of table) if (p.state === 'exited') this.events.push(`exited ${p.pid}`);
-  }
-  notice(key: string, detail: string) {
-    this.notices.push(`${key} ${detail}`);
-  }
-  readonly changes: WorkspaceChange[] = [];
-  files(changes: WorkspaceChange[]) {
-    this.changes.push(...changes);
-  }
-}
-
-function setup(programs: Record<string, Program>, processLimit = 64) {
-  const host = new ScriptedHost(programs);
-  const observer = new RecordingObserver();
-  const kernel = new Kernel(host, { processLimit }, () => observer);
-  return { host, observer, kernel };
-}
-
-const bytes = (text: string) => new TextEncoder().encode(text);
-/** What a process worker does with sys.stdout's bytes: puts them in the console ring. */
-const print = (request: ExecRequest, fd: number, data: Uint8Array) => {
-  const words = new Int32Array(request.ipc.arena);
-  const arena = new Uint8Array(request.ipc.arena);
-  return consoleWrite(words, arena, request.ipc.console, request.pid, fd, data);
-};
-const files = [{ path: 'main.py', content: '' }];
-const run = (kernel: Kernel, ...entries: string[]) =>
-  kernel.run({ files, entries, startMethod: 'fork' });
-const never = () => new Promise<never>(() => {});
-const payload = new Uint8Array([1]);
-
-const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnRequest => ({
-  name,
-  method,
+import {
+  bytes,
+  files,
+  never,
   payload,
-  passFds: [],
-  sentinelFd: null,
-  cwd: '/home/user',
-  files: [],
-});
-
-function pidOf(result: SpawnResult): number {
-  if (!('pid' in result)) throw new Error(`spawn failed: ${result.errno}`);
-  return result.pid;
-}
-
+  pidOf,
+  print,
+  run,
+  setup,
+  spawnRequest,
+  type Program,
+  ScriptedHost,
+} from './scripted-kernel';
 describe('process table', () => {
   it('starts entries in order as group leaders and records their exit codes', async () => {
     const { kernel } = setup({ 'a.py': async () => 0, 'b.py': async () => 3 });

@@ -45,6 +45,7 @@ const callsAreTheSlices: Same<
   | 'sleep'
   | 'spawn'
   | 'command'
+  | 'exec'
   | 'waitpid'
   | 'kill'
   | 'sigaction'

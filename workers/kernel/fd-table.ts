@@ -36,6 +36,10 @@ export interface FileHolders {
   closeAll(counts: Int32Array): void;
 }
 
+type Inheritance =
+  | { fork: true; files: InheritedFile[] }
+  | { pass: number[]; stdio?: number[]; files?: InheritedFile[] };
+
 interface ProcessFds {
   pid: Pid;
   fds: Map<number, FdObject>;
@@ -144,7 +148,8 @@ export class FdTable {
 
   /** `pid`'s kernel descriptors, as its worker installs them at start. */
   list(pid: Pid): FdEntry[] {
-    return [...this.of(pid).fds].map(([fd, { read, write }]) => ({ fd, read, write }));
+    const entries = [...this.of(pid).fds].map(([fd, { read, write }]) => ({ fd, read, write }));
+    return entries.sort((a, b) => a.fd - b.fd);
   }
 
   /**
@@ -154,16 +159,21 @@ export class FdTable {
    * sentinel: a pipe whose only writer is the child itself, read by the parent at
    * `sentinelFd`, which sees end of file once the child is gone. Returns the sentinel's pipe.
    */
-  inherit(
-    parent: Pid,
-    child: Pid,
-    how:
-      | { fork: true; files: InheritedFile[] }
-      | { pass: number[]; stdio?: number[]; files?: InheritedFile[] },
-    sentinelFd: number | null,
-  ): number | null {
-    const from = this.of(parent);
+  inherit(parent: Pid, child: Pid, how: Inheritance, sentinelFd: number | null): number | null {
     const to = this.of(child);
+    const from = this.of(parent);
+    this.copy(from, to, how);
+    if (sentinelFd === null || !validFd(sentinelFd)) return null;
+    const sentinel = this.ipc.newPipe(0);
+    if (sentinel === null) return null;
+    const end = { read: null, write: sentinel };
+    this.ipc.holdRings(end);
+    to.hidden.push(end);
+    this.put(from, sentinelFd, { read: sentinel, write: null });
+    return sentinel;
+  }
+
+  private copy(from: ProcessFds, to: ProcessFds, how: Inheritance): void {
     for (const [fd, entry] of from.fds) {
       if ('fork' in how || how.pass.includes(fd)) this.put(to, fd, entry);
     }
@@ -175,14 +185,22 @@ export class FdTable {
       }
     }
     count(to.files, how.files ?? []);
-    if (sentinelFd === null || !validFd(sentinelFd)) return null;
-    const sentinel = this.ipc.newPipe(0);
-    if (sentinel === null) return null;
-    const end = { read: null, write: sentinel };
-    this.ipc.holdRings(end);
-    to.hidden.push(end);
-    this.put(from, sentinelFd, { read: sentinel, write: null });
-    return sentinel;
+  }
+
+  /**
+   * execve(2): `pid` keeps only the descriptors `how` names (the others were close-on-exec),
+   * its standard streams as `how.stdio` makes them, and the files its old program lent for
+   * them. Its exit sentinel stays with it: the parent sees the pid end, not the program.
+   */
+  exec(pid: Pid, how: { pass: number[]; stdio: number[]; files: InheritedFile[] }): void {
+    const from = this.of(pid);
+    this.processes.delete(pid);
+    const to = this.of(pid);
+    to.hidden = from.hidden;
+    this.copy(from, to, how); // held here before the old table lets go: nothing closes between
+    for (const entry of from.fds.values()) this.ipc.clearCopyLocks(entry, pid);
+    for (const entry of from.fds.values()) this.drop(pid, entry);
+    this.files.closeAll(from.files);
   }
 
   /** File references lent for a child that was never made: they close. */

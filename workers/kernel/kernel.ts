@@ -10,7 +10,14 @@ import {
   Signal,
 } from '../protocol/constants';
 import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/kernel';
-import type { ExecRequest, Job, SpawnRequest, SpawnResult, Syscalls } from '../protocol/process';
+import type {
+  ExecCommand,
+  ExecRequest,
+  Job,
+  SpawnRequest,
+  SpawnResult,
+  Syscalls,
+} from '../protocol/process';
 import { ConsoleOutput } from './console-output';
 import { FdTable } from './fd-table';
 import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
@@ -241,7 +248,18 @@ export class Kernel {
           );
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
     this.outbox.tableChanged();
+    await this.launch(record, job, inherit.cwd, inherit.files, inherit.stdio);
+    return { pid: record.pid, sentinel };
+  }
 
+  /** Boots a worker for `record` and runs `job` there: a new process's, or an exec's. */
+  private async launch(
+    record: ProcessRecord,
+    job: Job,
+    cwd: string,
+    files: InheritedFile[],
+    stdio: [number, number, number] | undefined,
+  ): Promise<void> {
     let handle: ProcessHandle;
     try {
       handle = await this.host.launch(this.syscallsFor(record), (message) =>
@@ -249,11 +267,11 @@ export class Kernel {
       );
     } catch (error) {
       this.crashed(record, String(error));
-      return { pid: record.pid, sentinel };
+      return;
     }
     if (record.state === 'exited') {
       handle.terminate(); // killed while its worker was booting
-      return { pid: record.pid, sentinel };
+      return;
     }
     this.handles.set(record.pid, handle);
     handle.setTerminalSize(this.terminal.info.columns, this.terminal.info.rows);
@@ -261,20 +279,59 @@ export class Kernel {
     this.outbox.tableChanged();
     const request: ExecRequest = {
       pid: record.pid,
-      ppid,
-      cwd: inherit.cwd,
+      ppid: record.ppid,
+      cwd,
       volume: this.workspace.buffer,
-      files: inherit.files,
+      files,
       fileCounts: this.fds.fileCounts(record.pid),
       startMethod: this.startMethod,
       job,
       isatty: this.terminal.info.isatty.map(
-        (tty, fd) => tty && (inherit.stdio?.[fd] ?? STDIO_CONSOLE) === STDIO_CONSOLE,
+        (tty, fd) => tty && (stdio?.[fd] ?? STDIO_CONSOLE) === STDIO_CONSOLE,
       ) as [boolean, boolean, boolean],
       ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.fds.list(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
-    return { pid: record.pid, sentinel };
+  }
+
+  /**
+   * execve(2): `self` runs `request`'s command in a new worker, as the same pid, parent and
+   * group. What its old program held goes as at an exit, but the descriptors it keeps; the
+   * signals it handled are back to their default.
+   */
+  private async exec(self: ProcessRecord, request: ExecCommand): Promise<void> {
+    if (self.state === 'exited') return;
+    for (const { fd, data } of Array.isArray(request?.unwritten) ? request.unwritten : []) {
+      if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
+    }
+    const files = Array.isArray(request?.files) ? request.files : [];
+    const command = commandJob(request);
+    const cwd =
+      typeof request?.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
+    this.handles.get(self.pid)?.terminate();
+    this.handles.delete(self.pid);
+    for (const call of self.pending) call.interrupt();
+    self.pending.clear();
+    self.threads.clear();
+    this.workspace.released(self.pid);
+    this.ipc.release(self.pid);
+    if (!command) {
+      this.fds.closeLent(files);
+      this.exited(self, 127); // past the point of no return, as a failed execve after it
+      return;
+    }
+    const passFds = Array.isArray(request.passFds) ? request.passFds.filter(Number.isInteger) : [];
+    this.fds.exec(self.pid, { pass: passFds, stdio: command.stdio, files });
+    const signals = new ProcessSignals(this.now, self.signals);
+    signals.pending = self.signals.pending;
+    self.signals.close();
+    self.signals = signals;
+    self.name = command.job.argv.join(' ');
+    self.state = 'starting';
+    self.waitingOn = null;
+    this.trace.record({ type: 'exec', pid: self.pid, name: self.name });
+    this.outbox.tableChanged();
+    await this.launch(self, command.job, cwd, files, command.stdio);
   }
 
   private async spawnChild(
@@ -292,25 +349,12 @@ export class Kernel {
     let job: Job = { kind: 'child', method: request.method, payload: request.payload };
     let pgid: Pid | null = self.pgid;
     let redirect: [number, number, number] | undefined;
-    const { command } = request;
-    if (command !== undefined) {
-      const strings = (list: unknown) =>
-        Array.isArray(list) && list.every((item) => typeof item === 'string');
-      if (!strings(command?.argv) || command.argv.length === 0) return { errno: Errno.EINVAL };
-      if (command.env !== null && !strings(command.env)) return { errno: Errno.EINVAL };
-      const stdio = Array.isArray(command.stdio) ? command.stdio : [];
-      if (stdio.length !== 3 || !stdio.every((fd) => Number.isInteger(fd) && fd >= STDIO_FILE)) {
-        return { errno: Errno.EINVAL };
-      }
-      job = {
-        kind: 'command',
-        argv: command.argv.slice(),
-        env: command.env?.slice() ?? null,
-        devNull: [0, 1, 2].filter((fd) => stdio[fd] === STDIO_NULL),
-        redirected: [0, 1, 2].filter((fd) => stdio[fd] !== STDIO_CONSOLE),
-      };
-      if (command.newSession === true) pgid = null;
-      redirect = stdio as [number, number, number];
+    if (request.command !== undefined) {
+      const command = commandJob(request.command);
+      if (!command) return { errno: Errno.EINVAL };
+      job = command.job;
+      if (request.command.newSession === true) pgid = null;
+      redirect = command.stdio;
     }
     return this.start(self.pid, pgid, request.name, job, request.method, {
       passFds,
@@ -332,6 +376,10 @@ export class Kernel {
     };
     return {
       ...processCallsFor(processes, self, block),
+      exec: async (request) => {
+        await this.exec(self, request);
+        return 0;
+      },
       spawn: async (request) => {
         // The worker lent each description once more for a forked child: the kernel owns those
         // references now, whatever comes of the request.
@@ -460,4 +508,27 @@ export class Kernel {
       for (const resolve of waiters) resolve();
     }
   }
+}
+
+/** A command's job and standard streams, from a request checked field by field; null when it
+ * is malformed. */
+function commandJob(
+  command: Pick<ExecCommand, 'argv' | 'env' | 'stdio'> | undefined,
+): { job: Job & { kind: 'command' }; stdio: [number, number, number] } | null {
+  const strings = (list: unknown): list is string[] =>
+    Array.isArray(list) && list.every((item) => typeof item === 'string');
+  if (!strings(command?.argv) || command.argv.length === 0) return null;
+  if (command.env !== null && !strings(command.env)) return null;
+  const stdio = Array.isArray(command.stdio) ? command.stdio : [];
+  if (stdio.length !== 3 || !stdio.every((fd) => Number.isInteger(fd) && fd >= STDIO_FILE)) {
+    return null;
+  }
+  const job = {
+    kind: 'command' as const,
+    argv: command.argv.slice(),
+    env: command.env?.slice() ?? null,
+    devNull: [0, 1, 2].filter((fd) => stdio[fd] === STDIO_NULL),
+    redirected: [0, 1, 2].filter((fd) => stdio[fd] !== STDIO_CONSOLE),
+  };
+  return { job, stdio: stdio as [number, number, number] };
 }

@@ -53,19 +53,37 @@ export function processCallsFor(
     },
     waitpid: async (pid, timeoutMs) => {
       if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) return EINVAL;
-      const child = table.get(pid);
-      if (!child || child.ppid !== self.pid) return { errno: Errno.ECHILD };
-      if (child.exitCode !== null) return { pid, exitCode: child.exitCode };
-      if (timeoutMs === 0) return null;
+      if (!Number.isInteger(pid)) return EINVAL;
+      const group = pid === 0 ? self.pgid : -pid;
+      const chosen = (c: ProcessRecord) =>
+        pid > 0 ? c.pid === pid : pid === -1 || c.pgid === group;
+      let timedOut = timeoutMs === 0;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const waits: Promise<unknown>[] = [child.exited];
-      if (timeoutMs !== null && timeoutMs > 0) {
-        waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))));
+      const deadline = new Promise<void>((resolve) => {
+        if (timeoutMs !== null && timeoutMs > 0) {
+          timer = setTimeout(() => ((timedOut = true), resolve()), timeoutMs);
+        }
+      });
+      try {
+        for (let woken = false; ; woken = true) {
+          const children = table.childrenOf(self.pid).filter(chosen);
+          // One that ended while this call waited for it is this call's, reaped or not.
+          const ended =
+            children.find((c) => c.exitCode !== null && !c.reaped) ??
+            (woken && pid > 0 ? children.find((c) => c.exitCode !== null) : undefined);
+          if (ended) {
+            ended.reaped = true;
+            return { pid: ended.pid, exitCode: ended.exitCode as number };
+          }
+          if (!children.some((c) => !c.reaped)) return { errno: Errno.ECHILD };
+          if (timedOut) return null;
+          const what = pid > 0 ? `join(${pid})` : 'wait()';
+          const exits = children.filter((c) => c.exitCode === null).map((c) => c.exited);
+          if (await block(what, Promise.race([...exits, deadline]))) return EINTR;
+        }
+      } finally {
+        clearTimeout(timer);
       }
-      const interrupted = await block(`join(${pid})`, Promise.race(waits));
-      clearTimeout(timer);
-      if (interrupted) return EINTR;
-      return child.exitCode === null ? null : { pid, exitCode: child.exitCode };
     },
     threadStart: async () => {
       if (self.state === 'exited') return { errno: Errno.ESRCH };

@@ -15,6 +15,8 @@ export interface ProcessRecord {
   state: ProcessState;
   waitingOn: string | null;
   exitCode: number | null;
+  /** Its parent has waited for it since it ended (a zombie no more). */
+  reaped: boolean;
   pending: Set<PendingCall>;
   /** Running threads besides the main one, by TID. */
   threads: Map<Pid, ThreadInfo>;
@@ -46,6 +48,7 @@ export class ProcessTable {
       state: 'starting',
       waitingOn: null,
       exitCode: null,
+      reaped: false,
       pending: new Set(),
       threads: new Map(),
       signals,
@@ -62,6 +65,10 @@ export class ProcessTable {
 
   live(): ProcessRecord[] {
     return [...this.records.values()].filter((p) => p.state !== 'exited');
+  }
+
+  childrenOf(ppid: Pid): ProcessRecord[] {
+    return [...this.records.values()].filter((p) => p.ppid === ppid);
   }
 
   group(pgid: Pid): ProcessRecord[] {

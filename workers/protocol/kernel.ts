@@ -71,6 +71,8 @@ export type TraceEvent =
       name: string;
       method: 'script' | 'tool' | StartMethod;
     }
+  /** execve: the process runs a new program, `name` its command line. */
+  | { type: 'exec'; t: number; pid: Pid; name: string }
   | { type: 'exit'; t: number; pid: Pid; code: number }
   | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number }
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }

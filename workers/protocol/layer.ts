@@ -70,7 +70,18 @@ export interface ProcessCalls extends SignalSyscalls {
     newSession: boolean,
     stdio: [number, number, number],
   ): Promise<SpawnResult>;
-  /** Waits for a child; `timeoutMs` undefined blocks, 0 polls. */
+  /** execve(2): this process runs the command in place of its program, keeping its pid,
+   * `passFds` and `stdio` as `command` gives them. It does not return, but with EOPNOTSUPP
+   * when a standard stream is neither a pipe, a volume file nor the console. */
+  exec(
+    argv: string[],
+    env: string[] | null,
+    cwd: string,
+    passFds: number[],
+    stdio: [number, number, number],
+  ): Reply<0>;
+  /** Waits for a child (`pid` > 0), or any child (-1), or any of a process group (0: its own;
+   * below -1: that one); `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
   kill(pid: number, signal: number): Reply<0>;
 }
@@ -128,6 +139,8 @@ export interface IpcBridge {
   /** Drops a reservation the kernel refused. */
   fdUnreserve(fd: number): void;
   isPipe(fd: number): boolean;
+  /** Every kernel descriptor this process has (those an exec may keep). */
+  kernelFds(): number[];
   /** os.set_blocking: Emscripten's F_SETFL can set O_NONBLOCK but never clears it. */
   fdSetBlocking(fd: number, blocking: boolean): void;
   /** Spins up to `ms` for `fd` to be ready for `events`: a peer often answers within

@@ -93,6 +93,18 @@ export interface SpawnRequest {
   };
 }
 
+/** What `exec` runs: the command, as `SpawnRequest.command` gives it, with the volume files
+ * lent at 0, 1 and 2 (`STDIO_FILE`), and the output the console ring had no room for yet. */
+export interface ExecCommand {
+  argv: string[];
+  env: string[] | null;
+  cwd: string;
+  passFds: number[];
+  stdio: [number, number, number];
+  files: InheritedFile[];
+  unwritten: { fd: number; data: Uint8Array }[];
+}
+
 export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 
 /** `waitpid` outcome: Python's exitcode convention (negative = killed by that signal). */
@@ -129,7 +141,12 @@ export interface Syscalls
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */
   read(fd: number, max: number): Reply<Uint8Array>;
   spawn(request: SpawnRequest): Promise<SpawnResult>;
-  /** Waits for a child; `timeoutMs` null blocks, 0 polls. Null means still running. */
+  /** execve(2): the process's worker is replaced by one running `request`'s command, under
+   * the same pid; no reply reaches the old worker. */
+  exec(request: ExecCommand): Reply<0>;
+  /** Waits for a child, as `waitpid(2)` picks one by `pid` (-1: any; 0 or below: a process
+   * group); `timeoutMs` null blocks, 0 polls. Null means none has ended yet. A child is
+   * reaped once: a second wait for it is ECHILD. */
   waitpid(pid: Pid, timeoutMs: number | null): Promise<WaitResult>;
   kill(pid: Pid, signal: number): Reply<0>;
   /** The process ends; `unwritten` is output the console ring had no room for yet (it writes

@@ -68,6 +68,7 @@ export function ipcSlice(
       fdRebind: fds.rebind,
       fdUnreserve: fds.unreserve,
       isPipe: fds.isPipe,
+      kernelFds: fds.list,
       fdSetBlocking: fds.setBlocking,
       fdSpin(fd, events, ms) {
         const rings = fds.rings(fd);

@@ -83,6 +83,8 @@ export interface KernelFds {
   rebind(fd: number, read: number, write: number): void;
   unreserve(fd: number): void;
   isPipe(fd: number): boolean;
+  /** The numbers of every kernel descriptor (a pipe end or socket) this process has. */
+  list(): number[];
   setBlocking(fd: number, blocking: boolean): void;
 }
 
@@ -175,6 +177,8 @@ export function installKernelFds(
       if (FS.getStream(fd)?.ipc === null) FS.closeStream(fd);
     },
     isPipe: (fd) => Boolean(FS.getStream(fd)?.ipc),
+    list: () =>
+      (FS.streams as (IpcStream | null)[]).flatMap((stream, fd) => (stream?.ipc ? [fd] : [])),
     setBlocking(fd, blocking) {
       const stream = FS.getStream(fd);
       if (stream) stream.flags = blocking ? stream.flags & ~O_NONBLOCK : stream.flags | O_NONBLOCK;

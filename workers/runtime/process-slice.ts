@@ -51,6 +51,25 @@ export function processSlice(
           },
         });
       },
+      async exec(argv, env, cwd, passFds, stdio) {
+        const files = standardFiles(stdio);
+        if (files === null) return { errno: Errno.EOPNOTSUPP };
+        const lent = new Set(files.map((file) => file.fd));
+        const streams = stdio.map((source, fd) => (lent.has(fd) ? STDIO_FILE : source));
+        // From here this program is over: what it holds goes as at its exit, but its pid,
+        // its kernel descriptors and the files lent above live on in the new one.
+        const unwritten = beforeExit();
+        void kernel.exec({
+          argv,
+          env: env ?? null,
+          cwd,
+          passFds,
+          stdio: streams as [number, number, number],
+          files,
+          unwritten,
+        });
+        return new Promise<never>(() => {}); // the kernel ends this worker
+      },
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),

@@ -216,6 +216,7 @@ SIGNAL = {
 LAYER_CALLS = {
     "command": (6, 6),
     "drained": (1, 1),
+    "exec": (5, 5),
     "fdWait": (4, 4),
     "fileLock": (6, 6),
     "getitimer": (1, 1),
@@ -277,6 +278,7 @@ LAYER_BRIDGE = {
     "isatty": (1, 1),
     "job": None,
     "jsFrameInside": (0, 0),
+    "kernelFds": (0, 0),
     "pid": None,
     "ppid": None,
     "resume": (1, 1),

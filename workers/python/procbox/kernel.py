@@ -86,6 +86,26 @@ def command(argv, env, cwd, pass_fds, new_session, stdio):
     return int(result.pid)
 
 
+def exec_(argv, env, cwd, pass_fds, stdio):
+    """Runs the command in place of this program (execve); returns only by raising."""
+    _, code = bridge.call(
+        "exec", to_js(argv), None if env is None else to_js(env), cwd, to_js(pass_fds),
+        to_js(stdio),
+    )
+    raise error(code)
+
+
+def wait_child(selector, block):
+    """waitpid(2)'s choice of child (``selector``: a pid, -1 any, 0 or below a group): its
+    (pid, exit code), or None when none has ended and ``block`` is false."""
+    while True:
+        result, code = bridge.call("waitpid", selector, None if block else 0)
+        if code is None:
+            return None if result is None else (int(result.pid), int(result.exitCode))
+        if code != EINTR:
+            raise error(code)
+
+
 def waitpid(child, timeout):
     """Exit code of ``child`` (negative: killed by that signal), or None if it still runs."""
     timeout_ms = None if timeout is None else max(0.0, timeout * 1000.0)

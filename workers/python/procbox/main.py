@@ -19,6 +19,7 @@ from . import (
     command,
     errors,
     eventloop,
+    execs,
     kernel,
     oscalls,
     popen,
@@ -46,6 +47,7 @@ def start(worker):
     popen.install(bridge.sync.startMethod)
     shm.install()
     subprocesses.install()
+    execs.install()
     eventloop.forget_boot_loop()
     _reseed_random()
     job = bridge.sync.job

@@ -9,7 +9,7 @@ import posix
 import time
 
 from . import bridge, kernel
-from .errors import ECHILD, ENOSYS, ENOTTY, error
+from .errors import ENOSYS, ENOTTY, error
 
 _WNOHANG = getattr(os, "WNOHANG", 1)
 _native_isatty = os.isatty
@@ -33,13 +33,17 @@ def kill(pid, sig):
 
 
 def waitpid(pid, options):
-    """Only a specific child can be waited for; the status is encoded as Linux encodes it."""
-    if pid <= 0:
-        raise error(ECHILD)
-    code = kernel.waitpid(pid, 0 if options & _WNOHANG else None)
-    if code is None:
+    """A child, any child (-1) or one of a group (0, or below -1) that ended, reaped; its status
+    encoded as Linux encodes it. (0, 0) with WNOHANG while none has ended."""
+    ended = kernel.wait_child(pid, not options & _WNOHANG)
+    if ended is None:
         return 0, 0
-    return pid, (code & 0xFF) << 8 if code >= 0 else -code
+    child, code = ended
+    return child, (code & 0xFF) << 8 if code >= 0 else -code
+
+
+def wait():
+    return waitpid(-1, 0)
 
 
 def waitstatus_to_exitcode(status):
@@ -93,6 +97,7 @@ def install():
         "process_cpu_count": cpu_count,
         "kill": kill,
         "waitpid": waitpid,
+        "wait": wait,
         "waitstatus_to_exitcode": waitstatus_to_exitcode,
         "fork": fork,
         "_exit": _exit,

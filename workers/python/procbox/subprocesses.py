@@ -26,7 +26,7 @@ def is_python(path):
     return path == EXECUTABLE or os.path.basename(path) in _PYTHON_NAMES
 
 
-def _is_program(path):
+def is_program(path):
     """A program on this system: python, or one of procbox.tools' commands (``/bin/sh``)."""
     from .tools import PROGRAMS
 
@@ -38,12 +38,14 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
               errpipe_read, errpipe_write, restore_signals, start_new_session,
               process_group, gid, gids, uid, umask, preexec_fn, *rest):
     """``_posixsubprocess.fork_exec``: the child is a kernel process running the command."""
-    stdio = [_standard_stream(fd, n) for n, fd in enumerate((p2cread, c2pwrite, errwrite))]
+    stdio = standard_streams((p2cread, c2pwrite, errwrite))
     if preexec_fn is not None:
         raise OSError(EOPNOTSUPP, "procbox cannot run preexec_fn in a child process")
-    argv = [os.fsdecode(arg) for arg in args]
-    if not any(_is_program(os.fsdecode(path)) for path in executable_list):
+    programs = [os.fsdecode(path) for path in executable_list]
+    program = next((path for path in programs if is_program(path)), None)
+    if program is None:
         raise error(ENOENT, args[0])
+    argv = command_line(program, [os.fsdecode(arg) for arg in args])
     directory = os.getcwd() if cwd is None else os.path.abspath(os.fsdecode(cwd))
     if not os.path.isdir(directory):
         raise error(ENOENT, cwd)
@@ -59,6 +61,24 @@ def fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list,
         if failure.errno == EOPNOTSUPP:
             raise OSError(EOPNOTSUPP, _NOT_YET) from None
         raise
+
+
+def command_line(program, argv):
+    """``argv`` as the command runs it: its first word names the program the kernel starts,
+    so one that names another (``Popen(["name", ...], executable=...)``) gives way."""
+    if os.path.basename(argv[0]) == os.path.basename(program):
+        return argv
+    return [program, *argv[1:]]
+
+
+def standard_streams(fds):
+    """What a command's fds 0, 1 and 2 are, from this process's descriptors (-1: its own)."""
+    return [_standard_stream(fd, number) for number, fd in enumerate(fds)]
+
+
+def kernel_fds():
+    """This process's kernel descriptors (pipes and sockets)."""
+    return [int(fd) for fd in bridge.sync.kernelFds()]
 
 
 def _standard_stream(fd, number):
