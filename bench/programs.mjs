@@ -426,3 +426,25 @@ if __name__ == "__main__":
     os.remove("shared.bin")
     print("result", rate)
 `;
+
+/** subprocess.run of a python that does nothing, 20 times: ms per round trip. */
+export const SUBPROCESS_RUN = `import subprocess, sys, time
+subprocess.run([sys.executable, "-c", "pass"])  # warm
+t0 = time.perf_counter()
+for _ in range(20):
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+print("result", (time.perf_counter() - t0) * 1000 / 20)
+`;
+
+/** 64 MiB from a child's stdout through a PIPE (Popen, 1 MiB reads): MB/s. */
+export const SUBPROCESS_PIPE = `import subprocess, sys, time
+code = "import sys\\nblock = bytes(1 << 20)\\nfor _ in range(64): sys.stdout.buffer.write(block)"
+t0 = time.perf_counter()
+p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+total = 0
+while chunk := p.stdout.read(1 << 20):
+    total += len(chunk)
+p.wait()
+assert total == 64 << 20, total
+print("result", total / 1e6 / (time.perf_counter() - t0))
+`;

@@ -35,6 +35,8 @@ import {
   resultOf,
   startTimes,
   timedExample,
+  SUBPROCESS_RUN,
+  SUBPROCESS_PIPE,
 } from './programs.mjs';
 
 const rows = [];
@@ -219,6 +221,8 @@ for (const [figure, program, unit] of [
   ['open, write 100 bytes, close a small file', FILE_SMALL, 'µs'],
   ['create, list and delete 10,000 small files', FILE_MANY, 'ms'],
   ['a child reads an 8 MiB file its parent wrote', FILE_CHILD, 'MB/s'],
+  ['subprocess.run([sys.executable, "-c", "pass"]) round trip', SUBPROCESS_RUN, 'ms'],
+  ['64 MiB from a child through subprocess.PIPE', SUBPROCESS_PIPE, 'MB/s'],
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
