@@ -103,7 +103,8 @@ def _own_redirected():
 
 def system(command):
     """os.system: ``sh -c command`` on this process's streams; its wait status, as Linux's."""
-    code = subprocess.call(["/bin/sh", "-c", os.fsdecode(command)])
+    # system(3) runs /bin/sh as "sh": its errors begin "sh: 1:", not subprocess's "/bin/sh: 1:".
+    code = subprocess.call(["sh", "-c", os.fsdecode(command)], executable="/bin/sh")
     return (code & 0xFF) << 8 if code >= 0 else -code
 
 

@@ -1,0 +1,33 @@
+"""What head and tail share: their count argument and their inputs, with GNU's headers."""
+
+import sys
+
+
+def parse_count(text):
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+def each_input(tool, names, select):
+    """Writes ``select(bytes)`` of each input (``-`` or none: stdin), headed when several."""
+    out, status, headed = sys.stdout.buffer, 0, False
+    names = names or ["-"]
+    for name in names:
+        try:
+            if name == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(name, "rb") as f:
+                    data = f.read()
+        except OSError as error:
+            out.flush()
+            print(f"{tool}: cannot open '{name}' for reading: {error.strerror}", file=sys.stderr)
+            status = 1
+            continue
+        if len(names) > 1:
+            shown = "standard input" if name == "-" else name
+            out.write(f"{chr(10) if headed else ''}==> {shown} <==\n".encode())
+            headed = True
+        out.write(select(data))
+    return status
