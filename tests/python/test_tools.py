@@ -11,7 +11,7 @@ LAYER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "wo
 RUN_TOOL = ("import sys; sys.path.insert(0, sys.argv[1]); import importlib; "
             "tool = importlib.import_module('procbox.tools.' + sys.argv[2]); "
             "sys.exit(tool.main(sys.argv[3:]))")
-ENV = {"LC_ALL": "C.UTF-8", "TZ": "UTC", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+ENV = {"LC_ALL": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "TZ": "UTC", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
 
 class ToolsTest(unittest.TestCase):
