@@ -1,4 +1,4 @@
-"""What head and tail share: their count argument and their inputs, with GNU's headers."""
+"""What head, tail and wc share: their count argument and their inputs, with GNU's headers."""
 
 import sys
 
@@ -9,17 +9,21 @@ def parse_count(text):
     return int(text)
 
 
+def read(name):
+    """All of the file ``name``'s bytes, or standard input's for ``-``."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    with open(name, "rb") as f:
+        return f.read()
+
+
 def each_input(tool, names, select):
     """Writes ``select(bytes)`` of each input (``-`` or none: stdin), headed when several."""
     out, status, headed = sys.stdout.buffer, 0, False
     names = names or ["-"]
     for name in names:
         try:
-            if name == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(name, "rb") as f:
-                    data = f.read()
+            data = read(name)
         except OSError as error:
             out.flush()
             print(f"{tool}: cannot open '{name}' for reading: {error.strerror}", file=sys.stderr)

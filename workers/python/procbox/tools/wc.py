@@ -4,6 +4,8 @@ import os
 import stat
 import sys
 
+from ._files import read
+
 
 def _width(names, columns):
     """GNU's column width: one count alone is unpadded; otherwise wide enough for the regular
@@ -37,11 +39,7 @@ def main(args):
 
     for name in names:
         try:
-            if name == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(name, "rb") as f:
-                    data = f.read()
+            data = read(name)
         except OSError as error:
             sys.stdout.flush()
             print(f"wc: {name}: {error.strerror}", file=sys.stderr)
