@@ -1,4 +1,4 @@
-"""procbox/tools: head, tail, wc and env print what GNU coreutils print (run side by side)."""
+"""procbox/tools: head, tail, wc, env, ls and grep print what GNU coreutils and grep print (run side by side)."""
 
 import os
 import shutil
@@ -65,6 +65,27 @@ class ToolsTest(unittest.TestCase):
         self.same(["env", "-i", "A=1", "B=x y"])
         self.same(["env", "-u", "TZ", "X=2"])
         self.same(["env", "-i", "no-such-program"])
+
+    def test_ls(self):
+        os.mkdir(os.path.join(self.folder, "sub"))
+        os.mkdir(os.path.join(self.folder, "sub", "deeper"))
+        open(os.path.join(self.folder, "sub", "x.py"), "w").close()
+        open(os.path.join(self.folder, ".hidden"), "w").close()
+        os.chmod(os.path.join(self.folder, "b.txt"), 0o755)
+        os.symlink("sub", os.path.join(self.folder, "link"))
+        for args in ([], ["-a"], ["-A"], ["-1"], ["-F"], ["-R"], ["-d", "sub"], ["-l", "sub"],
+                     ["-la"], ["-lR"], ["-lF"], ["a.txt", "sub"], ["missing", "a.txt"], ["-z"]):
+            self.same(["ls", *args])
+
+    def test_grep(self):
+        for args in (["line 1", "a.txt"], ["-c", "1", "a.txt", "b.txt"], ["-n", "-v", "line", "a.txt"],
+                     ["-i", "ONE", "b.txt"], ["-w", "line 1", "a.txt"], ["-x", "line 1", "a.txt"],
+                     ["-E", "^line (1|2)$", "a.txt"], ["1\\{2\\}", "a.txt"], ["(", "a.txt"],
+                     ["-l", "two", "a.txt", "b.txt"], ["-o", "t[a-z]*", "b.txt"], ["-q", "1", "a.txt"],
+                     ["-F", ".", "b.txt"], ["nothing", "a.txt"], ["x", "missing", "a.txt"],
+                     ["-e", "one", "-e", "end", "b.txt"], ["-h", "o", "a.txt", "b.txt"]):
+            self.same(["grep", *args])
+        self.same(["grep", "b"], stdin=b"abc\nxyz\n")
 
 
 if __name__ == "__main__":
