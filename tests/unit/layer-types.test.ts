@@ -48,6 +48,7 @@ const callsAreTheSlices: Same<
   | 'exec'
   | 'waitpid'
   | 'kill'
+  | 'processes'
   | 'sigaction'
   | 'sigmask'
   | 'sigpending'

@@ -229,7 +229,16 @@ export class Kernel {
     }
     const parent = this.table.get(ppid);
     const signals = new ProcessSignals(this.now, parent?.signals ?? null, method === 'fork');
-    const record = this.table.create(ppid, pgid, name, signals);
+    // What /proc/PID/cmdline shows: a multiprocessing child runs its parent's program.
+    const argv =
+      job.kind === 'script'
+        ? ['python3', job.path]
+        : job.kind === 'child'
+          ? (parent?.argv.slice() ?? ['python3'])
+          : job.argv.slice();
+    // A new session (start_new_session) has no controlling terminal.
+    const tty = ppid === 0 || (pgid !== null && (parent?.tty ?? false));
+    const record = this.table.create(ppid, pgid, name, signals, argv, tty);
     // A command whose stdin is the console reads what its parent reads (a shell's `python`).
     const readsConsole =
       job.kind === 'command' && (inherit.stdio?.[0] ?? STDIO_CONSOLE) === STDIO_CONSOLE;
@@ -327,6 +336,7 @@ export class Kernel {
     self.signals.close();
     self.signals = signals;
     self.name = command.job.argv.join(' ');
+    self.argv = command.job.argv.slice();
     self.state = 'starting';
     self.waitingOn = null;
     this.trace.record({ type: 'exec', pid: self.pid, name: self.name });
@@ -372,6 +382,7 @@ export class Kernel {
       table: this.table,
       trace: this.trace,
       stdinOf: (pid: Pid) => this.terminal.stdinOf(pid),
+      foregroundGroup: () => this.terminal.foregroundGroup(),
       tableChanged: () => this.outbox.tableChanged(),
     };
     return {

@@ -15,12 +15,14 @@ export interface ProcessKernel {
   readonly table: ProcessTable;
   readonly trace: Trace;
   stdinOf(pid: Pid): StdinPipe | undefined;
+  /** The console's foreground process group, if a process holds it. */
+  foregroundGroup(): Pid | undefined;
   tableChanged(): void;
 }
 
 export type ProcessSyscalls = Pick<
   Syscalls,
-  'read' | 'sleep' | 'waitpid' | 'threadStart' | 'threadName' | 'threadExit'
+  'read' | 'sleep' | 'waitpid' | 'processes' | 'threadStart' | 'threadName' | 'threadExit'
 >;
 
 /** `block(what, until)` waits on behalf of the process; true when a signal cut it short. */
@@ -85,6 +87,7 @@ export function processCallsFor(
         clearTimeout(timer);
       }
     },
+    processes: async () => table.rows(kernel.foregroundGroup()),
     threadStart: async () => {
       if (self.state === 'exited') return { errno: Errno.ESRCH };
       const tid = table.allocatePid();

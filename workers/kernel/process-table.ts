@@ -1,5 +1,6 @@
 import type { Pid, ProcessInfo, ProcessState, ThreadInfo } from '../protocol/kernel';
 import type { SocketInfo } from '../protocol/net';
+import type { ProcessRow } from '../protocol/process';
 import type { ProcessSignals } from './signals';
 
 /** A blocking syscall in flight: a signal or the process's death ends it early. */
@@ -12,6 +13,12 @@ export interface ProcessRecord {
   ppid: Pid;
   pgid: Pid;
   name: string;
+  /** Its command line, as /proc/PID/cmdline holds it (what `ps -f` shows). */
+  argv: string[];
+  /** Whether the console is its controlling terminal (not after `start_new_session`). */
+  tty: boolean;
+  /** When it started, in milliseconds since the epoch (`ps`'s STIME). */
+  started: number;
   state: ProcessState;
   waitingOn: string | null;
   exitCode: number | null;
@@ -36,7 +43,14 @@ export class ProcessTable {
     return this.nextPid++;
   }
 
-  create(ppid: Pid, pgid: Pid | null, name: string, signals: ProcessSignals): ProcessRecord {
+  create(
+    ppid: Pid,
+    pgid: Pid | null,
+    name: string,
+    signals: ProcessSignals,
+    argv: string[],
+    tty: boolean,
+  ): ProcessRecord {
     const pid = this.allocatePid();
     let markExited!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (markExited = resolve));
@@ -45,6 +59,9 @@ export class ProcessTable {
       ppid,
       pgid: pgid ?? pid,
       name,
+      argv,
+      tty,
+      started: Date.now(),
       state: 'starting',
       waitingOn: null,
       exitCode: null,
@@ -73,6 +90,25 @@ export class ProcessTable {
 
   group(pgid: Pid): ProcessRecord[] {
     return this.live().filter((p) => p.pgid === pgid);
+  }
+
+  /** What `ps` lists: the live processes and the zombies, whose parent lives and has not
+   * waited for them; `foreground` is the console's foreground process group. */
+  rows(foreground: Pid | undefined): ProcessRow[] {
+    const alive = (pid: Pid) => this.records.get(pid)?.state !== 'exited';
+    return [...this.records.values()]
+      .filter((p) => p.state !== 'exited' || (!p.reaped && p.ppid !== 0 && alive(p.ppid)))
+      .map((p) => ({
+        pid: p.pid,
+        ppid: p.ppid,
+        pgid: p.pgid,
+        argv: p.argv.slice(),
+        state: p.state === 'exited' ? 'Z' : p.state === 'blocked' ? 'S' : 'R',
+        threads: p.threads.size,
+        tty: p.tty,
+        foreground: p.tty && p.pgid === foreground,
+        started: p.started,
+      }));
   }
 
   /** Forgets exited processes, as a new run starts. */

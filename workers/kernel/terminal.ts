@@ -114,6 +114,11 @@ export class Terminal {
     for (const p of this.table.group(fg.pgid)) this.hooks.signal(p.pid, Signal.SIGINT);
   }
 
+  /** The foreground process group, while a process holds it. */
+  foregroundGroup(): Pid | undefined {
+    return this.foreground()?.pgid;
+  }
+
   private foreground(): ProcessRecord | undefined {
     for (const pid of [...this.entries].reverse()) {
       const p = this.table.get(pid);

@@ -20,7 +20,7 @@
 import type { Reply, StartMethod } from './common';
 import type { IpcOpName } from './ipc';
 import type { Connected, SockAddr, SocketState } from './net';
-import type { Job, SignalSyscalls, SpawnResult, WaitResult } from './process';
+import type { Job, ProcessRow, SignalSyscalls, SpawnResult, WaitResult } from './process';
 import type { PyCallable } from 'pyodide/ffi';
 
 /** A capability's part of the boundary. */
@@ -84,6 +84,8 @@ export interface ProcessCalls extends SignalSyscalls {
    * below -1: that one); `timeoutMs` undefined blocks, 0 polls. */
   waitpid(pid: number, timeoutMs?: number): Promise<WaitResult>;
   kill(pid: number, signal: number): Reply<0>;
+  /** The process table, as `ps` reads /proc. */
+  processes(): Reply<ProcessRow[]>;
 }
 
 export interface ProcessBridge {

@@ -110,6 +110,24 @@ export type SpawnResult = { pid: Pid; sentinel: number | null } | SysError;
 /** `waitpid` outcome: Python's exitcode convention (negative = killed by that signal). */
 export type WaitResult = { pid: Pid; exitCode: number } | SysError | null;
 
+/** One process as `ps` lists it: a live one, or a zombie (ended; its parent has not waited). */
+export interface ProcessRow {
+  pid: Pid;
+  ppid: Pid;
+  pgid: Pid;
+  /** Its command line, as /proc/PID/cmdline holds it. */
+  argv: string[];
+  /** R running, S sleeping (blocked in a kernel call), Z zombie. */
+  state: 'R' | 'S' | 'Z';
+  /** Threads besides the main one. */
+  threads: number;
+  /** Whether the console is its controlling terminal, and its group the console's foreground. */
+  tty: boolean;
+  foreground: boolean;
+  /** When it started, in milliseconds since the epoch. */
+  started: number;
+}
+
 /** Signals beyond kill(2): what the process does with each, its mask, waits and timers. */
 export interface SignalSyscalls {
   /** `signal.signal`: the default action, ignore, or the process's Python handler
@@ -149,6 +167,8 @@ export interface Syscalls
    * reaped once: a second wait for it is ECHILD. */
   waitpid(pid: Pid, timeoutMs: number | null): Promise<WaitResult>;
   kill(pid: Pid, signal: number): Reply<0>;
+  /** The process table, as `ps` reads /proc. */
+  processes(): Reply<ProcessRow[]>;
   /** The process ends; `unwritten` is output the console ring had no room for yet (it writes
    * everything else there, protocol/ipc.ts `ConsoleRecord`). */
   exit(code: number, unwritten: { fd: number; data: Uint8Array }[]): void;

@@ -73,6 +73,7 @@ export function processSlice(
       // Python's None (wait without end) arrives as undefined.
       waitpid: (pid, timeoutMs) => kernel.waitpid(pid, timeoutMs ?? null),
       kill: (pid, signal) => kernel.kill(pid, signal),
+      processes: () => kernel.processes(),
       sigaction: (signal, disposition) => kernel.sigaction(signal, disposition),
       sigmask: (how, mask) => kernel.sigmask(how, mask),
       sigpending: () => kernel.sigpending(),

@@ -223,6 +223,7 @@ LAYER_CALLS = {
     "kill": (2, 2),
     "pause": (0, 0),
     "pipe": (2, 2),
+    "processes": (0, 0),
     "read": (2, 2),
     "semCreate": (2, 3),
     "semOpen": (1, 1),

@@ -123,5 +123,13 @@ def kill(target, signum):
         raise error(code)
 
 
+def processes():
+    """The process table as ``ps`` lists it (protocol/process.ts ``ProcessRow``), as dicts."""
+    result, code = bridge.call("processes")
+    if code is not None:
+        raise error(code)
+    return [row.to_py() for row in result]
+
+
 def exit(code):
     bridge.sync.exit(code)

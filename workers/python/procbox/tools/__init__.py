@@ -13,7 +13,7 @@ from ..constants import CONSOLE_TOOLS as TOOLS
 
 # What a program's commands (subprocess) may run besides python: the console's tools, a shell
 # and a few POSIX basics.
-PROGRAMS = (*TOOLS, "echo", "cat", "true", "false", "pwd", "sleep", "head", "tail", "wc", "env", "ls", "grep")
+PROGRAMS = (*TOOLS, "echo", "cat", "true", "false", "pwd", "sleep", "head", "tail", "wc", "env", "ls", "grep", "ps")
 
 
 def main(argv):

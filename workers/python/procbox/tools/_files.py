@@ -1,4 +1,5 @@
-"""What head, tail and wc share: their count argument and their inputs, with GNU's headers."""
+"""What the file tools share: head, tail and wc's count argument and inputs (with GNU's
+headers), and the owner's name ls and ps show."""
 
 import sys
 
@@ -35,3 +36,22 @@ def each_input(tool, names, select):
             headed = True
         out.write(select(data))
     return status
+
+
+def user_name(uid):
+    """The user's name, or the number when there is no such user (or no pwd module), as GNU."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def group_name(gid):
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return str(gid)

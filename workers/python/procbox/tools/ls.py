@@ -6,27 +6,11 @@ import stat
 import sys
 import time
 
+from ._files import group_name, user_name
+
 
 def _mode(info):
     return stat.filemode(info.st_mode)
-
-
-def _owner(uid):
-    try:
-        import pwd
-
-        return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
-        return str(uid)
-
-
-def _group(gid):
-    try:
-        import grp
-
-        return grp.getgrgid(gid).gr_name
-    except (ImportError, KeyError):
-        return str(gid)
 
 
 def _date(mtime):
@@ -67,7 +51,7 @@ class Lister:
             if folder is not None:
                 blocks = sum(getattr(i, "st_blocks", -(-i.st_size // 512)) for i in infos)
                 print(f"total {blocks // 2}")
-            rows = [(_mode(i), str(i.st_nlink), _owner(i.st_uid), _group(i.st_gid), str(i.st_size), _date(i.st_mtime))
+            rows = [(_mode(i), str(i.st_nlink), user_name(i.st_uid), group_name(i.st_gid), str(i.st_size), _date(i.st_mtime))
                     for i in infos]
             widths = [max((len(r[k]) for r in rows), default=0) for k in range(5)]
             for row, label, info, name in zip(rows, labels, infos, entries):
