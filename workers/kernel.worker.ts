@@ -26,7 +26,8 @@ const api = {
     await host.warm();
   },
   run: (request) => booted().run(request),
-  runTool: (argv) => booted().runTool(argv),
+  runTool: (argv, background) => booted().runTool(argv, background),
+  foreground: async (pid) => booted().foreground(pid),
   stop: async () => booted().stop(),
   writeStdin: (text) => booted().writeStdin(text),
   closeStdin: () => booted().closeStdin(),

@@ -2,12 +2,16 @@
  * The console's command line: a one-line shell under the console that starts console tools
  * (`nc`, `curl`, `kill`) as processes of their own beside the run, as a second terminal would;
  * any other line runs in `sh -c` (procbox/tools/sh.py): `python client.py`, pipelines, …
+ * Each line is a job (ui/jobs.ts): `cmd &` runs in the background; `jobs`, `fg` and `kill %1`
+ * work on them.
  */
 import { CONSOLE_TOOLS } from '../../workers/protocol/constants';
 import type { ConsoleTool } from '../../workers/protocol/kernel';
 
 export type Command =
-  | { kind: 'tool'; tool: ConsoleTool; argv: string[] }
+  | { kind: 'tool'; tool: ConsoleTool; argv: string[]; background: boolean }
+  | { kind: 'jobs' }
+  | { kind: 'fg'; spec: string | undefined }
   | { kind: 'help' }
   | { kind: 'clear' }
   | { kind: 'empty' }
@@ -48,17 +52,32 @@ export function splitWords(line: string): string[] | null {
   return words;
 }
 
+/** A line that ends in a lone `&` (not `&&`, not quoted or escaped): the rest, run in the
+ * background; else null. */
+export function backgroundPart(line: string): string | null {
+  const match = /^(.*?[^&\\])?&\s*$/s.exec(line);
+  if (!match) return null;
+  const rest = (match[1] ?? '').trimEnd();
+  const words = splitWords(rest);
+  return words && words.length > 0 ? rest : null; // `echo "a &"` is no background job
+}
+
 export function parseCommand(line: string): Command {
-  const words = splitWords(line);
+  const rest = backgroundPart(line);
+  const background = rest !== null;
+  const text = rest ?? line;
+  const words = splitWords(text);
   if (!words) return { kind: 'unclosedQuote' };
   const [name] = words;
   if (name === undefined) return { kind: 'empty' };
-  if (name === 'help') return { kind: 'help' };
-  if (name === 'clear') return { kind: 'clear' };
+  if (!background && name === 'help') return { kind: 'help' };
+  if (!background && name === 'clear') return { kind: 'clear' };
+  if (!background && name === 'jobs') return { kind: 'jobs' };
+  if (!background && name === 'fg') return { kind: 'fg', spec: words[1] };
   const tool = CONSOLE_TOOLS.find((t) => t === name);
   return tool
-    ? { kind: 'tool', tool, argv: words }
-    : { kind: 'tool', tool: 'sh', argv: ['sh', '-c', line] };
+    ? { kind: 'tool', tool, argv: words, background }
+    : { kind: 'tool', tool: 'sh', argv: ['sh', '-c', text], background };
 }
 
 export interface CommandLineActions {

@@ -170,3 +170,57 @@ while True:
     'exited',
   );
 });
+
+test('jobs: cmd & runs in the background; jobs, ps, fg and kill %1 work on it', async ({
+  page,
+}) => {
+  await open(page);
+  await runServer(
+    page,
+    `print("ready", flush=True)
+while True:
+    print("run got", input(), flush=True)
+`,
+    /ready/,
+  );
+  const job = `python -c "import time; print('bg start', flush=True); time.sleep(600)"`;
+  await command(page, `${job} &`);
+  await expect.poll(() => consoleText(page)).toMatch(/^\[1\] \d+$/m);
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] bg start$/m);
+  // The foreground is still the run's: typed lines go to it.
+  await page.getByTestId('console').click();
+  await page.keyboard.type('hello');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[1\] run got hello$/m);
+  await command(page, 'jobs');
+  await expect.poll(() => consoleText(page)).toContain(`[1]+  Running                 ${job} &`);
+  // sh -c ran the job's one command in its own place, as dash does: one process, the job's.
+  await command(page, 'ps -f');
+  await expect
+    .poll(() => consoleText(page))
+    .toMatch(/^\[\d+\] UID +PID +PPID +C STIME TTY +TIME CMD$/m);
+  await expect
+    .poll(() => consoleText(page))
+    .toMatch(/^\[\d+\] \S+ +2 +0 +0 \d\d:\d\d pts\/0 +00:00:00 python -c import time; print/m);
+  await command(page, 'kill %1');
+  await expect.poll(() => consoleText(page)).toContain(`[1]+  Terminated              ${job}`);
+  await command(page, 'fg');
+  await expect.poll(() => consoleText(page)).toContain('fg: current: no such job');
+  await command(page, 'kill %3');
+  await expect.poll(() => consoleText(page)).toContain('kill: %3: no such job');
+  // fg hands the keyboard to a background job; the number 1 is free again.
+  await command(page, `python -c "print('job got', input())" &`);
+  await expect.poll(async () => (await consoleText(page)).match(/^\[1\] \d+$/gm)?.length).toBe(2);
+  await command(page, 'fg %1');
+  await expect
+    .poll(() => consoleText(page))
+    .toMatch(/^python -c "print\('job got', input\(\)\)"$/m);
+  await page.keyboard.type('typed');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[\d+\] job got typed$/m);
+  // The run is still there, and has the keyboard again.
+  await page.keyboard.type('again');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => consoleText(page)).toMatch(/^\[1\] run got again$/m);
+  expect(await consoleText(page)).not.toContain('was ended by signal 15');
+});

@@ -22,6 +22,7 @@ describe('console command line', () => {
       kind: 'tool',
       tool: 'nc',
       argv: ['nc', '-u', 'localhost', '9'],
+      background: false,
     });
     expect(parseCommand('curl http://127.0.0.1:8000/')).toMatchObject({
       kind: 'tool',
@@ -34,7 +35,33 @@ describe('console command line', () => {
       kind: 'tool',
       tool: 'sh',
       argv: ['sh', '-c', 'python client.py | cat'],
+      background: false,
     });
     expect(parseCommand('nc "x')).toEqual({ kind: 'unclosedQuote' });
+  });
+
+  it('runs a line that ends in a lone & in the background, and knows jobs and fg', () => {
+    expect(parseCommand('python client.py &')).toEqual({
+      kind: 'tool',
+      tool: 'sh',
+      argv: ['sh', '-c', 'python client.py'],
+      background: true,
+    });
+    expect(parseCommand('nc 127.0.0.1 9&  ')).toMatchObject({
+      tool: 'nc',
+      argv: ['nc', '127.0.0.1', '9'],
+      background: true,
+    });
+    expect(parseCommand('sleep 1 && echo done &')).toMatchObject({
+      argv: ['sh', '-c', 'sleep 1 && echo done'],
+      background: true,
+    });
+    for (const line of ['true && false', 'echo "a &"', 'echo a\\&', "echo '&'"]) {
+      expect(parseCommand(line)).toMatchObject({ argv: ['sh', '-c', line], background: false });
+    }
+    expect(parseCommand('&')).toMatchObject({ argv: ['sh', '-c', '&'], background: false });
+    expect(parseCommand('jobs')).toEqual({ kind: 'jobs' });
+    expect(parseCommand('fg')).toEqual({ kind: 'fg', spec: undefined });
+    expect(parseCommand('fg %2')).toEqual({ kind: 'fg', spec: '%2' });
   });
 });

@@ -456,6 +456,35 @@ describe('standard streams', () => {
     );
   });
 
+  it('leaves the foreground to the run for a background tool, until fg hands it over', async () => {
+    const reads: string[] = [];
+    const reader =
+      (tag: string): Program =>
+      async (sys) => {
+        for (;;) {
+          const data = await sys.read(0, 1024);
+          if (!(data instanceof Uint8Array) || data.length === 0) return 0;
+          reads.push(`${tag}: ${new TextDecoder().decode(data)}`);
+        }
+      };
+    const { kernel, host } = setup({ 'main.py': reader('run'), 'nc 127.0.0.1 9': reader('nc') });
+    await run(kernel, 'main.py');
+    const nc = await kernel.runTool(['nc', '127.0.0.1', '9'], true);
+    expect(nc).toBe(2);
+    await expect.poll(() => kernel.table.get(2)?.waitingOn).toBe('input()');
+    kernel.writeStdin('to run\n');
+    await expect.poll(() => reads).toEqual(['run: to run\n']);
+    kernel.interrupt(); // Ctrl-C is the foreground's: the run's, not the background job's
+    expect(host.raised).toEqual([{ pid: 1, signal: Signal.SIGINT }]);
+    expect(kernel.foreground(1234)).toBe(false);
+    expect(kernel.foreground(2)).toBe(true);
+    kernel.writeStdin('to nc\n');
+    await expect.poll(() => reads).toEqual(['run: to run\n', 'nc: to nc\n']);
+    kernel.closeStdin();
+    kernel.stop();
+    await kernel.waitIdle();
+  });
+
   it('shows output before the exit that follows it, decoding split UTF-8', async () => {
     const { kernel, observer } = setup({
       'main.py': async (_sys, request) => {

@@ -157,8 +157,10 @@ export class Kernel {
   /**
    * Starts a console tool in a process group of its own, reading a console input of its own:
    * it is the foreground (typed lines, Ctrl-D, Ctrl-C) until it exits, then the run is again.
+   * A `background` one (`cmd &`) leaves the foreground as it is, until `foreground` hands it
+   * over; its reads wait until then, as a background job's on a terminal.
    */
-  async runTool(argv: string[]): Promise<Pid | null> {
+  async runTool(argv: string[], background = false): Promise<Pid | null> {
     const valid =
       Array.isArray(argv) &&
       argv.every((arg) => typeof arg === 'string') &&
@@ -168,8 +170,16 @@ export class Kernel {
     const job = { kind: 'tool', argv: argv.slice() } as const;
     const started = await this.start(0, null, argv.join(' '), job, 'tool', undefined, input);
     if (!('pid' in started)) return null;
-    this.terminal.entered(started.pid);
+    if (background !== true) this.terminal.entered(started.pid);
     return started.pid;
+  }
+
+  /** `fg`: the live top-level process `pid` becomes the console's foreground; false if none. */
+  foreground(pid: Pid): boolean {
+    const p = this.table.get(pid);
+    if (!p || p.ppid !== 0 || p.state === 'exited') return false;
+    this.terminal.entered(pid);
+    return true;
   }
 
   writeStdin(text: string): void {
@@ -402,8 +412,7 @@ export class Kernel {
       ...ipcCallsFor(this.ipc, this.fds, self.pid),
       ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
       ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
-      kill: async (pid, signal) =>
-        Number.isInteger(pid) ? this.signal(self.pid, pid, signal) : { errno: Errno.EINVAL },
+      kill: async (pid, signal) => this.kill(self, pid, signal),
       ...signalCallsFor(this, self, block),
       ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited'),
 
@@ -460,6 +469,22 @@ export class Kernel {
     if (signal === 0) return 0;
     this.trace.record({ type: 'signal', from, to, signal });
     if (!target.signals.holdIfBlocked(signal)) this.deliver(target, signal);
+    return 0;
+  }
+
+  /** kill(2): to process `pid`, or (0) the caller's group, (-1) every other process, or
+   * (below -1) group `-pid`; the caller last, should it be among them. */
+  private kill(self: ProcessRecord, pid: Pid, signal: number): 0 | SysError {
+    const valid = Number.isInteger(signal) && signal >= 0 && signal <= SIGNAL_MAX;
+    if (!Number.isInteger(pid) || !valid) return { errno: Errno.EINVAL };
+    if (pid > 0) return this.signal(self.pid, pid, signal);
+    const targets =
+      pid === -1
+        ? this.table.live().filter((p) => p !== self)
+        : this.table.group(pid === 0 ? self.pgid : -pid);
+    if (targets.length === 0) return { errno: Errno.ESRCH };
+    targets.sort((a, b) => Number(a === self) - Number(b === self));
+    for (const p of targets) this.signal(self.pid, p.pid, signal);
     return 0;
   }
 

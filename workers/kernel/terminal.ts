@@ -59,8 +59,9 @@ export class Terminal {
     this.stdin.set(pid, stdin);
   }
 
-  /** A top-level process now in the foreground. */
+  /** A top-level process now in the foreground (again, after `fg`). */
   entered(pid: Pid): void {
+    this.entries = this.entries.filter((p) => p !== pid);
     this.entries.push(pid);
   }
 

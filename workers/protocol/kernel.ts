@@ -113,8 +113,11 @@ export interface KernelApi {
   run(request: RunRequest): Promise<Pid[]>;
   /** Starts a console tool (`argv[0]` one of CONSOLE_TOOLS) as the foreground process: typed
    * lines, Ctrl-D and Ctrl-C go to it until it exits. Resolves with its pid, or null when
-   * `argv` names no tool or no process can start. */
-  runTool(argv: string[]): Promise<Pid | null>;
+   * `argv` names no tool or no process can start. A `background` one (`cmd &`) leaves the
+   * foreground as it is. */
+  runTool(argv: string[], background?: boolean): Promise<Pid | null>;
+  /** `fg`: the live top-level process `pid` becomes the foreground; false when there is none. */
+  foreground(pid: Pid): Promise<boolean>;
   /** Ends every process at once (SIGKILL, worker terminated). */
   stop(): Promise<void>;
   /** Typed console input for the foreground process's stdin. */

@@ -9,7 +9,8 @@ import posix
 import time
 
 from . import bridge, kernel
-from .errors import ENOSYS, ENOTTY, error
+from .constants import ESRCH
+from .errors import EINVAL, ENOSYS, ENOTTY, error
 
 _WNOHANG = getattr(os, "WNOHANG", 1)
 _native_isatty = os.isatty
@@ -30,6 +31,26 @@ def cpu_count():
 
 def kill(pid, sig):
     kernel.kill(pid, sig)
+
+
+def getpgid(pid):
+    """The process group of ``pid`` (0: this process), from the kernel's table."""
+    target = int(pid) or kernel.pid()
+    for row in kernel.processes():
+        if row["pid"] == target:
+            return row["pgid"]
+    raise error(ESRCH)
+
+
+def getpgrp():
+    return getpgid(0)
+
+
+def killpg(pgid, sig):
+    """kill(-pgid): every process of the group (0: this process's own)."""
+    if pgid < 0:
+        raise error(EINVAL)
+    kernel.kill(-pgid, sig)
 
 
 def waitpid(pid, options):
@@ -96,6 +117,9 @@ def install():
         "cpu_count": cpu_count,
         "process_cpu_count": cpu_count,
         "kill": kill,
+        "killpg": killpg,
+        "getpgid": getpgid,
+        "getpgrp": getpgrp,
         "waitpid": waitpid,
         "wait": wait,
         "waitstatus_to_exitcode": waitstatus_to_exitcode,

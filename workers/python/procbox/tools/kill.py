@@ -47,7 +47,7 @@ def main(args):
         return 2
     status = 0
     for pid in args:
-        if not pid.isdigit():
+        if not pid.removeprefix("-").isdigit():  # -PGID: a process group
             print(f"kill: {pid}: arguments must be process or job IDs", file=sys.stderr)
             status = 1
             continue

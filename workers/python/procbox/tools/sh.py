@@ -1,7 +1,8 @@
 """``sh -c COMMAND [NAME [ARG ...]]``: a small POSIX shell (procbox/shell.py's grammar).
 
 Each command of a pipeline is a process of its own, started through ``subprocess`` (so it meets
-the same kernel pipes and files as a program's children); ``cd``, ``exit``, ``export``,
+the same kernel pipes and files as a program's children), but for the last simple command of
+``sh -c``, which runs in the shell's place (execve), as in dash; ``cd``, ``exit``, ``export``,
 ``unset`` and ``:`` are built in. Messages and exit statuses are dash's: ``sh: 1: name: not
 found`` and 127, a syntax error 2.
 """
@@ -16,9 +17,11 @@ PROGRAM = "sh"
 
 
 class Shell:
-    def __init__(self, name, args):
+    def __init__(self, name, args, replaceable=False):
         self.name = name
         self.args = args
+        # sh -c: the last simple command may take the shell's place.
+        self.replaceable = replaceable
         self.status = 0
         self.variables = {}
 
@@ -53,19 +56,22 @@ class Shell:
         except shell.ShellSyntaxError as error:
             self.fail(f"Syntax error: {error}")
             return 2
-        for pipeline, joined_by, background in items:
+        for index, (pipeline, joined_by, background) in enumerate(items):
             if joined_by == "&&" and self.status != 0:
                 continue
             if joined_by == "||" and self.status == 0:
                 continue
-            self.status = self.pipeline(pipeline, background)
+            final = self.replaceable and index == len(items) - 1
+            self.status = self.pipeline(pipeline, background, final)
         return self.status
 
-    def pipeline(self, commands, background):
+    def pipeline(self, commands, background, final=False):
         if len(commands) == 1 and not background:
             builtin = self.builtin(commands[0])
             if builtin is not None:
                 return builtin
+            if final and not commands[0].redirects:
+                return self.replace(commands[0])
         children = []
         opened = []
         stdin = None
@@ -121,15 +127,37 @@ class Shell:
             streams[redirect.fd] = fd
         return streams
 
+    def environment(self, command):
+        """The command's environment when it sets variables of its own, else None."""
+        if not command.assignments:
+            return None
+        env = dict(os.environ)
+        for name, value in command.assignments:
+            env[name] = shell.expand(value, self.variable, glob_ok=False)[0]
+        return env
+
+    def replace(self, command):
+        """Runs the command in this process's place (its pid, its streams): no shell waits for
+        it, and its end, a signal's too, is the shell's. Started as a child when exec cannot
+        take these streams along."""
+        argv = self.words(command)
+        sys.stdout.flush()
+        try:
+            os.execvpe(argv[0], argv, self.environment(command) or os.environ)
+        except FileNotFoundError:
+            self.fail(f"{argv[0]}: not found")
+            return 127
+        except PermissionError as error:
+            self.fail(f"{argv[0]}: {error.strerror}")
+            return 126
+        except OSError:
+            return _status(self.start(command, [None, None, None]).wait())
+
     def start(self, command, streams):
         argv = self.words(command)
         if not argv:
             return _Done(0)
-        env = None
-        if command.assignments:
-            env = dict(os.environ)
-            for name, value in command.assignments:
-                env[name] = shell.expand(value, self.variable, glob_ok=False)[0]
+        env = self.environment(command)
         stdin, stdout, stderr = streams
         try:
             return subprocess.Popen(
@@ -213,7 +241,7 @@ def main(args):
     invoked = sys.argv[0] if sys.argv and sys.argv[0] else PROGRAM
     if len(args) >= 2 and args[0] == "-c":
         name = args[2] if len(args) > 2 else invoked
-        return Shell(name, args[3:]).run(args[1])
+        return Shell(name, args[3:], replaceable=True).run(args[1])
     if args and not args[0].startswith("-"):
         with open(args[0]) as script:
             return Shell(args[0], args[1:]).run(script.read())

@@ -1,6 +1,7 @@
-/** The process table as `ps` reads it (Syscalls.processes): command lines, states, terminals. */
+/** The process table as `ps` reads it (Syscalls.processes), and kill(2) to process groups. */
 import { describe, expect, it } from 'vitest';
 import type { ProcessRow, SpawnRequest } from '../../workers/protocol/process';
+import { Errno } from '../../workers/protocol/constants';
 import { pidOf, run, setup, spawnRequest } from './scripted-kernel';
 
 const command = (argv: string[], newSession = false): SpawnRequest => ({
@@ -63,5 +64,37 @@ describe('processes', () => {
     ]);
     expect(reaped.map((r) => r.pid)).toEqual([1]);
     expect(rows.every((r) => Math.abs(r.started - Date.now()) < 60_000)).toBe(true);
+  });
+});
+
+describe('kill to a process group', () => {
+  it('signals the group of -pid, its own (0) or every other process (-1); ESRCH for none', async () => {
+    const replies: unknown[] = [];
+    const { kernel } = setup({
+      'main.py': async (sys) => {
+        const own = pidOf(await sys.spawn(spawnRequest('in my group', 'fork')));
+        const leader = pidOf(await sys.spawn(command(['sleep', '5'], true)));
+        replies.push(await sys.kill(-leader, 99), await sys.kill(-999, 15));
+        replies.push(await sys.kill(-leader, 15));
+        replies.push((await sys.waitpid(leader, null)) as unknown);
+        replies.push(await sys.kill(-1, 9));
+        replies.push((await sys.waitpid(own, null)) as unknown);
+        replies.push(await sys.kill(0, 0));
+      },
+      child: async (sys) => void (await sys.sleep(60_000)),
+      'sleep 5': async (sys) => void (await sys.sleep(60_000)),
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(replies).toEqual([
+      { errno: Errno.EINVAL },
+      { errno: Errno.ESRCH },
+      0,
+      { pid: 3, exitCode: -15 },
+      0,
+      { pid: 2, exitCode: -9 },
+      0,
+    ]);
+    expect(kernel.table.get(1)?.exitCode).toBe(0); // -1 spared the caller
   });
 });
