@@ -115,6 +115,32 @@ if __name__ == "__main__":
   expect(result.exitCode).toBe(0);
 });
 
+test('a fork bomb through subprocess meets the same limit, and children start again after', async ({
+  sandbox,
+}) => {
+  test.setTimeout(240_000);
+  const result = await sandbox.run([
+    script(
+      'bomb.py',
+      `import subprocess, sys
+children = []
+try:
+    while True:
+        children.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"]))
+except OSError as error:
+    print(type(error).__name__, error.errno, len(children))
+for child in children:
+    child.kill()
+print(sorted({child.wait() for child in children}))
+print(subprocess.run([sys.executable, "-c", "print('after')"], capture_output=True).stdout)
+`,
+    ),
+  ]);
+  expect(result.stdout).toBe("BlockingIOError 11 47\n[-9]\nb'after\\n'\n");
+  expect(sandbox.notices).toContain('processLimit:48');
+  await expectResponsive(sandbox.runner.page);
+});
+
 test('a program flooding the console keeps the page responsive, and Stop ends it', async ({
   sandbox,
 }) => {

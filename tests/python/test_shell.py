@@ -74,5 +74,36 @@ class ParseTest(unittest.TestCase):
             self.assertEqual(str(caught.exception), message)
 
 
+RUN_SH = ("import sys; sys.path.insert(0, sys.argv[1]); from procbox.tools import sh; "
+          "sys.exit(sh.main(sys.argv[2:]))")
+
+
+class BesideDashTest(unittest.TestCase):
+    """Scripts of built-ins only, run by tools/sh.py and by /bin/sh (dash) side by side."""
+
+    def same(self, script, *args):
+        import shutil
+        import subprocess
+
+        if not os.path.realpath(shutil.which("sh") or "").endswith("dash"):
+            self.skipTest("/bin/sh is not dash here")
+        env = {"HOME": "/home/user", "PATH": os.environ.get("PATH", "/bin"), "LC_ALL": "C.UTF-8"}
+        layer = os.path.join(os.path.dirname(__file__), "..", "..", "workers", "python")
+        run = lambda argv: subprocess.run(argv, capture_output=True, text=True, env=env)  # noqa: E731
+        ours = run([sys.executable, "-c", RUN_SH, layer, "-c", script, "sh", *args])
+        theirs = run(["sh", "-c", script, "sh", *args])
+        self.assertEqual((ours.stdout, ours.stderr, ours.returncode),
+                         (theirs.stdout, theirs.stderr, theirs.returncode), script)
+
+    def test_parameter_expansion(self):
+        self.same("x=; echo ${x:-d} ${x-e} ${y-f} ${#HOME} ${x:+g} ${HOME:+h} ${z:=zz} $z")
+        self.same("echo ${1-none} ${2:-two} ${3+three} ${#1}", "one", "")
+        self.same("echo a; echo ${x!}; echo not reached")
+        self.same("echo ${u:?}")
+        self.same("echo ${u?}")
+        self.same('X="a  b" E=; echo $X "$X" $E "$E" x${E}y | cat')
+        self.same("echo ${u:?is gone} after")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -8,11 +8,13 @@ commands run in ``tools/sh.py``.
 
 import glob
 import os
+import re
 
 # Longest first: the tokenizer takes the first that matches.
 _OPERATORS = ("&&", "||", ">>", "<", ">", "|", ";", "&")
 _SPECIAL = set("|&;<>()")
 _GLOB = set("*?[")
+_BLANKS = re.compile("[ \t\n]+")
 
 
 class ShellSyntaxError(Exception):
@@ -136,8 +138,8 @@ def _double_quoted(text, i, word):
 
 
 def _variable(text, i, word, quoted):
-    """``$NAME``, ``${NAME}``, ``$?``, ``$$``, ``$0``…``$9``, ``$#``, ``$@``; a lone ``$`` is
-    itself."""
+    """``$NAME``, ``${NAME}`` (and ``${NAME:-word}``, ``${#NAME}``… as ``expand`` reads them),
+    ``$?``, ``$$``, ``$0``…``$9``, ``$#``, ``$@``; a lone ``$`` is itself."""
     n = len(text)
     if i + 1 < n and text[i + 1] == "{":
         end = text.find("}", i + 2)
@@ -156,6 +158,41 @@ def _variable(text, i, word, quoted):
         return i + 1
     word.add(text[i + 1 : j], quoted, variable=True)
     return j
+
+
+class BadSubstitution(Exception):
+    """``${...}`` that is no parameter expansion: dash's ``Bad substitution``."""
+
+
+_PARAMETER = re.compile(r"(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$#@*])(?:(:?[-+=?])(.*))?", re.S)
+
+
+def _parameter(inside, variables, assign):
+    """The value of ``${inside}``: ``NAME``, ``#NAME`` (its length), ``NAME:-word`` (word when
+    unset or empty; ``-``: only when unset), ``:+`` (word when set), ``:=`` (assigns it),
+    ``:?`` (an error when unset). ``word`` is taken as it is written."""
+    match = _PARAMETER.fullmatch(inside)
+    if not match or (match.group(1) and match.group(3)):
+        raise BadSubstitution(inside)
+    length, name, op, default = match.groups()
+    value = variables(name)
+    is_set = value is not None
+    value = value or ""
+    if length:
+        return str(len(value))
+    if op is None:
+        return value
+    present = bool(value) if op.startswith(":") else is_set
+    if op.endswith("+"):
+        return default if present else ""
+    if present:
+        return value
+    if op.endswith("="):
+        assign(name, default)
+    elif op.endswith("?"):
+        plain = "parameter not set or null" if op == ":?" else "parameter not set"
+        raise BadSubstitution(f"{name}: {default or plain}")
+    return default
 
 
 def parse(text):
@@ -234,29 +271,49 @@ def _add_word(command, word):
     command.words.append(word)
 
 
-def expand(word, variables, glob_ok=True):
-    """A word's text after ``$`` expansion and ``~``; a list, as an unquoted glob may give
-    several (or none matched: the word as it is, as POSIX says)."""
-    text = []
-    pattern = []
-    globbing = False
+def expand(word, variables, glob_ok=True, assign=None):
+    """A word's fields after ``$`` expansion, ``~``, field splitting and globs: an unquoted
+    expansion splits at blanks (an empty one gives no field), and an unquoted glob may give
+    several (or, matching none, stays as it is, as POSIX says). With ``glob_ok`` false (an
+    assignment, a redirection's target) there is one field, neither split nor globbed.
+    ``variables(name)`` is a variable's value, None when unset; ``assign(name, value)`` is
+    ``${NAME:=word}``'s."""
+    fields = []  # (text, glob pattern, has a glob character)
+    current = None
+
+    def add(text, pattern, globbing=False):
+        nonlocal current
+        if current is None:
+            current = ("", "", False)
+        current = (current[0] + text, current[1] + pattern, current[2] or globbing)
+
+    def close():
+        nonlocal current
+        if current is not None:
+            fields.append(current)
+        current = None
+
     for index, (piece, quoted, variable) in enumerate(word.pieces):
         if variable:
-            value = variables(piece)
-            text.append(value)
-            pattern.append(glob.escape(value))
+            value = _parameter(piece, variables, assign or (lambda name, value: None))
+            if quoted or not glob_ok:
+                add(value, glob.escape(value))
+                continue
+            for k, part in enumerate(_BLANKS.split(value)):
+                if k > 0:
+                    close()
+                if part:
+                    add(part, glob.escape(part))
             continue
         if index == 0 and not quoted and (piece == "~" or piece.startswith("~/")):
             piece = os.environ.get("HOME", "~") + piece[1:]
-        text.append(piece)
-        if not quoted and _GLOB & set(piece):
-            globbing = True
-            pattern.append(piece)
-        else:
-            pattern.append(glob.escape(piece))
-    joined = "".join(text)
-    if globbing and glob_ok:
-        found = sorted(glob.glob("".join(pattern)))
-        if found:
-            return found
-    return [joined]
+        globbing = not quoted and bool(_GLOB & set(piece))
+        add(piece, piece if globbing else glob.escape(piece), globbing)
+    close()
+    if not glob_ok:
+        return ["".join(text for text, _, _ in fields)]
+    result = []
+    for text, pattern, globbing in fields:
+        found = sorted(glob.glob(pattern)) if globbing else []
+        result.extend(found or [text])
+    return result

@@ -38,8 +38,17 @@ class Shell:
             index = int(name)
             if index == 0:
                 return self.name
-            return self.args[index - 1] if index <= len(self.args) else ""
-        return self.variables.get(name, os.environ.get(name, ""))
+            return self.args[index - 1] if index <= len(self.args) else None
+        return self.variables.get(name, os.environ.get(name))
+
+    def assign(self, name, value):
+        if name in os.environ:
+            os.environ[name] = value
+        else:
+            self.variables[name] = value
+
+    def expand(self, word, glob_ok=True):
+        return shell.expand(word, self.variable, glob_ok, self.assign)
 
     def fail(self, message):
         print(f"{self.name}: 1: {message}", file=sys.stderr, flush=True)
@@ -47,7 +56,7 @@ class Shell:
     def words(self, command):
         argv = []
         for word in command.words:
-            argv.extend(shell.expand(word, self.variable))
+            argv.extend(self.expand(word))
         return argv
 
     def run(self, text):
@@ -62,7 +71,13 @@ class Shell:
             if joined_by == "||" and self.status == 0:
                 continue
             final = self.replaceable and index == len(items) - 1
-            self.status = self.pipeline(pipeline, background, final)
+            try:
+                self.status = self.pipeline(pipeline, background, final)
+            except shell.BadSubstitution as error:
+                # An expansion error ends a shell that is not interactive, as in dash.
+                detail = error.args[0]
+                self.fail(detail if ": " in detail else "Bad substitution")
+                return 2
         return self.status
 
     def pipeline(self, commands, background, final=False):
@@ -98,7 +113,7 @@ class Shell:
         """The command's stdin, stdout, stderr after its redirections; None when a file cannot
         be opened (dash says why and the command does not run)."""
         for redirect in command.redirects:
-            target = shell.expand(redirect.target, self.variable, glob_ok=False)[0]
+            target = self.expand(redirect.target, glob_ok=False)[0]
             if redirect.op == ">&":
                 if not target.isdigit():
                     self.fail("Syntax error: Bad fd number")
@@ -133,7 +148,7 @@ class Shell:
             return None
         env = dict(os.environ)
         for name, value in command.assignments:
-            env[name] = shell.expand(value, self.variable, glob_ok=False)[0]
+            env[name] = self.expand(value, glob_ok=False)[0]
         return env
 
     def replace(self, command):
@@ -178,7 +193,7 @@ class Shell:
             return None
         if not argv:
             for name, value in command.assignments:
-                self.variables[name] = shell.expand(value, self.variable, glob_ok=False)[0]
+                self.variables[name] = self.expand(value, glob_ok=False)[0]
             return 0 if not command.redirects else None
         name, args = argv[0], argv[1:]
         if name == "cd":
