@@ -87,6 +87,9 @@ def _unreserve(*fds):
         bridge.sync.fdUnreserve(fd)
 
 
+# Reads and writes are C calls in CPython: no thread switch and no signal handler runs inside
+# one unless it blocks (a handler then runs as at EINTR). Here they are Python, so say so.
+@green.unpreemptible
 def read(fd, length, /):
     while True:
         try:
@@ -97,6 +100,7 @@ def read(fd, length, /):
         _wait((fd,), (POLLIN,), None)
 
 
+@green.unpreemptible
 def write(fd, data, /):
     """A blocking write returns once every byte is in the pipe, as Linux's write(2) does."""
     try:
@@ -151,6 +155,7 @@ class PipeIO(io.RawIOBase):
         self._checkClosed()
         return False
 
+    @green.unpreemptible
     def readinto(self, buffer):
         data = read(self._fd, len(buffer))
         buffer[: len(data)] = data
@@ -162,6 +167,7 @@ class PipeIO(io.RawIOBase):
             chunks.append(chunk)
         return b"".join(chunks)
 
+    @green.unpreemptible
     def write(self, data):
         self._checkClosed()
         return write(self._fd, data)
