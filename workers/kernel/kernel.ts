@@ -64,6 +64,8 @@ export interface KernelOptions {
 export const HOME = '/home/user';
 
 const utf8 = new TextEncoder();
+/** The longest a run's entry runs alone before the next starts (see `Kernel.run`). */
+const ENTRY_SETTLE_MS = 1000;
 
 /**
  * The operating system between Procbox processes: the process table, signals, exit codes,
@@ -77,6 +79,8 @@ export class Kernel {
   /** Every process's descriptors: pipes, sockets and files. */
   readonly fds: FdTable;
   readonly net: NetTable;
+  /** Bumped by every stop: a run starting its entries in turn gives up when it changes. */
+  private runGeneration = 0;
   private readonly outbox: Outbox;
   private readonly console: ConsoleOutput;
   private readonly handles = new Map<Pid, ProcessHandle>();
@@ -133,24 +137,47 @@ export class Kernel {
     clearInterval(this.workspaceSync);
   }
 
-  /** Starts a run: every previous process is killed, then each entry starts in order. */
+  /**
+   * Starts a run: every previous process is killed, then each entry starts in order, as a
+   * person would start them: the next once this one listens on a socket, waits in a blocking
+   * call other than a sleep, has ended, or has run for a second (a server before its client).
+   */
   async run(request: RunRequest): Promise<Pid[]> {
     this.stop();
+    const generation = this.runGeneration;
     this.table.reap();
     this.trace.clear();
     this.ipc.renumber();
     this.workspace.prepare(request.files);
     this.startMethod = request.startMethod;
     this.terminal.reset(request.terminal);
-    for (const path of request.entries) {
+    for (const [index, path] of request.entries.entries()) {
+      if (generation !== this.runGeneration) break; // stopped meanwhile, or another run began
       const started = await this.start(0, null, path, { kind: 'script', path }, 'script');
-      if ('pid' in started) this.terminal.entered(started.pid);
+      if (!('pid' in started)) continue;
+      this.terminal.entered(started.pid);
+      if (index < request.entries.length - 1) await this.settled(started.pid, generation);
     }
     return this.terminal.entryPids;
   }
 
-  /** Ends every process at once. */
+  /** Resolves once entry `pid` is ready for the next one to start (see `run`). */
+  private async settled(pid: Pid, generation: number): Promise<void> {
+    const since = performance.now();
+    for (;;) {
+      const p = this.table.get(pid);
+      if (!p || generation !== this.runGeneration) return;
+      // A sleep is no sign of readiness (a server may sleep before it binds); the second is.
+      if (p.state === 'exited' || (p.state === 'blocked' && p.waitingOn !== 'sleep')) return;
+      const serving = this.net.describe(pid).some((s) => s.state === 'LISTEN' || s.state === 'UDP');
+      if (serving || performance.now() - since >= ENTRY_SETTLE_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Ends every process at once (and the run's entries not yet started). */
   stop(): void {
+    this.runGeneration += 1;
     for (const p of this.table.live()) this.signal(null, p.pid, Signal.SIGKILL);
   }
 
