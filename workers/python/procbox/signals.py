@@ -15,13 +15,15 @@ timers (they fire while Python computes), ``pause`` and ``sigwait`` wait there,
 import signal
 import sys
 
-from . import bridge, green
-from .constants import DEFAULT, EINTR, HANDLE, IGNORE, ITIMER, SIGNAL_MAX
+from . import bridge, green, signal_table
+from .constants import DEFAULT, DOORBELL, EINTR, HANDLE, IGNORE, ITIMER, SIGNAL_MAX
 from .errors import error
 
 _builtin_signal = signal.signal
 _wakeup_fd = -1
 _UNCATCHABLE = (signal.SIGKILL, signal.SIGSTOP)
+# The program's handlers for the signals the layer keeps for itself (signal_table.install).
+_programs = {}
 # What each signal does by default, when its handler is SIG_DFL (signal(7)).
 _IGNORED_BY_DEFAULT = (signal.SIGCHLD, signal.SIGURG, signal.SIGWINCH, signal.SIGCONT)
 _STOPPING = (signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
@@ -65,6 +67,7 @@ def _wake(signum):
 
 
 def _disposition(handler):
+    handler = signal_table.to_linux(handler)
     if handler == signal.SIG_DFL:
         return DEFAULT
     if handler == signal.SIG_IGN:
@@ -76,9 +79,12 @@ def _signal(signalnum, handler):
     signalnum = int(signalnum)
     if signalnum in _UNCATCHABLE:
         raise OSError(22, "Invalid argument")  # sigaction(2) refuses, as on Linux
-    if type(handler) is int and handler == 1:
-        handler = signal.SIG_IGN  # Linux's number for it (Emscripten's differs)
-    old = _builtin_signal(signalnum, handler)
+    if signalnum in _programs:  # the doorbell's: kept for getsignal, no kernel sends it
+        if not (callable(handler) or handler in (signal.SIG_DFL, signal.SIG_IGN)):
+            raise TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
+        old, _programs[signalnum] = _programs[signalnum], handler
+        return old
+    old = signal_table.to_linux(_builtin_signal(signalnum, signal_table.to_native(handler)))
     if bridge.bound() and 1 <= signalnum <= SIGNAL_MAX:
         _tell_kernel(signalnum, _disposition(handler))
     return old
@@ -218,14 +224,15 @@ def for_fork():
 def adopt(handlers):
     """A forked child's side of ``for_fork``."""
     for signum, handler in handlers.items():
-        linux_ignore = type(handler) is int and handler == 1
-        _builtin_signal(signum, signal.SIG_IGN if linux_ignore else handler)
+        _builtin_signal(signum, signal_table.to_native(handler))
         if handler == signal.SIG_DFL:
             _tell_kernel(signum, DEFAULT)
 
 
 def install():
-    """Replaces the module's calls with the kernel's."""
+    """Replaces the module's calls with the kernel's, and its table with Linux's."""
+    _programs[DOORBELL] = signal.SIG_DFL
+    signal_table.install(_programs)
     signal.signal = _signal
     signal.alarm = _alarm
     signal.setitimer = _setitimer
