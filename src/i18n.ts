@@ -94,6 +94,13 @@ const en = {
   jobTerminated: 'Terminated',
   jobSignal: 'Signal {signal}',
   jobNoSuch: '{command}: {spec}: no such job',
+  hintEventLoop:
+    'Hint: this program was written for an older Python. Since Python 3.14, asyncio.get_event_loop() no longer makes a loop: write async def main(): … and run it with asyncio.run(main()).',
+  hintCoroutine:
+    'Hint: @asyncio.coroutine was removed in Python 3.11. Write async def instead, and await instead of yield from.',
+  hintIsAlive: 'Hint: Thread.isAlive() was removed in Python 3.9. Use is_alive().',
+  hintLoopArgument:
+    'Hint: asyncio dropped the loop= argument in Python 3.10. Leave it out: the running loop is used.',
   examples: 'Examples',
   examplesHint: 'Open one of the tutorials’ programs',
   examplesTitle: 'Examples',
@@ -318,6 +325,13 @@ const zh: Record<MessageKey, string> = {
   jobTerminated: '已终止',
   jobSignal: '信号 {signal}',
   jobNoSuch: '{command}：{spec}：没有此任务',
+  hintEventLoop:
+    '提示：这个程序是为旧版 Python 写的。自 Python 3.14 起，asyncio.get_event_loop() 不再创建事件循环：请写 async def main(): …，再用 asyncio.run(main()) 运行。',
+  hintCoroutine:
+    '提示：@asyncio.coroutine 已在 Python 3.11 中移除。请改用 async def，并用 await 代替 yield from。',
+  hintIsAlive: '提示：Thread.isAlive() 已在 Python 3.9 中移除，请用 is_alive()。',
+  hintLoopArgument:
+    '提示：asyncio 已在 Python 3.10 中去掉 loop= 参数。删掉它即可：会使用正在运行的事件循环。',
   examples: '示例',
   examplesHint: '打开教程里的程序',
   examplesTitle: '示例',

@@ -26,6 +26,7 @@ import { bindFileTransfer, watchSaving } from './ui/file-transfer';
 import { ProcessList } from './ui/process-list';
 import { backgroundPart, bindCommandLine, type Command } from './ui/command-line';
 import { formatJob, JobTable, type JobState } from './ui/jobs';
+import { PythonHints } from './ui/python-hints';
 import { GalleryDialog } from './ui/gallery-dialog';
 import { LessonPane, LessonsDialog } from './ui/lessons';
 import { ShareDialog } from './ui/share-dialog';
@@ -119,10 +120,17 @@ function reportJobs(table: ProcessInfo[]): void {
   }
 }
 
+/** Advice after a traceback from a program written for an older Python. */
+const hints = new PythonHints();
+
 function showOutput(chunks: OutputChunk[]): Promise<void> {
   watch.output(chunks);
   for (const c of chunks) maxPidSeen = Math.max(maxPidSeen, c.pid);
-  return terminal.output(chunks.filter((c) => c.pid > previousRunMaxPid));
+  const shown = chunks.filter((c) => c.pid > previousRunMaxPid);
+  const advice = shown.flatMap((c) => hints.feed(c.pid, c.fd, c.text));
+  const written = terminal.output(shown);
+  if (advice.length === 0) return written;
+  return written.then(() => advice.forEach((key) => terminal.note(t(key), 'yellow')));
 }
 
 function showProcesses(table: ProcessInfo[]): void {
@@ -144,6 +152,7 @@ function beginRun(entries: string[], method: string): void {
   reportedExits.clear();
   jobs.clear(); // the run ends every process, the jobs' too
   quietGroups.clear();
+  hints.reset();
   terminal.note(t('runStarted', { files: entries.join(' → '), method }));
   terminal.focus();
 }

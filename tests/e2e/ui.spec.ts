@@ -45,6 +45,17 @@ test('typed lines reach input(), and a failing exit is reported', async ({ page 
   await expect.poll(() => consoleText(page)).toContain('[process 1 exited with code 3]');
 });
 
+test('a traceback from a program written for an older Python gets a hint, in both languages', async ({
+  page,
+}) => {
+  await open(page);
+  await setCode(page, 'import asyncio\nloop = asyncio.get_event_loop()\n');
+  await runAndWait(page, /RuntimeError: There is no current event loop in thread 'MainThread'\./);
+  await expect.poll(() => consoleText(page)).toMatch(/Hint: .*asyncio\.run\(main\(\)\)/);
+  await page.getByTestId('locale').selectOption('zh-CN');
+  await runAndWait(page, /提示：.*asyncio\.run\(main\(\)\)/);
+});
+
 test('Ctrl-C in the console raises KeyboardInterrupt in the running program', async ({ page }) => {
   await open(page);
   await setCode(page, 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)\n');
