@@ -421,18 +421,22 @@ describe('standard streams', () => {
     expect(reads).toEqual(['left\n', 'right\n', 'partial']);
   });
 
+  /** A program that reads fd 0 to its end, noting each read as `tag: text` in `reads`. */
+  const readerInto =
+    (reads: string[]) =>
+    (tag: string): Program =>
+    async (sys) => {
+      for (;;) {
+        const data = await sys.read(0, 1024);
+        if (!(data instanceof Uint8Array)) return 130; // interrupted
+        if (data.length === 0) return 0;
+        reads.push(`${tag}: ${new TextDecoder().decode(data)}`);
+      }
+    };
+
   it('gives a console tool the typed input and Ctrl-C while it runs, then the run again', async () => {
     const reads: string[] = [];
-    const reader =
-      (tag: string): Program =>
-      async (sys) => {
-        for (;;) {
-          const data = await sys.read(0, 1024);
-          if (!(data instanceof Uint8Array)) return 130; // interrupted
-          if (data.length === 0) return 0;
-          reads.push(`${tag}: ${new TextDecoder().decode(data)}`);
-        }
-      };
+    const reader = readerInto(reads);
     const { kernel, host } = setup({ 'main.py': reader('run'), 'nc 127.0.0.1 9': reader('nc') });
     await run(kernel, 'main.py');
     expect(await kernel.runTool(['bash'])).toBeNull();
@@ -458,15 +462,7 @@ describe('standard streams', () => {
 
   it('leaves the foreground to the run for a background tool, until fg hands it over', async () => {
     const reads: string[] = [];
-    const reader =
-      (tag: string): Program =>
-      async (sys) => {
-        for (;;) {
-          const data = await sys.read(0, 1024);
-          if (!(data instanceof Uint8Array) || data.length === 0) return 0;
-          reads.push(`${tag}: ${new TextDecoder().decode(data)}`);
-        }
-      };
+    const reader = readerInto(reads);
     const { kernel, host } = setup({ 'main.py': reader('run'), 'nc 127.0.0.1 9': reader('nc') });
     await run(kernel, 'main.py');
     const nc = await kernel.runTool(['nc', '127.0.0.1', '9'], true);

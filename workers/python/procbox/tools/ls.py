@@ -83,6 +83,15 @@ class Lister:
             print(line.rstrip())
 
 
+def _or_complain(call, path, doing):
+    """``call(path)``, or None once GNU's complaint about it is printed."""
+    try:
+        return call(path)
+    except OSError as error:
+        print(f"ls: {doing} '{path}': {error.strerror}", file=sys.stderr)
+        return None
+
+
 def main(args):
     flags = "".join(a[1:] for a in args if a.startswith("-") and len(a) > 1)
     paths = [a for a in args if not a.startswith("-") or a == "-"]
@@ -94,10 +103,8 @@ def main(args):
     lister, status = Lister(flags), 0
     files, folders = [], []
     for path in sorted(paths or ["."], key=os.fsencode):
-        try:
-            info = os.stat(path)
-        except OSError as error:
-            print(f"ls: cannot access '{path}': {error.strerror}", file=sys.stderr)
+        info = _or_complain(os.stat, path, "cannot access")
+        if info is None:
             status = 2
             continue
         (folders if stat.S_ISDIR(info.st_mode) and "d" not in flags else files).append(path)
@@ -108,10 +115,8 @@ def main(args):
     first = not files
     while queue:
         folder = queue.pop(0)
-        try:
-            names = lister.names(folder)
-        except OSError as error:
-            print(f"ls: cannot open directory '{folder}': {error.strerror}", file=sys.stderr)
+        names = _or_complain(lister.names, folder, "cannot open directory")
+        if names is None:
             status = 2
             continue
         if headed:
