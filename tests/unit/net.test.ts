@@ -8,6 +8,7 @@ import {
   CONNECTION_RESET,
   WOULD_BLOCK,
   ringPoll,
+  ringsPoll,
   ringRead,
   ringReadMessage,
   ringWrite,
@@ -153,6 +154,25 @@ describe('virtual network', () => {
     expect(write(client.write, 'more', CLIENT)).toBe(BROKEN_PIPE);
     write(server.write, 'response', SERVER);
     expect(read(client.read, CLIENT)).toBe('response');
+  });
+
+  it('poll flags follow tcp_poll: FIN is IN|RDHUP, HUP once both ends stop sending', () => {
+    const { ipc, fds, net, listen, connect } = setup();
+    listen(8888);
+    const client = connect(8888) as Connected;
+    const server = net.accept(SERVER, 3, 4) as Connected;
+    const flags = (end: Connected) => ringsPoll(ipc.words, end.read, end.write);
+    expect(flags(client)).toBe(Poll.OUT);
+    expect(net.shutdown(CLIENT, 3, SHUT.WR)).toBe(0);
+    expect(flags(client)).toBe(Poll.OUT); // still writable, as Linux says, and not readable
+    expect(flags(server)).toBe(Poll.IN | Poll.OUT | Poll.RDHUP);
+    expect(net.shutdown(SERVER, 4, SHUT.WR)).toBe(0);
+    expect(flags(server)).toBe(Poll.IN | Poll.OUT | Poll.RDHUP | Poll.HUP);
+    fds.close(SERVER, 4); // the peer's close: readable, no hang-up yet
+    const other = connect(8888, 5) as Connected;
+    net.accept(SERVER, 3, 6);
+    fds.close(SERVER, 6);
+    expect(flags(other)).toBe(Poll.IN | Poll.OUT | Poll.RDHUP);
   });
 
   it('a socket passed to a child stays open when the parent closes it', () => {

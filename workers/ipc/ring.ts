@@ -281,14 +281,33 @@ export function ringPoll(arena: Int32Array, pipe: number, end: 'r' | 'w'): numbe
   const capacity = Atomics.load(arena, words(arena, pipe, Ring.CAPACITY));
   const used = ringUsed(arena, pipe);
   const flags = ringFlags(arena, pipe);
+  const tcp = (flags & RingFlag.TCP) !== 0;
   if (end === 'r') {
+    const writersGone = Atomics.load(arena, words(arena, pipe, Ring.WRITERS)) === 0;
     let events = used > 0 || flags & RingFlag.SHUT ? Poll.IN : 0;
     if (flags & RingFlag.RESET) events |= Poll.IN | Poll.ERR | Poll.HUP;
-    if (Atomics.load(arena, words(arena, pipe, Ring.WRITERS)) === 0) events |= Poll.HUP;
+    // The peer's FIN: readable (recv gives b''), and RDHUP; HUP only once this end stops
+    // sending too (`ringsPoll`), as tcp_poll says. A pipe without writers hangs up.
+    if (tcp && (writersGone || flags & RingFlag.SHUT)) events |= Poll.IN | Poll.RDHUP;
+    else if (writersGone) events |= Poll.HUP;
     return events;
   }
-  if (!writable(arena, pipe)) return Poll.OUT | Poll.ERR;
+  if (!writable(arena, pipe)) {
+    // A TCP socket stays writable after a shutdown or its peer's close, until a reset.
+    if (tcp) return flags & RingFlag.LOST ? Poll.OUT | Poll.ERR | Poll.HUP : Poll.OUT;
+    return Poll.OUT | Poll.ERR;
+  }
   return capacity - used >= Math.min(PIPE_BUF, capacity) ? Poll.OUT : 0;
+}
+
+/** A descriptor's events from its two rings (either may be absent): a TCP socket hangs up
+ * once its peer has finished sending and it has shut down its own sending. */
+export function ringsPoll(arena: Int32Array, read: number | null, write: number | null): number {
+  const events =
+    (read === null ? 0 : ringPoll(arena, read, 'r')) |
+    (write === null ? 0 : ringPoll(arena, write, 'w'));
+  const sendShut = write !== null && (ringFlags(arena, write) & RingFlag.SHUT) !== 0;
+  return events & Poll.RDHUP && sendShut ? events | Poll.HUP : events;
 }
 
 /** Adds `delta` to the open descriptors of one end (the kernel's bookkeeping). */

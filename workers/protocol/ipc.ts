@@ -60,7 +60,7 @@ export const PIPE_CAPACITY = 65536;
 export const PIPE_BUF = 4096;
 
 /** poll(2) event bits, as Linux numbers them. */
-export const Poll = { IN: 1, PRI: 2, OUT: 4, ERR: 8, HUP: 16, NVAL: 32 } as const;
+export const Poll = { IN: 1, PRI: 2, OUT: 4, ERR: 8, HUP: 16, NVAL: 32, RDHUP: 0x2000 } as const;
 
 export type PipeEnd = 'r' | 'w';
 

@@ -17,7 +17,7 @@ import {
   BROKEN_PIPE,
   CONNECTION_RESET,
   WOULD_BLOCK,
-  ringPoll,
+  ringsPoll,
   ringRead,
   ringWrite,
 } from '../ipc/ring';
@@ -66,10 +66,7 @@ export interface ArenaAccess {
 /** The events a descriptor has now: its read ring's and its write ring's. */
 export function pollRings(words: Int32Array, { read, write }: Rings): number {
   if (read === null && write === null) return Poll.OUT; // a socket not connected yet: writable
-  return (
-    (read === null ? 0 : ringPoll(words, read, 'r')) |
-    (write === null ? 0 : ringPoll(words, write, 'w'))
-  );
+  return ringsPoll(words, read, write);
 }
 
 /** This process's kernel descriptors: what a number refers to, reserving and binding them. */

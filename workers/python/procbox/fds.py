@@ -310,4 +310,6 @@ def install():
     os.write = write
     select.select = select_
     select.poll = poll
+    if not hasattr(select, "POLLRDHUP"):
+        select.POLLRDHUP = 0x2000  # Linux's, which the kernel's sockets report
     selectors.PollSelector._selector_cls = poll
