@@ -24,8 +24,8 @@ import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
 import { bindFileTransfer, watchSaving } from './ui/file-transfer';
 import { ProcessList } from './ui/process-list';
-import { backgroundPart, bindCommandLine, type Command } from './ui/command-line';
-import { formatJob, JobTable, type JobState } from './ui/jobs';
+import { bindCommandLine } from './ui/command-line';
+import { JobControl } from './ui/job-control';
 import { PythonHints } from './ui/python-hints';
 import { GalleryDialog } from './ui/gallery-dialog';
 import { LessonPane, LessonsDialog } from './ui/lessons';
@@ -77,46 +77,27 @@ installTestHooks(terminal, editor);
 let previousRunMaxPid = 0;
 let maxPidSeen = 0;
 const reportedExits = new Set<Pid>();
+/** The console command line's lines and jobs. */
+const jobControl = new JobControl({
+  kernel: () => kernel,
+  note: (text, colour) => terminal.note(text, colour),
+  clear: () => terminal.clear(),
+  focus: () => terminal.focus(),
+  t,
+  started: (pid) => void (maxPidSeen = Math.max(maxPidSeen, pid)),
+});
 
 function reportExits(table: ProcessInfo[]): void {
   for (const p of table) {
     if (p.state !== 'exited' || p.exitCode === null || p.exitCode === 0) continue;
     if (p.pid <= previousRunMaxPid || reportedExits.has(p.pid)) continue;
-    if (quietGroups.has(p.pgid)) continue; // a background job's: its own end is announced
+    if (jobControl.quiet(p)) continue; // a background job's: its end is announced
     reportedExits.add(p.pid);
     terminal.note(
       p.exitCode < 0
         ? t('killedBySignal', { pid: p.pid, signal: -p.exitCode })
         : t('exitedWithCode', { pid: p.pid, code: p.exitCode }),
     );
-  }
-}
-
-/** The command line's jobs (`cmd &`, `jobs`, `fg`, `kill %1`). */
-const jobs = new JobTable();
-/** The process groups of background jobs: bash announces a job's end, not its processes'. */
-const quietGroups = new Set<Pid>();
-const SIGNAL_NAMES: Partial<Record<number, MessageKey>> = {
-  1: 'jobHangup',
-  2: 'jobInterrupt',
-  9: 'jobKilled',
-  15: 'jobTerminated',
-};
-
-function jobStateText(state: JobState): string {
-  if (state.kind === 'running') return t('jobRunning');
-  if (state.kind === 'done') return t('jobDone');
-  if (state.kind === 'exit') return t('jobExit', { code: state.code });
-  const named = SIGNAL_NAMES[state.signal];
-  return named ? t(named) : t('jobSignal', { signal: state.signal });
-}
-
-/** A background job that ended is announced as bash does (`[1]+  Done  cmd`); a foreground
- * one ends as any process does. */
-function reportJobs(table: ProcessInfo[]): void {
-  for (const report of jobs.ended(table)) {
-    if (!report.job.background) continue;
-    terminal.note(formatJob(report, jobStateText(report.state)));
   }
 }
 
@@ -137,7 +118,7 @@ function showProcesses(table: ProcessInfo[]): void {
   watch.processes(table);
   for (const p of table) maxPidSeen = Math.max(maxPidSeen, p.pid);
   processList.update(table.filter((p) => p.pid > previousRunMaxPid));
-  reportJobs(table);
+  jobControl.reportEnded(table);
   reportExits(table);
 }
 
@@ -150,8 +131,7 @@ function beginRun(entries: string[], method: string): void {
   processList.clear();
   previousRunMaxPid = maxPidSeen;
   reportedExits.clear();
-  jobs.clear(); // the run ends every process, the jobs' too
-  quietGroups.clear();
+  jobControl.reset();
   hints.reset();
   terminal.note(t('runStarted', { files: entries.join(' → '), method }));
   terminal.focus();
@@ -178,58 +158,6 @@ async function stop(): Promise<void> {
     await kernel?.stop();
   } catch (error) {
     terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
-  }
-}
-
-/** A line from the console's command line: a tool starts beside the run, in the foreground
- * (or, after `&`, in the background), as a job. */
-async function runCommand(command: Command, line: string): Promise<void> {
-  if (command.kind === 'help') terminal.note(t('commandHelp'));
-  else if (command.kind === 'clear') terminal.clear();
-  else if (command.kind === 'unclosedQuote') terminal.note(t('commandUnclosedQuote'), 'red');
-  else if (command.kind === 'jobs') {
-    terminal.note(`$ ${line}`);
-    for (const report of jobs.list()) terminal.note(formatJob(report, jobStateText(report.state)));
-  } else if (!kernel) terminal.note(t('notReady'), 'yellow');
-  else if (command.kind === 'fg') {
-    terminal.note(`$ ${line}`);
-    const job = jobs.find(command.spec);
-    if (!job || !(await kernel.foreground(job.pid))) {
-      terminal.note(t('jobNoSuch', { command: 'fg', spec: command.spec ?? 'current' }), 'red');
-      return;
-    }
-    jobs.foregrounded(job);
-    quietGroups.delete(job.pid);
-    terminal.note(job.line);
-    terminal.focus(); // typed lines now go to the job
-  } else if (command.kind === 'tool') {
-    let argv = command.argv;
-    if (command.tool === 'kill') {
-      const targets = jobs.killArguments(argv);
-      if ('unknown' in targets) {
-        terminal.note(t('jobNoSuch', { command: 'kill', spec: targets.unknown }), 'red');
-        return;
-      }
-      argv = targets;
-    }
-    terminal.note(`$ ${line}`);
-    if (!command.background) terminal.focus(); // typed lines now go to the tool
-    try {
-      const pid = await kernel.runTool(argv, command.background);
-      if (pid === null) {
-        terminal.note(t('commandNotStarted'), 'red');
-        return;
-      }
-      maxPidSeen = Math.max(maxPidSeen, pid);
-      if (command.tool === 'kill') return; // a shell's built-in, no job
-      const job = jobs.add(pid, backgroundPart(line) ?? line.trim(), command.background);
-      if (command.background) {
-        quietGroups.add(pid);
-        terminal.note(t('jobStarted', { number: job.number, pid }));
-      }
-    } catch (error) {
-      terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
-    }
   }
 }
 
@@ -363,7 +291,7 @@ element('open-lessons').addEventListener('click', () => lessonsDialog.show());
 element('share').addEventListener('click', () => shareDialog.show(shareLink()));
 window.addEventListener('hashchange', openSharedLink);
 bindCommandLine(element<HTMLInputElement>('command-line'), {
-  execute: (command, line) => void runCommand(command, line),
+  execute: (command, line) => void jobControl.execute(command, line),
 });
 store.subscribe((state) => (terminal.showTags = state.showTags));
 terminal.showTags = store.state.showTags;
