@@ -66,6 +66,8 @@ export const HOME = '/home/user';
 const utf8 = new TextEncoder();
 /** The longest a run's entry runs alone before the next starts (see `Kernel.run`). */
 const ENTRY_SETTLE_MS = 1000;
+/** How long after a signal's default action its process is seen to have died. */
+const DEATH_DELAY_MS = 50;
 
 /**
  * The operating system between Procbox processes: the process table, signals, exit codes,
@@ -79,6 +81,8 @@ export class Kernel {
   /** Every process's descriptors: pipes, sockets and files. */
   readonly fds: FdTable;
   readonly net: NetTable;
+  /** Killed by a signal's default action, their death not yet seen (see `deliver`). */
+  private readonly dying = new Set<Pid>();
   /** Bumped by every stop: a run starting its entries in turn gives up when it changes. */
   private runGeneration = 0;
   private readonly outbox: Outbox;
@@ -178,7 +182,7 @@ export class Kernel {
   /** Ends every process at once (and the run's entries not yet started). */
   stop(): void {
     this.runGeneration += 1;
-    for (const p of this.table.live()) this.signal(null, p.pid, Signal.SIGKILL);
+    for (const p of this.table.live()) this.signal(null, p.pid, Signal.SIGKILL, true);
   }
 
   /**
@@ -444,7 +448,7 @@ export class Kernel {
       ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited'),
 
       exit: (code, unwritten) => {
-        if (self.state === 'exited') return;
+        if (self.state === 'exited' || this.dying.has(self.pid)) return; // a signal's death
         for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {
           if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
         }
@@ -486,8 +490,9 @@ export class Kernel {
     return result;
   }
 
-  /** kill(2): `from` is null when the console (the user) sends it. */
-  signal(from: Pid | null, to: Pid, signal: number): 0 | SysError {
+  /** kill(2): `from` is null when the console (the user) sends it; `now`: a death it causes is
+   * seen at once (Stop), not a moment later (see `deliver`). */
+  signal(from: Pid | null, to: Pid, signal: number, now = false): 0 | SysError {
     if (!Number.isInteger(signal) || signal < 0 || signal > SIGNAL_MAX) {
       return { errno: Errno.EINVAL };
     }
@@ -495,7 +500,7 @@ export class Kernel {
     if (!target || target.state === 'exited') return { errno: Errno.ESRCH };
     if (signal === 0) return 0;
     this.trace.record({ type: 'signal', from, to, signal });
-    if (!target.signals.holdIfBlocked(signal)) this.deliver(target, signal);
+    if (!target.signals.holdIfBlocked(signal)) this.deliver(target, signal, now);
     return 0;
   }
 
@@ -517,8 +522,9 @@ export class Kernel {
 
   /** A signal's effect now: its Python handler runs (the process's blocking calls end with
    * EINTR, and the handler runs in its main thread), or its default action, or nothing. */
-  deliver(target: ProcessRecord, signal: number): void {
+  deliver(target: ProcessRecord, signal: number, now = false): void {
     if (target.state === 'exited') return;
+    if (this.dying.has(target.pid) && !now) return;
     const disposition =
       signal === Signal.SIGKILL ? Disposition.DEFAULT : target.signals.disposition(signal);
     if (disposition === Disposition.IGNORE) return;
@@ -526,7 +532,19 @@ export class Kernel {
       // Stopping is not offered (see the README): SIGSTOP and its kin, and SIGCONT, do nothing.
       if (defaultAction(signal) !== 'terminate') return;
       this.handles.get(target.pid)?.terminate();
-      this.exited(target, -signal);
+      if (now) {
+        this.dying.delete(target.pid);
+        this.exited(target, -signal);
+        return;
+      }
+      // Linux delivers the signal, and the process dies, a moment after kill(2) returns: a
+      // parent asking right after `terminate()` still finds its child alive, as the
+      // multiprocessing docs' example shows.
+      this.dying.add(target.pid);
+      setTimeout(() => {
+        this.dying.delete(target.pid);
+        this.exited(target, -signal);
+      }, DEATH_DELAY_MS);
       return;
     }
     this.handles.get(target.pid)?.raise(signal);
@@ -534,7 +552,7 @@ export class Kernel {
   }
 
   private crashed(self: ProcessRecord, message: string): void {
-    if (self.state === 'exited') return;
+    if (self.state === 'exited' || this.dying.has(self.pid)) return;
     this.console.append(self.pid, 2, utf8.encode(`procbox: ${message}\n`));
     this.handles.get(self.pid)?.terminate();
     this.exited(self, 1);
