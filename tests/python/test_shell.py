@@ -79,7 +79,8 @@ RUN_SH = ("import sys; sys.path.insert(0, sys.argv[1]); from procbox.tools impor
 
 
 class BesideDashTest(unittest.TestCase):
-    """Scripts of built-ins only, run by tools/sh.py and by /bin/sh (dash) side by side."""
+    """Scripts run by tools/sh.py and by /bin/sh (dash) side by side, each in a folder of its
+    own (the commands they start are this machine's)."""
 
     def same(self, script, *args):
         import shutil
@@ -88,8 +89,12 @@ class BesideDashTest(unittest.TestCase):
         if not os.path.realpath(shutil.which("sh") or "").endswith("dash"):
             self.skipTest("/bin/sh is not dash here")
         env = {"HOME": "/home/user", "PATH": os.environ.get("PATH", "/bin"), "LC_ALL": "C.UTF-8"}
-        layer = os.path.join(os.path.dirname(__file__), "..", "..", "workers", "python")
-        run = lambda argv: subprocess.run(argv, capture_output=True, text=True, env=env)  # noqa: E731
+        layer = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "workers", "python"))
+
+        def run(argv):
+            with tempfile.TemporaryDirectory() as folder:
+                return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=folder)
+
         ours = run([sys.executable, "-c", RUN_SH, layer, "-c", script, "sh", *args])
         theirs = run(["sh", "-c", script, "sh", *args])
         self.assertEqual((ours.stdout, ours.stderr, ours.returncode),
@@ -102,6 +107,14 @@ class BesideDashTest(unittest.TestCase):
         self.same("echo ${u:?}")
         self.same("echo ${u?}")
         self.same('X="a  b" E=; echo $X "$X" $E "$E" x${E}y | cat')
+
+    def test_command_substitution_and_arithmetic(self):
+        self.same('x=4; echo $(echo a  b) "$(echo c  d)" `echo e` x$(echo)y $(echo $x)')
+        self.same('echo "$(echo one; echo two)" $(echo "nested $(echo deep)")')
+        self.same("n=3; echo $((1 + 2 * 3)) $((n * 2 - -1)) $((7 / 2)) $((-7 / 2)) $((-7 % 3)) $((n > 2))")
+        self.same('x=$(exit 3); echo $? "[$x]"')
+        # Each $(...) runs once, whatever runs the command it is in.
+        self.same('echo $(echo run >> log; echo x) > out; cat log out; cat $(echo out) $(echo log >> log)')
         self.same("echo ${u:?is gone} after")
 
 

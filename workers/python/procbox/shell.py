@@ -6,6 +6,7 @@ expansion, globs, pipelines, redirections and the ``;``, ``&``, ``&&``, ``||`` l
 commands run in ``tools/sh.py``.
 """
 
+import ast
 import glob
 import os
 import re
@@ -15,6 +16,8 @@ _OPERATORS = ("&&", "||", ">>", "<", ">", "|", ";", "&")
 _SPECIAL = set("|&;<>()")
 _GLOB = set("*?[")
 _BLANKS = re.compile("[ \t\n]+")
+# What a Word piece's third field says besides a variable (True): a command's output, a sum.
+COMMAND, ARITHMETIC = "command", "arithmetic"
 
 
 class ShellSyntaxError(Exception):
@@ -114,6 +117,8 @@ def _word(text, i):
             i += 2
         elif c == "$":
             i = _variable(text, i, word, quoted=False)
+        elif c == "`":
+            i = _backticks(text, i, word, quoted=False)
         else:
             word.add(c)
             i += 1
@@ -131,16 +136,59 @@ def _double_quoted(text, i, word):
             i += 2
         elif c == "$":
             i = _variable(text, i, word, quoted=True)
+        elif c == "`":
+            i = _backticks(text, i, word, quoted=True)
         else:
             word.add(c, quoted=True)
             i += 1
     raise ShellSyntaxError("Unterminated quoted string")
 
 
+def _backticks(text, i, word, quoted):
+    """```command```: its output (``expand``)."""
+    end = text.find("`", i + 1)
+    while end > 0 and text[end - 1] == "\\":
+        end = text.find("`", end + 1)
+    if end < 0:
+        raise ShellSyntaxError('EOF in backquote substitution')
+    word.add(text[i + 1 : end].replace("\\`", "`"), quoted, variable=COMMAND)
+    return end + 1
+
+
+def _closing(text, i):
+    """The index of the ``)`` that closes the ``(`` at ``i``, past nested ones and quotes."""
+    depth = 0
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c in "'\"":
+            end = text.find(c, j + 1)
+            if end < 0:
+                raise ShellSyntaxError("Unterminated quoted string")
+            j = end + 1
+            continue
+        if c == "\\":
+            j += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth == 0:
+            return j
+        j += 1
+    raise ShellSyntaxError('end of file unexpected (expecting ")")')
+
+
 def _variable(text, i, word, quoted):
     """``$NAME``, ``${NAME}`` (and ``${NAME:-word}``, ``${#NAME}``… as ``expand`` reads them),
     ``$?``, ``$$``, ``$0``…``$9``, ``$#``, ``$@``; a lone ``$`` is itself."""
     n = len(text)
+    if text.startswith("((", i + 1):  # $((expression))
+        end = _closing(text, i + 1)
+        word.add(text[i + 3 : end - 1], quoted, variable=ARITHMETIC)
+        return end + 1
+    if text.startswith("(", i + 1):  # $(command)
+        end = _closing(text, i + 1)
+        word.add(text[i + 2 : end], quoted, variable=COMMAND)
+        return end + 1
     if i + 1 < n and text[i + 1] == "{":
         end = text.find("}", i + 2)
         if end < 0:
@@ -271,13 +319,13 @@ def _add_word(command, word):
     command.words.append(word)
 
 
-def expand(word, variables, glob_ok=True, assign=None):
+def expand(word, variables, glob_ok=True, assign=None, substitute=None):
     """A word's fields after ``$`` expansion, ``~``, field splitting and globs: an unquoted
     expansion splits at blanks (an empty one gives no field), and an unquoted glob may give
     several (or, matching none, stays as it is, as POSIX says). With ``glob_ok`` false (an
     assignment, a redirection's target) there is one field, neither split nor globbed.
     ``variables(name)`` is a variable's value, None when unset; ``assign(name, value)`` is
-    ``${NAME:=word}``'s."""
+    ``${NAME:=word}``'s; ``substitute(command)`` is ``$(command)``'s output."""
     fields = []  # (text, glob pattern, has a glob character)
     current = None
 
@@ -294,8 +342,13 @@ def expand(word, variables, glob_ok=True, assign=None):
         current = None
 
     for index, (piece, quoted, variable) in enumerate(word.pieces):
-        if variable:
+        if variable == COMMAND:
+            value = substitute(piece) if substitute else ""
+        elif variable == ARITHMETIC:
+            value = str(arithmetic(piece, variables))
+        elif variable:
             value = _parameter(piece, variables, assign or (lambda name, value: None))
+        if variable:
             if quoted or not glob_ok:
                 add(value, glob.escape(value))
                 continue
@@ -317,3 +370,43 @@ def expand(word, variables, glob_ok=True, assign=None):
         found = sorted(glob.glob(pattern)) if globbing else []
         result.extend(found or [text])
     return result
+
+
+_ARITHMETIC_OPS = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: int(a / b) if abs(a) < 2**52 else a // b, ast.Mod: lambda a, b: a - b * int(a / b),
+    ast.Lt: lambda a, b: int(a < b), ast.Gt: lambda a, b: int(a > b), ast.LtE: lambda a, b: int(a <= b),
+    ast.GtE: lambda a, b: int(a >= b), ast.Eq: lambda a, b: int(a == b), ast.NotEq: lambda a, b: int(a != b),
+}
+
+
+def arithmetic(text, variables):
+    """``$((text))``: integers, variables (unset is 0), + - * / % and comparisons, as C has
+    them (division truncates toward zero)."""
+    def value(match):
+        found = variables(match.group(1))
+        return str(int(found)) if found else "0"
+
+    source = re.sub(r"\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?", value, text).strip()
+
+    def evaluate(node):
+        if isinstance(node, ast.Expression):
+            return evaluate(node.body)
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
+            operand = evaluate(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand if isinstance(node.op, ast.UAdd) else int(not operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC_OPS:
+            left, right = evaluate(node.left), evaluate(node.right)
+            if isinstance(node.op, (ast.Div, ast.Mod)) and right == 0:
+                raise BadSubstitution("arithmetic expression: division by zero: " + repr(text).replace("'", '"'))
+            return _ARITHMETIC_OPS[type(node.op)](left, right)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _ARITHMETIC_OPS:
+            return _ARITHMETIC_OPS[type(node.ops[0])](evaluate(node.left), evaluate(node.comparators[0]))
+        raise BadSubstitution(f'arithmetic expression: expecting primary: "{text}"')
+
+    try:
+        return evaluate(ast.parse(source.replace("/", "/") or "0", mode="eval"))
+    except SyntaxError:
+        raise BadSubstitution(f'arithmetic expression: expecting primary: "{text}"') from None

@@ -48,7 +48,16 @@ class Shell:
             self.variables[name] = value
 
     def expand(self, word, glob_ok=True):
-        return shell.expand(word, self.variable, glob_ok, self.assign)
+        return shell.expand(word, self.variable, glob_ok, self.assign, self.substitute)
+
+    def substitute(self, command):
+        """``$(command)``: its output without its trailing newlines, from a subshell that sees
+        this shell's variables; ``$?`` is then its status."""
+        sys.stdout.flush()
+        env = {**os.environ, **self.variables}
+        done = subprocess.run([PROGRAM, "-c", command], stdout=subprocess.PIPE, env=env)
+        self.status = _status(done.returncode)
+        return done.stdout.decode(errors="surrogateescape").rstrip("\n")
 
     def fail(self, message):
         print(f"{self.name}: 1: {message}", file=sys.stderr, flush=True)
@@ -81,12 +90,14 @@ class Shell:
         return self.status
 
     def pipeline(self, commands, background, final=False):
+        argv = None
         if len(commands) == 1 and not background:
-            builtin = self.builtin(commands[0])
+            argv = self.words(commands[0])  # once: a $(...) runs once
+            builtin = self.builtin(commands[0], argv)
             if builtin is not None:
                 return builtin
             if final and not commands[0].redirects:
-                return self.replace(commands[0])
+                return self.replace(commands[0], argv)
         children = []
         opened = []
         stdin = None
@@ -99,7 +110,8 @@ class Shell:
                     next_stdin, stdout = os.pipe()
                     opened.extend((next_stdin, stdout))
                 streams = self.redirected(command, [stdin, stdout, None], opened)
-                children.append(_Done(2) if streams is None else self.start(command, streams))
+                started = None if streams is None else self.start(command, streams, argv)
+                children.append(_Done(2) if started is None else started)
                 stdin = next_stdin
         finally:
             for fd in opened:
@@ -151,11 +163,10 @@ class Shell:
             env[name] = self.expand(value, glob_ok=False)[0]
         return env
 
-    def replace(self, command):
+    def replace(self, command, argv):
         """Runs the command in this process's place (its pid, its streams): no shell waits for
         it, and its end, a signal's too, is the shell's. Started as a child when exec cannot
         take these streams along."""
-        argv = self.words(command)
         sys.stdout.flush()
         try:
             os.execvpe(argv[0], argv, self.environment(command) or os.environ)
@@ -166,10 +177,10 @@ class Shell:
             self.fail(f"{argv[0]}: {error.strerror}")
             return 126
         except OSError:
-            return _status(self.start(command, [None, None, None]).wait())
+            return _status(self.start(command, [None, None, None], argv).wait())
 
-    def start(self, command, streams):
-        argv = self.words(command)
+    def start(self, command, streams, argv=None):
+        argv = self.words(command) if argv is None else argv
         if not argv:
             return _Done(0)
         env = self.environment(command)
@@ -185,16 +196,16 @@ class Shell:
             self.fail(f"{argv[0]}: {error.strerror}")
             return _Done(126)
 
-    def builtin(self, command):
+    def builtin(self, command, argv):
         """Runs a built-in command here; None for any other, and for one with redirections
         (it then runs as a program of its own)."""
-        argv = self.words(command)
         if command.redirects and argv:
             return None
         if not argv:
+            self.status = 0  # an assignment's status is its last $(...)'s, else 0
             for name, value in command.assignments:
                 self.variables[name] = self.expand(value, glob_ok=False)[0]
-            return 0 if not command.redirects else None
+            return self.status if not command.redirects else None
         name, args = argv[0], argv[1:]
         if name == "cd":
             target = args[0] if args else os.environ.get("HOME", "/")
