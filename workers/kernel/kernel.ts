@@ -68,6 +68,8 @@ const utf8 = new TextEncoder();
 const ENTRY_SETTLE_MS = 1000;
 /** How long after a signal's default action its process is seen to have died. */
 const DEATH_DELAY_MS = 50;
+/** A number kill(2) takes: 0 (only checks) to SIGNAL_MAX. */
+const isSignal = (n: number) => Number.isInteger(n) && n >= 0 && n <= SIGNAL_MAX;
 
 /**
  * The operating system between Procbox processes: the process table, signals, exit codes,
@@ -155,14 +157,16 @@ export class Kernel {
     this.workspace.prepare(request.files);
     this.startMethod = request.startMethod;
     this.terminal.reset(request.terminal);
+    const pids: Pid[] = [];
     for (const [index, path] of request.entries.entries()) {
       if (generation !== this.runGeneration) break; // stopped meanwhile, or another run began
       const started = await this.start(0, null, path, { kind: 'script', path }, 'script');
       if (!('pid' in started)) continue;
+      pids.push(started.pid);
       this.terminal.entered(started.pid);
       if (index < request.entries.length - 1) await this.settled(started.pid, generation);
     }
-    return this.terminal.entryPids;
+    return pids; // not the console tools typed meanwhile: they are no entries
   }
 
   /** Resolves once entry `pid` is ready for the next one to start (see `run`). */
@@ -350,7 +354,7 @@ export class Kernel {
    * signals it handled are back to their default.
    */
   private async exec(self: ProcessRecord, request: ExecCommand): Promise<void> {
-    if (self.state === 'exited') return;
+    if (this.gone(self)) return;
     for (const { fd, data } of Array.isArray(request?.unwritten) ? request.unwritten : []) {
       if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
     }
@@ -436,7 +440,9 @@ export class Kernel {
         // The worker lent each description once more for a forked child: the kernel owns those
         // references now, whatever comes of the request.
         const files = Array.isArray(request?.files) ? request.files : [];
-        const started = await this.spawnChild(self, request, files);
+        const started = this.gone(self)
+          ? ({ errno: Errno.ESRCH } as const)
+          : await this.spawnChild(self, request, files);
         if ('errno' in started) this.fds.closeLent(files);
         return started;
       },
@@ -448,7 +454,7 @@ export class Kernel {
       ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited'),
 
       exit: (code, unwritten) => {
-        if (self.state === 'exited' || this.dying.has(self.pid)) return; // a signal's death
+        if (this.gone(self)) return; // ended already, or dying of a signal
         for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {
           if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
         }
@@ -493,9 +499,7 @@ export class Kernel {
   /** kill(2): `from` is null when the console (the user) sends it; `now`: a death it causes is
    * seen at once (Stop), not a moment later (see `deliver`). */
   signal(from: Pid | null, to: Pid, signal: number, now = false): 0 | SysError {
-    if (!Number.isInteger(signal) || signal < 0 || signal > SIGNAL_MAX) {
-      return { errno: Errno.EINVAL };
-    }
+    if (!isSignal(signal)) return { errno: Errno.EINVAL };
     const target = this.table.get(to);
     if (!target || target.state === 'exited') return { errno: Errno.ESRCH };
     if (signal === 0) return 0;
@@ -507,8 +511,7 @@ export class Kernel {
   /** kill(2): to process `pid`, or (0) the caller's group, (-1) every other process, or
    * (below -1) group `-pid`; the caller last, should it be among them. */
   private kill(self: ProcessRecord, pid: Pid, signal: number): 0 | SysError {
-    const valid = Number.isInteger(signal) && signal >= 0 && signal <= SIGNAL_MAX;
-    if (!Number.isInteger(pid) || !valid) return { errno: Errno.EINVAL };
+    if (!Number.isInteger(pid) || !isSignal(signal)) return { errno: Errno.EINVAL };
     if (pid > 0) return this.signal(self.pid, pid, signal);
     const targets =
       pid === -1
@@ -551,8 +554,14 @@ export class Kernel {
     for (const call of target.pending) call.interrupt();
   }
 
+  /** Ended, or dying of a signal (see `deliver`): a call its worker sent before it was ended
+   * still arrives, and must change nothing (no exit code of its own, no child, no exec). */
+  private gone(self: ProcessRecord): boolean {
+    return self.state === 'exited' || this.dying.has(self.pid);
+  }
+
   private crashed(self: ProcessRecord, message: string): void {
-    if (self.state === 'exited' || this.dying.has(self.pid)) return;
+    if (this.gone(self)) return;
     this.console.append(self.pid, 2, utf8.encode(`procbox: ${message}\n`));
     this.handles.get(self.pid)?.terminate();
     this.exited(self, 1);

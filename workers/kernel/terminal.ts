@@ -65,10 +65,6 @@ export class Terminal {
     this.entries.push(pid);
   }
 
-  get entryPids(): Pid[] {
-    return this.entries.slice();
-  }
-
   stdinOf(pid: Pid): StdinPipe | undefined {
     return this.stdin.get(pid);
   }

@@ -95,26 +95,28 @@ def exec_(argv, env, cwd, pass_fds, stdio):
     raise error(code)
 
 
+def _waitpid(selector, timeout_ms):
+    """The kernel's waitpid, retried when a signal's handler interrupted it: the ended child's
+    result (``pid``, ``exitCode``), or None when none has ended in time."""
+    while True:
+        result, code = bridge.call("waitpid", selector, timeout_ms)
+        if code is None:
+            return result
+        if code != EINTR:
+            raise error(code)
+
+
 def wait_child(selector, block):
     """waitpid(2)'s choice of child (``selector``: a pid, -1 any, 0 or below a group): its
     (pid, exit code), or None when none has ended and ``block`` is false."""
-    while True:
-        result, code = bridge.call("waitpid", selector, None if block else 0)
-        if code is None:
-            return None if result is None else (int(result.pid), int(result.exitCode))
-        if code != EINTR:
-            raise error(code)
+    result = _waitpid(selector, None if block else 0)
+    return None if result is None else (int(result.pid), int(result.exitCode))
 
 
 def waitpid(child, timeout):
     """Exit code of ``child`` (negative: killed by that signal), or None if it still runs."""
-    timeout_ms = None if timeout is None else max(0.0, timeout * 1000.0)
-    while True:
-        result, code = bridge.call("waitpid", child, timeout_ms)
-        if code is None:
-            return None if result is None else int(result.exitCode)
-        if code != EINTR:
-            raise error(code)
+    result = _waitpid(child, None if timeout is None else max(0.0, timeout * 1000.0))
+    return None if result is None else int(result.exitCode)
 
 
 def kill(target, signum):

@@ -372,9 +372,15 @@ def expand(word, variables, glob_ok=True, assign=None, substitute=None):
     return result
 
 
+def _truncated(a, b):
+    """C's integer division: toward zero, exact for any size."""
+    quotient = abs(a) // abs(b)
+    return quotient if (a < 0) == (b < 0) else -quotient
+
+
 _ARITHMETIC_OPS = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: int(a / b) if abs(a) < 2**52 else a // b, ast.Mod: lambda a, b: a - b * int(a / b),
+    ast.Div: _truncated, ast.Mod: lambda a, b: a - b * _truncated(a, b),
     ast.Lt: lambda a, b: int(a < b), ast.Gt: lambda a, b: int(a > b), ast.LtE: lambda a, b: int(a <= b),
     ast.GtE: lambda a, b: int(a >= b), ast.Eq: lambda a, b: int(a == b), ast.NotEq: lambda a, b: int(a != b),
 }
@@ -407,6 +413,6 @@ def arithmetic(text, variables):
         raise BadSubstitution(f'arithmetic expression: expecting primary: "{text}"')
 
     try:
-        return evaluate(ast.parse(source.replace("/", "/") or "0", mode="eval"))
+        return evaluate(ast.parse(source or "0", mode="eval"))
     except SyntaxError:
         raise BadSubstitution(f'arithmetic expression: expecting primary: "{text}"') from None

@@ -83,7 +83,7 @@ class Usage(Exception):
 
 
 def _pids(text):
-    pids = [p for p in text.replace(",", " ").split()]
+    pids = text.replace(",", " ").split()
     if not pids or not all(p.isdigit() and int(p) > 0 for p in pids):
         raise Usage("process ID list syntax error")
     return {int(p) for p in pids}
