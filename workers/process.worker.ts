@@ -28,6 +28,13 @@ import { fileSlice } from './runtime/file-slice';
 import { Volume } from './fs/volume';
 import { Descriptions } from './fs/descriptions';
 import { lockDown } from './runtime/sandbox';
+import {
+  afterForkChild,
+  bootRefs,
+  captureImage,
+  type ForkableModule,
+  restoreImage,
+} from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
 import { InterruptibleWaits } from './runtime/waits';
 
@@ -35,7 +42,13 @@ let pyodide: PyodideAPI | null = null;
 let syscalls: Comlink.Remote<Syscalls> | null = null;
 let interruptBuffer: Int32Array | null = null;
 let threads: GreenThreads | null = null;
+/** Pyodide's JavaScript references as boot left them: a forked child has its own of these. */
+let booted: unknown[] = [];
 const waits = new InterruptibleWaits();
+
+function forkable(py: PyodideAPI): ForkableModule & WasmHeap {
+  return (py as unknown as { _module: ForkableModule & WasmHeap })._module;
+}
 
 function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]): void {
   for (const { path, content } of files) {
@@ -77,6 +90,7 @@ const runtime = {
       return Comlink.transfer({ snapshot, bootMs: performance.now() - started }, [snapshot.buffer]);
     }
     pyodide = py;
+    booted = bootRefs(forkable(py));
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
     interruptBuffer = new Int32Array(request.interruptBuffer);
     py.setInterruptBuffer(interruptBuffer);
@@ -89,7 +103,11 @@ const runtime = {
     const signals = interruptBuffer;
     if (!py || !kernel || !signals) throw new Error('exec before boot');
     lockDown();
-    const heap = (py as unknown as { _module: WasmHeap })._module;
+    const module = forkable(py);
+    const { job } = request;
+    // A forked child's memory is its parent's from here on: nothing may run Python before.
+    if (job.kind === 'child' && job.fork) restoreImage(module, job.payload, job.fork);
+    const heap: WasmHeap = module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
     const volume = new Volume(request.volume, request.pid);
     const descriptions = new Descriptions(volume, new Int32Array(request.fileCounts));
@@ -98,6 +116,10 @@ const runtime = {
       mirrors.fence();
       if (mappings.size > 0) mappings.fence();
     };
+    if (job.kind === 'child' && job.fork) {
+      for (const [addr, at, size] of job.fork.sharedBlocks) mirrors.map(addr, at, size);
+      mappings.adopt(job.fork.fileMappings);
+    }
     const arena = {
       words: new Int32Array(request.ipc.arena),
       bytes: new Uint8Array(request.ipc.arena),
@@ -147,6 +169,12 @@ const runtime = {
         }
         return mount.lendFiles(asFiles);
       },
+      () => {
+        fence(); // shared memory and file mappings as other processes see them, then the copy
+        const { heap, state } = captureImage(module, booted);
+        const inherited = { sharedBlocks: mirrors.list(), fileMappings: mappings.list() };
+        return { heap, state: { ...state, ...inherited } };
+      },
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
@@ -185,9 +213,16 @@ const runtime = {
     py.FS.chdir(request.cwd);
     // Called with stack switching but outside any asyncio task: the program's own asyncio.run
     // must find no loop running, as in a fresh CPython.
-    const start = py.pyimport('procbox.main').start as {
-      callPromising(bridge: LayerBridge): Promise<void>;
-    };
+    type Entry = { callPromising(bridge: LayerBridge): Promise<void> };
+    let start = py.pyimport('procbox.main').start as Entry;
+    if (job.kind === 'child' && job.fork) {
+      // The copied layer binds to this worker, keeping only the forking thread; then CPython's
+      // after-fork step; then the child's own task runs on.
+      const forking = py.pyimport('procbox.forking');
+      (forking.prepare_child as (bridge: LayerBridge) => void)(bridge);
+      afterForkChild(module);
+      start = forking.child_main as Entry;
+    }
     await start.callPromising(bridge);
   },
 

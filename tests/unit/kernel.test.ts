@@ -75,11 +75,12 @@ describe('process table', () => {
         results.push(await bad.read(1, 10));
         results.push(await bad.spawn({ name: 'x', method: 'thread', payload }));
         results.push(await bad.spawn({ name: 'x', method: 'fork', payload: 'not bytes' }));
+        results.push(await bad.spawn({ name: 'x', method: 'fork', payload })); // no fork state
       },
     });
     await run(kernel, 'main.py');
     await kernel.waitIdle();
-    expect(results).toEqual(Array(6).fill({ errno: Errno.EINVAL }));
+    expect(results).toEqual(Array(7).fill({ errno: Errno.EINVAL }));
   });
 
   it('starts a command with its argv, environment and directory, in a new session if asked', async () => {

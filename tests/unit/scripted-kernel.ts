@@ -104,6 +104,10 @@ export const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnReque
   name,
   method,
   payload,
+  // A fork's child starts from the parent's memory (here `payload`) and this state beside it.
+  ...(method === 'fork'
+    ? { fork: { jsRefs: [], interned: [], sharedBlocks: [], fileMappings: [] } }
+    : {}),
   passFds: [],
   sentinelFd: null,
   cwd: '/home/user',

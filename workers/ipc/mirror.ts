@@ -110,6 +110,12 @@ export class SharedMirrors {
     return this.maps.size;
   }
 
+  /** Each mapping as `[addr, at, size]`: a forked child maps the same blocks at the same
+   * addresses (call after a fence). */
+  list(): [number, number, number][] {
+    return [...this.maps].map(([addr, { at, size }]) => [addr, at, size]);
+  }
+
   fence(): void {
     if (this.maps.size === 0) return;
     const heap = this.heap();

@@ -13,6 +13,7 @@ import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/k
 import type {
   ExecCommand,
   ExecRequest,
+  ForkState,
   Job,
   SpawnRequest,
   SpawnResult,
@@ -402,6 +403,10 @@ export class Kernel {
     const sentinelFd = Number.isInteger(request.sentinelFd) ? request.sentinelFd : null;
     const cwd = typeof request.cwd === 'string' && request.cwd.startsWith('/') ? request.cwd : HOME;
     let job: Job = { kind: 'child', method: request.method, payload: request.payload };
+    if (request.method === 'fork') {
+      if (!isForkState(request.fork)) return { errno: Errno.EINVAL };
+      job.fork = request.fork;
+    }
     let pgid: Pid | null = self.pgid;
     let redirect: [number, number, number] | undefined;
     if (request.command !== undefined) {
@@ -621,4 +626,16 @@ function commandJob(
     redirected: [0, 1, 2].filter((fd) => stdio[fd] !== STDIO_CONSOLE),
   };
   return { job, stdio: stdio as [number, number, number] };
+}
+
+/** A fork's state as the parent's worker sent it (runtime/fork-image.ts). */
+function isForkState(state: ForkState | undefined): state is ForkState {
+  return (
+    typeof state === 'object' &&
+    state !== null &&
+    Array.isArray(state.jsRefs) &&
+    Array.isArray(state.interned) &&
+    Array.isArray(state.sharedBlocks) &&
+    Array.isArray(state.fileMappings)
+  );
 }

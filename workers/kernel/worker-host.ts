@@ -47,7 +47,13 @@ export class WorkerHost implements ProcessHost {
     let ended = false;
     const line = new InterruptLine(booted.interrupt);
     return {
-      exec: (request) => booted.runtime.exec(request),
+      // A child's memory image moves to its worker rather than being copied.
+      exec: (request) =>
+        booted.runtime.exec(
+          request.job.kind === 'child' && request.job.fork
+            ? Comlink.transfer(request, [request.job.payload.buffer])
+            : request,
+        ),
       raise: (signal) => {
         line.deliver(signal);
         booted.runtime.signalNotice().catch(() => {});

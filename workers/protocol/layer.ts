@@ -103,6 +103,9 @@ export interface ProcessBridge {
   isatty(fd: number): boolean;
   /** The terminal's [columns, rows], as the kernel keeps them current. */
   terminalSize(): number[];
+  /** fork(2)'s copy of this process, made while Python waits in this call; the next
+   * `spawn(…, 'fork', …)` starts the child from it. */
+  forkCapture(): void;
   /** Reports the exit status; the kernel then ends this worker. */
   exit(code: number): void;
   /** os._exit: blocks until the kernel ends this worker (the exit is already reported). */
@@ -213,9 +216,6 @@ export interface FileCalls {
 }
 
 export interface FileBridge {
-  /** `on`: writes to volume file `fd` are kept aside from now, not written; off: returns them
-   * and puts the offset back (what a buffer held unwritten, for a forked child's copy). */
-  fileCapture(fd: number, on: boolean): Uint8Array | null;
   /** The shared mapping the last `mmap` made (-1: none), once (runtime/file-mappings.ts). */
   fileMapped(): number;
   /** An `mmap.mmap` closed or was collected: its mapping goes. */

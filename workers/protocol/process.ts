@@ -30,7 +30,13 @@ export interface BootResult {
  * (`subprocess`: `python ...` with its arguments and, when given, its environment). */
 export type Job =
   | { kind: 'script'; path: string }
-  | { kind: 'child'; method: StartMethod; payload: Uint8Array }
+  | {
+      kind: 'child';
+      method: StartMethod;
+      /** spawn: CPython's preparation data and process object; fork: the parent's memory. */
+      payload: Uint8Array;
+      fork?: ForkState;
+    }
   | { kind: 'tool'; argv: string[] }
   | {
       kind: 'command';
@@ -68,10 +74,40 @@ export interface ProcessRuntimeApi {
   signalNotice(): void;
 }
 
+/** What a forked child needs beside its parent's memory (runtime/fork-image.ts). */
+export interface ForkState {
+  /** The JavaScript values Python held, by their index in Pyodide's table (from 7). */
+  jsRefs: JsRefCopy[];
+  /** The strings Pyodide interned (its immortal table, from 7). */
+  interned: string[];
+  /** Shared ctypes blocks mirrored in memory, as `[address, arena offset, size]`. */
+  sharedBlocks: [number, number, number][];
+  /** Shared file mappings (mmap), at the same addresses. */
+  fileMappings: InheritedMapping[];
+}
+
+/** A shared file mapping as a forked child takes it over (runtime/file-mappings.ts). */
+export interface InheritedMapping {
+  id: number;
+  ptr: number;
+  ino: number;
+  position: number;
+  length: number;
+  refs: number;
+  key: string;
+}
+
+/** How the child finds one JavaScript value of its parent's: its own from boot, a plain value,
+ * or none (a value that says it stayed in the parent). */
+export type JsRefCopy =
+  { kind: 'boot' } | { kind: 'value'; value: unknown } | { kind: 'gone'; what: string };
+
 export interface SpawnRequest {
   name: string;
   method: StartMethod;
+  /** spawn: the pickles `spawn_main` reads; fork: the parent's memory (with `fork`). */
   payload: Uint8Array;
+  fork?: ForkState;
   /** Descriptors a spawned child inherits at the same numbers (fork passes every one). */
   passFds: number[];
   /** Where the parent wants the child's exit sentinel (a pipe read end), reserved by it. */

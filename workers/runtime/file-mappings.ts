@@ -21,6 +21,7 @@ export interface WasmHeap {
   _malloc(bytes: number): number;
   _free(ptr: number): void;
 }
+import type { InheritedMapping } from '../protocol/process';
 
 interface Mapping {
   ptr: number;
@@ -104,6 +105,31 @@ export class FileMappings {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** The shared mappings, for a forked child (call after a fence). */
+  list(): InheritedMapping[] {
+    return [...this.byId].map(([id, { ptr, ino, position, length, refs, key }]) => ({
+      id,
+      ptr,
+      ino,
+      position,
+      length,
+      refs,
+      key,
+    }));
+  }
+
+  /** A forked child's: its parent's mappings, at the same addresses and ids, whose bytes its
+   * memory already holds. */
+  adopt(mappings: InheritedMapping[]): void {
+    for (const { id, ...mapping } of mappings) {
+      this.volume.open(mapping.ino);
+      const twin = this.wasm.HEAPU8.slice(mapping.ptr, mapping.ptr + mapping.length);
+      this.byId.set(id, { ...mapping, twin });
+      this.byKey.set(mapping.key, id);
+      this.nextId = Math.max(this.nextId, id + 1);
+    }
   }
 
   /** Brings every shared mapping and its file together (see the header). */

@@ -67,21 +67,6 @@ export function fileSlice(
       },
     },
     bridge: {
-      fileCapture(fd, on) {
-        const stream = FS.getStream(fd);
-        if (!stream?.node.volume) return null;
-        if (on) {
-          stream.capture = [];
-          return null;
-        }
-        const parts = stream.capture ?? [];
-        delete stream.capture;
-        const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-        stream.position -= out.length; // the writes never happened; any seek stands
-        let at = 0;
-        for (const part of parts) out.set(part, (at += part.length) - part.length);
-        return out;
-      },
       fileMapped: () => mappings.takeLast(),
       fileUnmap: (mapping) => mappings.release(mapping),
       fileLink: link,

@@ -45,8 +45,6 @@ export interface VolumeStream {
   /** The open file description (fs/descriptions.ts), which `dup` shares: flock's owner. */
   description: number;
   shared: { flags: number; position: number };
-  /** While set, writes land here, not in the file (file-slice.ts `fileCapture`). */
-  capture?: Uint8Array[];
 }
 
 /** What the mount tells the rest of the process. */
@@ -228,10 +226,6 @@ export function mountVolume(
       position: number,
     ) =>
       guard(() => {
-        if (stream.capture) {
-          stream.capture.push(heapView(buffer, offset, length).slice());
-          return length;
-        }
         // What this process wrote through a mapping goes first, then this write over it.
         if (mappings.size > 0) mappings.fenceFile(stream.node.ino);
         const append = (stream.flags & O_APPEND) !== 0;

@@ -2,12 +2,12 @@
  * The process slice of the Python layer's boundary (protocol/layer.ts `ProcessCalls`,
  * `ProcessBridge`): who this process is, its children, signals, sleeping and exiting.
  */
-import type * as Comlink from 'comlink';
+import * as Comlink from 'comlink';
 import { COLUMNS_INDEX, Errno, PENDING_INDEX, ROWS_INDEX, STDIO_FILE } from '../protocol/constants';
 import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer';
 import type { StartMethod } from '../protocol/common';
 import type { InheritedFile } from '../protocol/fs';
-import type { ExecRequest, Syscalls } from '../protocol/process';
+import type { ExecRequest, ForkState, Syscalls } from '../protocol/process';
 
 export function processSlice(
   kernel: Comlink.Remote<Syscalls>,
@@ -22,11 +22,22 @@ export function processSlice(
   /** A command's standard streams (this process's fds, or STDIO_*) that are volume files,
    * lent at the child's numbers; null when one is neither a kernel pipe nor a volume file. */
   standardFiles: (stdio: number[]) => InheritedFile[] | null,
+  /** fork(2)'s copy of this process (runtime/fork-image.ts). */
+  forkCapture: () => { heap: Uint8Array; state: ForkState },
 ): LayerSlice<ProcessCalls, ProcessBridge> {
+  let forked: { heap: Uint8Array; state: ForkState } | null = null;
   return {
     calls: {
       sleep: (ms) => kernel.sleep(ms),
       async spawn(name, method, payload, passFds, sentinelFd) {
+        if (method === 'fork') {
+          if (!forked) return { errno: Errno.EINVAL };
+          const { heap, state } = forked;
+          forked = null;
+          const taken = inheritance(method);
+          const request = { name, method, payload: heap, fork: state, passFds, sentinelFd };
+          return kernel.spawn(Comlink.transfer({ ...request, ...taken }, [heap.buffer]));
+        }
         const taken = inheritance(method);
         return kernel.spawn({ name, method, payload, passFds, sentinelFd, ...taken });
       },
@@ -93,6 +104,9 @@ export function processSlice(
       signalsPending: () => Atomics.load(signals, PENDING_INDEX) !== 0,
       isatty: (fd) => request.isatty[fd] === true,
       terminalSize: () => [Atomics.load(signals, COLUMNS_INDEX), Atomics.load(signals, ROWS_INDEX)],
+      forkCapture() {
+        forked = forkCapture();
+      },
       exit(code) {
         void kernel.exit(code, beforeExit());
       },

@@ -150,6 +150,25 @@ class Scheduler:
         )
         self.set_signal_handler(DOORBELL, self._on_doorbell)
 
+    def after_fork(self, forker):
+        """In a forked child: ``forker`` (the thread that called fork) is the only thread, and
+        the main one; the others' JS tasks stayed in the parent."""
+        if len(self.threads) > 1:
+            self.gcguard.resume()
+        # It keeps its slot, and so its ident: a thread started later must not get either.
+        forker.waitlist = None
+        forker.timer = None
+        forker.js_wait = False
+        forker.in_call = False
+        self.main = self.current = forker
+        self.threads = {forker.slot: forker}
+        self.free_slots = [slot for slot in range(MAIN_SLOT, self.next_slot) if slot != forker.slot]
+        self.ready.clear()
+        self.turn_waiters.clear()
+        self.js_waits = 0
+        self.signal_hint = False
+        self.local_signals = 0
+
     def current_thread(self):
         return self.current
 
@@ -447,7 +466,7 @@ class Scheduler:
             return  # it waits for a kernel call, which the kernel interrupts
         me = self.current
         self.make_ready(me)
-        self._park(me, MAIN_SLOT)
+        self._park(me, main.slot)
 
     def _on_signal_notice(self):
         """The kernel sent a signal while every thread was parked: wake the main thread."""
@@ -459,7 +478,7 @@ class Scheduler:
         self._release_from_wait(main)
         main.js_wait = True  # this wake-up is a JS event
         self.js_waits += 1
-        self.sync.resume(MAIN_SLOT)
+        self.sync.resume(main.slot)
 
     def interrupt_main(self, signum):
         self.local_signals |= 1 << signum

@@ -1,7 +1,8 @@
 """How a Procbox process starts and ends, as CPython's ``main()`` does it.
 
 ``start()`` is the one entry the process worker calls. It installs the layer, then runs either a
-script as ``__main__``, or a multiprocessing child handed over by its parent.
+script as ``__main__``, a command, or a spawned multiprocessing child; a forked child starts
+in ``forking.child_main`` instead.
 """
 
 import atexit
@@ -57,9 +58,7 @@ def start(worker):
         status = run_tool(list(job.argv))
     elif job.kind == "command":
         status = run_command(list(job.argv), None if job.env is None else list(job.env))
-    elif job.method == "fork":
-        status = run_fork_child(job.payload.to_bytes())
-    else:
+    else:  # a spawned child (a forked one starts in procbox/forking.py)
         status = run_spawn_child(job.payload.to_bytes())
     kernel.exit(status)
 
@@ -145,29 +144,6 @@ def run_tool(argv):
         sys.excepthook(type(error), error, error.__traceback__)
         status = 1
     return _finalize(status)
-
-
-def run_fork_child(payload):
-    """The child's side of popen_fork's ``_launch``: bootstrap the copied process object."""
-    from multiprocessing import util
-
-    stream = io.BytesIO(payload)
-    header = pickle.load(stream)
-    main = _new_main(header["main_file"])
-    sys.argv[:] = header["argv"]
-    sys.path[:] = header["path"]
-    main_globals, handlers, process_obj = pickle.load(stream)
-    main.__dict__.update(main_globals)
-    signals.adopt(handlers)
-    atexit._clear()
-    atexit.register(util._exit_function)
-    status = 1
-    try:
-        status = process_obj._bootstrap(parent_sentinel=None)
-    finally:
-        atexit._run_exitfuncs()
-        _flush_std_streams()
-    return status
 
 
 def run_spawn_child(payload):

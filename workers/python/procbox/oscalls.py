@@ -77,7 +77,7 @@ def fork():
     raise OSError(
         ENOSYS,
         "os.fork() is not available in the browser: use multiprocessing.Process, "
-        "whose default 'fork' start method gives the child a copy of what it needs",
+        "whose default 'fork' start method starts the child from a copy of this process",
     )
 
 

@@ -11,7 +11,7 @@ import sys
 from multiprocessing import context, popen_fork, popen_spawn_posix, spawn, util
 from multiprocessing.context import reduction, set_spawning_popen
 
-from . import byvalue, kernel, signals
+from . import forking, kernel
 
 
 class KernelPopen(popen_fork.Popen):
@@ -30,26 +30,15 @@ class KernelPopen(popen_fork.Popen):
 
 
 class ForkPopen(KernelPopen):
-    """'fork': the child gets the process object, and the ``__main__`` it reaches, by value."""
+    """'fork': the child starts from a copy of this whole process (procbox/forking.py)."""
 
     method = "fork"
     # The child inherits every kernel descriptor at its number, as fork(2) copies the table.
     DupFd = popen_spawn_posix._DupFd
 
     def _launch(self, process_obj):
-        main = sys.modules["__main__"]
-        header = {
-            "main_file": getattr(main, "__file__", None),
-            "argv": list(sys.argv),
-            "path": list(sys.path),
-        }
-        set_spawning_popen(self)
-        try:
-            copied = (byvalue.main_snapshot(), signals.for_fork(), process_obj)
-            payload = pickle.dumps(header) + byvalue.dumps(copied)
-        finally:
-            set_spawning_popen(None)
-        self._start(process_obj, payload)
+        forking.capture(process_obj)
+        self._start(process_obj, b"")
 
 
 class SpawnPopen(KernelPopen):

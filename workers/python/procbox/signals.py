@@ -201,34 +201,6 @@ def _set_wakeup_fd(fd, *, warn_on_full_buffer=True):
     return old
 
 
-def for_fork():
-    """The handlers a forked child inherits, by signal: the ones set here that are not
-    CPython's own (the kernel copies the dispositions; fork copies the functions)."""
-    from . import byvalue
-
-    handlers = {}
-    for signum in range(1, SIGNAL_MAX + 1):
-        if signum in _UNCATCHABLE:
-            continue
-        handler = signal.getsignal(signum)
-        if handler in (signal.SIG_DFL, signal.default_int_handler, None):
-            continue
-        try:
-            byvalue.dumps(handler)
-        except Exception:
-            handler = signal.SIG_DFL  # cannot travel: the child takes the default action
-        handlers[signum] = handler
-    return handlers
-
-
-def adopt(handlers):
-    """A forked child's side of ``for_fork``."""
-    for signum, handler in handlers.items():
-        _builtin_signal(signum, signal_table.to_native(handler))
-        if handler == signal.SIG_DFL:
-            _tell_kernel(signum, DEFAULT)
-
-
 def install():
     """Replaces the module's calls with the kernel's, and its table with Linux's."""
     _programs[DOORBELL] = signal.SIG_DFL

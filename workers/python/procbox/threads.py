@@ -9,6 +9,7 @@ import importlib
 import signal
 import sys
 import types
+import weakref
 from collections import deque
 
 import _thread as _c_thread
@@ -30,6 +31,7 @@ class _ThreadHandle:
         self._ident = None
         self._done = False
         self._waiters = deque()
+        _handles.add(self)
 
     def _bind(self, thread):
         self._thread = thread
@@ -67,6 +69,21 @@ class _ThreadHandle:
 
 
 _ThreadHandle.__module__ = "_thread"
+
+# Every handle, so that a forked child can mark its parent's other threads done.
+_handles = weakref.WeakSet()
+
+
+def after_fork(forker):
+    """In a forked child, as CPython's ``_PyThread_AfterFork``: every thread but ``forker``
+    is done (``is_alive()`` False, ``join()`` returns at once)."""
+    for handle in list(_handles):
+        if handle._ident != forker.ident:
+            handle._done = True
+            handle._waiters.clear()
+    for key, handle in list(_shutdown_handles.items()):
+        if handle._done:
+            del _shutdown_handles[key]
 
 # Non-daemon threads still running: interpreter shutdown joins them.
 _shutdown_handles = {}

@@ -1,0 +1,158 @@
+/**
+ * fork(2) for a WebAssembly CPython: the child starts from a copy of the parent's memory.
+ *
+ * The linear memory holds the whole interpreter (objects, modules, thread states), as Pyodide's
+ * memory snapshots show; two things live outside it and are carried beside the copy:
+ * - the JavaScript values Python holds (Pyodide's reference table, indexed from memory): those
+ *   from boot are the child's own, plain values are copied, and any other object becomes one
+ *   that says it stayed in the parent (the layer binds the child's own bridge before use);
+ * - the strings Pyodide interned since boot.
+ * CPython's own fork protocol runs around the copy: `PyOS_BeforeFork` (the `os.register_at_fork`
+ * "before" hooks, the import lock) and `PyOS_AfterFork_Parent`, and in the child
+ * `PyOS_AfterFork_Child`. The copy is made inside the forking thread's task (Pyodide gives each
+ * stack-switching task a thread state of its own); the child hands that task's thread state back,
+ * as a suspension does, and runs in a new task: as on Linux, only the forking thread goes on.
+ */
+import type { ForkState, JsRefCopy } from '../protocol/process';
+
+/** The parts of Pyodide's Emscripten module that fork reads and writes. */
+export interface ForkableModule {
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  /** The end of the memory in use (what malloc has taken from the system). */
+  _sbrk(increment: number): number;
+  /** Pyodide's stack switching: ends the running task's hold on the interpreter. */
+  _captureThreadState(): number;
+  __hiwire_get(index: number): unknown;
+  __hiwire_set(index: number, value: unknown): number;
+  __hiwire_immortal_get(index: number): unknown;
+  __hiwire_immortal_add(value: unknown): void;
+  _hiwire_new(value: unknown): number;
+  _PyOS_BeforeFork(): void;
+  _PyOS_AfterFork_Parent(): void;
+  _PyOS_AfterFork_Child(): void;
+}
+
+/** Pyodide's own entries (null, globals, its API objects) come first in both tables. */
+const FIRST_REF = 7;
+const FIRST_INTERNED = 7;
+
+function tableEntries(read: (index: number) => unknown, first: number): unknown[] {
+  const entries: unknown[] = [];
+  for (let index = first; ; index++) {
+    try {
+      entries.push(read(index));
+    } catch {
+      return entries; // past the table's end
+    }
+  }
+}
+
+/** The JavaScript values a process has when its boot ends: the same in every process. */
+export function bootRefs(module: ForkableModule): unknown[] {
+  return tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
+}
+
+/** The values that stand for a parent's object, with what they stand for (a child forks too). */
+const placeholders = new WeakMap<object, string>();
+
+function describe(value: unknown, booted: unknown): JsRefCopy {
+  if (value === booted) return { kind: 'boot' };
+  const placeholder = placeholders.get(value as object);
+  if (placeholder !== undefined) return { kind: 'gone', what: placeholder };
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    return typeof value === 'symbol' ? { kind: 'gone', what: 'symbol' } : { kind: 'value', value };
+  }
+  if (value === null) return { kind: 'value', value: null };
+  const what = (value as { constructor?: { name?: string } }).constructor?.name ?? typeof value;
+  return { kind: 'gone', what };
+}
+
+/**
+ * The parent's side, called synchronously from Python (the process is inside a layer call):
+ * its memory and what lives beside it. The copy is made between CPython's before- and
+ * after-fork steps, as fork(2) is.
+ */
+export function captureImage(
+  module: ForkableModule,
+  booted: unknown[],
+): { heap: Uint8Array; state: Omit<ForkState, 'sharedBlocks' | 'fileMappings'> } {
+  module._PyOS_BeforeFork();
+  try {
+    // Past malloc's end the memory is untouched: the child zeroes its own instead.
+    const heap = module.HEAPU8.slice(0, module._sbrk(0));
+    const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
+    const state: Omit<ForkState, 'sharedBlocks' | 'fileMappings'> = {
+      jsRefs: refs.map((value, index) => describe(value, booted[index])),
+      interned: tableEntries((index) => module.__hiwire_immortal_get(index), FIRST_INTERNED).map(
+        String,
+      ),
+    };
+    return { heap, state };
+  } finally {
+    module._PyOS_AfterFork_Parent();
+  }
+}
+
+/** What a reference the child cannot have turns into: any use says why. */
+function stayedInParent(what: string): object {
+  const fail = () => {
+    throw new Error(`this JavaScript ${what} stayed in the parent process at fork()`);
+  };
+  const placeholder = new Proxy(function gone() {}, {
+    get: fail,
+    apply: fail,
+    construct: fail,
+    set: fail,
+  });
+  placeholders.set(placeholder, what);
+  return placeholder;
+}
+
+/**
+ * The child's side, in a freshly booted worker before anything else runs Python: its memory
+ * becomes the parent's, and its reference table matches the parent's index for index.
+ */
+export function restoreImage(module: ForkableModule, heap: Uint8Array, state: ForkState): void {
+  // Grow the table through Pyodide's own allocator (its bookkeeping is in memory, replaced below).
+  const last = FIRST_REF + state.jsRefs.length - 1;
+  const exists = (index: number) => {
+    try {
+      module.__hiwire_get(index);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (!exists(last)) module._hiwire_new(null);
+  const own = bootRefs(module);
+  if (module.HEAPU8.length < heap.length) {
+    module._malloc(heap.length - module.HEAPU8.length); // grows the memory (and its views)
+  }
+  module.HEAPU8.set(heap);
+  module.HEAPU8.fill(0, heap.length); // as fresh memory is: calloc counts on it
+  state.jsRefs.forEach((copy, offset) => {
+    module.__hiwire_set(FIRST_REF + offset, resolve(copy, own[offset]));
+  });
+  const interned = tableEntries((index) => module.__hiwire_immortal_get(index), FIRST_INTERNED);
+  for (const text of state.interned.slice(interned.length)) module.__hiwire_immortal_add(text);
+  // The forking thread's task stayed in the parent: back to the thread state it took over.
+  module._captureThreadState();
+}
+
+/** The child's last step before its first Python task: CPython's after-fork, which keeps only
+ * the current thread state and runs the `os.register_at_fork` child hooks. */
+export function afterForkChild(module: ForkableModule): void {
+  module._PyOS_AfterFork_Child();
+}
+
+function resolve(copy: JsRefCopy, own: unknown): unknown {
+  switch (copy.kind) {
+    case 'boot':
+      return own;
+    case 'value':
+      return copy.value;
+    case 'gone':
+      return stayedInParent(copy.what);
+  }
+}
