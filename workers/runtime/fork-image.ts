@@ -15,6 +15,10 @@
  */
 import type { ForkState, JsRefCopy } from '../protocol/process';
 
+/** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
+ * process worker's: shared-memory blocks and file mappings). */
+export type ImageState = Pick<ForkState, 'jsRefs' | 'interned'>;
+
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
 export interface ForkableModule {
   HEAPU8: Uint8Array;
@@ -76,13 +80,13 @@ function describe(value: unknown, booted: unknown): JsRefCopy {
 export function captureImage(
   module: ForkableModule,
   booted: unknown[],
-): { heap: Uint8Array; state: Omit<ForkState, 'sharedBlocks' | 'fileMappings'> } {
+): { heap: Uint8Array; state: ImageState } {
   module._PyOS_BeforeFork();
   try {
     // Past malloc's end the memory is untouched: the child zeroes its own instead.
     const heap = module.HEAPU8.slice(0, module._sbrk(0));
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
-    const state: Omit<ForkState, 'sharedBlocks' | 'fileMappings'> = {
+    const state: ImageState = {
       jsRefs: refs.map((value, index) => describe(value, booted[index])),
       interned: tableEntries((index) => module.__hiwire_immortal_get(index), FIRST_INTERNED).map(
         String,
@@ -113,7 +117,7 @@ function stayedInParent(what: string): object {
  * The child's side, in a freshly booted worker before anything else runs Python: its memory
  * becomes the parent's, and its reference table matches the parent's index for index.
  */
-export function restoreImage(module: ForkableModule, heap: Uint8Array, state: ForkState): void {
+export function restoreImage(module: ForkableModule, heap: Uint8Array, state: ImageState): void {
   // Grow the table through Pyodide's own allocator (its bookkeeping is in memory, replaced below).
   const last = FIRST_REF + state.jsRefs.length - 1;
   const exists = (index: number) => {

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bootRefs,
+  captureImage,
+  type ForkableModule,
+  restoreImage,
+} from '../../workers/runtime/fork-image';
+
+/** Pyodide's module as fork reads it: a memory, the reference and interned tables (indexes
+ * past the end throw, as a WebAssembly table's do), malloc's end, CPython's fork steps. */
+function fakeModule(memory: number, refs: unknown[], interned: string[]) {
+  const calls: string[] = [];
+  const table = (entries: unknown[]) => (index: number) => {
+    if (index >= entries.length) throw new RangeError('table index is out of bounds');
+    return entries[index];
+  };
+  const module = {
+    HEAPU8: new Uint8Array(memory),
+    end: memory,
+    refs,
+    interned,
+    calls,
+    _malloc(bytes: number) {
+      const grown = new Uint8Array(module.HEAPU8.length + bytes);
+      grown.set(module.HEAPU8);
+      module.HEAPU8 = grown;
+      return 8;
+    },
+    _sbrk: () => module.end,
+    __hiwire_get: (index: number) => table(module.refs)(index),
+    __hiwire_set(index: number, value: unknown) {
+      if (index >= module.refs.length) return -1;
+      module.refs[index] = value;
+      return 0;
+    },
+    __hiwire_immortal_get: (index: number) => table(module.interned)(index),
+    __hiwire_immortal_add: (text: unknown) => void module.interned.push(String(text)),
+    _hiwire_new: (value: unknown) => module.refs.push(value) - 1,
+    _captureThreadState: () => (calls.push('handback'), 1),
+    _PyOS_BeforeFork: () => void calls.push('before'),
+    _PyOS_AfterFork_Parent: () => void calls.push('parent'),
+    _PyOS_AfterFork_Child: () => void calls.push('child'),
+  };
+  return module satisfies ForkableModule;
+}
+
+const pyodideOwn = () => Array.from({ length: 7 }, (_, i) => ({ pyodide: i }));
+
+describe('fork image', () => {
+  it('copies memory up to malloc’s end between CPython’s before and after steps', () => {
+    const parent = fakeModule(64, [...pyodideOwn()], Array(7).fill('x'));
+    parent.HEAPU8.set([1, 2, 3, 4], 0);
+    parent.end = 32;
+    const { heap } = captureImage(parent, bootRefs(parent));
+    expect(heap.length).toBe(32);
+    expect([...heap.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
+    expect(parent.calls).toEqual(['before', 'parent']);
+
+    const child = fakeModule(16, [...pyodideOwn()], Array(7).fill('x'));
+    child.HEAPU8.fill(9);
+    restoreImage(child, heap, captureImage(parent, bootRefs(parent)).state);
+    expect(child.HEAPU8.length).toBeGreaterThanOrEqual(32);
+    expect([...child.HEAPU8.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
+    expect(child.HEAPU8.subarray(32).every((byte) => byte === 0)).toBe(true); // fresh memory
+    expect(child.calls).toEqual(['handback']);
+  });
+
+  it('gives the child its own boot references, plain values, and placeholders for the rest', () => {
+    const booted = { fromBoot: 'parent' };
+    const parent = fakeModule(8, [...pyodideOwn(), booted], Array(7).fill('x'));
+    const atBoot = bootRefs(parent);
+    const bridge = { pid: 3 };
+    parent.refs.push('a string', 42, null, bridge);
+    parent.interned.push('procbox_name');
+    const { heap, state } = captureImage(parent, atBoot);
+
+    const childBooted = { fromBoot: 'child' };
+    const child = fakeModule(8, [...pyodideOwn(), childBooted], Array(7).fill('x'));
+    const childAtBoot = bootRefs(child);
+    restoreImage(child, heap, state);
+    expect(child.refs.slice(7, 11)).toEqual([childBooted, 'a string', 42, null]);
+    expect(() => (child.refs[11] as { pid: number }).pid).toThrow(
+      /this JavaScript Object stayed in the parent process at fork\(\)/,
+    );
+    expect(child.interned.slice(7)).toEqual(['procbox_name']);
+    expect(child.refs[0]).toEqual({ pyodide: 0 }); // Pyodide's own entries stay the child's
+
+    // The child forks in turn: its placeholder stays a placeholder in the grandchild.
+    const again = captureImage(child, childAtBoot).state;
+    expect(again.jsRefs.at(-1)).toEqual({ kind: 'gone', what: 'Object' });
+  });
+});
