@@ -105,8 +105,9 @@ const runtime = {
     lockDown();
     const module = forkable(py);
     const { job } = request;
+    const fork = job.kind === 'child' ? job.fork : undefined;
     // A forked child's memory is its parent's from here on: nothing may run Python before.
-    if (job.kind === 'child' && job.fork) restoreImage(module, job.payload, job.fork);
+    if (job.kind === 'child' && fork) restoreImage(module, job.payload, fork);
     const heap: WasmHeap = module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
     const volume = new Volume(request.volume, request.pid);
@@ -116,9 +117,9 @@ const runtime = {
       mirrors.fence();
       if (mappings.size > 0) mappings.fence();
     };
-    if (job.kind === 'child' && job.fork) {
-      for (const [addr, at, size] of job.fork.sharedBlocks) mirrors.map(addr, at, size);
-      mappings.adopt(job.fork.fileMappings);
+    if (fork) {
+      for (const [addr, at, size] of fork.sharedBlocks) mirrors.map(addr, at, size);
+      mappings.adopt(fork.fileMappings);
     }
     const arena = {
       words: new Int32Array(request.ipc.arena),
@@ -215,7 +216,7 @@ const runtime = {
     // must find no loop running, as in a fresh CPython.
     type Entry = { callPromising(bridge: LayerBridge): Promise<void> };
     let start = py.pyimport('procbox.main').start as Entry;
-    if (job.kind === 'child' && job.fork) {
+    if (fork) {
       // The copied layer binds to this worker, keeping only the forking thread; then CPython's
       // after-fork step; then the child's own task runs on.
       const forking = py.pyimport('procbox.forking');
