@@ -92,8 +92,7 @@ const runtime = {
     pyodide = py;
     booted = bootRefs(forkable(py));
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
-    interruptBuffer = new Int32Array(request.interruptBuffer);
-    py.setInterruptBuffer(interruptBuffer);
+    interruptBuffer = new Int32Array(request.interruptBuffer); // read from exec on (see there)
     return { snapshot: null, bootMs: performance.now() - started };
   },
 
@@ -216,12 +215,14 @@ const runtime = {
     // must find no loop running, as in a fresh CPython.
     type Entry = { callPromising(bridge: LayerBridge): Promise<void> };
     let start = py.pyimport('procbox.main').start as Entry;
-    if (fork) {
-      // The copied layer binds to this worker, keeping only the forking thread; then CPython's
-      // after-fork step; then the child's own task runs on.
-      const forking = py.pyimport('procbox.forking');
-      (forking.prepare_child as (bridge: LayerBridge) => void)(bridge);
-      afterForkChild(module);
+    const forking = fork ? py.pyimport('procbox.forking') : null;
+    // The copied layer binds to this worker, keeping only the forking thread.
+    if (forking) (forking.prepare_child as (bridge: LayerBridge) => void)(bridge);
+    // Signals reach Python from here on, even those the kernel sent while this worker was
+    // booting: before, a forked child's signal handlers held its parent's bridge.
+    py.setInterruptBuffer(signals);
+    if (forking) {
+      afterForkChild(module); // CPython's after-fork step; then the child's own task runs on
       start = forking.child_main as Entry;
     }
     await start.callPromising(bridge);

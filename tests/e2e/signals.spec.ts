@@ -91,6 +91,46 @@ if __name__ == "__main__":
   expect(result.stderr).toMatch(/KeyboardInterrupt\n$/);
 });
 
+test('a signal sent to a child before it has run a line reaches its inherited handler', async ({
+  sandbox,
+}) => {
+  // start() returns before the child's worker runs (as fork does); the kernel keeps the signal,
+  // and the child's Python sees it only once its layer is its own (it used to crash there).
+  const result = await sandbox.run([
+    script(
+      'early.py',
+      `import multiprocessing as mp, os, signal, time
+
+def handler(signum, frame):
+    print("child got", signal.Signals(signum).name, flush=True)
+
+def child():
+    time.sleep(0.3)
+    print("child done", flush=True)
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGUSR1, handler)
+    children = [mp.Process(target=child) for _ in range(4)]
+    for p in children:
+        p.start()
+        os.kill(p.pid, signal.SIGUSR1)
+    for p in children:
+        p.join()
+        print("exit code", p.exitcode)
+`,
+    ),
+  ]);
+  expect(result.stderr).toBe('');
+  expect(result.stdout.split('\n').sort().join('\n')).toBe(
+    [
+      '',
+      ...Array(4).fill('child done'),
+      ...Array(4).fill('child got SIGUSR1'),
+      ...Array(4).fill('exit code 0'),
+    ].join('\n'),
+  );
+});
+
 test('a fork bomb stops at the process limit with a clear error', async ({ sandbox }) => {
   test.setTimeout(240_000);
   const result = await sandbox.run([

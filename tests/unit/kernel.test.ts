@@ -53,6 +53,29 @@ describe('process table', () => {
     expect(kernel.table.get(2)).toMatchObject({ ppid: 1, pgid: 1, name: 'Process-1' });
   });
 
+  it("returns a child's pid before its worker has booted, and keeps signals sent meanwhile", async () => {
+    let started: unknown;
+    let boot!: () => void;
+    const { kernel, host } = setup({
+      'main.py': async (sys) => {
+        sys.sigaction(Signal.SIGUSR1, Disposition.HANDLE);
+        host.booting = new Promise((resolve) => (boot = resolve));
+        started = await sys.spawn(spawnRequest('Process-1', 'fork'));
+        await sys.kill(2, Signal.SIGUSR1); // the child inherited the handler
+        return never();
+      },
+      child: () => never(),
+    });
+    await run(kernel, 'main.py');
+    await expect.poll(() => started).toEqual({ pid: 2, sentinel: null });
+    expect(kernel.table.get(2)?.state).toBe('starting');
+    expect(host.raised).toEqual([]);
+    boot();
+    await expect.poll(() => kernel.table.get(2)?.state).toBe('running');
+    expect(host.raised).toEqual([{ pid: 2, signal: Signal.SIGUSR1 }]);
+    kernel.stop();
+  });
+
   it('refuses waitpid on a process that is not a child (ECHILD)', async () => {
     let result: unknown;
     const { kernel } = setup({

@@ -27,10 +27,13 @@ export class ScriptedHost implements ProcessHost {
   readonly switchIntervals: { pid: number; ms: number }[] = [];
   /** Each terminal size handed to a process, as [columns, rows]. */
   readonly terminalSizes: [number, number][] = [];
+  /** While set, a worker's boot waits for it (a pool emptied by a burst of starts). */
+  booting: Promise<void> | null = null;
 
   constructor(private readonly programs: Record<string, Program>) {}
 
   async launch(syscalls: Syscalls): Promise<ProcessHandle> {
+    if (this.booting) await this.booting;
     let pid = 0;
     let ended = false; // terminated, or replaced by an exec
     return {

@@ -67,6 +67,13 @@ export const HOME = '/home/user';
 const utf8 = new TextEncoder();
 /** The longest a run's entry runs alone before the next starts (see `Kernel.run`). */
 const ENTRY_SETTLE_MS = 1000;
+
+/** A process just made: its pid is valid at once; `launched` resolves once its worker runs it. */
+interface Started {
+  pid: Pid;
+  sentinel: number | null;
+  launched: Promise<void>;
+}
 /** How long after a signal's default action its process is seen to have died. */
 const DEATH_DELAY_MS = 50;
 /** A number kill(2) takes: 0 (only checks) to SIGNAL_MAX. */
@@ -86,6 +93,8 @@ export class Kernel {
   readonly net: NetTable;
   /** Killed by a signal's default action, their death not yet seen (see `deliver`). */
   private readonly dying = new Set<Pid>();
+  /** Handled signals sent to a process whose worker is still booting: raised once it runs. */
+  private readonly raisedEarly = new Map<Pid, number[]>();
   /** Bumped by every stop: a run starting its entries in turn gives up when it changes. */
   private runGeneration = 0;
   private readonly outbox: Outbox;
@@ -161,10 +170,11 @@ export class Kernel {
     const pids: Pid[] = [];
     for (const [index, path] of request.entries.entries()) {
       if (generation !== this.runGeneration) break; // stopped meanwhile, or another run began
-      const started = await this.start(0, null, path, { kind: 'script', path }, 'script');
+      const started = this.start(0, null, path, { kind: 'script', path }, 'script');
       if (!('pid' in started)) continue;
       pids.push(started.pid);
       this.terminal.entered(started.pid);
+      await started.launched; // the settle time counts from a running process, not a booting one
       if (index < request.entries.length - 1) await this.settled(started.pid, generation);
     }
     return pids; // not the console tools typed meanwhile: they are no entries
@@ -204,8 +214,9 @@ export class Kernel {
     if (!valid) return null;
     const input = new StdinPipe();
     const job = { kind: 'tool', argv: argv.slice() } as const;
-    const started = await this.start(0, null, argv.join(' '), job, 'tool', undefined, input);
+    const started = this.start(0, null, argv.join(' '), job, 'tool', undefined, input);
     if (!('pid' in started)) return null;
+    await started.launched;
     if (background !== true) this.terminal.entered(started.pid);
     return started.pid;
   }
@@ -248,7 +259,7 @@ export class Kernel {
     await this.outbox.whenFlushed();
   }
 
-  private async start(
+  private start(
     ppid: Pid,
     pgid: Pid | null,
     name: string,
@@ -268,7 +279,7 @@ export class Kernel {
       files: [],
     },
     consoleInput?: StdinPipe,
-  ): Promise<SpawnResult> {
+  ): Started | SysError {
     if (this.table.live().length >= this.options.processLimit) {
       this.outbox.notice('processLimit', String(this.options.processLimit));
       return { errno: Errno.EAGAIN };
@@ -303,8 +314,8 @@ export class Kernel {
           );
     this.trace.record({ type: 'spawn', pid: record.pid, ppid, name, method });
     this.outbox.tableChanged();
-    await this.launch(record, job, inherit.cwd, inherit.files, inherit.stdio);
-    return { pid: record.pid, sentinel };
+    const launched = this.launch(record, job, inherit.cwd, inherit.files, inherit.stdio);
+    return { pid: record.pid, sentinel, launched };
   }
 
   /** Boots a worker for `record` and runs `job` there: a new process's, or an exec's. */
@@ -347,6 +358,8 @@ export class Kernel {
       ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.fds.list(record.pid) },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
+    for (const signal of this.raisedEarly.get(record.pid) ?? []) handle.raise(signal);
+    this.raisedEarly.delete(record.pid);
   }
 
   /**
@@ -390,11 +403,11 @@ export class Kernel {
     await this.launch(self, command.job, cwd, files, command.stdio);
   }
 
-  private async spawnChild(
+  private spawnChild(
     self: ProcessRecord,
     request: SpawnRequest,
     files: InheritedFile[],
-  ): Promise<SpawnResult> {
+  ): SpawnResult {
     if (typeof request?.name !== 'string' || !(request.payload instanceof Uint8Array)) {
       return { errno: Errno.EINVAL };
     }
@@ -416,13 +429,16 @@ export class Kernel {
       if (request.command.newSession === true) pgid = null;
       redirect = command.stdio;
     }
-    return this.start(self.pid, pgid, request.name, job, request.method, {
+    // As fork(2) and posix_spawn(2) do, the call returns the child's pid at once; its worker
+    // boots meanwhile (a burst of starts would otherwise wait for each boot in turn).
+    const started = this.start(self.pid, pgid, request.name, job, request.method, {
       passFds,
       sentinelFd,
       cwd,
       files,
       stdio: redirect,
     });
+    return 'pid' in started ? { pid: started.pid, sentinel: started.sentinel } : started;
   }
 
   /** The syscall table of one process: its identity is the closure, never a message field. */
@@ -447,7 +463,7 @@ export class Kernel {
         const files = Array.isArray(request?.files) ? request.files : [];
         const started = this.gone(self)
           ? ({ errno: Errno.ESRCH } as const)
-          : await this.spawnChild(self, request, files);
+          : this.spawnChild(self, request, files);
         if ('errno' in started) this.fds.closeLent(files);
         return started;
       },
@@ -555,7 +571,9 @@ export class Kernel {
       }, DEATH_DELAY_MS);
       return;
     }
-    this.handles.get(target.pid)?.raise(signal);
+    const handle = this.handles.get(target.pid);
+    if (handle) handle.raise(signal);
+    else this.raisedEarly.set(target.pid, [...(this.raisedEarly.get(target.pid) ?? []), signal]);
     for (const call of target.pending) call.interrupt();
   }
 
@@ -578,6 +596,7 @@ export class Kernel {
     self.waitingOn = null;
     self.exitCode = code;
     self.markExited(code);
+    this.raisedEarly.delete(self.pid);
     for (const call of self.pending) call.interrupt();
     self.pending.clear();
     self.threads.clear();
