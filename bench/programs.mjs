@@ -25,6 +25,30 @@ if __name__ == "__main__":
         print("joined", i, repr(time.time()), flush=True)
 `;
 
+/**
+ * A burst: eight Process.start() calls at once, to the last child's first line (ms). The second
+ * first lets the warm pool refill after the warm-up run; eight is more than it holds.
+ */
+export const BURST_START = `import multiprocessing as mp
+import time
+
+
+def child(times, i):
+    times[i] = time.time()
+
+
+if __name__ == "__main__":
+    times = mp.Array("d", 8)
+    time.sleep(1)
+    t0 = time.time()
+    children = [mp.Process(target=child, args=(times, i)) for i in range(8)]
+    for p in children:
+        p.start()
+    for p in children:
+        p.join()
+    print("result", (max(times) - t0) * 1000)
+`;
+
 /** Eight idle children: the memory they take is read from outside. */
 export const IDLE_CHILDREN = `import multiprocessing as mp
 import time
@@ -84,6 +108,33 @@ for t in threads:
     t.join()
 print("result", (time.perf_counter() - t0) / (2 * N) * 1e6)
 `;
+
+/** How late a 10 ms time.sleep() wakes, median of 50 (ms); \`busy\`: beside a thread that
+ * never waits, which a sleeper must preempt (CPython: after its 5 ms switch interval). */
+export function sleepLateness(busy) {
+  return `import threading, time
+
+stop = threading.Event()
+
+def spin():
+    while not stop.is_set():
+        pass
+
+spinner = threading.Thread(target=spin)
+if ${busy ? 'True' : 'False'}:
+    spinner.start()
+lates = []
+for _ in range(50):
+    t0 = time.perf_counter()
+    time.sleep(0.01)
+    lates.append(time.perf_counter() - t0 - 0.01)
+stop.set()
+if spinner.is_alive():
+    spinner.join()
+lates.sort()
+print("result", lates[len(lates) // 2] * 1000)
+`;
+}
 
 /** Two threads handing two locks back and forth 10,000 times: µs per handoff. */
 export const LOCK_PING_PONG = `import threading, time

@@ -37,6 +37,8 @@ import {
   timedExample,
   SUBPROCESS_RUN,
   SUBPROCESS_PIPE,
+  BURST_START,
+  sleepLateness,
 } from './programs.mjs';
 
 const rows = [];
@@ -207,11 +209,14 @@ const counterLock = timedExample(readFileSync(join(root, 'examples/12_counter_lo
 for (const [figure, program, unit] of [
   ['pure-Python loop, one thread (3M iterations)', PURE_PYTHON_LOOP, 'ms'],
   ['thread switch (time.sleep(0) between two threads)', THREAD_SWITCH, 'µs'],
+  ['time.sleep(0.01) wakes late by (median)', sleepLateness(false), 'ms'],
+  ['time.sleep(0.01) beside a busy thread wakes late by (median)', sleepLateness(true), 'ms'],
   ['lock handoff ping-pong between two threads', LOCK_PING_PONG, 'µs'],
   ['12_counter_lock.py (2 threads × 1M locked increments)', counterLock, 'ms'],
   ['multiprocessing.Queue throughput (one producer process)', QUEUE_THROUGHPUT, 'msg/s'],
   ['Pipe round trip between two processes', PIPE_ROUND_TRIP, 'µs'],
   ['Pool(4).map of 1,000 small tasks', POOL_MAP, 'ms'],
+  ['8 Process.start() at once (fork): the last child running', BURST_START, 'ms'],
   ['TCP echo round trip (4 bytes, loopback)', TCP_ROUND_TRIP, 'µs'],
   ['TCP throughput (256 MiB, 1 MiB sendall)', TCP_THROUGHPUT, 'MB/s'],
   ['TCP connections per second (connect, accept, close)', TCP_CONNECTIONS, 'conn/s'],

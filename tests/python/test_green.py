@@ -278,16 +278,16 @@ class SwitchRuleTest(GreenTest):
 
         self.run_main(main)
 
-    def test_the_event_loop_turns_once_a_js_wait_has_lasted_an_interval(self):
+    def test_the_event_loop_turns_once_a_js_wait_has_lasted_half_an_interval(self):
         def main():
-            handle, thread = self.waiter(deque(), "A", deadline=self.w.clock() + 0.013)
+            handle, thread = self.waiter(deque(), "A", deadline=self.w.clock() + 0.011)
             self.assertFalse(self.s.wait(deque(), self.w.clock() + 0.01))  # a turn, at +10 ms
             soons = len(self.w.wake_soons)
-            self.w.clock.advance(0.004)  # A's timer is due while main spins
+            self.w.clock.advance(INTERVAL * 0.4)  # A's timer is due while main spins
             self.w.tick()
-            # Not yet: the last turn (main's own wake-up) was less than an interval ago.
+            # Not yet: the last turn (main's own wake-up) was less than half an interval ago.
             self.assertEqual((self.log, len(self.w.wake_soons)), ([], soons))
-            self.w.clock.advance(0.002)
+            self.w.clock.advance(INTERVAL * 0.2)
             self.w.js_frame_inside = True  # a JS frame inside main's stack: no park there
             self.w.tick()
             self.assertEqual(self.log, [])

@@ -7,7 +7,8 @@ in its source:
 - ``bridge.call("name", ...)``, ``bridge.ask("name", ...)`` and the scheduler's own
   ``wait_call("name", ...)`` make a ``LayerCalls`` call, whose name must be a string literal;
 - ``sync.name`` and ``<anything>.sync.name`` reach a ``LayerBridge`` member, and calling it
-  must pass as many arguments as the method takes.
+  must pass as many arguments as the method takes;
+- ``sync.tell("name", ...)`` makes a ``LayerCalls`` call nobody waits for: both of the above.
 """
 
 import ast
@@ -76,17 +77,23 @@ def find_uses(path, tree):
                 called.add(id(node.func))
                 given, starred = _count(node.args)
                 yield "bridge", node.func.attr, given, starred, node.lineno
+                if node.func.attr == "tell":
+                    yield from _call_use(node.args, node.lineno)
             elif _caller_name(node.func) in CALLERS and _is_layer_call(node):
-                first = node.args[0] if node.args else None
-                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                    yield "call", None, 0, False, node.lineno
-                    continue
-                given, starred = _count(node.args[1:])
-                yield "call", first.value, given, starred, node.lineno
+                yield from _call_use(node.args, node.lineno)
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _is_sync(node.value) and id(node) not in called:
             if isinstance(node.ctx, ast.Load):
                 yield "attribute", node.attr, None, False, node.lineno
+
+
+def _call_use(args, line):
+    first = args[0] if args else None
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        yield "call", None, 0, False, line
+        return
+    given, starred = _count(args[1:])
+    yield "call", first.value, given, starred, line
 
 
 def _is_layer_call(node):

@@ -257,6 +257,9 @@ export interface SchedulerBridge {
   ): number;
   hasResult(call: number): boolean;
   takeResult(call: number): unknown;
+  /** Starts the call `name`, whose reply nobody waits for: a sleep the kernel should show,
+   * while the process's own timer ends it. */
+  tell<Name extends keyof LayerCalls>(name: Name, ...args: Parameters<LayerCalls[Name]>): void;
   /** Resumes `slot` after `ms`; returns the timer. */
   wakeAfter(slot: number, ms: number): number;
   cancelWake(timer: number): void;

@@ -77,6 +77,47 @@ function jsFrameInside(): boolean {
   return false;
 }
 
+/** HTML clamps a timeout set inside a timer's task (five deep) to at least this. */
+const NESTED_TIMEOUT_MS = 4;
+
+/**
+ * A wake-up at `due` (performance.now()'s time). A timeout can fire about a millisecond early,
+ * and a short one set from inside a timer's task (a chain of timed waits is one) is clamped to
+ * 4 ms: a 1 ms wait, or the rest of one woken early, would sleep on for 4 ms. So the last few
+ * milliseconds are waited out by `soon` (a message to itself, which no rule clamps) instead.
+ */
+class WakeUp {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelled = false;
+
+  constructor(
+    readonly due: number,
+    private readonly wake: () => void,
+    private readonly soon: (then: () => void) => void,
+  ) {
+    this.fire();
+  }
+
+  readonly fire = () => {
+    if (this.cancelled) return;
+    clearTimeout(this.timer); // when an event-loop turn fires it before its timeout
+    const left = this.due - performance.now();
+    if (left <= 0) {
+      this.cancelled = true;
+      this.wake();
+    } else if (left > NESTED_TIMEOUT_MS) {
+      this.timer = setTimeout(this.fire, left);
+    } else {
+      this.soon(this.fire);
+    }
+  };
+
+  cancel(): void {
+    this.cancelled = true;
+    clearTimeout(this.timer);
+  }
+}
+
 export function installGreenThreads(
   py: PyodideAPI,
   calls: LayerCalls,
@@ -90,6 +131,15 @@ export function installGreenThreads(
   let onSignalNotice: PyCallable | null = null;
   const turn = new MessageChannel();
   const soon: number[] = [];
+  const timers = new Map<number, WakeUp>();
+  let lastTimer = 0;
+  const poke = new MessageChannel();
+  const poked: (() => void)[] = [];
+  poke.port1.onmessage = () => poked.shift()?.();
+  const soonAfterEvents = (then: () => void) => {
+    poked.push(then);
+    poke.port2.postMessage(0);
+  };
 
   const wake = (slot: number) => {
     const resolve = parked.get(slot);
@@ -119,6 +169,11 @@ export function installGreenThreads(
   };
 
   turn.port1.onmessage = () => {
+    // Timers due by now go first: the task queues are not one FIFO, and a turn that resumed a
+    // busy thread before a due timer ran would leave its sleeper waiting for the next turn.
+    const now = performance.now();
+    const due = [...timers.values()].filter((wakeUp) => wakeUp.due <= now);
+    for (const wakeUp of due.sort((a, b) => a.due - b.due)) wakeUp.fire();
     const slot = soon.shift();
     if (slot !== undefined) wake(slot);
   };
@@ -150,14 +205,29 @@ export function installGreenThreads(
         .then(() => resume(slot));
       return id;
     },
+    tell(name, ...args) {
+      if (!Object.hasOwn(calls, name)) throw new Error(`procbox: no layer call named ${name}`);
+      const call = calls[name] as (...args: unknown[]) => Promise<unknown>;
+      void Promise.resolve()
+        .then(() => call(...args))
+        .catch(() => {}); // a channel gone away: the process is ending
+    },
     hasResult: (id) => results.has(id),
     takeResult(id) {
       const value = results.get(id);
       results.delete(id);
       return value;
     },
-    wakeAfter: (slot, ms) => setTimeout(() => resume(slot), ms) as unknown as number,
-    cancelWake: (timer) => clearTimeout(timer),
+    wakeAfter(slot, ms) {
+      const id = ++lastTimer;
+      const wake = () => (timers.delete(id), resume(slot));
+      timers.set(id, new WakeUp(performance.now() + ms, wake, soonAfterEvents));
+      return id;
+    },
+    cancelWake(id) {
+      timers.get(id)?.cancel();
+      timers.delete(id);
+    },
     wakeSoon(slot) {
       soon.push(slot);
       turn.port2.postMessage(0);

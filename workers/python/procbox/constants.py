@@ -296,6 +296,7 @@ LAYER_BRIDGE = {
     "startThread": (1, 1),
     "takeResult": (1, 1),
     "takeSignals": (0, 0),
+    "tell": (1, None),
     "terminalSize": (0, 0),
     "threadExit": (1, 1),
     "threadName": (2, 2),

@@ -437,8 +437,10 @@ class Scheduler:
 
     def _maybe_switch(self, me):
         now = self.clock()
-        if self.js_waits and now - self.last_turn >= self.interval:
-            # Kernel replies and timers are JS events: let the event loop run them.
+        # Half an interval: ticks jitter, and a whole one would often let a second tick pass.
+        if self.js_waits and now - self.last_turn >= self.interval / 2:
+            # Kernel replies and timers are JS events: let the event loop run them, so that a
+            # sleep ends within a tick of its deadline however busy the other threads are.
             if self._switchable():
                 self._turn_event_loop(me)
         elif self.ready and now - self.ready[0].ready_since >= self.interval:

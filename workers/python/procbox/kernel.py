@@ -4,6 +4,8 @@ A blocking call parks only the calling green thread until the kernel answers (br
 sleeping or waiting thread burns no CPU and the process's other threads run on.
 """
 
+from collections import deque
+
 from pyodide.ffi import to_js
 
 from . import bridge, green
@@ -42,21 +44,19 @@ def read(fd, size):
 
 
 def sleep(seconds):
-    """time.sleep: a kernel timer. A signal handler that returns lets the sleep go on."""
+    """time.sleep. The process's own timer ends it, so that no kernel round trip (the kernel may
+    be busy with other processes) delays the wake-up; the kernel is told, to show the process
+    asleep. A signal's handler runs in the main thread meanwhile; if it returns, the sleep goes
+    on (PEP 475)."""
     import time
 
     if seconds == 0:
         green.yield_now()  # sleep(0) lets another thread run, as releasing the GIL does
         return
     deadline = time.monotonic() + seconds
-    remaining = seconds
-    while True:
-        _, code = bridge.call("sleep", remaining * 1000.0)
-        if code is None:
-            return
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return
+    while (remaining := deadline - time.monotonic()) > 0:
+        bridge.sync.tell("sleep", remaining * 1000.0)
+        green.wait(deque(), deadline)
 
 
 def spawn(name, method, payload, pass_fds=()):

@@ -8,7 +8,7 @@ import io
 import pickle
 import sys
 
-from multiprocessing import context, popen_fork, popen_spawn_posix, spawn, util
+from multiprocessing import context, popen_fork, popen_forkserver, popen_spawn_posix, spawn, util
 from multiprocessing.context import reduction, set_spawning_popen
 
 from . import forking, kernel
@@ -67,10 +67,17 @@ class SpawnPopen(KernelPopen):
         self._start(process_obj, buffer.getvalue(), self._fds)
 
 
+class ForkServerPopen(SpawnPopen):
+    """'forkserver' (Linux's default since 3.14): the child starts as a spawned one does, from
+    the same preparation data and pickles. There is no server process to fork from: see the
+    README (Limits) for what differs."""
+
+
 def install(start_method):
-    """Makes both start methods launch kernel processes; sets the run's default method."""
+    """Makes every start method launch kernel processes; sets the run's default method."""
     popen_fork.Popen = ForkPopen
     popen_spawn_posix.Popen = SpawnPopen
+    popen_forkserver.Popen = ForkServerPopen
     # multiprocessing's module functions (Pool, get_start_method, ...) are bound to this one
     # DefaultContext object when the package loads, so change its default rather than replace it.
     default = context._default_context
