@@ -36,6 +36,7 @@ import {
   restoreImage,
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
+import { withCompiledPyodide } from './runtime/shared-wasm';
 import { InterruptibleWaits } from './runtime/waits';
 
 let pyodide: PyodideAPI | null = null;
@@ -76,12 +77,14 @@ const runtime = {
   async boot(request: BootRequest): Promise<BootResult> {
     const started = performance.now();
     const makeSnapshot = request.snapshot === null;
-    const py = await loadPyodide({
-      indexURL: request.pyodideIndexURL,
-      env: { HOME: '/home/user', PYTHON_COLORS: '0' },
-      convertNullToNone: true,
-      ...(makeSnapshot ? { _makeSnapshot: true } : { _loadSnapshot: request.snapshot! }),
-    });
+    const py = await withCompiledPyodide(request.wasm, () =>
+      loadPyodide({
+        indexURL: request.pyodideIndexURL,
+        env: { HOME: '/home/user', PYTHON_COLORS: '0' },
+        convertNullToNone: true,
+        ...(makeSnapshot ? { _makeSnapshot: true } : { _loadSnapshot: request.snapshot! }),
+      }),
+    );
     writeFiles(py, layerFiles);
     if (makeSnapshot) {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);

@@ -4,6 +4,7 @@ import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/proce
 import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
+import { compilePyodide } from '../runtime/shared-wasm';
 
 interface BootedWorker {
   worker: Worker;
@@ -28,6 +29,10 @@ export class WorkerHost implements ProcessHost {
   private readonly idle: Promise<BootedWorker>[] = [];
   private readonly snapshots = new SnapshotStore();
   private snapshot: Promise<Uint8Array> | null = null;
+  private wasm: Promise<WebAssembly.Module> | null = null;
+  private booting = 0;
+  private readonly bootQueue: (() => void)[] = [];
+  private readonly bootSlots = Math.max(1, navigator.hardwareConcurrency || 1);
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WorkerHostOptions) {}
@@ -97,11 +102,13 @@ export class WorkerHost implements ProcessHost {
   private snapshotBytes(): Promise<Uint8Array> {
     this.snapshot ??= this.snapshots.load().then(async (cached) => {
       if (cached) return cached;
+      const wasm = await this.compiled();
       const { worker, runtime } = this.spawnWorker();
       try {
         const channel = new MessageChannel();
         const request: BootRequest = {
           pyodideIndexURL: this.options.pyodideIndexURL,
+          wasm,
           snapshot: null,
           interruptBuffer: new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES),
           syscallPort: channel.port2,
@@ -128,13 +135,36 @@ export class WorkerHost implements ProcessHost {
     return { worker, runtime: Comlink.wrap<ProcessRuntimeApi>(control.port1) };
   }
 
+  private compiled(): Promise<WebAssembly.Module> {
+    this.wasm ??= compilePyodide(this.options.pyodideIndexURL);
+    this.wasm.catch(() => (this.wasm = null));
+    return this.wasm;
+  }
+
+  /**
+   * Boots run at most one per core at a time: a burst of starts then gets its workers in turn,
+   * the first child running after one boot's time, rather than all after the whole burst's.
+   */
   private async boot(): Promise<BootedWorker> {
-    const snapshot = await this.snapshotBytes();
+    if (this.booting < this.bootSlots) this.booting += 1;
+    else await new Promise<void>((go) => this.bootQueue.push(go)); // handed a finished boot's slot
+    try {
+      return await this.bootNow();
+    } finally {
+      const next = this.bootQueue.shift();
+      if (next) next();
+      else this.booting -= 1;
+    }
+  }
+
+  private async bootNow(): Promise<BootedWorker> {
+    const [wasm, snapshot] = await Promise.all([this.compiled(), this.snapshotBytes()]);
     const { worker, runtime } = this.spawnWorker();
     const interrupt = new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES));
     const channel = new MessageChannel();
     const request: BootRequest = {
       pyodideIndexURL: this.options.pyodideIndexURL,
+      wasm,
       snapshot,
       interruptBuffer: interrupt.buffer as SharedArrayBuffer,
       syscallPort: channel.port2,

@@ -12,6 +12,8 @@ import type { Pid, Reply, StartMethod, SysError } from './common';
 
 export interface BootRequest {
   pyodideIndexURL: string;
+  /** Pyodide's WebAssembly, compiled once by the kernel (runtime/shared-wasm.ts). */
+  wasm: WebAssembly.Module;
   /** A memory snapshot to boot from; absent when this worker is asked to make one. */
   snapshot: Uint8Array | null;
   /** Int32Array view on shared memory: Pyodide's interrupt buffer, written by the kernel. */
