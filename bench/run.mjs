@@ -262,5 +262,19 @@ report('memory per idle process', perProcess, await nativeIdleMiB(), 'MiB');
 
 await browser.close();
 server.close();
+
+// The CLI, as a user calls it, with its cache folder warm (the first call fills it).
+const cliDir = mkdtempSync(join(tmpdir(), 'procbox-bench-cli-'));
+writeFileSync(join(cliDir, 'hello.py'), HELLO);
+const cli = () => {
+  const t0 = performance.now();
+  execFileSync('node', [join(root, 'bin/procbox.mjs'), 'run', 'hello.py'], { cwd: cliDir });
+  return performance.now() - t0;
+};
+cli();
+const cliWarm = cli();
+const t0 = performance.now();
+execFileSync('python3', ['hello.py'], { cwd: cliDir });
+report('procbox run hello.py, cache folder warm', cliWarm, performance.now() - t0, 'ms');
 console.log('');
 console.table(rows);

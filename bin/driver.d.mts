@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import type { OutputChunk, RunRequest } from '../workers/protocol/kernel';
+import type { BootReport, OutputChunk, RunRequest } from '../workers/protocol/kernel';
 
 export const CHROMIUM_ARGS: string[];
 export function findChromium(): string;
@@ -7,6 +7,7 @@ export function launchChromium(): Promise<Browser>;
 
 export interface Runner {
   page: Page;
+  boot: BootReport;
   run(request: RunRequest): Promise<number>;
   stop(): Promise<void>;
   /** Waits the servers' grace (SERVER_GRACE_MS), then stops every process. */
@@ -26,5 +27,7 @@ export function openRunner(
   handlers?: {
     onOutput?: (chunk: OutputChunk) => void;
     onNotice?: (key: string, detail: string) => void;
+    onFiles?: ((changes: unknown[]) => void) | null;
+    snapshotCache?: string | null;
   },
 ): Promise<Runner>;

@@ -38,12 +38,13 @@ export function launchChromium() {
 
 /**
  * Opens the headless runner in a new page. `onOutput(chunk)` sees every output chunk in
- * arrival order.
+ * arrival order. `snapshotCache`: the URL of a folder that keeps the memory snapshot across
+ * browser profiles (the CLI's, served by bin/static-server.mjs).
  */
 export async function openRunner(
   browser,
   baseURL,
-  { onOutput = () => {}, onNotice = () => {}, onFiles = null } = {},
+  { onOutput = () => {}, onNotice = () => {}, onFiles = null, snapshotCache = null } = {},
 ) {
   const page = await browser.newPage();
   await page.exposeFunction('procboxOutput', (chunks) => {
@@ -52,14 +53,18 @@ export async function openRunner(
   await page.exposeFunction('procboxNotice', (key, detail) => onNotice(key, detail));
   // Only for a caller that wants them: each change crosses to Node whole.
   if (onFiles) await page.exposeFunction('procboxFiles', (changes) => onFiles(changes));
-  await page.goto(new URL('headless.html', baseURL).href);
+  const url = new URL('headless.html', baseURL);
+  if (snapshotCache) url.searchParams.set('snapshotCache', snapshotCache);
+  await page.goto(url.href);
   // Where the host sends no headers, the page reloads once to become isolated.
   await page.waitForFunction(
     () => window.crossOriginIsolated && window.procboxHeadless !== undefined,
   );
-  await page.evaluate(() => window.procboxHeadless.ready);
+  const boot = await page.evaluate(() => window.procboxHeadless.ready);
   return {
     page,
+    /** Where the memory snapshot came from: `made`, `browser cache` or `cache folder`. */
+    boot,
     /** Resolves with the exit code of the last entry. */
     run: (request) => page.evaluate((r) => window.procboxHeadless.run(r), request),
     stop: () => page.evaluate(() => window.procboxHeadless.stop()),

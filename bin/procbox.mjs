@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium, openRunner } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
+import { CACHE_PATH, cacheDir } from './cli-cache.mjs';
 import { WorkspaceTooBig, readWorkspace, runWorkspace, writeBack } from './workspace-dir.mjs';
 
 const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] FILE [FILE ...]
@@ -44,6 +45,7 @@ function parseRun(args) {
     'start-method': { type: 'string', default: 'fork' },
     plain: { type: 'boolean', default: false },
     'write-back': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   });
   const timeout = values.timeout === undefined ? null : Number(values.timeout);
   if (timeout !== null && !(timeout > 0)) fail('--timeout takes a positive number of seconds');
@@ -55,6 +57,7 @@ function parseRun(args) {
     startMethod: values['start-method'],
     plain: values.plain,
     writeBack: values['write-back'],
+    verbose: values.verbose,
     files: positionals,
   };
 }
@@ -103,6 +106,22 @@ function tagger(plain) {
   };
 }
 
+/** The kernel's notices (src/i18n.ts words them on the page). */
+const NOTICES = {
+  processLimit: (limit) => `process limit reached (${limit} processes): no more can start`,
+  snapshotDamaged: (reason) =>
+    `the cached memory snapshot could not boot (${reason}); a new one was made`,
+};
+
+/** The built app served with the cache folder beside it (cli-cache.mjs), and a browser. */
+async function startBrowser() {
+  const [server, browser] = await Promise.all([
+    serveStatic(join(root, 'dist'), { cache: cacheDir() }),
+    launchChromium(),
+  ]);
+  return { server, browser };
+}
+
 async function run(options) {
   // The current directory is the workspace, as python3 FILE sees its folder.
   let workspace;
@@ -115,14 +134,19 @@ async function run(options) {
   const { files, entries } = workspace;
   const changes = [];
   await ensureBuilt();
-  const server = await serveStatic(join(root, 'dist'));
-  const browser = await launchChromium();
+  const started = performance.now();
+  const { server, browser } = await startBrowser();
   const format = tagger(options.plain);
   const runner = await openRunner(browser, server.url, {
     onOutput: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
-    onNotice: (key, detail) => process.stderr.write(`procbox: ${key} (${detail})\n`),
+    onNotice: (key, detail) => process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`),
     onFiles: options.writeBack ? (batch) => changes.push(...batch) : null,
+    snapshotCache: new URL(CACHE_PATH, server.url).href,
   });
+  if (options.verbose) {
+    const ms = Math.round(performance.now() - started);
+    process.stderr.write(`procbox: ready in ${ms} ms (snapshot: ${runner.boot.snapshot})\n`);
+  }
 
   let interrupts = 0;
   process.on('SIGINT', () => {
@@ -187,11 +211,12 @@ async function check(options) {
   const names = starter.map(([path]) => path.slice('starter/'.length));
   const strangers = learnerFiles.map((f) => f.path).filter((path) => !names.includes(path));
   await ensureBuilt();
-  const server = await serveStatic(join(root, 'dist'));
-  const browser = await launchChromium();
+  const { server, browser } = await startBrowser();
   const format = tagger(false);
   const runner = await openRunner(browser, server.url, {
     onOutput: (chunk) => options.showOutput && process.stdout.write(format(chunk)),
+    onNotice: (key, detail) => process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`),
+    snapshotCache: new URL(CACHE_PATH, server.url).href,
   });
   const outcome = await runner.page.evaluate(
     ([lesson, learner, locale]) => window.procboxHeadless.check(lesson, learner, locale),

@@ -3,5 +3,5 @@ export function parseHeadersFile(
 ): { pattern: RegExp; headers: Record<string, string> }[];
 export function serveStatic(
   dir: string,
-  options?: { withHeaders?: boolean },
+  options?: { withHeaders?: boolean; cache?: string | null },
 ): Promise<{ url: string; close(): void }>;

@@ -4,6 +4,7 @@
  * calls `window.procboxHeadless.run(...)`.
  */
 import type {
+  BootReport,
   KernelNoticeKey,
   OutputChunk,
   ProcessInfo,
@@ -31,7 +32,8 @@ declare global {
 }
 
 export interface HeadlessRunner {
-  ready: Promise<void>;
+  /** Resolves once Python is booted, saying where its memory snapshot came from. */
+  ready: Promise<BootReport>;
   /** Runs and resolves with the exit code of the last entry, once it has exited. */
   run(request: RunRequest): Promise<number>;
   stop(): Promise<void>;
@@ -81,21 +83,26 @@ async function deliver(chunks: OutputChunk[]): Promise<void> {
 }
 
 const connecting = ensureIsolated().then(() =>
-  connectKernel({
-    output: async (chunks: OutputChunk[]) => {
-      watch.output(chunks);
-      await deliver(chunks);
+  connectKernel(
+    {
+      output: async (chunks: OutputChunk[]) => {
+        watch.output(chunks);
+        await deliver(chunks);
+      },
+      processes: (next: ProcessInfo[]) => {
+        table = next;
+        watch.processes(next);
+        window.procboxProcesses?.(next);
+      },
+      notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
+      files: (changes: WorkspaceChange[]) => window.procboxFiles?.(changes),
     },
-    processes: (next: ProcessInfo[]) => {
-      table = next;
-      watch.processes(next);
-      window.procboxProcesses?.(next);
-    },
-    notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
-    files: (changes: WorkspaceChange[]) => window.procboxFiles?.(changes),
-  }),
+    undefined,
+    (report) => (bootReport = report),
+  ),
 );
-const ready = connecting.then(() => undefined);
+let bootReport: BootReport | null = null;
+const ready = connecting.then(() => bootReport!);
 
 window.procboxHeadless = {
   ready,

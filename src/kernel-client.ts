@@ -1,7 +1,12 @@
 /** The page's side of the UI ↔ kernel boundary (workers/kernel.worker.ts is the other). */
 import * as Comlink from 'comlink';
 import { DEFAULT_PROCESS_LIMIT } from '../workers/protocol/constants';
-import type { KernelApi, KernelConfig, KernelObserver } from '../workers/protocol/kernel';
+import type {
+  BootReport,
+  KernelApi,
+  KernelConfig,
+  KernelObserver,
+} from '../workers/protocol/kernel';
 
 export type Kernel = Comlink.Remote<KernelApi>;
 
@@ -11,6 +16,8 @@ export function kernelConfig(): KernelConfig {
     warmPoolSize: 2,
     // 48: Chromium cannot hold the 64 the issue asked for; see constants.ts.
     processLimit: DEFAULT_PROCESS_LIMIT,
+    // The CLI's page (bin/driver.mjs) names the cache folder its server serves.
+    snapshotCacheURL: new URL(location.href).searchParams.get('snapshotCache'),
   };
 }
 
@@ -21,6 +28,7 @@ export function kernelConfig(): KernelConfig {
 export async function connectKernel(
   observer: KernelObserver,
   onCrash?: (message: string) => void,
+  onBooted?: (report: BootReport) => void,
 ): Promise<Kernel> {
   const worker = new Worker(new URL('../workers/kernel.worker.ts', import.meta.url), {
     type: 'module',
@@ -38,7 +46,11 @@ export async function connectKernel(
   worker.addEventListener('messageerror', onError);
   const kernel = Comlink.wrap<KernelApi>(worker);
   try {
-    await Promise.race([kernel.init(kernelConfig(), Comlink.proxy(observer)), failed]);
+    const report = await Promise.race([
+      kernel.init(kernelConfig(), Comlink.proxy(observer)),
+      failed,
+    ]);
+    onBooted?.(report);
   } catch (error) {
     worker.terminate();
     throw error;

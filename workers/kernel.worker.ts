@@ -21,9 +21,11 @@ const api = {
     const host = new WorkerHost({
       pyodideIndexURL: config.pyodideIndexURL,
       warmPoolSize: config.warmPoolSize,
+      snapshotCacheURL: config.snapshotCacheURL,
+      onSnapshotDamaged: (reason) => void observer?.notice('snapshotDamaged', reason),
     });
     kernel = new Kernel(host, { processLimit: config.processLimit }, () => observer);
-    await host.warm();
+    return host.warm();
   },
   run: (request) => booted().run(request),
   runTool: (argv, background) => booted().runTool(argv, background),

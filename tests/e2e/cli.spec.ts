@@ -1,6 +1,13 @@
 /** `procbox run` on the tutorials' examples: what it prints must be what CPython printed. */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -200,4 +207,58 @@ test('procbox run copies the current folder: a sibling module, a data file, --wr
   expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('written back');
   expect(existsSync(join(dir, 'data', '数据.csv'))).toBe(false);
   expect(existsSync(join(dir, 'util.py'))).toBe(true);
+});
+
+test.describe('the CLI keeps the memory snapshot in its cache folder', () => {
+  const hello = () => {
+    const cwd = emptyDir();
+    writeFileSync(join(cwd, 'hello.py'), 'print("hello")\n');
+    return cwd;
+  };
+  const runIn = (cache: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('node', [join(root, 'bin/procbox.mjs'), 'run', '--verbose', 'hello.py'], {
+        cwd: hello(),
+        env: { ...process.env, PROCBOX_CACHE_DIR: cache },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const snapshots = (cache: string) =>
+    readdirSync(cache).filter((name) => name.startsWith('procbox-snapshot-'));
+
+  test('the first run makes it, the next boots from it; two runs at once share the folder', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'procbox-cache-'));
+    const [a, b] = await Promise.all([runIn(cache), runIn(cache)]);
+    for (const r of [a, b]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('[1] hello\n');
+      expect(r.stderr).toMatch(/snapshot: made/);
+    }
+    expect(snapshots(cache)).toHaveLength(1);
+    const again = await runIn(cache);
+    expect(again.stdout).toBe('[1] hello\n');
+    expect(again.stderr).toMatch(/snapshot: cache folder/);
+  });
+
+  test('a damaged snapshot is replaced, with a notice, and the run goes on', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'procbox-cache-'));
+    await runIn(cache);
+    const [name] = snapshots(cache);
+    writeFileSync(join(cache, name), 'not a snapshot');
+    writeFileSync(join(cache, 'procbox-snapshot-0123abcd'), 'an older build'); // replaced too
+    const damaged = await runIn(cache);
+    expect(damaged.code).toBe(0);
+    expect(damaged.stdout).toBe('[1] hello\n');
+    expect(damaged.stderr).toMatch(
+      /the cached memory snapshot could not boot .*a new one was made/,
+    );
+    expect(snapshots(cache)).toEqual([name]);
+    const after = await runIn(cache);
+    expect(after.stderr).toMatch(/snapshot: cache folder/);
+    expect(after.stderr).not.toMatch(/could not boot/);
+  });
 });

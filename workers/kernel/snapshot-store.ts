@@ -1,19 +1,40 @@
 /**
- * Keeps the interpreter's memory snapshot in the origin's Cache Storage, so a reload boots
- * processes in a fraction of a second. The key names the Pyodide version and a hash of the
- * Python layer, so a new build never boots an old snapshot.
+ * Keeps the interpreter's memory snapshot, so a reload boots processes in a fraction of a second:
+ * in the origin's Cache Storage and, for the CLI (whose browser profile is new each run), in a
+ * cache folder its static server serves (`folderURL`). The key names the Pyodide version and a
+ * hash of the Python layer, so a new build never boots an old snapshot.
  */
+import type { SnapshotSource } from '../protocol/kernel';
+
 const CACHE = 'procbox-snapshots';
+const ID = `procbox-snapshot-${__PROCBOX_SNAPSHOT_ID__}`;
 const KEY = `/procbox-snapshot/${__PROCBOX_SNAPSHOT_ID__}`;
 
+export interface StoredSnapshot {
+  bytes: Uint8Array;
+  source: Exclude<SnapshotSource, 'made'>;
+}
+
 export class SnapshotStore {
-  async load(): Promise<Uint8Array | null> {
+  constructor(private readonly folderURL: string | null = null) {}
+
+  async load(): Promise<StoredSnapshot | null> {
     try {
       const response = await (await caches.open(CACHE)).match(KEY);
-      return response ? new Uint8Array(await response.arrayBuffer()) : null;
+      if (response)
+        return { bytes: new Uint8Array(await response.arrayBuffer()), source: 'browser cache' };
     } catch {
-      return null; // no Cache Storage here (opaque origin, private mode): make a new one
+      // no Cache Storage here (opaque origin, private mode)
     }
+    if (!this.folderURL) return null;
+    try {
+      const response = await fetch(this.folderURL + ID);
+      if (response.ok)
+        return { bytes: new Uint8Array(await response.arrayBuffer()), source: 'cache folder' };
+    } catch {
+      // the folder's server is gone: make a new one
+    }
+    return null;
   }
 
   async save(snapshot: Uint8Array): Promise<void> {
@@ -24,5 +45,18 @@ export class SnapshotStore {
     } catch {
       // Caching is an optimisation only.
     }
+    if (this.folderURL) {
+      await fetch(this.folderURL + ID, { method: 'PUT', body: snapshot.slice() }).catch(() => {});
+    }
+  }
+
+  /** Forgets a snapshot that failed to boot, wherever it was kept. */
+  async discard(): Promise<void> {
+    try {
+      await (await caches.open(CACHE)).delete(KEY);
+    } catch {
+      // nothing kept there
+    }
+    if (this.folderURL) await fetch(this.folderURL + ID, { method: 'DELETE' }).catch(() => {});
   }
 }

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { INTERRUPT_BUFFER_BYTES } from '../protocol/constants';
+import type { BootReport, SnapshotSource } from '../protocol/kernel';
 import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/process';
 import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
@@ -19,6 +20,15 @@ const REFILL_DELAY_MS = 300;
 export interface WorkerHostOptions {
   pyodideIndexURL: string;
   warmPoolSize: number;
+  /** The CLI's cache folder (KernelConfig.snapshotCacheURL), or null. */
+  snapshotCacheURL: string | null;
+  /** A kept snapshot failed to boot: it was thrown away and a new one made. */
+  onSnapshotDamaged(reason: string): void;
+}
+
+interface Snapshot {
+  bytes: Uint8Array;
+  source: SnapshotSource;
 }
 
 /**
@@ -27,20 +37,23 @@ export interface WorkerHostOptions {
  */
 export class WorkerHost implements ProcessHost {
   private readonly idle: Promise<BootedWorker>[] = [];
-  private readonly snapshots = new SnapshotStore();
-  private snapshot: Promise<Uint8Array> | null = null;
+  private readonly snapshots: SnapshotStore;
+  private snapshot: Promise<Snapshot> | null = null;
   private wasm: Promise<WebAssembly.Module> | null = null;
   private booting = 0;
   private readonly bootQueue: (() => void)[] = [];
   private readonly bootSlots = Math.max(1, navigator.hardwareConcurrency || 1);
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: WorkerHostOptions) {}
+  constructor(private readonly options: WorkerHostOptions) {
+    this.snapshots = new SnapshotStore(options.snapshotCacheURL);
+  }
 
   /** Makes (or loads) the snapshot and fills the pool; resolves once a worker is ready. */
-  async warm(): Promise<void> {
+  async warm(): Promise<BootReport> {
     this.refill();
     await this.idle[0];
+    return { snapshot: (await this.snapshotBytes()).source };
   }
 
   async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
@@ -99,9 +112,9 @@ export class WorkerHost implements ProcessHost {
     }
   }
 
-  private snapshotBytes(): Promise<Uint8Array> {
-    this.snapshot ??= this.snapshots.load().then(async (cached) => {
-      if (cached) return cached;
+  private snapshotBytes(): Promise<Snapshot> {
+    this.snapshot ??= this.snapshots.load().then(async (kept): Promise<Snapshot> => {
+      if (kept) return kept;
       const wasm = await this.compiled();
       const { worker, runtime } = this.spawnWorker();
       try {
@@ -116,7 +129,7 @@ export class WorkerHost implements ProcessHost {
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
         if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
         await this.snapshots.save(result.snapshot);
-        return result.snapshot;
+        return { bytes: result.snapshot, source: 'made' };
       } finally {
         worker.terminate();
       }
@@ -157,8 +170,26 @@ export class WorkerHost implements ProcessHost {
     }
   }
 
+  /** A kept snapshot that fails to boot (damaged, or from another build) is thrown away, once,
+   * and the boot retried from a new one. */
   private async bootNow(): Promise<BootedWorker> {
-    const [wasm, snapshot] = await Promise.all([this.compiled(), this.snapshotBytes()]);
+    const snapshot = this.snapshotBytes();
+    const { source } = await snapshot;
+    try {
+      return await this.bootFrom(snapshot);
+    } catch (error) {
+      if (source === 'made') throw error;
+      if (this.snapshot === snapshot) {
+        this.snapshot = null;
+        await this.snapshots.discard();
+        this.options.onSnapshotDamaged(String(error));
+      }
+      return this.bootFrom(this.snapshotBytes());
+    }
+  }
+
+  private async bootFrom(snapshotMade: Promise<Snapshot>): Promise<BootedWorker> {
+    const [wasm, { bytes: snapshot }] = await Promise.all([this.compiled(), snapshotMade]);
     const { worker, runtime } = this.spawnWorker();
     const interrupt = new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES));
     const channel = new MessageChannel();

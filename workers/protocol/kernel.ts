@@ -95,7 +95,15 @@ export interface KernelObserver {
   files(changes: WorkspaceChange[]): void;
 }
 
-export type KernelNoticeKey = 'processLimit';
+export type KernelNoticeKey = 'processLimit' | 'snapshotDamaged';
+
+/** Where the memory snapshot the processes boot from came from: made now, or kept from before
+ * (the origin's Cache Storage, or the CLI's cache folder). */
+export type SnapshotSource = 'made' | 'browser cache' | 'cache folder';
+
+export interface BootReport {
+  snapshot: SnapshotSource;
+}
 
 export interface KernelConfig {
   /** Absolute URL of the directory that holds Pyodide's files. */
@@ -104,11 +112,14 @@ export interface KernelConfig {
   warmPoolSize: number;
   /** Live processes allowed at once; a fork bomb stops here (DEFAULT_PROCESS_LIMIT). */
   processLimit: number;
+  /** A folder (URL ending in /) that also keeps the snapshot, across browser profiles: the
+   * CLI's cache folder, which its static server serves. Null on the page. */
+  snapshotCacheURL: string | null;
 }
 
 export interface KernelApi {
   /** Resolves once Python is booted and a process can start at once. */
-  init(config: KernelConfig, observer: KernelObserver): Promise<void>;
+  init(config: KernelConfig, observer: KernelObserver): Promise<BootReport>;
   /** Starts each entry as a top-level process; resolves with their pids. */
   run(request: RunRequest): Promise<Pid[]>;
   /** Starts a console tool (`argv[0]` one of CONSOLE_TOOLS) as the foreground process: typed
