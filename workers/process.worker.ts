@@ -143,12 +143,13 @@ const runtime = {
       py,
       {
         // Reported operations go first: the kernel names their objects only while they live.
-        fdClose: (fd) => (observer.flush(), void kernel.fdClose(fd)),
+        fdClose: (fd, seq) => (observer.flush(), void kernel.fdClose(fd, seq)),
         fdDup: (fd, from) => void kernel.fdDup(fd, from),
         brokenPipe: () => void kernel.kill(request.pid, Signal.SIGPIPE),
       },
       request.ipc,
       arena,
+      signals,
     );
 
     // The boundary with the Python layer (protocol/layer.ts), one slice per capability.

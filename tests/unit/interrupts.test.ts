@@ -1,15 +1,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InterruptLine } from '../../workers/kernel/interrupts';
-import { DOORBELL, DOORBELL_INDEX, PENDING_INDEX } from '../../workers/protocol/constants';
+import {
+  CLOSED_INDEX,
+  DOORBELL,
+  DOORBELL_INDEX,
+  INTERRUPT_BUFFER_BYTES,
+  PENDING_INDEX,
+} from '../../workers/protocol/constants';
 
 afterEach(() => vi.useRealTimers());
 
 function line() {
-  const buffer = new Int32Array(new SharedArrayBuffer(8));
+  const buffer = new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES));
   return { buffer, line: new InterruptLine(buffer) };
 }
 
 describe('interrupt line', () => {
+  it("stores a close's number where the process waits for it", () => {
+    const { buffer, line: l } = line();
+    expect(Atomics.wait(buffer, CLOSED_INDEX, 0, 0)).toBe('timed-out');
+    l.closed(3);
+    expect(Atomics.load(buffer, CLOSED_INDEX)).toBe(3);
+  });
+
   it('marks a signal pending and rings the doorbell', () => {
     const { buffer, line: l } = line();
     l.deliver(2);

@@ -76,6 +76,21 @@ describe('process table', () => {
     kernel.stop();
   });
 
+  it('acknowledges each close with its number, once the descriptor is gone', async () => {
+    let afterClose: unknown;
+    const { kernel, host } = setup({
+      'main.py': async (sys, request) => {
+        await sys.pipe(3, 4);
+        sys.fdClose(4, 1);
+        afterClose = kernel.fds.list(request.pid).map((e) => e.fd);
+      },
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(afterClose).toEqual([3]);
+    expect(host.closes).toEqual([{ pid: 1, seq: 1 }]);
+  });
+
   it('refuses waitpid on a process that is not a child (ECHILD)', async () => {
     let result: unknown;
     const { kernel } = setup({

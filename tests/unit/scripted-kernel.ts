@@ -23,6 +23,7 @@ export type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | 
  */
 export class ScriptedHost implements ProcessHost {
   readonly raised: { pid: number; signal: number }[] = [];
+  readonly closes: { pid: number; seq: number }[] = [];
   readonly terminated = new Set<number>();
   readonly switchIntervals: { pid: number; ms: number }[] = [];
   /** Each terminal size handed to a process, as [columns, rows]. */
@@ -53,6 +54,7 @@ export class ScriptedHost implements ProcessHost {
       },
       raise: (signal) => this.raised.push({ pid, signal }),
       signalPending: () => false,
+      closed: (seq) => this.closes.push({ pid, seq }),
       setSwitchInterval: (ms) => this.switchIntervals.push({ pid, ms }),
       setTerminalSize: (columns, rows) => this.terminalSizes.push([columns, rows]),
       terminate: () => {

@@ -1,4 +1,5 @@
 import {
+  CLOSED_INDEX,
   COLUMNS_INDEX,
   DOORBELL,
   DOORBELL_INDEX,
@@ -37,6 +38,12 @@ export class InterruptLine {
   setTerminalSize(columns: number, rows: number): void {
     Atomics.store(this.buffer, COLUMNS_INDEX, columns);
     Atomics.store(this.buffer, ROWS_INDEX, rows);
+  }
+
+  /** The process's close number `seq` is carried out: its worker, waiting, goes on. */
+  closed(seq: number): void {
+    Atomics.store(this.buffer, CLOSED_INDEX, seq);
+    Atomics.notify(this.buffer, CLOSED_INDEX);
   }
 
   pending(): boolean {

@@ -26,12 +26,20 @@ const IPC_OPS = new Set<string>([
 ] satisfies IpcOpName[]);
 
 /** Pipes, descriptors, semaphores and shared memory; errors are `{errno}`. */
-export function ipcCallsFor(ipc: IpcTable, fds: FdTable, pid: Pid): IpcSyscalls {
+export function ipcCallsFor(
+  ipc: IpcTable,
+  fds: FdTable,
+  pid: Pid,
+  closed: (seq: number) => void,
+): IpcSyscalls {
   return {
     pipe: async (rfd, wfd) => fds.pipe(pid, rfd, wfd),
     socketpair: async (fd1, fd2) => fds.socketpair(pid, fd1, fd2),
     fdDup: (fd, from) => fds.dup(pid, fd, from),
-    fdClose: (fd) => fds.close(pid, fd),
+    fdClose: (fd, seq) => {
+      fds.close(pid, fd);
+      if (Number.isInteger(seq)) closed(seq);
+    },
     semCreate: async (value, maxvalue, name) => {
       if (!Number.isInteger(value) || value < 0 || !Number.isInteger(maxvalue) || maxvalue < 1) {
         return { errno: Errno.EINVAL };

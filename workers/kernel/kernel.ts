@@ -44,6 +44,8 @@ export interface ProcessHandle {
   raise(signal: number): void;
   /** A signal waits in the interrupt buffer: a blocking call must not start. */
   signalPending(): boolean;
+  /** The process's close number `seq` is done (IpcSyscalls.fdClose). */
+  closed(seq: number): void;
   /** Rings the doorbell every `ms` (green-thread preemption); 0 stops. */
   setSwitchInterval(ms: number): void;
   /** The terminal's size, as `os.get_terminal_size()` reports it. */
@@ -467,7 +469,9 @@ export class Kernel {
         if ('errno' in started) this.fds.closeLent(files);
         return started;
       },
-      ...ipcCallsFor(this.ipc, this.fds, self.pid),
+      ...ipcCallsFor(this.ipc, this.fds, self.pid, (seq) =>
+        this.handles.get(self.pid)?.closed(seq),
+      ),
       ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
       ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
       kill: async (pid, signal) => this.kill(self, pid, signal),

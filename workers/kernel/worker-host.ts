@@ -77,6 +77,7 @@ export class WorkerHost implements ProcessHost {
         booted.runtime.signalNotice().catch(() => {});
       },
       signalPending: () => line.pending(),
+      closed: (seq) => line.closed(seq),
       setSwitchInterval: (ms) => line.setTicker(ms),
       setTerminalSize: (columns, rows) => line.setTerminalSize(columns, rows),
       terminate: () => {

@@ -116,12 +116,15 @@ export const ITimer = { REAL: 0, VIRTUAL: 1, PROF: 2 } as const;
  *   `Atomics.or` and taken with `Atomics.exchange`, so no signal is ever lost.
  * - `COLUMNS_INDEX` and `ROWS_INDEX` hold the console's size, kept current by the kernel, for
  *   `os.get_terminal_size()`.
+ * - `CLOSED_INDEX` holds the number of the process's last `fdClose` the kernel has carried out:
+ *   the worker waits for it, so a close is seen at once by every process, as on Linux.
  */
 export const DOORBELL_INDEX = 0;
 export const PENDING_INDEX = 1;
 export const COLUMNS_INDEX = 2;
 export const ROWS_INDEX = 3;
-export const INTERRUPT_BUFFER_BYTES = 16;
+export const CLOSED_INDEX = 4;
+export const INTERRUPT_BUFFER_BYTES = 20;
 /** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
 export const DOORBELL = 64;
 

@@ -107,7 +107,8 @@ export interface IpcSyscalls {
   socketpair(fd1: number, fd2: number): Reply<[number, number]>;
   /** `fd` now refers to the same end as `from` (dup, dup2). */
   fdDup(fd: number, from: number): void;
-  fdClose(fd: number): void;
+  /** Closes `fd`, then stores `seq` at the caller's CLOSED_INDEX (protocol/constants.ts). */
+  fdClose(fd: number, seq: number): void;
   semCreate(value: number, maxvalue: number, name: string | null): Reply<number>;
   /** sem_open of an existing name: the spawn start method rebuilds semaphores by name. */
   semOpen(name: string): Reply<number>;

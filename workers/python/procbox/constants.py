@@ -5,6 +5,7 @@ workers/protocol/layer.ts: do not edit (`npm run constants` writes it again, and
 fails while it is stale).
 """
 
+CLOSED_INDEX = 4
 COLUMNS_INDEX = 2
 CONSOLE_TOOLS = ("nc", "curl", "kill", "sh")
 DEFAULT_PROCESS_LIMIT = 48
@@ -124,7 +125,7 @@ ERRNO = {
     "ESTALE": 116,
 }
 
-INTERRUPT_BUFFER_BYTES = 16
+INTERRUPT_BUFFER_BYTES = 20
 # ITimer
 REAL = 0
 VIRTUAL = 1
