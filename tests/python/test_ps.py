@@ -50,9 +50,17 @@ class PsTest(unittest.TestCase):
             self.addCleanup(child.kill)
         self.addCleanup(self.zombie.wait)
         deadline = time.monotonic() + 10
-        while (not children_of(self.shell.pid) or proc_row(self.zombie.pid)["state"] != "Z") and (
-            time.monotonic() < deadline
-        ):
+
+        def settled():
+            # The shell's child is a forked sh until it has exec'd sleep.
+            children = children_of(self.shell.pid)
+            return (
+                children
+                and proc_row(children[0])["argv"] == ["sleep", "30"]
+                and proc_row(self.zombie.pid)["state"] == "Z"
+            )
+
+        while not settled() and time.monotonic() < deadline:
             time.sleep(0.01)
         self.grandchild = children_of(self.shell.pid)[0]
         self.addCleanup(lambda: subprocess.run(["kill", str(self.grandchild)]))
