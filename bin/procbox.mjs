@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] FILE [FILE ...]
+ * procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--verbose] FILE ...
  *
  * Runs Python files in the real Procbox sandbox (headless Chromium), each FILE as a top-level
  * process in the order given. Output streams to stdout and stderr as it arrives. The run ends
@@ -8,18 +8,28 @@
  * is that process's code (128 + N when signal N ended it), or 124 on --timeout.
  *
  * procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]
+ * procbox check [--lang en|zh-CN] [--jobs N] [--report FILE] LESSON_DIR FOLDER [FOLDER ...]
  *
  * Grades a learner's files against a lesson (lessons/README.md): runs the lesson with them in
  * place of its starter files, in the sandbox, and prints each check with why it failed. Exit
  * code 0 when every check passed, 1 when one failed, 2 when the call or the lesson is wrong.
+ * With FOLDERs, each is a submission: they are graded N pages at once (batch-check.mjs).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium, openRunner } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
 import { CACHE_PATH, cacheDir } from './cli-cache.mjs';
+import {
+  batchTable,
+  gradeBatch,
+  submissionFiles,
+  submissionName,
+  writeReports,
+} from './batch-check.mjs';
 import { WorkspaceTooBig, readWorkspace, runWorkspace, writeBack } from './workspace-dir.mjs';
 
 const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] FILE [FILE ...]
@@ -66,13 +76,30 @@ function parseCheck(args) {
   const { values, positionals } = parseOptions(args, {
     lang: { type: 'string', default: 'en' },
     'show-output': { type: 'boolean', default: false },
+    jobs: { type: 'string' },
+    report: { type: 'string' },
   });
   if (!['en', 'zh-CN'].includes(values.lang)) fail('--lang is en or zh-CN');
   const [lesson, ...files] = positionals;
   if (!lesson || !existsSync(join(lesson, 'lesson.json'))) fail('LESSON_DIR holds no lesson.json');
-  if (files.length === 0) fail('no FILE given');
+  if (files.length === 0) fail('no FILE or FOLDER given');
   for (const file of files) if (!existsSync(file)) fail(`no such file: ${file}`);
-  return { lesson, files, locale: values.lang, showOutput: values['show-output'] };
+  const folders = files.filter((file) => statSync(file).isDirectory());
+  if (folders.length > 0 && folders.length < files.length) {
+    fail('give either FILEs (one submission) or FOLDERs (one submission each), not both');
+  }
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!(Number.isInteger(jobs) && jobs > 0)) fail('--jobs takes a positive whole number');
+  if (values.report !== undefined && folders.length === 0) fail('--report is for FOLDERs');
+  return {
+    lesson,
+    files,
+    batch: folders.length > 0,
+    jobs,
+    report: values.report ?? null,
+    locale: values.lang,
+    showOutput: values['show-output'],
+  };
 }
 
 /** A lesson folder's files, read as the run's workspace is (hidden folders, node_modules and
@@ -199,6 +226,7 @@ async function run(options) {
 }
 
 async function check(options) {
+  if (options.batch) return checkBatch(options);
   let lessonFiles;
   try {
     lessonFiles = folderFiles(options.lesson);
@@ -243,6 +271,48 @@ async function check(options) {
   }
   process.stdout.write(`${outcome.summary}\n`);
   process.exit(outcome.results.every((r) => r.passed) ? 0 : 1);
+}
+
+/** Many submissions, one folder each: a table, an optional report, exit 1 if any failed. */
+async function checkBatch(options) {
+  let lessonFiles;
+  try {
+    lessonFiles = folderFiles(options.lesson);
+  } catch (error) {
+    if (error instanceof WorkspaceTooBig) fail(error.message);
+    throw error;
+  }
+  const starterNames = lessonFiles
+    .filter(([path]) => path.startsWith('starter/'))
+    .map(([path]) => path.slice('starter/'.length));
+  const meta = JSON.parse(readFileSync(join(options.lesson, 'lesson.json'), 'utf8'));
+  const title = meta.title?.[options.locale] ?? meta.title?.en ?? options.lesson;
+  const submissions = options.files.map((dir) => ({
+    name: submissionName(dir),
+    files: submissionFiles(dir, starterNames),
+  }));
+  await ensureBuilt();
+  const { server, browser } = await startBrowser();
+  const outcomes = await gradeBatch({
+    browser,
+    baseURL: server.url,
+    runnerOptions: {
+      onNotice: (key, detail) =>
+        process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`),
+      snapshotCache: new URL(CACHE_PATH, server.url).href,
+    },
+    lesson: { files: lessonFiles, locale: options.locale, timeoutSeconds: meta.timeout ?? 30 },
+    submissions,
+    jobs: options.jobs,
+  });
+  await browser.close();
+  await server.close();
+  process.stdout.write(`${title}\n${batchTable(outcomes)}`);
+  if (options.report) {
+    const [json, junit] = writeReports(options.report, title, outcomes);
+    process.stderr.write(`procbox: wrote ${json} and ${junit}\n`);
+  }
+  process.exit(outcomes.every((o) => o.status === 'passed') ? 0 : 1);
 }
 
 function main() {

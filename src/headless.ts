@@ -63,6 +63,9 @@ export interface CheckOutcome {
   results: { passed: boolean; description: string; reason: string | null }[];
   /** The line under the results: how many passed, and whether time ran out. */
   summary: string;
+  timedOut: boolean;
+  /** The programs wrote more than a check keeps (MAX_CHECK_OUTPUT_CHARS). */
+  outputCut: boolean;
 }
 
 let table: ProcessInfo[] = [];
@@ -137,8 +140,15 @@ window.procboxHeadless = {
       throw error;
     }
     const kernel = await connecting;
-    const { results, timedOut } = await runLessonCheck(kernel, watch, lesson, learnerFiles);
+    const { results, timedOut, outputCut } = await runLessonCheck(
+      kernel,
+      watch,
+      lesson,
+      learnerFiles,
+    );
     return {
+      timedOut,
+      outputCut,
       title: lesson.title[locale],
       results: results.map((r) => ({
         passed: r.passed,

@@ -25,11 +25,16 @@ export class RunWatch {
   private readonly waiters: (() => void)[] = [];
   private chunks: OutputChunk[] | null = null;
   private kept = 0;
+  /** The run wrote more than MAX_CHECK_OUTPUT_CHARS: its output was cut. */
+  cut = false;
 
   output(chunks: OutputChunk[]): void {
     if (!this.chunks) return;
     for (const chunk of chunks) {
-      if (this.kept + chunk.text.length > MAX_CHECK_OUTPUT_CHARS) return;
+      if (this.kept + chunk.text.length > MAX_CHECK_OUTPUT_CHARS) {
+        this.cut = true;
+        return;
+      }
       this.kept += chunk.text.length;
       this.chunks.push(chunk);
     }
@@ -44,6 +49,7 @@ export class RunWatch {
   collect(): OutputChunk[] {
     this.chunks = [];
     this.kept = 0;
+    this.cut = false;
     return this.chunks;
   }
 
@@ -74,6 +80,8 @@ export interface CheckKernel {
 export interface CheckReport {
   results: CheckResult[];
   timedOut: boolean;
+  /** The run flooded its output past MAX_CHECK_OUTPUT_CHARS. */
+  outputCut: boolean;
   /** The record the results were graded from (for tests and the curious). */
   record: RunRecord;
 }
@@ -117,5 +125,5 @@ export async function runLessonCheck(
     timedOut,
     files: await kernel.files(),
   };
-  return { results: gradeRun(lesson.checks, record), timedOut, record };
+  return { results: gradeRun(lesson.checks, record), timedOut, outputCut: watch.cut, record };
 }

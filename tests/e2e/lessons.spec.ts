@@ -3,7 +3,15 @@
  * graded by `procbox check` as a teacher's CI would; and the lesson pane, as a learner meets it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -210,4 +218,42 @@ test('a link to a lesson that does not exist opens the playground and says so', 
   await open(page, '/?lesson=no-such-lesson');
   expect(await consoleText(page)).toContain('There is no lesson “no-such-lesson”');
   await expect(page.getByTestId('lesson-pane')).toBeHidden();
+});
+
+test('procbox check grades folders in a batch: a table, a JSON and a JUnit report', () => {
+  // The lock lesson with a 5 s limit, so that the hanging submission ends soon.
+  const lesson = mkdtempSync(join(tmpdir(), 'procbox-lesson-'));
+  cpSync(join(lessonsDir, '05-lock-race'), lesson, { recursive: true });
+  const meta = JSON.parse(readFileSync(join(lesson, 'lesson.json'), 'utf8'));
+  writeFileSync(join(lesson, 'lesson.json'), JSON.stringify({ ...meta, timeout: 5 }));
+  const submissions = mkdtempSync(join(tmpdir(), 'procbox-submissions-'));
+  const submit = (name: string, program: string) => {
+    mkdirSync(join(submissions, name));
+    writeFileSync(join(submissions, name, 'main.py'), program);
+    return join(submissions, name);
+  };
+  const folders = [
+    submit('alice', readFileSync(join(lesson, 'solution/main.py'), 'utf8')),
+    submit('bob', readFileSync(join(lesson, 'starter/main.py'), 'utf8')),
+    submit('carol', 'while True:\n    pass\n'),
+  ];
+  const report = join(submissions, 'grades.json');
+  const r = procbox(['check', '--jobs', '2', '--report', report, lesson, ...folders]);
+  expect(r.code).toBe(1);
+  const rows = r.stdout.split('\n').slice(1, 5);
+  expect(rows[0]).toMatch(/^submission\s+result\s+checks\s+first failure$/);
+  expect(rows[1]).toMatch(/^alice\s+passed\s+4\/4$/);
+  expect(rows[2]).toMatch(/^bob\s+failed\s+[0-3]\/4\s+line 1: expected "counter = 4000"/);
+  expect(rows[3]).toMatch(/^carol\s+hung\s+0\/4\s+.*5 s/);
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  expect(json.submissions.map((s: { status: string }) => s.status)).toEqual([
+    'passed',
+    'failed',
+    'hung',
+  ]);
+  const junit = readFileSync(join(submissions, 'grades.xml'), 'utf8');
+  expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+  expect(junit.match(/<testsuite name="(\w+)" tests="4" failures="(\d)"/g)).toHaveLength(3);
+  expect(junit).toContain('<testsuite name="alice" tests="4" failures="0"');
+  expect(junit).toMatch(/<testcase classname="bob" name="[^"]+"><failure message="line 1: /);
 });
