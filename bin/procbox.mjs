@@ -225,18 +225,23 @@ async function run(options) {
   process.exit(outcome < 0 ? 128 - outcome : outcome);
 }
 
-async function check(options) {
-  if (options.batch) return checkBatch(options);
-  let lessonFiles;
+/** A lesson folder's files, and the names of its starter files (the learner's to replace). */
+function lessonFolder(dir) {
+  let files;
   try {
-    lessonFiles = folderFiles(options.lesson);
+    files = folderFiles(dir);
   } catch (error) {
     if (error instanceof WorkspaceTooBig) fail(error.message);
     throw error;
   }
+  const starter = files.filter(([path]) => path.startsWith('starter/'));
+  return { files, starterNames: starter.map(([path]) => path.slice('starter/'.length)) };
+}
+
+async function check(options) {
+  if (options.batch) return checkBatch(options);
+  const { files: lessonFiles, starterNames: names } = lessonFolder(options.lesson);
   const learnerFiles = readFiles(options.files);
-  const starter = lessonFiles.filter(([path]) => path.startsWith('starter/'));
-  const names = starter.map(([path]) => path.slice('starter/'.length));
   const strangers = learnerFiles.map((f) => f.path).filter((path) => !names.includes(path));
   await ensureBuilt();
   const { server, browser } = await startBrowser();
@@ -275,16 +280,7 @@ async function check(options) {
 
 /** Many submissions, one folder each: a table, an optional report, exit 1 if any failed. */
 async function checkBatch(options) {
-  let lessonFiles;
-  try {
-    lessonFiles = folderFiles(options.lesson);
-  } catch (error) {
-    if (error instanceof WorkspaceTooBig) fail(error.message);
-    throw error;
-  }
-  const starterNames = lessonFiles
-    .filter(([path]) => path.startsWith('starter/'))
-    .map(([path]) => path.slice('starter/'.length));
+  const { files: lessonFiles, starterNames } = lessonFolder(options.lesson);
   const meta = JSON.parse(readFileSync(join(options.lesson, 'lesson.json'), 'utf8'));
   const title = meta.title?.[options.locale] ?? meta.title?.en ?? options.lesson;
   const submissions = options.files.map((dir) => ({
