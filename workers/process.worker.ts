@@ -37,6 +37,7 @@ import {
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
+import { closeWaiter } from './runtime/close-wait';
 import { InterruptibleWaits } from './runtime/waits';
 
 let pyodide: PyodideAPI | null = null;
@@ -139,6 +140,7 @@ const runtime = {
     py.setStdout({ write: (buffer: Uint8Array) => (writeBytes(1, buffer.slice()), buffer.length) });
     py.setStderr({ write: (buffer: Uint8Array) => (writeBytes(2, buffer.slice()), buffer.length) });
     py.setStdin({ error: true });
+    const closeWait = closeWaiter(signals); // one count for pipes, sockets and locked files
     const fds = installKernelFds(
       py,
       {
@@ -149,7 +151,7 @@ const runtime = {
       },
       request.ipc,
       arena,
-      signals,
+      closeWait,
     );
 
     // The boundary with the Python layer (protocol/layer.ts), one slice per capability.
@@ -182,8 +184,13 @@ const runtime = {
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
     const net = netSlice(kernel, fds, arena);
-    const files = fileSlice(kernel, py, mappings, descriptions, (source, target, follow) =>
-      mount.link(source, target, follow),
+    const files = fileSlice(
+      kernel,
+      py,
+      mappings,
+      descriptions,
+      (source, target, follow) => mount.link(source, target, follow),
+      closeWait,
     );
     const calls: LayerCalls = fenced(
       {

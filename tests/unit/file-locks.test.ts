@@ -11,7 +11,9 @@ function processCalls(locks: FileLocks, pid: number) {
       until.then(() => false),
       new Promise<boolean>((resolve) => (interrupt = () => resolve(true))),
     ]);
-  return { calls: fileLockCallsFor(locks, pid, block), signal: () => interrupt() };
+  const closed: number[] = [];
+  const calls = fileLockCallsFor(locks, pid, block, undefined, (seq) => closed.push(seq));
+  return { calls, signal: () => interrupt(), closed };
 }
 
 const base: FileLockRequest = {
@@ -100,7 +102,9 @@ describe('file locks', () => {
     await a.fileLock({ ...posix, type: 'unlock', start: 5, end: 15 });
     expect(await b.fileLock({ ...posix, start: 6, end: 14 })).toBe(0);
     expect(await b.fileLock({ ...posix, start: 15, end: 16 })).toEqual({ errno: Errno.EAGAIN });
-    a.fileClosed(7, 1, 9, false);
+    const closer = processCalls(locks, 10);
+    closer.calls.fileClosed(7, 1, 9, false, 4);
+    expect(closer.closed).toEqual([4]); // acknowledged once the locks are gone
     expect(await b.fileLock({ ...posix, start: 0, end: 20 })).toBe(0);
     // flock and POSIX locks never meet, as on Linux
     expect(await a.fileLock(base)).toBe(0);
@@ -119,7 +123,7 @@ describe('file locks', () => {
     expect(await b.fileLock({ ...base, kind: 'posix', start: 0, end: null })).toBe(0);
     locks.dropOwner(`description:${base.description}`);
     expect(await b.fileLock({ ...base, description: 5 })).toBe(0);
-    b.fileClosed(7, 1, 5, true);
+    b.fileClosed(7, 1, 5, true, 1);
     expect(await a.fileLock(base)).toBe(0);
     expect(await a.fileLock({ ...base, kind: 'posix', start: 5, end: 2 })).toEqual({
       errno: Errno.EINVAL,

@@ -172,6 +172,8 @@ export function fileLockCallsFor(
   block: (what: string, until: Promise<unknown>) => Promise<boolean>,
   /** False once the process exited: a request still on its way must not take a lock. */
   alive: () => boolean = () => true,
+  /** Close number `seq` is carried out (IpcSyscalls.fdClose). */
+  closed: (seq: number) => void = () => {},
 ): FileLockSyscalls {
   return {
     async fileLock(request: FileLockRequest) {
@@ -208,10 +210,12 @@ export function fileLockCallsFor(
       }
       return 0;
     },
-    fileClosed(ino, gen, description, last) {
-      if (!Number.isInteger(ino) || !Number.isInteger(gen)) return;
-      locks.unlock(`posix:${ino}:${gen}`, `${pid}`);
-      if (last && Number.isInteger(description)) locks.dropOwner(`description:${description}`);
+    fileClosed(ino, gen, description, last, seq) {
+      if (Number.isInteger(ino) && Number.isInteger(gen)) {
+        locks.unlock(`posix:${ino}:${gen}`, `${pid}`);
+        if (last && Number.isInteger(description)) locks.dropOwner(`description:${description}`);
+      }
+      if (Number.isInteger(seq)) closed(seq);
     },
   };
 }

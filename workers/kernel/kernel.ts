@@ -446,6 +446,7 @@ export class Kernel {
   /** The syscall table of one process: its identity is the closure, never a message field. */
   private syscallsFor(self: ProcessRecord): Syscalls {
     const block = (what: string, until: Promise<unknown>) => this.block(self, what, until);
+    const closed = (seq: number) => this.handles.get(self.pid)?.closed(seq);
     const processes = {
       table: this.table,
       trace: this.trace,
@@ -469,14 +470,12 @@ export class Kernel {
         if ('errno' in started) this.fds.closeLent(files);
         return started;
       },
-      ...ipcCallsFor(this.ipc, this.fds, self.pid, (seq) =>
-        this.handles.get(self.pid)?.closed(seq),
-      ),
+      ...ipcCallsFor(this.ipc, this.fds, self.pid, closed),
       ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
       ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
       kill: async (pid, signal) => this.kill(self, pid, signal),
       ...signalCallsFor(this, self, block),
-      ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited'),
+      ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited', closed),
 
       exit: (code, unwritten) => {
         if (this.gone(self)) return; // ended already, or dying of a signal

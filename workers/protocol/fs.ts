@@ -145,5 +145,5 @@ export interface FileLockSyscalls {
   fileLock(request: FileLockRequest): Reply<0>;
   /** A descriptor of the file closed: the process's POSIX locks on it go, as on Linux, and
    * the description's flock locks too when it was its last descriptor (`last`). */
-  fileClosed(ino: number, gen: number, description: number, last: boolean): void;
+  fileClosed(ino: number, gen: number, description: number, last: boolean, seq: number): void;
 }

@@ -12,6 +12,7 @@ import type { Syscalls } from '../protocol/process';
 import type { Descriptions } from '../fs/descriptions';
 import type { FileMappings } from './file-mappings';
 import type { MountHooks, VolumeStream } from './fs-mount';
+import type { CloseWait } from './close-wait';
 
 const O_ACCMODE = 3;
 const O_RDONLY = 0;
@@ -28,6 +29,7 @@ export function fileSlice(
   mappings: FileMappings,
   descriptions: Descriptions,
   link: FileBridge['fileLink'],
+  closeWait: CloseWait,
 ): LayerSlice<FileCalls, FileBridge> & Pick<MountHooks, 'closed'> {
   const FS = py.FS as unknown as StreamTable;
   // Files this process took POSIX locks on, so a close tells the kernel only when it matters
@@ -73,7 +75,10 @@ export function fileSlice(
     },
     closed(ino, gen, description, lastFlocked) {
       const posix = posixFiles.delete(`${ino}:${gen}`);
-      if (posix || lastFlocked) void kernel.fileClosed(ino, gen, description, lastFlocked);
+      // Waits, so that the locks are gone for every process when close() returns.
+      if (posix || lastFlocked) {
+        closeWait((seq) => void kernel.fileClosed(ino, gen, description, lastFlocked, seq));
+      }
     },
   };
 }

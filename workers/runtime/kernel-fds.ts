@@ -13,7 +13,7 @@ import type { PyodideAPI } from 'pyodide';
 import type { FdEntry, IpcInheritance, IpcSyscalls, Rings } from '../protocol/ipc';
 import { Poll } from '../protocol/ipc';
 import type { FdKind } from '../protocol/layer';
-import { CLOSED_INDEX } from '../protocol/constants';
+import type { CloseWait } from './close-wait';
 import {
   BROKEN_PIPE,
   CONNECTION_RESET,
@@ -24,8 +24,6 @@ import {
 } from '../ipc/ring';
 
 const DEVICE_PATH = '/dev/procbox-pipe';
-/** How long a close waits for the kernel before it stands without it. */
-const CLOSE_WAIT_MS = 1000;
 /** Emscripten's open flags (Linux's numbers). */
 const O_RDONLY = 0;
 const O_WRONLY = 1;
@@ -93,9 +91,8 @@ export function installKernelFds(
   kernel: FdKernel,
   inheritance: IpcInheritance,
   arena: ArenaAccess,
-  interrupts: Int32Array,
+  closeWait: CloseWait,
 ): KernelFds {
-  let closes = 0;
   const FS = py.FS as Emscripten;
   const errno = py.ERRNO_CODES as Record<string, number>;
   const { words, bytes, pid, fence } = arena;
@@ -130,17 +127,8 @@ export function installKernelFds(
     },
     llseek: () => fail('ESPIPE'),
     close(stream: IpcStream) {
-      if (!stream.ipc) return;
-      // Waits for the kernel: other processes then see the end closed at once (poll's POLLHUP,
-      // a reader's end of file), as after close(2) on Linux.
-      const seq = ++closes;
-      kernel.fdClose(stream.fd, seq);
-      const until = performance.now() + CLOSE_WAIT_MS;
-      for (let done; (done = Atomics.load(interrupts, CLOSED_INDEX)) < seq;) {
-        const left = until - performance.now();
-        if (left <= 0) break; // the kernel is gone or stuck: the close stands here anyway
-        Atomics.wait(interrupts, CLOSED_INDEX, done, left);
-      }
+      // Other processes then see the end closed at once (poll's POLLHUP, a reader's end of file).
+      if (stream.ipc) closeWait((seq) => kernel.fdClose(stream.fd, seq));
     },
     dup(stream: IpcStream) {
       if (stream.ipc) kernel.fdDup(stream.fd, stream.ipcFd);
