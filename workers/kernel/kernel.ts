@@ -69,6 +69,10 @@ export const HOME = '/home/user';
 const utf8 = new TextEncoder();
 /** The longest a run's entry runs alone before the next starts (see `Kernel.run`). */
 const ENTRY_SETTLE_MS = 1000;
+/** How long after a signal's default action its process is seen to have died. */
+const DEATH_DELAY_MS = 50;
+/** A number kill(2) takes: 0 (only checks) to SIGNAL_MAX. */
+const isSignal = (n: number) => Number.isInteger(n) && n >= 0 && n <= SIGNAL_MAX;
 
 /** A process just made: its pid is valid at once; `launched` resolves once its worker runs it. */
 interface Started {
@@ -76,10 +80,6 @@ interface Started {
   sentinel: number | null;
   launched: Promise<void>;
 }
-/** How long after a signal's default action its process is seen to have died. */
-const DEATH_DELAY_MS = 50;
-/** A number kill(2) takes: 0 (only checks) to SIGNAL_MAX. */
-const isSignal = (n: number) => Number.isInteger(n) && n >= 0 && n <= SIGNAL_MAX;
 
 /**
  * The operating system between Procbox processes: the process table, signals, exit codes,

@@ -45,6 +45,8 @@ export function processCallsFor(
         if (interrupted) return EINTR;
       }
     },
+    // The process is shown asleep for `ms`; its own timer wakes it (procbox/kernel.py does not
+    // wait for this reply), and a signal that comes meanwhile ends the showing.
     sleep: async (ms) => {
       if (!(ms >= 0)) return EINVAL;
       let timer: ReturnType<typeof setTimeout> | undefined;

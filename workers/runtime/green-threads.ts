@@ -141,6 +141,12 @@ export function installGreenThreads(
     poke.port2.postMessage(0);
   };
 
+  // A name the protocol lacks fails in the caller, at once (tests/python checks them all).
+  const layerCall = (name: string) => {
+    if (!Object.hasOwn(calls, name)) throw new Error(`procbox: no layer call named ${name}`);
+    return calls[name as keyof LayerCalls] as (...args: unknown[]) => Promise<unknown>;
+  };
+
   const wake = (slot: number) => {
     const resolve = parked.get(slot);
     if (resolve) {
@@ -191,9 +197,7 @@ export function installGreenThreads(
       );
     },
     callFor(slot, name, ...args) {
-      // A name the protocol lacks fails in the caller, at once (tests/python checks them all).
-      if (!Object.hasOwn(calls, name)) throw new Error(`procbox: no layer call named ${name}`);
-      const call = calls[name] as (...args: unknown[]) => Promise<unknown>;
+      const call = layerCall(name);
       const id = ++lastCall;
       void Promise.resolve()
         .then(() => call(...args))
@@ -206,8 +210,7 @@ export function installGreenThreads(
       return id;
     },
     tell(name, ...args) {
-      if (!Object.hasOwn(calls, name)) throw new Error(`procbox: no layer call named ${name}`);
-      const call = calls[name] as (...args: unknown[]) => Promise<unknown>;
+      const call = layerCall(name);
       void Promise.resolve()
         .then(() => call(...args))
         .catch(() => {}); // a channel gone away: the process is ending
