@@ -27,7 +27,7 @@ if __name__ == "__main__":
   expect(child).toBe(`child ${parentPid + 1} ${parentPid}`);
 });
 
-test('time.sleep blocks on a kernel timer; the trace records spawn, signal and exit', async ({
+test('time.sleep shows its process asleep; the trace records spawn, signal and exit', async ({
   sandbox,
 }) => {
   const page = sandbox.runner.page;
