@@ -10,12 +10,18 @@ import type {
 
 export type Kernel = Comlink.Remote<KernelApi>;
 
+/** Processes a quarter of the device's memory holds, at 32 MiB each (see DEFAULT_PROCESS_LIMIT);
+ * `deviceMemory` is GiB, rounded and capped at 8 by the browser, and absent outside Chromium. */
+export function processLimitFor(deviceMemoryGiB: number | undefined): number {
+  if (!deviceMemoryGiB) return DEFAULT_PROCESS_LIMIT;
+  return Math.max(16, Math.min(DEFAULT_PROCESS_LIMIT, Math.floor(deviceMemoryGiB * 8)));
+}
+
 export function kernelConfig(): KernelConfig {
   return {
     pyodideIndexURL: new URL('pyodide/', document.baseURI).href,
     warmPoolSize: 2,
-    // 48: Chromium cannot hold the 64 the issue asked for; see constants.ts.
-    processLimit: DEFAULT_PROCESS_LIMIT,
+    processLimit: processLimitFor((navigator as { deviceMemory?: number }).deviceMemory),
     // The CLI's page (bin/driver.mjs) names the cache folder its server serves.
     snapshotCacheURL: new URL(location.href).searchParams.get('snapshotCache'),
   };

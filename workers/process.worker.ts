@@ -37,6 +37,7 @@ import {
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
+import { withSparseRestore } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
 import { InterruptibleWaits } from './runtime/waits';
 
@@ -59,6 +60,12 @@ function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]):
   }
 }
 
+/** Frees a large buffer at once, whoever still refers to it: an idle process may go long
+ * without a garbage collection, and each of these is as large as its interpreter's memory. */
+function release(bytes: Uint8Array): void {
+  (bytes.buffer as ArrayBuffer).transfer(0);
+}
+
 /** Every kernel call is a synchronisation point for shared memory, before and after. */
 function fenced(calls: LayerCalls, fence: () => void): LayerCalls {
   const wrapped: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
@@ -78,26 +85,31 @@ const runtime = {
   async boot(request: BootRequest): Promise<BootResult> {
     const started = performance.now();
     const makeSnapshot = request.snapshot === null;
-    const py = await withCompiledPyodide(request.wasm, () =>
-      loadPyodide({
-        indexURL: request.pyodideIndexURL,
-        env: { HOME: '/home/user', PYTHON_COLORS: '0' },
-        convertNullToNone: true,
-        ...(makeSnapshot ? { _makeSnapshot: true } : { _loadSnapshot: request.snapshot! }),
-      }),
+    const { loaded: py, written } = await withCompiledPyodide(request.wasm, () =>
+      withSparseRestore(request.snapshot, request.writtenBeforeRestore, () =>
+        loadPyodide({
+          indexURL: request.pyodideIndexURL,
+          env: { HOME: '/home/user', PYTHON_COLORS: '0' },
+          convertNullToNone: true,
+          ...(makeSnapshot ? { _makeSnapshot: true } : { _loadSnapshot: request.snapshot! }),
+        }),
+      ),
     );
     writeFiles(py, layerFiles);
     if (makeSnapshot) {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);
       py.runPython('import procbox.preload');
       const snapshot = py.makeMemorySnapshot();
-      return Comlink.transfer({ snapshot, bootMs: performance.now() - started }, [snapshot.buffer]);
+      const made = { snapshot, writtenBeforeRestore: null, bootMs: performance.now() - started };
+      return Comlink.transfer(made, [snapshot.buffer]);
     }
     pyodide = py;
+    // The snapshot is in memory now. Pyodide keeps its options, so only detaching frees the copy.
+    release(request.snapshot!);
     booted = bootRefs(forkable(py));
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
     interruptBuffer = new Int32Array(request.interruptBuffer); // read from exec on (see there)
-    return { snapshot: null, bootMs: performance.now() - started };
+    return { snapshot: null, writtenBeforeRestore: written, bootMs: performance.now() - started };
   },
 
   async exec(request: ExecRequest): Promise<void> {
@@ -110,7 +122,10 @@ const runtime = {
     const { job } = request;
     const fork = job.kind === 'child' ? job.fork : undefined;
     // A forked child's memory is its parent's from here on: nothing may run Python before.
-    if (job.kind === 'child' && fork) restoreImage(module, job.payload, fork);
+    if (job.kind === 'child' && fork) {
+      restoreImage(module, job.payload, fork);
+      release(job.payload); // the request stays referenced while the program runs
+    }
     const heap: WasmHeap = module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
     const volume = new Volume(request.volume, request.pid);

@@ -131,7 +131,7 @@ if __name__ == "__main__":
   );
 });
 
-test('a fork bomb stops at the process limit with a clear error', async ({ sandbox }) => {
+test('64 processes live at once, and a fork bomb stops there with a clear error', async ({ sandbox }) => {
   test.setTimeout(240_000);
   const result = await sandbox.run([
     script(
@@ -142,7 +142,7 @@ if __name__ == "__main__":
     started = 0
     try:
         while True:
-            # Longer than 47 starts take on a loaded machine: none may end and free a slot.
+            # Longer than 63 starts take on a loaded machine: none may end and free a slot.
             mp.Process(target=time.sleep, args=(3600,), daemon=True).start()
             started += 1
     except OSError as error:
@@ -150,8 +150,8 @@ if __name__ == "__main__":
 `,
     ),
   ]);
-  expect(result.stdout).toBe('BlockingIOError 11 47\n');
-  expect(sandbox.notices).toContain('processLimit:48');
+  expect(result.stdout).toBe('BlockingIOError 11 63\n');
+  expect(sandbox.notices).toContain('processLimit:64');
   expect(result.exitCode).toBe(0);
 });
 
@@ -176,8 +176,8 @@ print(subprocess.run([sys.executable, "-c", "print('after')"], capture_output=Tr
 `,
     ),
   ]);
-  expect(result.stdout).toBe("BlockingIOError 11 47\n[-9]\nb'after\\n'\n");
-  expect(sandbox.notices).toContain('processLimit:48');
+  expect(result.stdout).toBe("BlockingIOError 11 63\n[-9]\nb'after\\n'\n");
+  expect(sandbox.notices).toContain('processLimit:64');
   await expectResponsive(sandbox.runner.page);
 });
 

@@ -29,6 +29,8 @@ export interface WorkerHostOptions {
 interface Snapshot {
   bytes: Uint8Array;
   source: SnapshotSource;
+  /** Learnt by the first boot from these bytes (BootRequest.writtenBeforeRestore). */
+  writtenBeforeRestore: Uint8Array | null;
 }
 
 /**
@@ -115,7 +117,7 @@ export class WorkerHost implements ProcessHost {
 
   private snapshotBytes(): Promise<Snapshot> {
     this.snapshot ??= this.snapshots.load().then(async (kept): Promise<Snapshot> => {
-      if (kept) return kept;
+      if (kept) return { ...kept, writtenBeforeRestore: null };
       const wasm = await this.compiled();
       const { worker, runtime } = this.spawnWorker();
       try {
@@ -124,13 +126,14 @@ export class WorkerHost implements ProcessHost {
           pyodideIndexURL: this.options.pyodideIndexURL,
           wasm,
           snapshot: null,
+          writtenBeforeRestore: null,
           interruptBuffer: new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES),
           syscallPort: channel.port2,
         };
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
         if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
         await this.snapshots.save(result.snapshot);
-        return { bytes: result.snapshot, source: 'made' };
+        return { bytes: result.snapshot, source: 'made', writtenBeforeRestore: null };
       } finally {
         worker.terminate();
       }
@@ -190,19 +193,21 @@ export class WorkerHost implements ProcessHost {
   }
 
   private async bootFrom(snapshotMade: Promise<Snapshot>): Promise<BootedWorker> {
-    const [wasm, { bytes: snapshot }] = await Promise.all([this.compiled(), snapshotMade]);
+    const [wasm, made] = await Promise.all([this.compiled(), snapshotMade]);
     const { worker, runtime } = this.spawnWorker();
     const interrupt = new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES));
     const channel = new MessageChannel();
     const request: BootRequest = {
       pyodideIndexURL: this.options.pyodideIndexURL,
       wasm,
-      snapshot,
+      snapshot: made.bytes,
+      writtenBeforeRestore: made.writtenBeforeRestore,
       interruptBuffer: interrupt.buffer as SharedArrayBuffer,
       syscallPort: channel.port2,
     };
     try {
-      await runtime.boot(Comlink.transfer(request, [channel.port2]));
+      const booted = await runtime.boot(Comlink.transfer(request, [channel.port2]));
+      made.writtenBeforeRestore ??= booted.writtenBeforeRestore;
     } catch (error) {
       worker.terminate();
       throw error;

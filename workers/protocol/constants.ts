@@ -147,8 +147,9 @@ export const STDIO_FILE = -3;
 export const SERVER_GRACE_MS = 300;
 
 /**
- * Live processes allowed at once. Chromium cannot reserve WebAssembly memory for more than about
- * 57 interpreters in one renderer, and the whole tab dies when it runs out; 48 leaves room for
- * the warm pool. (The issue asked for 64; see the README's limits.)
+ * Live processes allowed at once. Since one compiled WebAssembly module serves every process,
+ * a Chromium tab holds 190 idle ones and more (measured on 24 GiB); memory is the real limit, at
+ * 30-50 MiB a process. 64 is a quarter of 8 GiB, the most a browser reports of its device
+ * (`processLimitFor`); smaller devices get fewer.
  */
-export const DEFAULT_PROCESS_LIMIT = 48;
+export const DEFAULT_PROCESS_LIMIT = 64;

@@ -16,6 +16,9 @@ export interface BootRequest {
   wasm: WebAssembly.Module;
   /** A memory snapshot to boot from; absent when this worker is asked to make one. */
   snapshot: Uint8Array | null;
+  /** Which pages of a fresh memory the runtime writes before the snapshot's restore, as an
+   * earlier boot from the same snapshot found them (runtime/sparse-copy.ts); null at first. */
+  writtenBeforeRestore: Uint8Array | null;
   /** Int32Array view on shared memory: Pyodide's interrupt buffer, written by the kernel. */
   interruptBuffer: SharedArrayBuffer;
   syscallPort: MessagePort;
@@ -24,6 +27,8 @@ export interface BootRequest {
 export interface BootResult {
   /** Present when the boot request had no snapshot: the snapshot this worker made. */
   snapshot: Uint8Array | null;
+  /** Present when the request had none: what this boot found (BootRequest.writtenBeforeRestore). */
+  writtenBeforeRestore: Uint8Array | null;
   bootMs: number;
 }
 

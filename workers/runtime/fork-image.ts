@@ -14,6 +14,7 @@
  * as a suspension does, and runs in a new task: as on Linux, only the forking thread goes on.
  */
 import type { ForkState, JsRefCopy } from '../protocol/process';
+import { clearSparse, copySparse } from './sparse-copy';
 
 /** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
  * process worker's: shared-memory blocks and file mappings). */
@@ -133,8 +134,8 @@ export function restoreImage(module: ForkableModule, heap: Uint8Array, state: Im
   if (module.HEAPU8.length < heap.length) {
     module._malloc(heap.length - module.HEAPU8.length); // grows the memory (and its views)
   }
-  module.HEAPU8.set(heap);
-  module.HEAPU8.fill(0, heap.length); // as fresh memory is: calloc counts on it
+  copySparse(module.HEAPU8, heap);
+  clearSparse(module.HEAPU8, heap.length); // as fresh memory is: calloc counts on it
   state.jsRefs.forEach((copy, offset) => {
     module.__hiwire_set(FIRST_REF + offset, resolve(copy, own[offset]));
   });

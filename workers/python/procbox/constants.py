@@ -8,7 +8,7 @@ fails while it is stale).
 CLOSED_INDEX = 4
 COLUMNS_INDEX = 2
 CONSOLE_TOOLS = ("nc", "curl", "kill", "sh")
-DEFAULT_PROCESS_LIMIT = 48
+DEFAULT_PROCESS_LIMIT = 64
 DOORBELL = 64
 DOORBELL_INDEX = 0
 # Disposition
