@@ -131,7 +131,9 @@ if __name__ == "__main__":
   );
 });
 
-test('64 processes live at once, and a fork bomb stops there with a clear error', async ({ sandbox }) => {
+test('64 processes live at once, and a fork bomb stops there with a clear error', async ({
+  sandbox,
+}) => {
   test.setTimeout(240_000);
   const result = await sandbox.run([
     script(

@@ -5,6 +5,7 @@ import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/proce
 import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
+import { WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 
 interface BootedWorker {
@@ -16,6 +17,8 @@ interface BootedWorker {
 }
 
 const REFILL_DELAY_MS = 300;
+/** The most workers kept booted after a burst of starts (WarmPoolSize): `Pool(8)` run again. */
+const MOST_WARM_WORKERS = 8;
 
 export interface WorkerHostOptions {
   pyodideIndexURL: string;
@@ -46,9 +49,12 @@ export class WorkerHost implements ProcessHost {
   private readonly bootQueue: (() => void)[] = [];
   private readonly bootSlots = Math.max(1, navigator.hardwareConcurrency || 1);
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  private shrinkTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly poolSize: WarmPoolSize;
 
   constructor(private readonly options: WorkerHostOptions) {
     this.snapshots = new SnapshotStore(options.snapshotCacheURL);
+    this.poolSize = new WarmPoolSize(options.warmPoolSize, MOST_WARM_WORKERS);
   }
 
   /** Makes (or loads) the snapshot and fills the pool; resolves once a worker is ready. */
@@ -60,7 +66,9 @@ export class WorkerHost implements ProcessHost {
 
   async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
     const next = this.idle.shift() ?? this.boot();
+    this.poolSize.launched(performance.now());
     this.refillSoon();
+    this.shrinkLater();
     const booted = await next;
     booted.worker.onerror = (event) => onCrash(event.message || 'the process worker crashed');
     Comlink.expose(syscalls, booted.syscallPort);
@@ -103,8 +111,21 @@ export class WorkerHost implements ProcessHost {
     this.refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
   }
 
+  /** Workers a burst left booted are let go once starts have stopped for a while. */
+  private shrinkLater(): void {
+    clearTimeout(this.shrinkTimer);
+    this.shrinkTimer = setTimeout(() => {
+      for (const extra of this.idle.splice(this.poolSize.target(performance.now()))) {
+        extra.then(
+          ({ worker, syscallPort }) => (worker.terminate(), syscallPort.close()),
+          () => {},
+        );
+      }
+    }, this.poolSize.idleMs);
+  }
+
   private refill(): void {
-    while (this.idle.length < this.options.warmPoolSize) {
+    while (this.idle.length < this.poolSize.target(performance.now())) {
       const booting = this.boot();
       booting.catch(() => {
         // A failed boot leaves the pool; one already taken is the launcher's to report.
