@@ -216,7 +216,6 @@ for (const [figure, program, unit] of [
   ['multiprocessing.Queue throughput (one producer process)', QUEUE_THROUGHPUT, 'msg/s'],
   ['Pipe round trip between two processes', PIPE_ROUND_TRIP, 'µs'],
   ['Pool(4).map of 1,000 small tasks', POOL_MAP, 'ms'],
-  ['8 Process.start() at once (fork), run again: the last child running', BURST_START, 'ms'],
   ['TCP echo round trip (4 bytes, loopback)', TCP_ROUND_TRIP, 'µs'],
   ['TCP throughput (256 MiB, 1 MiB sendall)', TCP_THROUGHPUT, 'MB/s'],
   ['TCP connections per second (connect, accept, close)', TCP_CONNECTIONS, 'conn/s'],
@@ -231,6 +230,18 @@ for (const [figure, program, unit] of [
 ]) {
   await procboxRun(program, 'fork'); // warm
   report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
+}
+{
+  // A burst grows the warm pool to its size: run again a few seconds later, as a learner does,
+  // the program finds its workers booted.
+  await procboxRun(BURST_START, 'fork');
+  await new Promise((resolve) => setTimeout(resolve, 8000));
+  report(
+    '8 Process.start() at once (fork), run again 8 s later: the last child running',
+    resultOf(await procboxRun(BURST_START, 'fork')),
+    resultOf(nativeRun(BURST_START)),
+    'ms',
+  );
 }
 {
   // The burst again, as the first program of a fresh page: the pool has its usual two workers.

@@ -37,7 +37,7 @@ import {
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
-import { withSparseRestore } from './runtime/sparse-copy';
+import { release, withSharedSnapshot } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
 import { InterruptibleWaits } from './runtime/waits';
 
@@ -60,12 +60,6 @@ function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]):
   }
 }
 
-/** Frees a large buffer at once, whoever still refers to it: an idle process may go long
- * without a garbage collection, and each of these is as large as its interpreter's memory. */
-function release(bytes: Uint8Array): void {
-  (bytes.buffer as ArrayBuffer).transfer(0);
-}
-
 /** Every kernel call is a synchronisation point for shared memory, before and after. */
 function fenced(calls: LayerCalls, fence: () => void): LayerCalls {
   const wrapped: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
@@ -86,12 +80,12 @@ const runtime = {
     const started = performance.now();
     const makeSnapshot = request.snapshot === null;
     const { loaded: py, written } = await withCompiledPyodide(request.wasm, () =>
-      withSparseRestore(request.snapshot, request.writtenBeforeRestore, () =>
+      withSharedSnapshot(request.snapshot, request.writtenBeforeRestore, (snapshot) =>
         loadPyodide({
           indexURL: request.pyodideIndexURL,
           env: { HOME: '/home/user', PYTHON_COLORS: '0' },
           convertNullToNone: true,
-          ...(makeSnapshot ? { _makeSnapshot: true } : { _loadSnapshot: request.snapshot! }),
+          ...(snapshot ? { _loadSnapshot: snapshot } : { _makeSnapshot: true }),
         }),
       ),
     );
@@ -104,8 +98,6 @@ const runtime = {
       return Comlink.transfer(made, [snapshot.buffer]);
     }
     pyodide = py;
-    // The snapshot is in memory now. Pyodide keeps its options, so only detaching frees the copy.
-    release(request.snapshot!);
     booted = bootRefs(forkable(py));
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
     interruptBuffer = new Int32Array(request.interruptBuffer); // read from exec on (see there)

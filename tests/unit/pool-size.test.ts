@@ -2,22 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { WarmPoolSize } from '../../workers/kernel/pool-size';
 
 describe('WarmPoolSize', () => {
-  it('grows to the largest burst of starts, up to its most', () => {
-    const size = new WarmPoolSize(2, 8, 1_000, 60_000);
-    expect(size.target(0)).toBe(2);
-    expect(size.launched(0)).toBe(2); // one start: the usual pool serves it
-    for (let i = 1; i <= 4; i++) size.launched(10 * i);
-    expect(size.target(100)).toBe(5); // five starts within the burst gap
-    for (let i = 0; i < 20; i++) size.launched(200 + i);
-    expect(size.target(300)).toBe(8);
+  it('grows to the most processes run at once, up to its most, booted once nothing runs', () => {
+    const size = new WarmPoolSize(2, 8, 60_000);
+    expect(size.target(0, 0)).toBe(2);
+    for (let running = 1; running <= 5; running++) size.launched(running, running);
+    expect(size.target(10, 5)).toBe(2); // a program runs: only the usual pool refills
+    expect(size.target(20, 0)).toBe(5); // it ended: ready for it to run again
+    for (let running = 1; running <= 20; running++) size.launched(30, running);
+    expect(size.target(40, 0)).toBe(8);
   });
 
-  it('keeps its size across starts spread out, and shrinks after a while without any', () => {
-    const size = new WarmPoolSize(2, 8, 1_000, 60_000);
-    for (let i = 0; i < 6; i++) size.launched(i);
-    expect(size.launched(5_000)).toBe(6); // a lone start later: the size stays
-    expect(size.target(64_000)).toBe(6);
-    expect(size.target(65_000)).toBe(2);
-    expect(size.launched(70_000)).toBe(2);
+  it('does not grow for processes started one after another', () => {
+    const size = new WarmPoolSize(2, 8, 60_000);
+    for (let i = 0; i < 10; i++) size.launched(i * 100, 2); // a parent and one command at a time
+    expect(size.target(1_000, 0)).toBe(2);
+  });
+
+  it('goes back to its usual size after a while without starts', () => {
+    const size = new WarmPoolSize(2, 8, 60_000);
+    size.launched(0, 6);
+    expect(size.target(59_000, 0)).toBe(6);
+    expect(size.target(60_000, 0)).toBe(2);
+    size.launched(70_000, 1);
+    expect(size.target(70_001, 0)).toBe(2);
   });
 });

@@ -111,7 +111,16 @@ export const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnReque
   payload,
   // A fork's child starts from the parent's memory (here `payload`) and this state beside it.
   ...(method === 'fork'
-    ? { fork: { jsRefs: [], interned: [], sharedBlocks: [], fileMappings: [] } }
+    ? {
+        fork: {
+          imageLength: 1,
+          imagePages: new Uint8Array([1]),
+          jsRefs: [],
+          interned: [],
+          sharedBlocks: [],
+          fileMappings: [],
+        },
+      }
     : {}),
   passFds: [],
   sentinelFd: null,

@@ -3,7 +3,9 @@ import {
   PAGE_BYTES,
   clearSparse,
   copySparse,
-  withSparseRestore,
+  packPages,
+  unpackPages,
+  withSharedSnapshot,
   writtenPages,
 } from '../../workers/runtime/sparse-copy';
 import { processLimitFor } from '../../src/kernel-client';
@@ -64,6 +66,25 @@ describe('copySparse', () => {
   });
 });
 
+describe('packPages and unpackPages', () => {
+  it('carry only the pages that are not zero, and restore the memory exactly', () => {
+    const memory = new Uint8Array(3 * PAGE_BYTES + 100); // a partial last page
+    memory[5] = 1;
+    memory[3 * PAGE_BYTES + 99] = 2;
+    const image = packPages(memory);
+    expect([...image.pages]).toEqual([1, 0, 0, 1]);
+    expect(image.packed.length).toBe(PAGE_BYTES + 100);
+
+    const target = new Uint8Array(5 * PAGE_BYTES).fill(7); // a used worker's memory
+    target.fill(0, PAGE_BYTES, 2 * PAGE_BYTES); // page 1 is zero already: left alone
+    const writes = recordingWrites(target);
+    unpackPages(target, image);
+    expect(target.subarray(0, memory.length)).toEqual(memory);
+    expect(target[memory.length]).toBe(7); // past the image: the caller's to clear
+    expect([...writes].sort()).toEqual([0, 3]);
+  });
+});
+
 describe('clearSparse and writtenPages', () => {
   it('zeroes from an offset, and maps the pages that are not zero', () => {
     const target = memory(4, { 0: 1, 1: 1, 3: 2 });
@@ -75,36 +96,68 @@ describe('clearSparse and writtenPages', () => {
   });
 });
 
-describe('withSparseRestore', () => {
-  const snapshot = memory(4, { 1: 3 });
+describe('withSharedSnapshot', () => {
+  /** A snapshot as Pyodide lays it out: a header whose second word is where memory starts. */
+  function snapshotOf(mem: Uint8Array): Uint8Array {
+    const shared = new Uint8Array(new SharedArrayBuffer(PAGE_BYTES + mem.length));
+    new DataView(shared.buffer).setUint32(4, PAGE_BYTES, true);
+    shared[8] = 42; // the rest of the header
+    shared.set(mem, PAGE_BYTES);
+    return shared;
+  }
+  /** What Pyodide's restore does with the snapshot it is given. */
+  const restore = (target: Uint8Array) => async (snapshot: Uint8Array | null) => {
+    const offset = new DataView(snapshot!.buffer).getUint32(4, true);
+    target.set(snapshot!.subarray(offset));
+    return snapshot!;
+  };
+  const mem = memory(4, { 1: 3 });
 
-  it("makes the copy of the snapshot sparse while loading, measuring the target's pages once", async () => {
+  it('restores from shared memory, sparsely, measuring the target once', async () => {
     const fresh = memory(4, { 2: 9 }); // what the runtime wrote before the restore
-    const { loaded, written } = await withSparseRestore(snapshot, null, async () => {
-      fresh.set(snapshot);
-      return 'booted';
-    });
-    expect(loaded).toBe('booted');
-    expect(fresh).toEqual(snapshot);
+    const { loaded, written } = await withSharedSnapshot(snapshotOf(mem), null, restore(fresh));
+    expect(fresh).toEqual(mem);
     expect([...written!]).toEqual([0, 0, 1, 0]);
+    expect(loaded.buffer).not.toBeInstanceOf(SharedArrayBuffer); // Pyodide's own, unshared
+    expect(loaded.byteLength).toBe(0); // and freed after the boot
 
     // The next boot goes by that map: what it does not mark is taken as zero, unread.
     const next = memory(4, { 2: 9, 3: 9 });
-    const again = await withSparseRestore(snapshot, written, async () => next.set(snapshot));
+    const again = await withSharedSnapshot(snapshotOf(mem), written, restore(next));
     expect(again.written).toBeNull();
     expect(next[2 * PAGE_BYTES]).toBe(0);
     expect(next[3 * PAGE_BYTES]).toBe(9);
   });
 
+  it('hands Pyodide the header, and fails a boot whose restore went another way', async () => {
+    let header = 0;
+    await expect(
+      withSharedSnapshot(snapshotOf(mem), null, async (snapshot) => {
+        header = snapshot![8];
+        return snapshot;
+      }),
+    ).rejects.toThrow(/snapshot restore was not the one this boot knows/);
+    expect(header).toBe(42);
+  });
+
   it('leaves other copies alone, and restores TypedArray.prototype.set after', async () => {
     const set = Object.getPrototypeOf(Int8Array.prototype).set;
     const other = memory(2, { 0: 1 });
-    const target = memory(2, { 1: 5 });
-    await withSparseRestore(snapshot, Uint8Array.from([0, 0, 0, 0]), async () => {
+    const target = memory(4, { 1: 5 });
+    await withSharedSnapshot(snapshotOf(mem), null, async (snapshot) => {
       target.set(other); // not the snapshot: a plain copy, page 1 zeroed
+      restore(memory(4))(snapshot);
     });
     expect(target[PAGE_BYTES]).toBe(0);
     expect(Object.getPrototypeOf(Int8Array.prototype).set).toBe(set);
+  });
+
+  it('gives an unshared copy of a snapshot it cannot read, and none without one', async () => {
+    const odd = new Uint8Array(new SharedArrayBuffer(8)).fill(1);
+    const { loaded } = await withSharedSnapshot(odd, null, async (snapshot) => snapshot);
+    expect([...loaded!]).toEqual([...odd]);
+    expect(loaded!.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect((await withSharedSnapshot(null, null, async (s) => s)).loaded).toBeNull();
   });
 });
 

@@ -655,6 +655,8 @@ function isForkState(state: ForkState | undefined): state is ForkState {
   return (
     typeof state === 'object' &&
     state !== null &&
+    Number.isInteger(state.imageLength) &&
+    state.imagePages instanceof Uint8Array &&
     Array.isArray(state.jsRefs) &&
     Array.isArray(state.interned) &&
     Array.isArray(state.sharedBlocks) &&

@@ -14,7 +14,8 @@ export interface BootRequest {
   pyodideIndexURL: string;
   /** Pyodide's WebAssembly, compiled once by the kernel (runtime/shared-wasm.ts). */
   wasm: WebAssembly.Module;
-  /** A memory snapshot to boot from; absent when this worker is asked to make one. */
+  /** A memory snapshot to boot from, in shared memory (every worker reads the one copy);
+   * absent when this worker is asked to make one. */
   snapshot: Uint8Array | null;
   /** Which pages of a fresh memory the runtime writes before the snapshot's restore, as an
    * earlier boot from the same snapshot found them (runtime/sparse-copy.ts); null at first. */
@@ -40,7 +41,8 @@ export type Job =
   | {
       kind: 'child';
       method: StartMethod;
-      /** spawn: CPython's preparation data and process object; fork: the parent's memory. */
+      /** spawn: CPython's preparation data and process object; fork: the parent's memory
+       * pages that are not zero (ForkState.imagePages). */
       payload: Uint8Array;
       fork?: ForkState;
     }
@@ -83,6 +85,10 @@ export interface ProcessRuntimeApi {
 
 /** What a forked child needs beside its parent's memory (runtime/fork-image.ts). */
 export interface ForkState {
+  /** The parent's memory up to malloc's end: its length, and which of its pages are not zero
+   * (one byte each). The job's payload holds those pages, in order (runtime/sparse-copy.ts). */
+  imageLength: number;
+  imagePages: Uint8Array;
   /** The JavaScript values Python held, by their index in Pyodide's table (from 7). */
   jsRefs: JsRefCopy[];
   /** The strings Pyodide interned (its immortal table, from 7). */

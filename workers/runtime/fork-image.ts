@@ -14,11 +14,11 @@
  * as a suspension does, and runs in a new task: as on Linux, only the forking thread goes on.
  */
 import type { ForkState, JsRefCopy } from '../protocol/process';
-import { clearSparse, copySparse } from './sparse-copy';
+import { clearSparse, packPages, unpackPages } from './sparse-copy';
 
 /** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
  * process worker's: shared-memory blocks and file mappings). */
-export type ImageState = Pick<ForkState, 'jsRefs' | 'interned'>;
+export type ImageState = Pick<ForkState, 'imageLength' | 'imagePages' | 'jsRefs' | 'interned'>;
 
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
 export interface ForkableModule {
@@ -85,9 +85,11 @@ export function captureImage(
   module._PyOS_BeforeFork();
   try {
     // Past malloc's end the memory is untouched: the child zeroes its own instead.
-    const heap = module.HEAPU8.slice(0, module._sbrk(0));
+    const { length, pages, packed: heap } = packPages(module.HEAPU8.subarray(0, module._sbrk(0)));
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
     const state: ImageState = {
+      imageLength: length,
+      imagePages: pages,
       jsRefs: refs.map((value, index) => describe(value, booted[index])),
       interned: tableEntries((index) => module.__hiwire_immortal_get(index), FIRST_INTERNED).map(
         String,
@@ -131,11 +133,12 @@ export function restoreImage(module: ForkableModule, heap: Uint8Array, state: Im
   };
   while (!exists(last)) module._hiwire_new(null);
   const own = bootRefs(module);
-  if (module.HEAPU8.length < heap.length) {
-    module._malloc(heap.length - module.HEAPU8.length); // grows the memory (and its views)
+  const length = state.imageLength;
+  if (module.HEAPU8.length < length) {
+    module._malloc(length - module.HEAPU8.length); // grows the memory (and its views)
   }
-  copySparse(module.HEAPU8, heap);
-  clearSparse(module.HEAPU8, heap.length); // as fresh memory is: calloc counts on it
+  unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap });
+  clearSparse(module.HEAPU8, length); // as fresh memory is: calloc counts on it
   state.jsRefs.forEach((copy, offset) => {
     module.__hiwire_set(FIRST_REF + offset, resolve(copy, own[offset]));
   });

@@ -6,8 +6,9 @@
  *
  * Whether a target page is zero is learnt by reading it, which is free on most systems (the
  * kernel maps its shared zero page) but on some virtual machines makes the page resident as a
- * write would. So the snapshot restore, whose target is always the same fresh memory, reads it
- * once per kernel and then goes by a map of the pages written before the restore.
+ * write would, and a page fault there costs about 12 µs. So the snapshot restore, whose target
+ * is always the same fresh memory, reads it once per kernel and then goes by a map of the pages
+ * written before the restore.
  */
 
 /** The operating system's page: the unit in which memory becomes resident. */
@@ -74,6 +75,46 @@ export function copySparse(
   }
 }
 
+/** A memory image as only its pages that are not zero: `pages` marks them, `packed` holds them
+ * in order. A fork sends its memory so: less to copy, and fresh pages cost a fault each. */
+export interface PackedImage {
+  length: number;
+  pages: WrittenPages;
+  packed: Uint8Array;
+}
+
+export function packPages(memory: Uint8Array): PackedImage {
+  const pages = writtenPages(memory);
+  const lastPage = memory.length - (pages.length - 1) * PAGE_BYTES; // bytes in the last page
+  const count = pages.reduce((sum, page) => sum + page, 0);
+  const packed = new Uint8Array(count * PAGE_BYTES - (pages.at(-1) ? PAGE_BYTES - lastPage : 0));
+  let at = 0;
+  pages.forEach((written, page) => {
+    if (!written) return;
+    const start = page * PAGE_BYTES;
+    const bytes = memory.subarray(start, Math.min(start + PAGE_BYTES, memory.length));
+    packed.set(bytes, at);
+    at += bytes.length;
+  });
+  return { length: memory.length, pages, packed };
+}
+
+/** `target.set(memory)` for the memory `image` packs; pages zero on both sides are left alone. */
+export function unpackPages(target: Uint8Array, image: PackedImage): void {
+  const targetWords = words(target);
+  let at = 0;
+  image.pages.forEach((written, page) => {
+    const start = page * PAGE_BYTES;
+    const end = Math.min(start + PAGE_BYTES, image.length);
+    if (written) {
+      target.set(image.packed.subarray(at, at + end - start), start);
+      at += end - start;
+    } else if (!isZero(target, targetWords, start, end)) {
+      target.fill(0, start, end);
+    }
+  });
+}
+
 /** `target.fill(0, from)`, writing only the pages that are not zero already. */
 export function clearSparse(target: Uint8Array, from: number): void {
   const targetWords = words(target);
@@ -84,48 +125,73 @@ export function clearSparse(target: Uint8Array, from: number): void {
   }
 }
 
+/** Frees a large buffer at once, whoever still refers to it: an idle worker may go long without
+ * a garbage collection. (Detaching by a transfer where `ArrayBuffer.transfer` is missing.) */
+export function release(bytes: Uint8Array): void {
+  const buffer = bytes.buffer as ArrayBuffer;
+  if (typeof buffer.transfer === 'function') buffer.transfer(0);
+  else structuredClone(buffer, { transfer: [buffer] });
+}
+
+/** Where the memory starts in a Pyodide snapshot: its header's second word (Pyodide's format). */
+function memoryOffset(snapshot: Uint8Array): number | null {
+  if (snapshot.length < 8) return null;
+  const offset = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(4, true);
+  return offset > 0 && offset < snapshot.length && offset % 4 === 0 ? offset : null;
+}
+
 /**
- * Runs `load` (Pyodide's boot) with its copy of `snapshot` into fresh memory made sparse.
- * Pyodide copies with one `HEAP8.set` in its `restoreSnapshot` and offers no hook, so that call,
- * recognised by its source, is answered here; should Pyodide copy otherwise, the copy is whole,
- * as before. Without `written`, the target is read once and its map returned for later boots.
+ * Runs `load` (Pyodide's boot) with `shared`, a snapshot in shared memory that every worker
+ * reads and none copies whole, as what Pyodide restores. Pyodide wants its snapshot as unshared
+ * bytes (it decodes the header with a TextDecoder), so it gets a fresh buffer of the same
+ * length with only the header in it: fresh memory costs nothing until written. Its restore
+ * copies the memory with one `HEAP8.set` and offers no hook, so that call, recognised by its
+ * source, copies from `shared` instead, sparsely: pages zero in the snapshot and in the target
+ * are skipped, the target's going by `written` (see above) or, without it, read once and
+ * returned for later boots. A boot whose restore went another way fails rather than run on an
+ * empty memory.
  */
-export async function withSparseRestore<T>(
-  snapshot: Uint8Array | null,
+export async function withSharedSnapshot<T>(
+  shared: Uint8Array | null,
   written: WrittenPages | null,
-  load: () => Promise<T>,
+  load: (snapshot: Uint8Array | null) => Promise<T>,
 ): Promise<{ loaded: T; written: WrittenPages | null }> {
-  if (!snapshot) return { loaded: await load(), written: null };
+  const offset = shared && memoryOffset(shared);
+  if (!shared || !offset) return { loaded: await load(shared && shared.slice()), written: null };
+  const local = new Uint8Array(shared.length);
+  local.set(shared.subarray(0, offset));
   const typedArray = Object.getPrototypeOf(Int8Array.prototype) as {
     set(this: Uint8Array, source: ArrayLike<number>, offset?: number): void;
   };
   const set = typedArray.set;
   let measured: WrittenPages | null = null;
+  let restored = false;
   let copying = false; // copySparse's own page copies take the plain way
-  typedArray.set = function (this: Uint8Array, source: ArrayLike<number>, offset?: number) {
-    const fromSnapshot = ArrayBuffer.isView(source) && source.buffer === snapshot.buffer;
-    if (copying || !fromSnapshot || this.BYTES_PER_ELEMENT !== 1 || (offset ?? 0) !== 0) {
-      return set.call(this, source, offset);
-    }
+  typedArray.set = function (this: Uint8Array, source: ArrayLike<number>, at?: number) {
+    const isRestore =
+      ArrayBuffer.isView(source) &&
+      source.buffer === local.buffer &&
+      source.byteOffset === local.byteOffset + offset &&
+      this.BYTES_PER_ELEMENT === 1 &&
+      (at ?? 0) === 0;
+    if (copying || !isRestore) return set.call(this, source, at);
     const target = new Uint8Array(this.buffer, this.byteOffset, this.length);
-    const view = source as Uint8Array;
     copying = true;
     try {
       const known = written?.length === Math.ceil(target.length / PAGE_BYTES) ? written : null;
       measured = known ? null : writtenPages(target);
-      copySparse(
-        target,
-        new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
-        0,
-        known ?? measured,
-      );
+      copySparse(target, shared.subarray(offset), 0, known ?? measured);
+      restored = true;
     } finally {
       copying = false;
     }
   };
   try {
-    return { loaded: await load(), written: measured };
+    const loaded = await load(local);
+    if (!restored) throw new Error("Pyodide's snapshot restore was not the one this boot knows");
+    return { loaded, written: measured };
   } finally {
     typedArray.set = set;
+    release(local); // Pyodide keeps its options: free what it holds
   }
 }
