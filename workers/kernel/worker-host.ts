@@ -37,6 +37,11 @@ function inSharedMemory(bytes: Uint8Array): Uint8Array {
   return shared;
 }
 
+/** A boot's standing in the queue: `spare` (beyond the usual pool) waits while a process runs. */
+interface BootTicket {
+  spare: boolean;
+}
+
 interface Snapshot {
   bytes: Uint8Array;
   source: SnapshotSource;
@@ -54,7 +59,9 @@ export class WorkerHost implements ProcessHost {
   private snapshot: Promise<Snapshot> | null = null;
   private wasm: Promise<WebAssembly.Module> | null = null;
   private booting = 0;
-  private readonly bootQueue: (() => void)[] = [];
+  private readonly bootQueue: { ticket: BootTicket; go: () => void }[] = [];
+  /** The tickets of the pool's boots: a spare one taken by a process boots at once. */
+  private readonly tickets = new WeakMap<Promise<BootedWorker>, BootTicket>();
   private readonly bootSlots = Math.max(1, navigator.hardwareConcurrency || 1);
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
   private shrinkTimer: ReturnType<typeof setTimeout> | undefined;
@@ -76,6 +83,11 @@ export class WorkerHost implements ProcessHost {
 
   async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
     const next = this.idle.shift() ?? this.boot();
+    const ticket = this.tickets.get(next);
+    if (ticket?.spare) {
+      ticket.spare = false; // wanted now
+      this.nextBoot();
+    }
     this.running += 1;
     this.poolSize.launched(performance.now(), this.running);
     this.refillSoon();
@@ -105,7 +117,10 @@ export class WorkerHost implements ProcessHost {
         if (ended) return;
         ended = true;
         this.running -= 1;
-        if (this.running === 0) this.refillSoon(); // the extra workers a burst needs, now
+        if (this.running === 0) {
+          this.nextBoot(); // spare boots held while it ran
+          this.refillSoon(); // the extra workers a burst needs, now
+        }
         line.close();
         booted.worker.terminate();
         booted.syscallPort.close();
@@ -139,7 +154,9 @@ export class WorkerHost implements ProcessHost {
 
   private refill(): void {
     while (this.idle.length < this.poolSize.target(performance.now(), this.running)) {
-      const booting = this.boot();
+      const ticket = { spare: this.idle.length >= this.options.warmPoolSize };
+      const booting = this.boot(ticket);
+      this.tickets.set(booting, ticket);
       booting.catch(() => {
         // A failed boot leaves the pool; one already taken is the launcher's to report.
         const at = this.idle.indexOf(booting);
@@ -196,16 +213,27 @@ export class WorkerHost implements ProcessHost {
   /**
    * Boots run at most one per core at a time: a burst of starts then gets its workers in turn,
    * the first child running after one boot's time, rather than all after the whole burst's.
+   * A `spare` boot (a worker beyond the usual pool) waits while any process runs, so that it
+   * never takes a core from a running program.
    */
-  private async boot(): Promise<BootedWorker> {
-    if (this.booting < this.bootSlots) this.booting += 1;
-    else await new Promise<void>((go) => this.bootQueue.push(go)); // handed a finished boot's slot
+  private async boot(ticket: BootTicket = { spare: false }): Promise<BootedWorker> {
+    if (this.booting < this.bootSlots && (!ticket.spare || this.running === 0)) this.booting += 1;
+    else await new Promise<void>((go) => this.bootQueue.push({ ticket, go })); // handed a slot
     try {
       return await this.bootNow();
     } finally {
-      const next = this.bootQueue.shift();
-      if (next) next();
-      else this.booting -= 1;
+      this.booting -= 1;
+      this.nextBoot();
+    }
+  }
+
+  /** Hands free boot slots to the queue: spare boots only while nothing runs. */
+  private nextBoot(): void {
+    while (this.booting < this.bootSlots) {
+      const at = this.bootQueue.findIndex(({ ticket }) => !ticket.spare || this.running === 0);
+      if (at < 0) return;
+      this.booting += 1;
+      this.bootQueue.splice(at, 1)[0].go();
     }
   }
 

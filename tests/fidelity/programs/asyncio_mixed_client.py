@@ -21,7 +21,7 @@ async def ask(connection, n):
 
 async def main():
     slow, quick, other = [await connect() for _ in range(3)]
-    slow_answer = asyncio.create_task(ask(slow, 30))
+    slow_answer = asyncio.create_task(ask(slow, 32))
     await asyncio.sleep(0.01)
     for name, connection, n in (("quick", quick, 5), ("quick", quick, 10), ("other", other, 15)):
         print(f"{name}: {await ask(connection, n)}")

@@ -3,10 +3,16 @@
 import asyncio
 import concurrent.futures
 import os
+import time
 
 
 def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def nap():
+    time.sleep(0.1)
+    return os.getpid()
 
 
 def work(n):
@@ -27,8 +33,11 @@ async def handle(reader, writer, pool):
 async def main():
     loop = asyncio.get_running_loop()
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
-        # Two calls at once start both workers before the first client comes.
-        await asyncio.gather(*(loop.run_in_executor(pool, work, 1) for _ in range(2)))
+        # Both workers are up before the first client comes: calls at once until two answer.
+        pids = set()
+        while len(pids) < 2:
+            calls = (loop.run_in_executor(pool, nap) for _ in range(2))
+            pids.update(await asyncio.gather(*calls))
         server = await asyncio.start_server(lambda r, w: handle(r, w, pool), "127.0.0.1", 8766)
         print("serving with a pool of 2 processes", flush=True)
         async with server:
