@@ -45,33 +45,15 @@ export function writtenPages(memory: Uint8Array): WrittenPages {
   return pages;
 }
 
-/**
- * `target.set(source, at)`, leaving out each page that is zero in `source` and in `target`.
- * `written`, when given, says which target pages may be non-zero without reading them. `at` is
- * page-aligned in every use; otherwise this is a plain copy.
- */
-export function copySparse(
-  target: Uint8Array,
-  source: Uint8Array,
-  at = 0,
-  written: WrittenPages | null = null,
-): void {
-  if (at % PAGE_BYTES !== 0 || at + source.length > target.length) {
-    target.set(source, at);
-    return;
-  }
+/** `target.set(source)`, leaving out each page that is zero in `source` and, by `written`, in
+ * `target`; a source longer than the target is copied plainly (and fails as `set` does). */
+export function copySparse(target: Uint8Array, source: Uint8Array, written: WrittenPages): void {
+  if (source.length > target.length) return target.set(source);
   const sourceWords = words(source);
-  const targetWords = words(target);
   for (let start = 0; start < source.length; start += PAGE_BYTES) {
     const end = Math.min(start + PAGE_BYTES, source.length);
-    if (isZero(source, sourceWords, start, end)) {
-      const page = (at + start) / PAGE_BYTES;
-      const targetZero = written
-        ? written[page] === 0
-        : isZero(target, targetWords, at + start, at + end);
-      if (targetZero) continue;
-    }
-    target.set(source.subarray(start, end), at + start);
+    if (isZero(source, sourceWords, start, end) && written[start / PAGE_BYTES] === 0) continue;
+    target.set(source.subarray(start, end), start);
   }
 }
 
@@ -180,7 +162,7 @@ export async function withSharedSnapshot<T>(
     try {
       const known = written?.length === Math.ceil(target.length / PAGE_BYTES) ? written : null;
       measured = known ? null : writtenPages(target);
-      copySparse(target, shared.subarray(offset), 0, known ?? measured);
+      copySparse(target, shared.subarray(offset), known ?? measured!);
       restored = true;
     } finally {
       copying = false;
