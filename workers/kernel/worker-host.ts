@@ -83,11 +83,7 @@ export class WorkerHost implements ProcessHost {
 
   async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
     const next = this.idle.shift() ?? this.boot();
-    const ticket = this.tickets.get(next);
-    if (ticket?.spare) {
-      ticket.spare = false; // wanted now
-      this.nextBoot();
-    }
+    this.unholdFront(next);
     this.running += 1;
     this.poolSize.launched(performance.now(), this.running);
     this.refillSoon();
@@ -137,6 +133,16 @@ export class WorkerHost implements ProcessHost {
     if (this.idle.length === 0) return this.refill();
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
+  }
+
+  /** The worker a process takes, and the usual pool's worth behind it, boot now even if they
+   * were spares: otherwise spares held while a program runs would stand in for the usual pool. */
+  private unholdFront(taken: Promise<BootedWorker>): void {
+    for (const booting of [taken, ...this.idle.slice(0, this.options.warmPoolSize)]) {
+      const ticket = this.tickets.get(booting);
+      if (ticket) ticket.spare = false;
+    }
+    this.nextBoot();
   }
 
   /** Workers a burst left booted are let go once starts have stopped for a while. */
