@@ -3,6 +3,8 @@ import {
   PAGE_BYTES,
   clearSparse,
   copySparse,
+  decodePacked,
+  encodePacked,
   packPages,
   unpackPages,
   withSharedSnapshot,
@@ -80,6 +82,39 @@ describe('packPages and unpackPages', () => {
     expect(target.subarray(0, memory.length)).toEqual(memory);
     expect(target[memory.length]).toBe(7); // past the image: the caller's to clear
     expect([...writes].sort()).toEqual([0, 3]);
+  });
+
+  it('into fresh memory, read nothing of the target and write only the packed pages', () => {
+    const image = packPages(memory(4, { 1: 3 }));
+    const target = new Uint8Array(4 * PAGE_BYTES);
+    target[0] = 9; // not so fresh after all: a fresh unpack must not have looked at it
+    const writes = recordingWrites(target);
+    unpackPages(target, image, true);
+    expect([...writes]).toEqual([1]);
+    expect(target[0]).toBe(9);
+    expect(target[PAGE_BYTES]).toBe(3);
+  });
+});
+
+describe('encodePacked and decodePacked (how a snapshot is kept)', () => {
+  it('keep an image as one buffer and give it back whole', () => {
+    const original = memory(5, { 0: 1, 3: 4 }).subarray(0, 4 * PAGE_BYTES + 10);
+    const kept = encodePacked(packPages(original));
+    expect(kept.length).toBe(8 + 5 + 2 * PAGE_BYTES); // header, page map, the two pages
+    const image = decodePacked(kept)!;
+    const target = new Uint8Array(image.length);
+    unpackPages(target, image, true);
+    expect(target).toEqual(original);
+  });
+
+  it('refuse bytes that are not one: another format, damaged, or cut short', () => {
+    const kept = encodePacked(packPages(memory(3, { 2: 5 })));
+    expect(decodePacked(new TextEncoder().encode('not a snapshot'))).toBeNull();
+    expect(decodePacked(kept.subarray(0, kept.length - 1))).toBeNull();
+    const badMap = kept.slice();
+    badMap[8] = 7; // a page map holds 0 or 1
+    expect(decodePacked(badMap)).toBeNull();
+    expect(decodePacked(kept.subarray(0, 6))).toBeNull();
   });
 });
 

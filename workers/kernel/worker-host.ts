@@ -7,6 +7,7 @@ import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
 import { WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
+import { decodePacked, unpackPages } from '../runtime/sparse-copy';
 
 interface BootedWorker {
   worker: Worker;
@@ -32,8 +33,12 @@ export interface WorkerHostOptions {
 /** A boot's message would copy an unshared snapshot: 30 MB, about 0.1 s of the kernel's time
  * each, while every process waits on it. One shared copy goes to every worker instead. */
 function inSharedMemory(bytes: Uint8Array): Uint8Array {
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
-  shared.set(bytes);
+  const image = decodePacked(bytes);
+  const shared = new Uint8Array(new SharedArrayBuffer(image?.length ?? bytes.length));
+  // Bytes that are no packed image go as they are: a damaged one then fails to boot, and is
+  // replaced.
+  if (image) unpackPages(shared, image, true);
+  else shared.set(bytes);
   return shared;
 }
 
@@ -62,7 +67,10 @@ export class WorkerHost implements ProcessHost {
   private readonly bootQueue: { ticket: BootTicket; go: () => void }[] = [];
   /** The tickets of the pool's boots: a spare one taken by a process boots at once. */
   private readonly tickets = new WeakMap<Promise<BootedWorker>, BootTicket>();
-  private readonly bootSlots = Math.max(1, navigator.hardwareConcurrency || 1);
+  private readonly cores = Math.max(1, navigator.hardwareConcurrency || 1);
+  /** No worker has booted yet: the first boots alone, so that a page (or the CLI) is ready
+   * sooner than if the first two shared the cores with the compile and the snapshot's load. */
+  private first = true;
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
   private shrinkTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly poolSize: WarmPoolSize;
@@ -223,19 +231,24 @@ export class WorkerHost implements ProcessHost {
    * never takes a core from a running program.
    */
   private async boot(ticket: BootTicket = { spare: false }): Promise<BootedWorker> {
-    if (this.booting < this.bootSlots && (!ticket.spare || this.running === 0)) this.booting += 1;
+    if (this.booting < this.bootSlots() && (!ticket.spare || this.running === 0)) this.booting += 1;
     else await new Promise<void>((go) => this.bootQueue.push({ ticket, go })); // handed a slot
     try {
       return await this.bootNow();
     } finally {
+      this.first = false;
       this.booting -= 1;
       this.nextBoot();
     }
   }
 
+  private bootSlots(): number {
+    return this.first ? 1 : this.cores;
+  }
+
   /** Hands free boot slots to the queue: spare boots only while nothing runs. */
   private nextBoot(): void {
-    while (this.booting < this.bootSlots) {
+    while (this.booting < this.bootSlots()) {
       const at = this.bootQueue.findIndex(({ ticket }) => !ticket.spare || this.running === 0);
       if (at < 0) return;
       this.booting += 1;
@@ -247,6 +260,7 @@ export class WorkerHost implements ProcessHost {
    * and the boot retried from a new one. */
   private async bootNow(): Promise<BootedWorker> {
     const snapshot = this.snapshotBytes();
+    void this.compiled(); // while the snapshot loads
     const { source } = await snapshot;
     try {
       return await this.bootFrom(snapshot);

@@ -81,8 +81,9 @@ export function packPages(memory: Uint8Array): PackedImage {
   return { length: memory.length, pages, packed };
 }
 
-/** `target.set(memory)` for the memory `image` packs; pages zero on both sides are left alone. */
-export function unpackPages(target: Uint8Array, image: PackedImage): void {
+/** `target.set(memory)` for the memory `image` packs; pages zero on both sides are left alone
+ * (all of them when the target is `fresh`: known to be zero, and so not read). */
+export function unpackPages(target: Uint8Array, image: PackedImage, fresh = false): void {
   const targetWords = words(target);
   let at = 0;
   image.pages.forEach((written, page) => {
@@ -91,10 +92,41 @@ export function unpackPages(target: Uint8Array, image: PackedImage): void {
     if (written) {
       target.set(image.packed.subarray(at, at + end - start), start);
       at += end - start;
-    } else if (!isZero(target, targetWords, start, end)) {
+    } else if (!fresh && !isZero(target, targetWords, start, end)) {
       target.fill(0, start, end);
     }
   });
+}
+
+/** A packed image kept as one buffer: this tag, its length, its page map, then its pages. */
+const PACKED_TAG = 0x50584250; // "PBXP", little-endian
+const PACKED_HEADER = 8;
+
+export function encodePacked({ length, pages, packed }: PackedImage): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(PACKED_HEADER + pages.length + packed.length);
+  const header = new DataView(bytes.buffer);
+  header.setUint32(0, PACKED_TAG, true);
+  header.setUint32(4, length, true);
+  bytes.set(pages, PACKED_HEADER);
+  bytes.set(packed, PACKED_HEADER + pages.length);
+  return bytes;
+}
+
+/** The image `encodePacked` kept, or null for bytes that are not one whole (another format,
+ * damaged, cut short). The result's arrays are views on `bytes`. */
+export function decodePacked(bytes: Uint8Array): PackedImage | null {
+  if (bytes.length < PACKED_HEADER) return null;
+  const header = new DataView(bytes.buffer, bytes.byteOffset, PACKED_HEADER);
+  if (header.getUint32(0, true) !== PACKED_TAG) return null;
+  const length = header.getUint32(4, true);
+  const pageCount = Math.ceil(length / PAGE_BYTES);
+  const pages = bytes.subarray(PACKED_HEADER, PACKED_HEADER + pageCount);
+  if (pages.length !== pageCount || pages.some((page) => page > 1)) return null;
+  const written = pages.reduce((sum, page) => sum + page, 0);
+  const lastPage = length - (pageCount - 1) * PAGE_BYTES;
+  const packedLength = written * PAGE_BYTES - (pages.at(-1) ? PAGE_BYTES - lastPage : 0);
+  const packed = bytes.subarray(PACKED_HEADER + pageCount);
+  return packed.length === packedLength ? { length, pages, packed } : null;
 }
 
 /** `target.fill(0, from)`, writing only the pages that are not zero already. */
