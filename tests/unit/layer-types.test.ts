@@ -64,7 +64,6 @@ const callsAreTheSlices: Same<
   | 'shmCreate'
   | 'fdWait'
   | 'semWait'
-  | 'sockCreate'
   | 'sockBind'
   | 'sockListen'
   | 'sockConnect'

@@ -18,7 +18,8 @@ import { IpcTable } from '../../workers/kernel/ipc-table';
 import { NetTable } from '../../workers/kernel/net-table';
 import { Trace } from '../../workers/kernel/trace';
 import { Poll } from '../../workers/protocol/ipc';
-import { AF, type Connected, SHUT, SOCK } from '../../workers/protocol/net';
+import { AF, type Connected, SHUT, SOCK, socketKindError } from '../../workers/protocol/net';
+import { Errno } from '../../workers/protocol/constants';
 
 const SERVER = 1;
 const CLIENT = 2;
@@ -52,6 +53,22 @@ function setup() {
 }
 
 describe('virtual network', () => {
+  it('socket(2) refuses what Linux refuses, the same in the kernel as in the worker', () => {
+    const { net } = setup();
+    const cases: [number, number, number | null][] = [
+      [AF.INET, SOCK.STREAM, null],
+      [AF.INET6, SOCK.DGRAM, null],
+      [AF.UNIX, SOCK.STREAM, null],
+      [AF.UNIX, SOCK.DGRAM, Errno.EOPNOTSUPP],
+      [17, SOCK.STREAM, Errno.EAFNOSUPPORT], // AF_PACKET
+      [AF.INET, 3, Errno.EINVAL], // SOCK_RAW
+    ];
+    cases.forEach(([family, type, errno], fd) => {
+      expect(socketKindError(family, type)).toBe(errno);
+      expect(net.create(CLIENT, 10 + fd, family, type)).toEqual(errno === null ? 0 : { errno });
+    });
+  });
+
   it('connect queues a connection; accept hands the server the crossed rings', () => {
     const { ipc, fds, net, read, write, listen, connect } = setup();
     const acceptRing = listen(8888);

@@ -471,8 +471,8 @@ export class Kernel {
         return started;
       },
       ...ipcCallsFor(this.ipc, this.fds, self.pid, closed),
-      ...netCallsFor(this.net, self.pid, () => this.outbox.tableChanged()),
-      ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChanged()),
+      ...netCallsFor(this.net, self.pid, () => this.outbox.tableChangedSoon()),
+      ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChangedSoon()),
       kill: async (pid, signal) => this.kill(self, pid, signal),
       ...signalCallsFor(this, self, block),
       ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited', closed),

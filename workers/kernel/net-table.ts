@@ -21,6 +21,7 @@ import {
   type SockAddr,
   type SocketInfo,
   type SocketState,
+  socketKindError,
 } from '../protocol/net';
 import type { SysError } from '../protocol/common';
 import { Errno } from '../protocol/constants';
@@ -135,9 +136,8 @@ export class NetTable {
   }
 
   create(pid: Pid, fd: number, family: number, type: number): 0 | NetError {
-    if (!Object.values(AF).includes(family as 1)) return { errno: Errno.EAFNOSUPPORT };
-    if (type !== SOCK.STREAM && type !== SOCK.DGRAM) return { errno: Errno.EINVAL };
-    if (family === AF.UNIX && type !== SOCK.STREAM) return { errno: Errno.EOPNOTSUPP };
+    const refused = socketKindError(family, type);
+    if (refused !== null) return { errno: refused };
     const base = { id: ++this.serial, family, holders: 0, reuse: false };
     const s: Socket =
       type === SOCK.STREAM

@@ -11,6 +11,8 @@ type Item =
 const BATCH_CHARS = 64 * 1024;
 /** Text the kernel holds for the UI before it stops draining the console ring. */
 const BACKLOG_HIGH_WATER = 256 * 1024;
+/** How often, at most, the process list follows socket and wait changes (`tableChangedSoon`). */
+export const TABLE_INTERVAL_MS = 50;
 
 /**
  * Everything the kernel tells the UI, in order: output, process-table changes and notices.
@@ -26,6 +28,9 @@ export class Outbox {
   /** Characters queued for, or in flight to, the UI. */
   private backlog = 0;
   private drained: (() => void)[] = [];
+  private tableTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A `tableChangedSoon` waits for the end of the interval. */
+  private tableDue = false;
 
   /** Set by the console's reader: moves what waits in the console ring into this queue. */
   sync: () => void = () => {};
@@ -59,10 +64,28 @@ export class Outbox {
     }
   }
 
+  /** The process list changed (a process started, ended or changed state): the UI hears it at
+   * once, after the output before it. */
   tableChanged(): void {
+    this.tableDue = false;
     this.sync();
     if (this.queue.at(-1)?.kind !== 'table') this.queue.push({ kind: 'table' });
     this.schedule();
+  }
+
+  /** A detail of the process list changed (sockets, what a process waits on): at once, then at
+   * most every TABLE_INTERVAL_MS while changes keep coming. A server taking thousands of
+   * connections a second would otherwise send the UI thousands of lists. */
+  tableChangedSoon(): void {
+    if (this.tableTimer !== undefined) {
+      this.tableDue = true;
+      return;
+    }
+    this.tableChanged();
+    this.tableTimer = setTimeout(() => {
+      this.tableTimer = undefined;
+      if (this.tableDue) this.tableChangedSoon();
+    }, TABLE_INTERVAL_MS);
   }
 
   notice(key: KernelNoticeKey, detail: string): void {

@@ -169,7 +169,6 @@ export interface IpcBridge {
 // --- the network ----------------------------------------------------------------------------
 
 export interface NetCalls {
-  sockCreate(fd: number, family: number, type: number): Reply<0>;
   sockBind(
     fd: number,
     host: string,
@@ -191,6 +190,10 @@ export interface NetCalls {
 }
 
 export interface NetBridge {
+  /** socket(2) at descriptor `fd` (reserved): the errno of a family or type the network has
+   * not, else null at once; the kernel makes it on its way, before any later call of this
+   * process (NetSyscalls.sockCreate). */
+  sockCreate(fd: number, family: number, type: number): number | null;
   /** One datagram from a socket's receive ring (a `peek` leaves it there); null when none
    * waits (EAGAIN). */
   fdRecvMessage(fd: number, peek?: boolean): Uint8Array | null;

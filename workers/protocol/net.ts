@@ -8,6 +8,7 @@
  * connection), and a datagram socket's its receive ring, so `select` and `poll` work on both.
  */
 import type { Pid, Reply } from './common';
+import { Errno, type ErrnoValue } from './constants';
 
 /** Address families and socket types, with Linux's numbers. */
 export const AF = { UNIX: 1, INET: 2, INET6: 10 } as const;
@@ -31,8 +32,18 @@ export interface Connected {
   peer: SockAddr;
 }
 
+/** Why socket(2) refuses `family` and `type` (an errno), or null: the same answer on both sides,
+ * so that a process need not wait for the kernel's. */
+export function socketKindError(family: number, type: number): ErrnoValue | null {
+  if (family !== AF.UNIX && family !== AF.INET && family !== AF.INET6) return Errno.EAFNOSUPPORT;
+  if (type !== SOCK.STREAM && type !== SOCK.DGRAM) return Errno.EINVAL;
+  if (family === AF.UNIX && type !== SOCK.STREAM) return Errno.EOPNOTSUPP;
+  return null;
+}
+
 export interface NetSyscalls {
-  /** A new socket at descriptor `fd` (reserved by the worker). */
+  /** A new socket at descriptor `fd` (reserved by the worker). The worker does not wait for the
+   * answer: it checked `socketKindError` itself, and its next call comes after this one. */
   sockCreate(fd: number, family: number, type: number): Reply<0>;
   /** bind(2); `reuse` is SO_REUSEADDR. Returns the bound address (port 0 picks one). A datagram
    * socket gets its receive ring then: `ring`. */

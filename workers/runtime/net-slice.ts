@@ -6,6 +6,7 @@
 import type * as Comlink from 'comlink';
 import type { LayerSlice, NetBridge, NetCalls } from '../protocol/layer';
 import type { Syscalls } from '../protocol/process';
+import { socketKindError } from '../protocol/net';
 import { CONNECTION_RESET, WOULD_BLOCK, ringRead, ringReadMessage } from '../ipc/ring';
 import type { ArenaAccess, KernelFds } from './kernel-fds';
 
@@ -16,7 +17,6 @@ export function netSlice(
 ): LayerSlice<NetCalls, NetBridge> {
   return {
     calls: {
-      sockCreate: (fd, family, type) => kernel.sockCreate(fd, family, type),
       sockBind: (fd, host, port, reuse) => kernel.sockBind(fd, { host, port }, reuse),
       sockListen: (fd, backlog) => kernel.sockListen(fd, backlog),
       sockConnect: (fd, host, port) => kernel.sockConnect(fd, { host, port }),
@@ -27,6 +27,11 @@ export function netSlice(
       sockInfo: (fd) => kernel.sockInfo(fd),
     },
     bridge: {
+      sockCreate(fd, family, type) {
+        const refused = socketKindError(family, type);
+        if (refused === null) void kernel.sockCreate(fd, family, type);
+        return refused;
+      },
       fdRecvMessage(fd, peek = false) {
         const ring = fds.rings(fd)?.read;
         if (ring == null) return null; // not bound yet: nothing can arrive

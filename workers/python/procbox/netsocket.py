@@ -43,7 +43,7 @@ class socket:
             family = AF_INET if family == -1 else family
             type = SOCK_STREAM if type == -1 else type
             self._fd = bridge.sync.fdReserve("rw")
-            _, code = bridge.call("sockCreate", self._fd, family, type & ~_TYPE_FLAGS)
+            code = bridge.sync.sockCreate(self._fd, family, type & ~_TYPE_FLAGS)
             if code is not None:
                 bridge.sync.fdUnreserve(self._fd)
                 raise error(code)
