@@ -37,6 +37,7 @@ import {
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
+import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
 import { release, withSharedSnapshot } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
 import { InterruptibleWaits } from './runtime/waits';
@@ -80,13 +81,18 @@ const runtime = {
     const started = performance.now();
     const makeSnapshot = request.snapshot === null;
     const { loaded: py, written } = await withCompiledPyodide(request.wasm, () =>
-      withSharedSnapshot(request.snapshot, request.writtenBeforeRestore, (snapshot) =>
-        loadPyodide({
-          indexURL: request.pyodideIndexURL,
-          env: { HOME: '/home/user', PYTHON_COLORS: '0' },
-          convertNullToNone: true,
-          ...(snapshot ? { _loadSnapshot: snapshot } : { _makeSnapshot: true }),
-        }),
+      withSharedStdlib(
+        request.stdlib,
+        () =>
+          withSharedSnapshot(request.snapshot, request.writtenBeforeRestore, (snapshot) =>
+            loadPyodide({
+              indexURL: request.pyodideIndexURL,
+              env: { HOME: '/home/user', PYTHON_COLORS: '0' },
+              convertNullToNone: true,
+              ...(snapshot ? { _loadSnapshot: snapshot } : { _makeSnapshot: true }),
+            }),
+          ),
+        ({ loaded }) => loaded.FS as unknown as StdlibFs,
       ),
     );
     writeFiles(py, layerFiles);

@@ -7,6 +7,7 @@ import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
 import { WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
+import { STDLIB_FILE } from '../runtime/shared-stdlib';
 import { decodePacked, unpackPages } from '../runtime/sparse-copy';
 
 interface BootedWorker {
@@ -30,9 +31,16 @@ export interface WorkerHostOptions {
   onSnapshotDamaged(reason: string): void;
 }
 
+/** A copy of `bytes` every worker can read: a boot's message then copies nothing. */
+function inSharedMemory(bytes: Uint8Array): Uint8Array {
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
+}
+
 /** A boot's message would copy an unshared snapshot: 30 MB, about 0.1 s of the kernel's time
  * each, while every process waits on it. One shared copy goes to every worker instead. */
-function inSharedMemory(bytes: Uint8Array): Uint8Array {
+function snapshotInSharedMemory(bytes: Uint8Array): Uint8Array {
   const image = decodePacked(bytes);
   const shared = new Uint8Array(new SharedArrayBuffer(image?.length ?? bytes.length));
   // Bytes that are no packed image go as they are: a damaged one then fails to boot, and is
@@ -63,6 +71,7 @@ export class WorkerHost implements ProcessHost {
   private readonly snapshots: SnapshotStore;
   private snapshot: Promise<Snapshot> | null = null;
   private wasm: Promise<WebAssembly.Module> | null = null;
+  private stdlib: Promise<Uint8Array | null> | null = null;
   private booting = 0;
   private readonly bootQueue: { ticket: BootTicket; go: () => void }[] = [];
   /** The tickets of the pool's boots: a spare one taken by a process boots at once. */
@@ -182,8 +191,10 @@ export class WorkerHost implements ProcessHost {
 
   private snapshotBytes(): Promise<Snapshot> {
     this.snapshot ??= this.snapshots.load().then(async (kept): Promise<Snapshot> => {
-      if (kept) return { ...kept, bytes: inSharedMemory(kept.bytes), writtenBeforeRestore: null };
-      const wasm = await this.compiled();
+      if (kept) {
+        return { ...kept, bytes: snapshotInSharedMemory(kept.bytes), writtenBeforeRestore: null };
+      }
+      const [wasm, stdlib] = await Promise.all([this.compiled(), this.sharedStdlib()]);
       const { worker, runtime } = this.spawnWorker();
       try {
         const channel = new MessageChannel();
@@ -192,6 +203,7 @@ export class WorkerHost implements ProcessHost {
           wasm,
           snapshot: null,
           writtenBeforeRestore: null,
+          stdlib,
           interruptBuffer: new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES),
           syscallPort: channel.port2,
         };
@@ -216,6 +228,16 @@ export class WorkerHost implements ProcessHost {
     const control = new MessageChannel();
     worker.postMessage({ control: control.port2 }, [control.port2]);
     return { worker, runtime: Comlink.wrap<ProcessRuntimeApi>(control.port1) };
+  }
+
+  /** Python's standard library, fetched once for every worker (runtime/shared-stdlib.ts); null
+   * if that failed: each worker then fetches its own, and reports what goes wrong. */
+  private sharedStdlib(): Promise<Uint8Array | null> {
+    this.stdlib ??= fetch(this.options.pyodideIndexURL + STDLIB_FILE)
+      .then((response) => (response.ok ? response.arrayBuffer() : null))
+      .then((bytes) => bytes && inSharedMemory(new Uint8Array(bytes)))
+      .catch(() => null);
+    return this.stdlib;
   }
 
   private compiled(): Promise<WebAssembly.Module> {
@@ -261,6 +283,7 @@ export class WorkerHost implements ProcessHost {
   private async bootNow(): Promise<BootedWorker> {
     const snapshot = this.snapshotBytes();
     void this.compiled(); // while the snapshot loads
+    void this.sharedStdlib();
     const { source } = await snapshot;
     try {
       return await this.bootFrom(snapshot);
@@ -276,7 +299,11 @@ export class WorkerHost implements ProcessHost {
   }
 
   private async bootFrom(snapshotMade: Promise<Snapshot>): Promise<BootedWorker> {
-    const [wasm, made] = await Promise.all([this.compiled(), snapshotMade]);
+    const [wasm, made, stdlib] = await Promise.all([
+      this.compiled(),
+      snapshotMade,
+      this.sharedStdlib(),
+    ]);
     const { worker, runtime } = this.spawnWorker();
     const interrupt = new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES));
     const channel = new MessageChannel();
@@ -285,6 +312,7 @@ export class WorkerHost implements ProcessHost {
       wasm,
       snapshot: made.bytes,
       writtenBeforeRestore: made.writtenBeforeRestore,
+      stdlib,
       interruptBuffer: interrupt.buffer as SharedArrayBuffer,
       syscallPort: channel.port2,
     };

@@ -20,6 +20,9 @@ export interface BootRequest {
   /** Which pages of a fresh memory the runtime writes before the snapshot's restore, as an
    * earlier boot from the same snapshot found them (runtime/sparse-copy.ts); null at first. */
   writtenBeforeRestore: Uint8Array | null;
+  /** Python's standard library (Pyodide's zip) in shared memory, fetched once by the kernel
+   * (runtime/shared-stdlib.ts); null: the worker fetches its own. */
+  stdlib: Uint8Array | null;
   /** Int32Array view on shared memory: Pyodide's interrupt buffer, written by the kernel. */
   interruptBuffer: SharedArrayBuffer;
   syscallPort: MessagePort;
