@@ -53,6 +53,28 @@ describe('process table', () => {
     expect(kernel.table.get(2)).toMatchObject({ ppid: 1, pgid: 1, name: 'Process-1' });
   });
 
+  it('tells the warm pool of a burst of starts, however soon each child ended', async () => {
+    const { kernel, host } = setup({
+      'main.py': async (sys) => {
+        const children: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          children.push(pidOf(await sys.spawn(spawnRequest(`Process-${i + 1}`, 'fork'))));
+          await vi.waitFor(() => expect(kernel.table.get(children.at(-1)!)?.exitCode).toBe(0));
+          await sys.waitpid(children.at(-1)!, 0); // start() reaps the ended ones: WNOHANG
+        }
+        for (const child of children) await sys.waitpid(child, null);
+        // One child at a time, each waited for (subprocess.run): no burst.
+        for (let i = 0; i < 2; i++) {
+          await sys.waitpid(pidOf(await sys.spawn(spawnRequest('cmd', 'fork'))), null);
+        }
+      },
+      child: async () => 0,
+    });
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(host.wanted).toEqual([1, 2, 3, 4, 2, 2]);
+  });
+
   it("returns a child's pid before its worker has booted, and keeps signals sent meanwhile", async () => {
     let started: unknown;
     let boot!: () => void;

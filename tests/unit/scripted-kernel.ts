@@ -30,10 +30,17 @@ export class ScriptedHost implements ProcessHost {
   readonly terminalSizes: [number, number][] = [];
   /** While set, a worker's boot waits for it (a pool emptied by a burst of starts). */
   booting: Promise<void> | null = null;
+  /** How many workers the program wanted at once as each process was launched. */
+  readonly wanted: number[] = [];
 
   constructor(private readonly programs: Record<string, Program>) {}
 
-  async launch(syscalls: Syscalls): Promise<ProcessHandle> {
+  async launch(
+    syscalls: Syscalls,
+    _onCrash: (message: string) => void,
+    wanted: number,
+  ): Promise<ProcessHandle> {
+    this.wanted.push(wanted);
     if (this.booting) await this.booting;
     let pid = 0;
     let ended = false; // terminated, or replaced by an exec

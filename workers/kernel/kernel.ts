@@ -55,7 +55,13 @@ export interface ProcessHandle {
 
 /** Where processes come from: Web Workers in the browser, scripted processes in unit tests. */
 export interface ProcessHost {
-  launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle>;
+  /** A worker for a new process; the program wants `wanted` at once, this one's too
+   * (ProcessTable `wantedAt`). */
+  launch(
+    syscalls: Syscalls,
+    onCrash: (message: string) => void,
+    wanted: number,
+  ): Promise<ProcessHandle>;
 }
 
 export interface KernelOptions {
@@ -298,6 +304,7 @@ export class Kernel {
     // A new session (start_new_session) has no controlling terminal.
     const tty = ppid === 0 || (pgid !== null && (parent?.tty ?? false));
     const record = this.table.create(ppid, pgid, name, signals, argv, tty);
+    if (parent) parent.startsSinceWait += 1;
     // A command whose stdin is the console reads what its parent reads (a shell's `python`).
     const readsConsole =
       job.kind === 'command' && (inherit.stdio?.[0] ?? STDIO_CONSOLE) === STDIO_CONSOLE;
@@ -330,8 +337,10 @@ export class Kernel {
   ): Promise<void> {
     let handle: ProcessHandle;
     try {
-      handle = await this.host.launch(this.syscallsFor(record), (message) =>
-        this.crashed(record, message),
+      handle = await this.host.launch(
+        this.syscallsFor(record),
+        (message) => this.crashed(record, message),
+        this.table.wantedAt(record),
       );
     } catch (error) {
       this.crashed(record, String(error));

@@ -2,9 +2,11 @@
  * How many booted workers the pool keeps ready. A boot takes a core for a few hundred
  * milliseconds, so a program that starts many processes at once (`Pool(8)`) waits for boots, one
  * per core. Learners run the same program again and again, so the pool grows to the most
- * processes that have run at once, up to `most`, and the program run again finds its workers
- * booted. The extra workers boot only while nothing runs, so as not to slow a running program;
- * idle workers hold memory, so a while without starts brings the pool back to its usual size.
+ * processes present at once (running, or ended and not yet waited for by their parent, as the
+ * children of `start()` called eight times and then `join()`), up to `most`, and the program
+ * run again finds its workers booted. The extra workers boot only while nothing runs, so as not
+ * to slow a running program; idle workers hold memory, so a while without starts brings the
+ * pool back to its usual size.
  */
 export class WarmPoolSize {
   private lastLaunch = -Infinity;
@@ -19,7 +21,7 @@ export class WarmPoolSize {
     this.grown = usual;
   }
 
-  /** A process took a worker at `now` (ms); `running` processes hold one now, this one too. */
+  /** A process took a worker at `now` (ms); `running` processes are present now, this one too. */
   launched(now: number, running: number): void {
     this.lastLaunch = now;
     this.grown = Math.min(this.most, Math.max(this.grown, running));

@@ -58,6 +58,7 @@ export function processCallsFor(
     waitpid: async (pid, timeoutMs) => {
       if (timeoutMs !== null && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) return EINVAL;
       if (!Number.isInteger(pid)) return EINVAL;
+      if (timeoutMs !== 0) self.startsSinceWait = 0; // waits for its children: not a burst
       const group = pid === 0 ? self.pgid : -pid;
       const chosen = (c: ProcessRecord) =>
         pid > 0 ? c.pid === pid : pid === -1 || c.pgid === group;

@@ -24,6 +24,9 @@ export interface ProcessRecord {
   exitCode: number | null;
   /** Its parent has waited for it since it ended (a zombie no more). */
   reaped: boolean;
+  /** Children it started since it last waited for one (a blocking `waitpid`): a burst of
+   * `start()` calls counts whole, though each `start()` reaps the children already ended. */
+  startsSinceWait: number;
   pending: Set<PendingCall>;
   /** Running threads besides the main one, by TID. */
   threads: Map<Pid, ThreadInfo>;
@@ -66,6 +69,7 @@ export class ProcessTable {
       waitingOn: null,
       exitCode: null,
       reaped: false,
+      startsSinceWait: 0,
       pending: new Set(),
       threads: new Map(),
       signals,
@@ -92,23 +96,36 @@ export class ProcessTable {
     return this.live().filter((p) => p.pgid === pgid);
   }
 
-  /** What `ps` lists: the live processes and the zombies, whose parent lives and has not
-   * waited for them; `foreground` is the console's foreground process group. */
-  rows(foreground: Pid | undefined): ProcessRow[] {
+  /** The live processes, and the zombies, whose parent lives and has not waited for them. */
+  private present(): ProcessRecord[] {
     const alive = (pid: Pid) => this.records.get(pid)?.state !== 'exited';
-    return [...this.records.values()]
-      .filter((p) => p.state !== 'exited' || (!p.reaped && p.ppid !== 0 && alive(p.ppid)))
-      .map((p) => ({
-        pid: p.pid,
-        ppid: p.ppid,
-        pgid: p.pgid,
-        argv: p.argv.slice(),
-        state: p.state === 'exited' ? 'Z' : p.state === 'blocked' ? 'S' : 'R',
-        threads: p.threads.size,
-        tty: p.tty,
-        foreground: p.tty && p.pgid === foreground,
-        started: p.started,
-      }));
+    return [...this.records.values()].filter(
+      (p) => p.state !== 'exited' || (!p.reaped && p.ppid !== 0 && alive(p.ppid)),
+    );
+  }
+
+  /** How many processes a program wants workers for at once, as far as the table tells, as
+   * `record` starts: those present, or its parent and the children it started since it last
+   * waited for one, however soon they ended. */
+  wantedAt(record: ProcessRecord): number {
+    const parent = this.records.get(record.ppid);
+    return Math.max(this.present().length, parent ? parent.startsSinceWait + 1 : 1);
+  }
+
+  /** What `ps` lists: the processes present; `foreground` is the console's foreground
+   * process group. */
+  rows(foreground: Pid | undefined): ProcessRow[] {
+    return this.present().map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      pgid: p.pgid,
+      argv: p.argv.slice(),
+      state: p.state === 'exited' ? 'Z' : p.state === 'blocked' ? 'S' : 'R',
+      threads: p.threads.size,
+      tty: p.tty,
+      foreground: p.tty && p.pgid === foreground,
+      started: p.started,
+    }));
   }
 
   /** Forgets exited processes, as a new run starts. */

@@ -19,8 +19,9 @@ interface BootedWorker {
 }
 
 const REFILL_DELAY_MS = 300;
-/** The most workers kept booted after a burst of starts (WarmPoolSize): `Pool(8)` run again. */
-const MOST_WARM_WORKERS = 8;
+/** The most workers kept booted after a burst of starts (WarmPoolSize): `Pool(8)` and its
+ * parent, run again. */
+const MOST_WARM_WORKERS = 9;
 
 export interface WorkerHostOptions {
   pyodideIndexURL: string;
@@ -98,11 +99,16 @@ export class WorkerHost implements ProcessHost {
     return { snapshot: (await this.snapshotBytes()).source };
   }
 
-  async launch(syscalls: Syscalls, onCrash: (message: string) => void): Promise<ProcessHandle> {
+  async launch(
+    syscalls: Syscalls,
+    onCrash: (message: string) => void,
+    wanted: number,
+  ): Promise<ProcessHandle> {
     const next = this.idle.shift() ?? this.boot();
     this.unholdFront(next);
     this.running += 1;
-    this.poolSize.launched(performance.now(), this.running);
+    // A burst of children that each end at once still wants its workers at once, run again.
+    this.poolSize.launched(performance.now(), Math.max(this.running, wanted));
     this.refillSoon();
     this.shrinkLater();
     const booted = await next;
