@@ -278,23 +278,26 @@ for (const [figure, program, tty] of [
 }
 
 const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));
-/** The tab's added memory (all of Chromium's processes) per process, with eight idle children
- * and their parent running; the warm pool back at its size before and after. */
+/** The browser's added memory (all of Chromium's processes) per process, with eight idle
+ * children and their parent running, in a fresh page: its warm pool holds its usual two
+ * workers before and after (a page that ran a burst keeps more, for a while). */
 async function idleMiB(startMethod) {
+  let said = '';
+  const page = await openRunner(browser, server.url, { onOutput: (c) => (said += c.text) });
   await new Promise((resolve) => setTimeout(resolve, 6000)); // the pool settles
   const before = rssKiB(chromiumPids());
-  output = '';
-  void runner.run({
+  void page.run({
     files: [{ path: 'idle.py', content: IDLE_CHILDREN }],
     entries: ['idle.py'],
     startMethod,
   });
-  while (!output.includes('idle')) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (!said.includes('idle')) await new Promise((resolve) => setTimeout(resolve, 100));
   await new Promise((resolve) => setTimeout(resolve, 6000)); // the pool refills to its size
   const perProcess = (rssKiB(chromiumPids()) - before) / 9 / 1024;
-  await runner.stop();
+  await page.close();
   return perProcess;
 }
+await runner.close(); // its grown pool would shrink during the measurement
 const nativeIdle = await nativeIdleMiB();
 report('memory per idle process (fork children)', await idleMiB('fork'), nativeIdle, 'MiB');
 report('memory per idle process (spawn children)', await idleMiB('spawn'), nativeIdle, 'MiB');
