@@ -286,7 +286,7 @@ async function idleMiB(startMethod) {
   const page = await openRunner(browser, server.url, { onOutput: (c) => (said += c.text) });
   await new Promise((resolve) => setTimeout(resolve, 6000)); // the pool settles
   const before = rssKiB(chromiumPids());
-  void page.run({
+  const running = page.run({
     files: [{ path: 'idle.py', content: IDLE_CHILDREN }],
     entries: ['idle.py'],
     startMethod,
@@ -294,6 +294,8 @@ async function idleMiB(startMethod) {
   while (!said.includes('idle')) await new Promise((resolve) => setTimeout(resolve, 100));
   await new Promise((resolve) => setTimeout(resolve, 6000)); // the pool refills to its size
   const perProcess = (rssKiB(chromiumPids()) - before) / 9 / 1024;
+  await page.stop();
+  await running;
   await page.close();
   return perProcess;
 }
