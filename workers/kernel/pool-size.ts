@@ -2,9 +2,9 @@
  * How many booted workers the pool keeps ready. A boot takes a core for a few hundred
  * milliseconds, so a program that starts many processes at once (`Pool(8)`) waits for boots, one
  * per core. Learners run the same program again and again, so the pool grows to the most
- * processes present at once (running, or ended and not yet waited for by their parent, as the
- * children of `start()` called eight times and then `join()`), up to `most`, and the program
- * run again finds its workers booted. The extra workers boot only while nothing runs, so as not
+ * workers a program wanted at once (the kernel's ProcessTable `wantedAt`: the processes present,
+ * or a parent and the children it started since it last waited for one, however soon each
+ * ended), up to `most`, and the program run again finds its workers booted. The extra workers boot only while nothing runs, so as not
  * to slow a running program; idle workers hold memory, so a while without starts brings the
  * pool back to its usual size.
  */
@@ -21,7 +21,7 @@ export class WarmPoolSize {
     this.grown = usual;
   }
 
-  /** A process took a worker at `now` (ms); `running` processes are present now, this one too. */
+  /** A process took a worker at `now` (ms); the program wants `running` now, this one too. */
   launched(now: number, running: number): void {
     this.lastLaunch = now;
     this.grown = Math.min(this.most, Math.max(this.grown, running));
