@@ -4,9 +4,9 @@
  * per core. Learners run the same program again and again, so the pool grows to the most
  * workers a program wanted at once (the kernel's ProcessTable `wantedAt`: the processes present,
  * or a parent and the children it started since it last waited for one, however soon each
- * ended), up to `most`, and the program run again finds its workers booted. The extra workers boot only while nothing runs, so as not
- * to slow a running program; idle workers hold memory, so a while without starts brings the
- * pool back to its usual size.
+ * ended), up to `most`, and the program run again finds its workers booted. The extra workers
+ * boot only while nothing runs, so as not to slow a running program; idle workers hold memory,
+ * so a while without starts brings the pool back to its usual size.
  */
 export class WarmPoolSize {
   private lastLaunch = -Infinity;

@@ -32,13 +32,26 @@ export interface Connected {
   peer: SockAddr;
 }
 
-/** Why socket(2) refuses `family` and `type` (an errno), or null: the same answer on both sides,
- * so that a process need not wait for the kernel's. */
+/** Linux's socket types past the two this network has: raw, sequenced packets, and the last
+ * one it knows. */
+const SOCK_RAW = 3;
+const SOCK_SEQPACKET = 5;
+const SOCK_MAX = 10;
+/** What Linux's AF_UNIX has besides streams, which this network has not. */
+const UNIX_ON_LINUX_ONLY: number[] = [SOCK.DGRAM, SOCK_RAW, SOCK_SEQPACKET];
+
+/** Why socket(2) refuses `family` and `type` (Linux's errno), or null: the same answer on both
+ * sides, so that a process need not wait for the kernel's. AF_UNIX has only streams here
+ * (EOPNOTSUPP where Linux has more). */
 export function socketKindError(family: number, type: number): ErrnoValue | null {
   if (family !== AF.UNIX && family !== AF.INET && family !== AF.INET6) return Errno.EAFNOSUPPORT;
-  if (type !== SOCK.STREAM && type !== SOCK.DGRAM) return Errno.EINVAL;
-  if (family === AF.UNIX && type !== SOCK.STREAM) return Errno.EOPNOTSUPP;
-  return null;
+  if (!Number.isInteger(type) || type < 0 || type > SOCK_MAX) return Errno.EINVAL;
+  if (type === SOCK.STREAM) return null;
+  if (family === AF.UNIX) {
+    return UNIX_ON_LINUX_ONLY.includes(type) ? Errno.EOPNOTSUPP : Errno.ESOCKTNOSUPPORT;
+  }
+  if (type === SOCK.DGRAM) return null;
+  return type === SOCK_RAW ? Errno.EPROTONOSUPPORT : Errno.ESOCKTNOSUPPORT;
 }
 
 export interface NetSyscalls {

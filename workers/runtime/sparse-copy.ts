@@ -65,11 +65,17 @@ export interface PackedImage {
   packed: Uint8Array;
 }
 
+/** The bytes the pages `pages` marks take, of a memory `length` long (its last page may be
+ * partial). */
+function packedLength(length: number, pages: WrittenPages): number {
+  const count = pages.reduce((sum, page) => sum + page, 0);
+  const lastPage = length - (pages.length - 1) * PAGE_BYTES; // bytes in the last page
+  return count * PAGE_BYTES - (pages.at(-1) ? PAGE_BYTES - lastPage : 0);
+}
+
 export function packPages(memory: Uint8Array): PackedImage {
   const pages = writtenPages(memory);
-  const lastPage = memory.length - (pages.length - 1) * PAGE_BYTES; // bytes in the last page
-  const count = pages.reduce((sum, page) => sum + page, 0);
-  const packed = new Uint8Array(count * PAGE_BYTES - (pages.at(-1) ? PAGE_BYTES - lastPage : 0));
+  const packed = new Uint8Array(packedLength(memory.length, pages));
   let at = 0;
   pages.forEach((written, page) => {
     if (!written) return;
@@ -122,11 +128,8 @@ export function decodePacked(bytes: Uint8Array): PackedImage | null {
   const pageCount = Math.ceil(length / PAGE_BYTES);
   const pages = bytes.subarray(PACKED_HEADER, PACKED_HEADER + pageCount);
   if (pages.length !== pageCount || pages.some((page) => page > 1)) return null;
-  const written = pages.reduce((sum, page) => sum + page, 0);
-  const lastPage = length - (pageCount - 1) * PAGE_BYTES;
-  const packedLength = written * PAGE_BYTES - (pages.at(-1) ? PAGE_BYTES - lastPage : 0);
   const packed = bytes.subarray(PACKED_HEADER + pageCount);
-  return packed.length === packedLength ? { length, pages, packed } : null;
+  return packed.length === packedLength(length, pages) ? { length, pages, packed } : null;
 }
 
 /** `target.fill(0, from)`, writing only the pages that are not zero already. */

@@ -46,6 +46,7 @@ class socket:
             code = bridge.sync.sockCreate(self._fd, family, type & ~_TYPE_FLAGS)
             if code is not None:
                 bridge.sync.fdUnreserve(self._fd)
+                self._fd = -1  # nothing for __del__ to close
                 raise error(code)
             bridge.sync.fdBind(self._fd, -1, -1)
         else:
