@@ -7,6 +7,7 @@ const baseURL = process.env.PROCBOX_BASE_URL ?? `http://localhost:${port}/`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalTeardown: './tests/e2e/global-teardown.ts',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,

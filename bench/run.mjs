@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, root } from '../bin/build.mjs';
-import { launchChromium, openRunner } from '../bin/driver.mjs';
+import { CHROMIUM_ARGS, findChromium, launchChromium, openRunner } from '../bin/driver.mjs';
 import { serveStatic } from '../bin/static-server.mjs';
 import {
   HELLO,
@@ -307,18 +307,41 @@ report('memory per idle process (spawn children)', await idleMiB('spawn'), nativ
 await browser.close();
 server.close();
 
-// The CLI, as a user calls it, with its cache folder warm (the first call fills it).
+// The CLI, as a user calls it: its first call fills a cache folder of its own and starts the
+// daemon; the next finds a page booted ahead, unless it comes right after another.
 const cliDir = mkdtempSync(join(tmpdir(), 'procbox-bench-cli-'));
+const cliCache = mkdtempSync(join(tmpdir(), 'procbox-bench-cache-'));
 writeFileSync(join(cliDir, 'hello.py'), HELLO);
-const cli = () => {
+const timed = (command, args, env = {}) => {
   const t0 = performance.now();
-  execFileSync('node', [join(root, 'bin/procbox.mjs'), 'run', 'hello.py'], { cwd: cliDir });
+  execFileSync(command, args, { cwd: cliDir, env: { ...process.env, ...env }, stdio: 'ignore' });
   return performance.now() - t0;
 };
+const cli = (env = {}) =>
+  timed('node', [join(root, 'bin/procbox.mjs'), 'run', 'hello.py'], {
+    PROCBOX_CACHE_DIR: cliCache,
+    ...env,
+  });
+/** Every page the daemon began to boot is booted (its log says so). */
+const pagesReady = () => {
+  const log = readFileSync(join(cliCache, 'daemon.log'), 'utf8');
+  return (log.match(/page booting/g) ?? []).length === (log.match(/page booted/g) ?? []).length;
+};
 cli();
+while (!pagesReady()) await new Promise((resolve) => setTimeout(resolve, 100));
 const cliWarm = cli();
-const t0 = performance.now();
-execFileSync('python3', ['hello.py'], { cwd: cliDir });
-report('procbox run hello.py, cache folder warm', cliWarm, performance.now() - t0, 'ms');
+const cliNext = cli();
+execFileSync('node', [join(root, 'bin/procbox.mjs'), 'daemon', 'stop'], {
+  env: { ...process.env, PROCBOX_CACHE_DIR: cliCache },
+  stdio: 'ignore',
+});
+const cliAlone = cli({ PROCBOX_DAEMON: '0' });
+const nativeCli = timed('python3', ['hello.py']);
+report('procbox run hello.py, daemon warm', cliWarm, nativeCli, 'ms');
+report('procbox run hello.py, right after another', cliNext, nativeCli, 'ms');
+report('procbox run hello.py, no daemon, cache folder warm', cliAlone, nativeCli, 'ms');
+// The CLI's yardstick in issue 22: a bare headless Chromium start.
+const bare = timed(findChromium(), [...CHROMIUM_ARGS, '--headless', '--dump-dom', 'about:blank']);
+report('bare headless Chromium start (--dump-dom about:blank)', bare, nativeCli, 'ms');
 console.log('');
 console.table(rows);

@@ -26,8 +26,31 @@ export function openRunner(
   baseURL: string,
   handlers?: {
     onOutput?: (chunk: OutputChunk) => void;
+    onChunks?: ((chunks: OutputChunk[]) => unknown) | null;
     onNotice?: (key: string, detail: string) => void;
     onFiles?: ((changes: unknown[]) => void) | null;
     snapshotCache?: string | null;
   },
 ): Promise<Runner>;
+
+export function startApp(): Promise<{
+  server: { url: string; close(): void };
+  browser: Browser;
+  snapshotCache: string;
+  close(): Promise<void>;
+}>;
+export interface RunControl {
+  stopped: boolean;
+  stopping: Promise<null>;
+  stop(): void;
+}
+export function runControl(): RunControl;
+export function runToEnd(
+  runner: Runner,
+  request: RunRequest,
+  control?: RunControl,
+): Promise<number | null>;
+export function checkLesson(
+  runner: Runner,
+  call: { lessonFiles: [string, string][]; learnerFiles: unknown[]; locale: string },
+): Promise<unknown>;

@@ -3,7 +3,11 @@
  * benchmarks. The page is headless.html, which holds the kernel and nothing else.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { root } from './build.mjs';
+import { CACHE_PATH, cacheDir } from './cli-cache.mjs';
+import { serveStatic } from './static-server.mjs';
 
 /** Flags for Chromium on a machine with a closed network (see the README). */
 export const CHROMIUM_ARGS = [
@@ -36,20 +40,46 @@ export function launchChromium() {
   return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 }
 
+/** The built app served with the cache folder beside it (cli-cache.mjs), and a browser: what
+ * `procbox` runs on, in its own process or in the daemon. `snapshotCache` is for openRunner. */
+export async function startApp() {
+  const [server, browser] = await Promise.all([
+    serveStatic(join(root, 'dist'), { cache: cacheDir() }),
+    launchChromium(),
+  ]);
+  const snapshotCache = new URL(CACHE_PATH, server.url).href;
+  return {
+    server,
+    browser,
+    snapshotCache,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
 /**
  * Opens the headless runner in a new page. `onOutput(chunk)` sees every output chunk in
- * arrival order. `snapshotCache`: the URL of a folder that keeps the memory snapshot across
+ * arrival order; or `onChunks(chunks)` each batch, and the page waits for what it returns. `snapshotCache`: the URL of a folder that keeps the memory snapshot across
  * browser profiles (the CLI's, served by bin/static-server.mjs).
  */
 export async function openRunner(
   browser,
   baseURL,
-  { onOutput = () => {}, onNotice = () => {}, onFiles = null, snapshotCache = null } = {},
+  {
+    onOutput = () => {},
+    onChunks = null,
+    onNotice = () => {},
+    onFiles = null,
+    snapshotCache = null,
+  } = {},
 ) {
   const page = await browser.newPage();
-  await page.exposeFunction('procboxOutput', (chunks) => {
-    for (const chunk of chunks) onOutput(chunk);
-  });
+  // What the exposed function returns is awaited by the page: a caller's back-pressure.
+  await page.exposeFunction('procboxOutput', (chunks) =>
+    onChunks ? onChunks(chunks) : chunks.forEach(onOutput),
+  );
   await page.exposeFunction('procboxNotice', (key, detail) => onNotice(key, detail));
   // Only for a caller that wants them: each change crosses to Node whole.
   if (onFiles) await page.exposeFunction('procboxFiles', (changes) => onFiles(changes));
@@ -78,4 +108,42 @@ export async function openRunner(
     waitIdle: () => page.evaluate(() => window.procboxHeadless.waitIdle()),
     close: () => page.close(),
   };
+}
+
+/** A run's outside end (a timeout): `stop()` ends it without the servers' grace. */
+export function runControl() {
+  let resolve;
+  const stopping = new Promise((r) => (resolve = r));
+  return {
+    stopped: false,
+    stopping,
+    stop() {
+      this.stopped = true;
+      resolve(null);
+    },
+  };
+}
+
+/**
+ * One `procbox run` on a runner, wherever its page lives (here, or in the daemon): runs the
+ * request; once its last entry has exited, the others (servers) get their grace; then every
+ * process is stopped and the last output delivered. Resolves with the last entry's exit code,
+ * or null when `control` stopped it first.
+ */
+export async function runToEnd(runner, request, control = runControl()) {
+  const code = await Promise.race([runner.run(request), control.stopping]);
+  if (!control.stopped && request.entries.length > 1) await runner.stopAfterGrace();
+  await runner.stop();
+  await runner.waitIdle();
+  return control.stopped ? null : code;
+}
+
+/** `procbox check` on a runner: the lesson's checks, worded in `locale`, once all is idle. */
+export async function checkLesson(runner, { lessonFiles, learnerFiles, locale }) {
+  const outcome = await runner.page.evaluate(
+    ([lesson, learner, loc]) => window.procboxHeadless.check(lesson, learner, loc),
+    [lessonFiles, learnerFiles, locale],
+  );
+  await runner.waitIdle();
+  return outcome;
 }

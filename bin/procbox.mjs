@@ -7,6 +7,11 @@
  * when the last FILE's process exits; other processes (servers) are then stopped. The exit code
  * is that process's code (128 + N when signal N ended it), or 124 on --timeout.
  *
+ * procbox daemon stop
+ *
+ * Runs go to a daemon that keeps the browser open with a page booted ahead (daemon.mjs); the
+ * first run starts it, and it ends after ten idle minutes. PROCBOX_DAEMON=0 runs without it.
+ *
  * procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]
  * procbox check [--lang en|zh-CN] [--jobs N] [--report FILE] LESSON_DIR FOLDER [FOLDER ...]
  *
@@ -19,26 +24,25 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, root } from './build.mjs';
-import { launchChromium, openRunner } from './driver.mjs';
-import { serveStatic } from './static-server.mjs';
-import { CACHE_PATH, cacheDir } from './cli-cache.mjs';
-import {
-  batchTable,
-  gradeBatch,
-  submissionFiles,
-  submissionName,
-  writeReports,
-} from './batch-check.mjs';
+import { ensureBuilt } from './build.mjs';
+import { cacheDir } from './cli-cache.mjs';
+import { startCall, stopDaemon } from './cli-calls.mjs';
 import { WorkspaceTooBig, readWorkspace, runWorkspace, writeBack } from './workspace-dir.mjs';
 
 const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] FILE [FILE ...]
-       procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]`;
+       procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]
+       procbox daemon stop`;
 const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
 
 function fail(message) {
   process.stderr.write(`procbox: ${message}\n${USAGE}\n`);
   process.exit(2);
+}
+
+/** A call that went wrong past its start: no usage, exit 1. */
+function die(message) {
+  process.stderr.write(`procbox: ${message}\n`);
+  process.exit(1);
 }
 
 function parseOptions(args, options) {
@@ -139,15 +143,8 @@ const NOTICES = {
   snapshotDamaged: (reason) =>
     `the cached memory snapshot could not boot (${reason}); a new one was made`,
 };
-
-/** The built app served with the cache folder beside it (cli-cache.mjs), and a browser. */
-async function startBrowser() {
-  const [server, browser] = await Promise.all([
-    serveStatic(join(root, 'dist'), { cache: cacheDir() }),
-    launchChromium(),
-  ]);
-  return { server, browser };
-}
+const sayNotice = (key, detail) =>
+  process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`);
 
 async function run(options) {
   // The current directory is the workspace, as python3 FILE sees its folder.
@@ -162,32 +159,7 @@ async function run(options) {
   const changes = [];
   await ensureBuilt();
   const started = performance.now();
-  const { server, browser } = await startBrowser();
   const format = tagger(options.plain);
-  const runner = await openRunner(browser, server.url, {
-    onOutput: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
-    onNotice: (key, detail) => process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`),
-    onFiles: options.writeBack ? (batch) => changes.push(...batch) : null,
-    snapshotCache: new URL(CACHE_PATH, server.url).href,
-  });
-  if (options.verbose) {
-    const ms = Math.round(performance.now() - started);
-    process.stderr.write(`procbox: ready in ${ms} ms (snapshot: ${runner.boot.snapshot})\n`);
-  }
-
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    interrupts += 1;
-    void (interrupts === 1 ? runner.interrupt() : runner.stop());
-  });
-  if (!process.stdin.isTTY) {
-    process.stdin.on('data', (data) => void runner.writeStdin(data.toString()));
-    process.stdin.on('end', () => void runner.closeStdin());
-  } else {
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (data) => void runner.writeStdin(data));
-  }
-
   // The processes' standard streams are this command's own: a terminal where they are one.
   const streams = [process.stdin, process.stdout, process.stderr];
   const terminal = {
@@ -195,34 +167,53 @@ async function run(options) {
     columns: process.stdout.columns || 80,
     rows: process.stdout.rows || 24,
   };
-  if (process.stdout.isTTY) {
-    process.stdout.on(
-      'resize',
-      () => void runner.resize(process.stdout.columns, process.stdout.rows),
+  const request = { files, entries, startMethod: options.startMethod, terminal };
+  const call = await startCall(
+    { type: 'run', request, writeBack: options.writeBack },
+    {
+      output: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
+      notice: sayNotice,
+      files: (batch) => changes.push(...batch),
+    },
+  );
+  if (options.verbose) {
+    const ms = Math.round(performance.now() - started);
+    process.stderr.write(
+      `procbox: ready in ${ms} ms (snapshot: ${call.boot.snapshot}; ${call.served})\n`,
     );
   }
-  const run = runner.run({
-    files,
-    entries,
-    startMethod: options.startMethod,
-    terminal,
+
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    if (interrupts === 1) call.interrupt();
+    else call.stop();
   });
-  const timedOut = new Promise((resolve) => {
-    if (options.timeout !== null)
-      setTimeout(() => resolve('timeout'), options.timeout * 1000).unref();
-  });
-  const outcome = await Promise.race([run, timedOut]);
-  if (outcome !== 'timeout' && entries.length > 1) await runner.stopAfterGrace();
-  await runner.stop();
-  await runner.waitIdle();
+  if (!process.stdin.isTTY) {
+    process.stdin.on('data', (data) => call.writeStdin(data.toString()));
+    process.stdin.on('end', () => call.closeStdin());
+  } else {
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (data) => call.writeStdin(data));
+  }
+  if (process.stdout.isTTY) {
+    process.stdout.on('resize', () => call.resize(process.stdout.columns, process.stdout.rows));
+  }
+  let timedOut = false;
+  if (options.timeout !== null) {
+    setTimeout(() => {
+      timedOut = true;
+      call.end();
+    }, options.timeout * 1000).unref();
+  }
+  const outcome = await call.finished;
+  if (outcome.type === 'error') die(outcome.message);
   if (options.writeBack) writeBack(process.cwd(), changes);
-  await browser.close();
-  await server.close();
-  if (outcome === 'timeout') {
+  if (timedOut) {
     process.stderr.write(`procbox: timed out after ${options.timeout} s\n`);
     process.exit(124);
   }
-  process.exit(outcome < 0 ? 128 - outcome : outcome);
+  process.exit(outcome.code < 0 ? 128 - outcome.code : outcome.code);
 }
 
 /** A lesson folder's files, and the names of its starter files (the learner's to replace). */
@@ -244,20 +235,20 @@ async function check(options) {
   const learnerFiles = readFiles(options.files);
   const strangers = learnerFiles.map((f) => f.path).filter((path) => !names.includes(path));
   await ensureBuilt();
-  const { server, browser } = await startBrowser();
   const format = tagger(false);
-  const runner = await openRunner(browser, server.url, {
-    onOutput: (chunk) => options.showOutput && process.stdout.write(format(chunk)),
-    onNotice: (key, detail) => process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`),
-    snapshotCache: new URL(CACHE_PATH, server.url).href,
-  });
-  const outcome = await runner.page.evaluate(
-    ([lesson, learner, locale]) => window.procboxHeadless.check(lesson, learner, locale),
-    [lessonFiles, learnerFiles, options.locale],
+  const call = await startCall(
+    {
+      type: 'check',
+      lessonFiles,
+      learnerFiles,
+      locale: options.locale,
+      showOutput: options.showOutput,
+    },
+    { output: (chunk) => process.stdout.write(format(chunk)), notice: sayNotice, files: () => {} },
   );
-  await runner.waitIdle();
-  await browser.close();
-  await server.close();
+  const finished = await call.finished;
+  if (finished.type === 'error') die(finished.message);
+  const { outcome } = finished;
   if ('error' in outcome) {
     process.stderr.write(`procbox: ${options.lesson} is not a lesson: ${outcome.error}\n`);
     process.exit(2);
@@ -283,26 +274,25 @@ async function checkBatch(options) {
   const { files: lessonFiles, starterNames } = lessonFolder(options.lesson);
   const meta = JSON.parse(readFileSync(join(options.lesson, 'lesson.json'), 'utf8'));
   const title = meta.title?.[options.locale] ?? meta.title?.en ?? options.lesson;
+  const batch = await import('./batch-check.mjs'); // Playwright's load, for a batch only
+  const { batchTable, gradeBatch, submissionFiles, submissionName, writeReports } = batch;
   const submissions = options.files.map((dir) => ({
     name: submissionName(dir),
     files: submissionFiles(dir, starterNames),
   }));
   await ensureBuilt();
-  const { server, browser } = await startBrowser();
+  // A batch has a browser of its own, with a page for each job.
+  const { startApp } = await import('./driver.mjs');
+  const app = await startApp();
   const outcomes = await gradeBatch({
-    browser,
-    baseURL: server.url,
-    runnerOptions: {
-      onNotice: (key, detail) =>
-        process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`),
-      snapshotCache: new URL(CACHE_PATH, server.url).href,
-    },
+    browser: app.browser,
+    baseURL: app.server.url,
+    runnerOptions: { onNotice: sayNotice, snapshotCache: app.snapshotCache },
     lesson: { files: lessonFiles, locale: options.locale, timeoutSeconds: meta.timeout ?? 30 },
     submissions,
     jobs: options.jobs,
   });
-  await browser.close();
-  await server.close();
+  await app.close();
   process.stdout.write(`${title}\n${batchTable(outcomes)}`);
   if (options.report) {
     const [json, junit] = writeReports(options.report, title, outcomes);
@@ -311,10 +301,22 @@ async function checkBatch(options) {
   process.exit(outcomes.every((o) => o.status === 'passed') ? 0 : 1);
 }
 
+/** `procbox daemon stop`; `serve` is how a CLI starts it (cli-calls.mjs). */
+async function daemon([what, ...rest]) {
+  if (rest.length > 0 || !['stop', 'serve'].includes(what)) fail('procbox daemon takes stop');
+  if (what === 'serve') {
+    const { serveDaemon } = await import('./daemon.mjs');
+    return serveDaemon();
+  }
+  const stopped = await stopDaemon(cacheDir());
+  process.stderr.write(stopped ? 'procbox: daemon stopped\n' : 'procbox: no daemon was running\n');
+}
+
 function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'run') return run(parseRun(rest));
   if (command === 'check') return check(parseCheck(rest));
+  if (command === 'daemon') return daemon(rest);
   return fail(command ? `unknown command '${command}'` : 'no command');
 }
 

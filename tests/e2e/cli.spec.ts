@@ -6,11 +6,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { findChromium } from '../../bin/driver.mjs';
 import { fileSource } from '../fidelity/cases.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -209,56 +211,153 @@ test('procbox run copies the current folder: a sibling module, a data file, --wr
   expect(existsSync(join(dir, 'util.py'))).toBe(true);
 });
 
-test.describe('the CLI keeps the memory snapshot in its cache folder', () => {
-  const hello = () => {
-    const cwd = emptyDir();
-    writeFileSync(join(cwd, 'hello.py'), 'print("hello")\n');
-    return cwd;
-  };
-  const runIn = (cache: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('node', [join(root, 'bin/procbox.mjs'), 'run', '--verbose', 'hello.py'], {
-        cwd: hello(),
-        env: { ...process.env, PROCBOX_CACHE_DIR: cache },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+const hello = () => {
+  const cwd = emptyDir();
+  writeFileSync(join(cwd, 'hello.py'), 'print("hello")\n');
+  return cwd;
+};
+
+/** `procbox run --verbose hello.py` with a cache folder of its own, and `env` beside. */
+const runIn = (cache: string, env: Record<string, string> = {}) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('node', [join(root, 'bin/procbox.mjs'), 'run', '--verbose', 'hello.py'], {
+      cwd: hello(),
+      env: { ...process.env, PROCBOX_CACHE_DIR: cache, ...env },
     });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+
+test.describe('the CLI keeps the memory snapshot in its cache folder', () => {
+  // Each run boots a browser of its own here: a daemon's page would be booted already.
+  const runAlone = (cache: string) => runIn(cache, { PROCBOX_DAEMON: '0' });
   const snapshots = (cache: string) =>
     readdirSync(cache).filter((name) => name.startsWith('procbox-snapshot-'));
 
   test('the first run makes it, the next boots from it; two runs at once share the folder', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'procbox-cache-'));
-    const [a, b] = await Promise.all([runIn(cache), runIn(cache)]);
+    const [a, b] = await Promise.all([runAlone(cache), runAlone(cache)]);
     for (const r of [a, b]) {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('[1] hello\n');
-      expect(r.stderr).toMatch(/snapshot: made/);
+      expect(r.stderr).toMatch(/snapshot: made; browser of its own/);
     }
     expect(snapshots(cache)).toHaveLength(1);
-    const again = await runIn(cache);
+    const again = await runAlone(cache);
     expect(again.stdout).toBe('[1] hello\n');
     expect(again.stderr).toMatch(/snapshot: cache folder/);
   });
 
   test('a damaged snapshot is replaced, with a notice, and the run goes on', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'procbox-cache-'));
-    await runIn(cache);
+    await runAlone(cache);
     const [name] = snapshots(cache);
     writeFileSync(join(cache, name), 'not a snapshot');
     writeFileSync(join(cache, 'procbox-snapshot-0123abcd'), 'an older build'); // replaced too
-    const damaged = await runIn(cache);
+    const damaged = await runAlone(cache);
     expect(damaged.code).toBe(0);
     expect(damaged.stdout).toBe('[1] hello\n');
     expect(damaged.stderr).toMatch(
       /the cached memory snapshot could not boot .*a new one was made/,
     );
     expect(snapshots(cache)).toEqual([name]);
-    const after = await runIn(cache);
+    const after = await runAlone(cache);
     expect(after.stderr).toMatch(/snapshot: cache folder/);
     expect(after.stderr).not.toMatch(/could not boot/);
+  });
+});
+
+test.describe('the CLI keeps a daemon: the browser open, a page booted ahead', () => {
+  /** The daemon serving `cache`: its pid from the lock, or null when none holds it. */
+  const daemonPid = (cache: string) =>
+    existsSync(join(cache, 'daemon.lock'))
+      ? Number(readFileSync(join(cache, 'daemon.lock'), 'utf8'))
+      : null;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** The daemons running for `cache`, by their environment. */
+  const daemonsOf = (cache: string) =>
+    readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+          return cmdline.includes('daemon\0serve') && env.includes(`PROCBOX_CACHE_DIR=${cache}`);
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
+  /** Whether every page the daemon began to boot is booted: the next run takes one ready. */
+  const pagesReady = (cache: string) => {
+    const log = readFileSync(join(cache, 'daemon.log'), 'utf8');
+    const count = (what: RegExp) => (log.match(what) ?? []).length;
+    return count(/page booting/g) === count(/page booted/g);
+  };
+  const stopIn = (cache: string) =>
+    spawnSync('node', [join(root, 'bin/procbox.mjs'), 'daemon', 'stop'], {
+      env: { ...process.env, PROCBOX_CACHE_DIR: cache },
+    });
+
+  test('runs at once start one daemon; the next run takes its page booted ahead; stop ends it', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'procbox-daemon-'));
+    const [a, b] = await Promise.all([runIn(cache), runIn(cache)]);
+    for (const r of [a, b]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('[1] hello\n');
+      expect(r.stderr).toMatch(/; daemon started\)/);
+    }
+    const pid = daemonPid(cache)!;
+    expect(daemonsOf(cache)).toEqual([String(pid)]);
+    await expect.poll(() => pagesReady(cache), { timeout: 60_000 }).toBe(true);
+    const warm = await runIn(cache);
+    expect(warm.stdout).toBe('[1] hello\n');
+    expect(warm.stderr).toMatch(/snapshot: cache folder; daemon, page ready\)/);
+    expect(daemonPid(cache)).toBe(pid);
+
+    const stop = stopIn(cache);
+    expect(stop.stderr.toString()).toBe('procbox: daemon stopped\n');
+    await expect.poll(() => alive(pid)).toBe(false);
+    expect(readdirSync(cache).filter((name) => name.startsWith('daemon.'))).toEqual(['daemon.log']);
+    expect(stopIn(cache).stderr.toString()).toBe('procbox: no daemon was running\n');
+  });
+
+  test('a daemon of another build gives way, a killed one is replaced, an idle one leaves', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'procbox-daemon-'));
+    // The daemon's key holds PROCBOX_CHROMIUM: two links to one browser are two builds.
+    const links = ['a', 'b'].map((name) => join(cache, `chromium-${name}`));
+    for (const link of links) symlinkSync(findChromium(), link);
+    const first = await runIn(cache, { PROCBOX_CHROMIUM: links[0] });
+    expect(first.stdout).toBe('[1] hello\n');
+    const firstPid = daemonPid(cache)!;
+
+    const other = await runIn(cache, { PROCBOX_CHROMIUM: links[1] });
+    expect(other.stdout).toBe('[1] hello\n');
+    expect(other.stderr).toMatch(/; daemon started\)/);
+    await expect.poll(() => alive(firstPid)).toBe(false);
+    const secondPid = daemonPid(cache)!;
+    expect(secondPid).not.toBe(firstPid);
+
+    process.kill(secondPid, 'SIGKILL'); // its lock and socket stay behind
+    await expect.poll(() => alive(secondPid)).toBe(false);
+    const env = { PROCBOX_CHROMIUM: links[1], PROCBOX_DAEMON_IDLE: '2' };
+    const replaced = await runIn(cache, env);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toBe('[1] hello\n');
+    expect(replaced.stderr).toMatch(/; daemon started\)/);
+    const thirdPid = daemonPid(cache)!;
+    expect([firstPid, secondPid]).not.toContain(thirdPid);
+    await expect.poll(() => alive(thirdPid), { timeout: 30_000 }).toBe(false);
+    expect(daemonPid(cache)).toBeNull();
+    expect(readFileSync(join(cache, 'daemon.log'), 'utf8')).toMatch(/leaving: idle/);
   });
 });

@@ -1,0 +1,2 @@
+export const CACHE_PATH: string;
+export function cacheDir(): string;

@@ -1,0 +1,1 @@
+export function stopDaemon(cache: string): Promise<boolean>;
