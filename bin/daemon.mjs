@@ -46,10 +46,10 @@ function takeLock(path) {
 /** A page booted ahead of its call. Its events go to whichever call holds it; until then the
  * notices of its boot (a damaged snapshot replaced) are kept for that call. */
 function bootPage(app, say) {
-  const spare = { booted: false, held: { notices: [], to: null } };
+  const spare = { booted: false, calls: 0, held: { notices: [], to: null } };
   say('page booting');
   const { held } = spare;
-  spare.runner = openRunner(app.browser, app.server.url, {
+  spare.runner = openRunner(app.pages, app.server.url, {
     onChunks: (chunks) => held.to?.chunks(chunks),
     onNotice: (key, detail) =>
       held.to ? held.to.notice(key, detail) : held.notices.push([key, detail]),
@@ -63,6 +63,9 @@ function bootPage(app, say) {
   spare.runner.catch(() => {}); // the call that takes it hears of a failure
   return spare;
 }
+
+/** A page serves this many calls, each on a fresh kernel, then makes way for a new one. */
+const MOST_CALLS_A_PAGE = 100;
 
 /** What a call's CLI sends while it runs, rather than calls of their own. */
 const CONTROLS = new Set(['stdin', 'stdin-end', 'resize', 'interrupt', 'stop']);
@@ -98,8 +101,12 @@ export async function serveDaemon() {
   // The first page boots as the browser comes up, so an early call takes it rather than a second.
   const starting = startApp().then((started) => {
     app = started;
-    spare = bootPage(app, say);
-    return app;
+    return app.browser.newContext().then((pages) => {
+      // One context for every page: its Cache Storage and code caches serve the next boot.
+      app.pages = pages;
+      spare = bootPage(app, say);
+      return app;
+    });
   });
   starting.catch((error) => void leave(`the browser did not start: ${error.message}`));
   rmSync(path, { force: true }); // a killed daemon's socket; the lock says none serves it
@@ -158,7 +165,11 @@ export async function serveDaemon() {
     }
   }
 
-  /** One call on a page of its own (the spare, when one is ready); the page is closed after. */
+  /**
+   * One call on a page ready for it (the spare, when there is one). A call that ends as it
+   * should leaves its page for the next with a fresh kernel, pids from 1 and its workers still
+   * booted; one that ends otherwise (the CLI gone, the page crashed) closes it.
+   */
   async function call(connection, message) {
     const { socket } = connection;
     await starting;
@@ -166,10 +177,13 @@ export async function serveDaemon() {
     spare = null;
     const pageBooted = page.booted;
     const runner = await page.runner;
+    let ended = false;
+    let crashed;
     try {
       const lost = new Promise((resolve) => {
         socket.once('close', () => resolve('the CLI went'));
-        runner.page.once('crash', () => resolve('the page crashed'));
+        crashed = () => resolve('the page crashed');
+        runner.page.once('crash', crashed);
       });
       const wanted = message.type === 'check' ? message.showOutput : true;
       page.held.to = {
@@ -177,7 +191,7 @@ export async function serveDaemon() {
         notice: (key, detail) => send(socket, { type: 'notice', key, detail }),
         files: (changes) => message.writeBack && send(socket, { type: 'files', changes }),
       };
-      for (const [key, detail] of page.held.notices) page.held.to.notice(key, detail);
+      for (const [key, detail] of page.held.notices.splice(0)) page.held.to.notice(key, detail);
       send(socket, { type: 'ready', boot: runner.boot, pageBooted });
       const control = runControl();
       const done =
@@ -190,12 +204,32 @@ export async function serveDaemon() {
       for (const early of connection.early.splice(0)) connection.steer(early);
       const outcome = await Promise.race([done, lost]);
       if (typeof outcome === 'string') say(outcome);
-      else await send(socket, outcome);
+      else {
+        await send(socket, outcome);
+        ended = true;
+      }
     } finally {
       connection.steer = null;
+      page.held.to = null;
+      runner.page.off('crash', crashed);
       socket.end();
-      await runner.close().catch(() => {});
+      await keepOrClose(page, runner, ended);
     }
+  }
+
+  async function keepOrClose(page, runner, ended) {
+    page.calls += 1;
+    if (ended && !spare && !leaving && page.calls < MOST_CALLS_A_PAGE) {
+      try {
+        await runner.fresh();
+        say(`page kept for call ${page.calls + 1}`);
+        spare = page;
+        return;
+      } catch (error) {
+        say(`page not kept: ${error.message}`);
+      }
+    }
+    await runner.close().catch(() => {});
   }
 
   /** A control of the call's run; one that meets the page closing has nothing left to do. */

@@ -18,6 +18,7 @@ export interface Runner {
   resize(columns: number, rows: number): Promise<void>;
   interrupt(): Promise<void>;
   waitIdle(): Promise<void>;
+  fresh(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -65,7 +65,7 @@ export async function startApp() {
  * browser profiles (the CLI's, served by bin/static-server.mjs).
  */
 export async function openRunner(
-  browser,
+  browser, // or a BrowserContext: its pages share their caches
   baseURL,
   {
     onOutput = () => {},
@@ -106,6 +106,8 @@ export async function openRunner(
       page.evaluate(([c, r]) => window.procboxHeadless.resize(c, r), [columns, rows]),
     interrupt: () => page.evaluate(() => window.procboxHeadless.interrupt()),
     waitIdle: () => page.evaluate(() => window.procboxHeadless.waitIdle()),
+    /** A fresh kernel in the same page, its workers kept booted: ready for another call. */
+    fresh: () => page.evaluate(() => window.procboxHeadless.fresh()),
     close: () => page.close(),
   };
 }

@@ -47,6 +47,8 @@ export interface HeadlessRunner {
   resize(columns: number, rows: number): void;
   interrupt(): void;
   waitIdle(): Promise<void>;
+  /** A fresh kernel on the same booted workers, for the next run (KernelApi.reset). */
+  fresh(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
   processes(): ProcessInfo[];
   /** `procbox check`: grades the learner's files against a lesson folder's files, worded in
@@ -128,6 +130,11 @@ window.procboxHeadless = {
   async waitIdle() {
     await (await connecting).waitIdle();
     await Promise.all(delivering);
+  },
+  async fresh() {
+    await (await connecting).reset();
+    table = [];
+    watch.forget();
   },
   trace: async () => (await connecting).trace(),
   processes: () => table,

@@ -9,6 +9,14 @@ import { WorkerHost } from './kernel/worker-host';
 
 let kernel: Kernel | null = null;
 let observer: KernelObserver | null = null;
+let host: WorkerHost | null = null;
+let processLimit = 0;
+
+/** A kernel on the host's workers; once another replaces it, its observer is gone. */
+function newKernel(on: WorkerHost): Kernel {
+  const made: Kernel = new Kernel(on, { processLimit }, () => (kernel === made ? observer : null));
+  return made;
+}
 
 function booted(): Kernel {
   if (!kernel) throw new Error('the kernel is not initialised');
@@ -18,13 +26,14 @@ function booted(): Kernel {
 const api = {
   async init(config: KernelConfig, ui: KernelObserver) {
     observer = ui;
-    const host = new WorkerHost({
+    host = new WorkerHost({
       pyodideIndexURL: config.pyodideIndexURL,
       warmPoolSize: config.warmPoolSize,
       snapshotCacheURL: config.snapshotCacheURL,
       onSnapshotDamaged: (reason) => void observer?.notice('snapshotDamaged', reason),
     });
-    kernel = new Kernel(host, { processLimit: config.processLimit }, () => observer);
+    processLimit = config.processLimit;
+    kernel = newKernel(host);
     return host.warm();
   },
   run: (request) => booted().run(request),
@@ -37,6 +46,12 @@ const api = {
   resize: (columns, rows) => booted().resize(columns, rows),
   interrupt: () => booted().interrupt(),
   waitIdle: () => booted().waitIdle(),
+  async reset() {
+    const old = booted();
+    old.stop();
+    old.dispose();
+    kernel = newKernel(host!);
+  },
   trace: async () => booted().trace.all(),
   files: async () => booted().workspace.files(),
 } satisfies KernelApi;

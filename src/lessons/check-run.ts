@@ -45,6 +45,11 @@ export class RunWatch {
     this.waiters.splice(0).forEach((wake) => wake());
   }
 
+  /** A fresh kernel numbers its pids from 1 again: the old table names none of its processes. */
+  forget(): void {
+    this.table = [];
+  }
+
   /** Starts keeping output (until the next call), for the run about to begin. */
   collect(): OutputChunk[] {
     this.chunks = [];

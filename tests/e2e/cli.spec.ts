@@ -23,10 +23,11 @@ const expected: Record<string, { exitCode: number; stdout: string }> = JSON.pars
 /** An empty folder: `procbox run` copies the current directory into the workspace. */
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'procbox-cwd-'));
 
-function procbox(args: string[], input = '', cwd = emptyDir()) {
+function procbox(args: string[], input = '', cwd = emptyDir(), env: Record<string, string> = {}) {
   const result = spawnSync('node', [join(root, 'bin/procbox.mjs'), ...args], {
     input,
     cwd,
+    env: { ...process.env, ...env },
     timeout: 120_000,
   });
   return {
@@ -270,7 +271,7 @@ test.describe('the CLI keeps the memory snapshot in its cache folder', () => {
   });
 });
 
-test.describe('the CLI keeps a daemon: the browser open, a page booted ahead', () => {
+test.describe('the CLI keeps a daemon: the browser open, a page ready for the next call', () => {
   /** The daemon serving `cache`: its pid from the lock, or null when none holds it. */
   const daemonPid = (cache: string) =>
     existsSync(join(cache, 'daemon.lock'))
@@ -308,7 +309,7 @@ test.describe('the CLI keeps a daemon: the browser open, a page booted ahead', (
       env: { ...process.env, PROCBOX_CACHE_DIR: cache },
     });
 
-  test('runs at once start one daemon; the next run takes its page booted ahead; stop ends it', async () => {
+  test('runs at once start one daemon; the next runs take a page ready, fresh; stop ends it', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'procbox-daemon-'));
     const [a, b] = await Promise.all([runIn(cache), runIn(cache)]);
     for (const r of [a, b]) {
@@ -321,8 +322,22 @@ test.describe('the CLI keeps a daemon: the browser open, a page booted ahead', (
     await expect.poll(() => pagesReady(cache), { timeout: 60_000 }).toBe(true);
     const warm = await runIn(cache);
     expect(warm.stdout).toBe('[1] hello\n');
-    expect(warm.stderr).toMatch(/snapshot: cache folder; daemon, page ready\)/);
+    expect(warm.stderr).toMatch(/; daemon, page ready\)/);
     expect(daemonPid(cache)).toBe(pid);
+    // A page serves its next call with a fresh kernel: pids from 1, nothing left in /tmp.
+    const cwd = emptyDir();
+    writeFileSync(
+      join(cwd, 'leave.py'),
+      'import os\nprint(os.getpid(), os.path.exists("/tmp/left"))\nopen("/tmp/left", "w").close()\n',
+    );
+    for (let i = 0; i < 2; i += 1) {
+      const again = procbox(['run', '--plain', '--verbose', 'leave.py'], '', cwd, {
+        PROCBOX_CACHE_DIR: cache,
+      });
+      expect(again.stdout).toBe('1 False\n');
+      expect(again.stderr).toMatch(/; daemon, page ready\)/);
+    }
+    expect(readFileSync(join(cache, 'daemon.log'), 'utf8')).toMatch(/page kept for call 4/);
 
     const stop = stopIn(cache);
     expect(stop.stderr.toString()).toBe('procbox: daemon stopped\n');

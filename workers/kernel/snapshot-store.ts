@@ -18,6 +18,9 @@ export interface StoredSnapshot {
 }
 
 export class SnapshotStore {
+  /** A copy from the folder on its way into Cache Storage: a discard waits for it. */
+  private keeping: Promise<void> = Promise.resolve();
+
   constructor(private readonly folderURL: string | null = null) {}
 
   async load(): Promise<StoredSnapshot | null> {
@@ -31,8 +34,12 @@ export class SnapshotStore {
     if (!this.folderURL) return null;
     try {
       const response = await fetch(this.folderURL + ID);
-      if (response.ok)
-        return { bytes: new Uint8Array(await response.arrayBuffer()), source: 'cache folder' };
+      if (response.ok) {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        // The next page of this browser (the CLI's daemon) finds it sooner here.
+        this.keeping = this.keepInBrowser(bytes);
+        return { bytes, source: 'cache folder' };
+      }
     } catch {
       // the folder's server is gone: make a new one
     }
@@ -43,20 +50,25 @@ export class SnapshotStore {
    * loading nor, in fresh memory, the unpacking. */
   async save(snapshot: Uint8Array): Promise<void> {
     const packed = encodePacked(packPages(snapshot));
-    try {
-      const cache = await caches.open(CACHE);
-      for (const request of await cache.keys()) await cache.delete(request);
-      await cache.put(KEY, new Response(packed));
-    } catch {
-      // Caching is an optimisation only.
-    }
+    await this.keepInBrowser(packed);
     if (this.folderURL) {
       await fetch(this.folderURL + ID, { method: 'PUT', body: packed }).catch(() => {});
     }
   }
 
+  private async keepInBrowser(packed: Uint8Array): Promise<void> {
+    try {
+      const cache = await caches.open(CACHE);
+      for (const request of await cache.keys()) await cache.delete(request);
+      await cache.put(KEY, new Response(packed as Uint8Array<ArrayBuffer>));
+    } catch {
+      // Caching is an optimisation only.
+    }
+  }
+
   /** Forgets a snapshot that failed to boot, wherever it was kept. */
   async discard(): Promise<void> {
+    await this.keeping;
     try {
       await (await caches.open(CACHE)).delete(KEY);
     } catch {

@@ -145,6 +145,10 @@ export interface KernelApi {
   interrupt(): void;
   /** Resolves when no process is left. */
   waitIdle(): Promise<void>;
+  /** A fresh kernel, as after a boot, on the same booted workers: every process is killed, and
+   * the process table (pids from 1 again), files, IPC objects, sockets and trace start anew.
+   * The old kernel says nothing more. How the CLI's daemon reuses a page for its next call. */
+  reset(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
   /** The workspace's files (/home/user) as they are now. */
   files(): Promise<WorkspaceFile[]>;
