@@ -13,6 +13,8 @@ import { daemonKey, readMessages, send, socketPath } from './daemon-protocol.mjs
 
 /** How long a daemon just started may take to listen (Node and Playwright load first). */
 const DAEMON_START_MS = 20_000;
+/** How long a daemon may take to answer `hello`; one that does not (stopped, hung) is passed by. */
+const DAEMON_ANSWER_MS = 15_000;
 
 const useDaemon = () => process.env.PROCBOX_DAEMON !== '0';
 
@@ -76,12 +78,15 @@ export async function reachDaemon(cache, start) {
     const reply = new Promise((resolve) => {
       inbox.to = resolve;
       socket.once('close', () => resolve({ type: 'gone' }));
+      setTimeout(() => resolve({ type: 'silent' }), DAEMON_ANSWER_MS).unref();
     });
     readMessages(socket, (next) => inbox.to(next));
     send(socket, { type: 'hello', key });
     const answer = await reply;
     if (answer.type === 'welcome') return { socket, started, inbox };
-    socket.destroy(); // stale: that daemon withdrew before answering, so the next try starts one
+    socket.destroy();
+    if (answer.type === 'silent') return null; // the run goes on without it
+    // stale: that daemon withdrew before answering, so the next try starts one
   }
   return null;
 }
