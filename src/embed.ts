@@ -29,6 +29,7 @@ const terminal = new Console(element('console'), {
   endOfFile: () => void kernel?.endOfFile(),
 });
 const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
+terminal.linkTracebacks((path) => store.file(path) !== undefined, editor.reveal.bind(editor));
 installTestHooks(terminal, editor);
 applyLocale(store.state.locale);
 

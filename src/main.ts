@@ -68,6 +68,7 @@ const terminal = new Console(element('console'), {
 });
 const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
 const processList = new ProcessList(element<HTMLTableElement>('process-list'), store.state.locale);
+terminal.linkTracebacks((path) => store.file(path) !== undefined, editor.reveal.bind(editor));
 installTestHooks(terminal, editor);
 
 /**

@@ -10,6 +10,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { OutputChunk, Pid } from '../../workers/protocol/kernel';
 import { tagColour } from './palette';
+import { tracebackPlaces } from './traceback-links';
 
 const RESET = '\x1b[0m';
 
@@ -114,6 +115,41 @@ export class Console {
 
   focus(): void {
     this.terminal.focus();
+  }
+
+  /**
+   * Makes each `File "…", line N` of a traceback that names a workspace file a link: clicking
+   * it calls `open(path, line)`.
+   */
+  linkTracebacks(
+    isWorkspaceFile: (path: string) => boolean,
+    open: (path: string, line: number) => void,
+  ): void {
+    this.terminal.registerLinkProvider({
+      provideLinks: (y, callback) => {
+        const line = this.terminal.buffer.active.getLine(y - 1);
+        if (!line) return callback(undefined);
+        // The row's text, and each of its UTF-16 units' cell: a wide character takes two cells.
+        let text = '';
+        const cellOf: number[] = [];
+        for (let x = 0; x < line.length; x++) {
+          const cell = line.getCell(x);
+          if (!cell || cell.getWidth() === 0) continue; // a wide character's right half
+          const chars = cell.getChars() || ' ';
+          text += chars;
+          for (let i = 0; i < chars.length; i++) cellOf.push(x);
+        }
+        const links = tracebackPlaces(text, isWorkspaceFile).map((place) => ({
+          range: {
+            start: { x: cellOf[place.start] + 1, y },
+            end: { x: cellOf[place.end - 1] + 1, y },
+          },
+          text: text.slice(place.start, place.end),
+          activate: () => open(place.path, place.line),
+        }));
+        callback(links.length > 0 ? links : undefined);
+      },
+    });
   }
 
   /** Calls `listener` with the size now and at every change: the processes' terminal size. */

@@ -62,6 +62,22 @@ export class Editor {
     this.sync();
   }
 
+  activePath(): string {
+    return this.store.state.active;
+  }
+
+  /** Opens `path` with the cursor at the start of `line`'s text, in view: a traceback's place. */
+  reveal(path: string, line: number): void {
+    this.store.setActive(path);
+    const model = this.editor.getModel();
+    if (!model || this.models.get(path) !== model) return;
+    const lineNumber = Math.min(line, model.getLineCount());
+    const column = model.getLineFirstNonWhitespaceColumn(lineNumber) || 1;
+    this.editor.setPosition({ lineNumber, column });
+    this.editor.revealLineInCenterIfOutsideViewport(lineNumber);
+    this.editor.focus();
+  }
+
   /** Replaces the active file's text (as a user would, so it is saved). */
   setValue(text: string): void {
     this.editor.getModel()?.setValue(text);

@@ -56,6 +56,29 @@ test('a traceback from a program written for an older Python gets a hint, in bot
   await runAndWait(page, /提示：.*asyncio\.run\(main\(\)\)/);
 });
 
+test("a traceback's line is a link that opens the file at that line", async ({ page }) => {
+  await open(page);
+  await setCode(page, 'def fail():\n    raise ValueError("boom")\n\n\nfail()\n');
+  await runAndWait(page, /ValueError: boom/);
+  const place = 'File "/home/user/main.py", line 2';
+  const row = page.locator('.xterm-rows > div', { hasText: place });
+  await expect(row).toHaveCount(1);
+  const box = (await row.boundingBox())!;
+  const [columns] = await page.evaluate(() => window.__procbox!.consoleSize());
+  const column = (await row.innerText()).indexOf(place) + 3; // inside "File"
+  const cell = box.width / columns;
+  // xterm finds a link as the pointer moves over it; the click then opens it.
+  await expect(async () => {
+    await page.mouse.move(box.x + (column + 0.5) * cell, box.y + box.height / 2);
+    await page.mouse.click(box.x + (column + 0.5) * cell, box.y + box.height / 2);
+    expect(await page.evaluate(() => window.__procbox!.editorCursor())).toEqual({
+      path: 'main.py',
+      line: 2,
+      column: 5,
+    });
+  }).toPass({ timeout: 10_000 });
+});
+
 test('Ctrl-C in the console raises KeyboardInterrupt in the running program', async ({ page }) => {
   await open(page);
   await setCode(page, 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)\n');
