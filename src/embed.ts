@@ -10,6 +10,7 @@ import { decodeShare, encodeShare, isShareFragment, shareProblemMessage } from '
 import { runEntries, Store } from './store';
 import './styles.css';
 import { installTestHooks } from './test-hooks';
+import { TracebackReader } from './ui/traceback-links';
 import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
 import { applyLocale, element } from './ui/toolbar';
@@ -29,6 +30,8 @@ const terminal = new Console(element('console'), {
   endOfFile: () => void kernel?.endOfFile(),
 });
 const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
+/** Where each traceback ended in the workspace: marked in the editor. */
+const tracebacks = new TracebackReader((path) => store.file(path) !== undefined);
 terminal.linkTracebacks((path) => store.file(path) !== undefined, editor.reveal.bind(editor));
 installTestHooks(terminal, editor);
 applyLocale(store.state.locale);
@@ -51,6 +54,8 @@ async function run(): Promise<void> {
   const { files, startMethod } = store.state;
   terminal.clear();
   terminal.focus();
+  tracebacks.reset();
+  editor.clearFailures();
   try {
     await kernel.run({
       files: files.map((f) => ({ ...f })),
@@ -81,7 +86,14 @@ const note = (text: string, colour?: NoteColour) => terminal.note(text, colour);
 void bootSandbox(
   // A program's files change the embedded workspace as they change the playground's.
   {
-    output: (chunks) => terminal.output(chunks),
+    output: (chunks) => {
+      for (const c of chunks) {
+        for (const failure of tracebacks.feed(c.pid, c.fd, c.text)) {
+          editor.markFailure(failure.path, failure.line, failure.message);
+        }
+      }
+      return terminal.output(chunks);
+    },
     processes: () => undefined,
     files: (changes) => store.applyChanges(changes),
   },

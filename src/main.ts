@@ -27,6 +27,7 @@ import { ProcessList } from './ui/process-list';
 import { bindCommandLine } from './ui/command-line';
 import { JobControl } from './ui/job-control';
 import { PythonHints } from './ui/python-hints';
+import { TracebackReader } from './ui/traceback-links';
 import { GalleryDialog } from './ui/gallery-dialog';
 import { LessonPane, LessonsDialog } from './ui/lessons';
 import { ShareDialog } from './ui/share-dialog';
@@ -104,12 +105,19 @@ function reportExits(table: ProcessInfo[]): void {
 
 /** Advice after a traceback from a program written for an older Python. */
 const hints = new PythonHints();
+/** Where each traceback ended in the workspace: marked in the editor. */
+const tracebacks = new TracebackReader((path) => store.file(path) !== undefined);
 
 function showOutput(chunks: OutputChunk[]): Promise<void> {
   watch.output(chunks);
   for (const c of chunks) maxPidSeen = Math.max(maxPidSeen, c.pid);
   const shown = chunks.filter((c) => c.pid > previousRunMaxPid);
   const advice = shown.flatMap((c) => hints.feed(c.pid, c.fd, c.text));
+  for (const c of shown) {
+    for (const failure of tracebacks.feed(c.pid, c.fd, c.text)) {
+      editor.markFailure(failure.path, failure.line, failure.message);
+    }
+  }
   const written = terminal.output(shown);
   if (advice.length === 0) return written;
   return written.then(() => advice.forEach((key) => terminal.note(t(key), 'yellow')));
@@ -134,6 +142,8 @@ function beginRun(entries: string[], method: string): void {
   reportedExits.clear();
   jobControl.reset();
   hints.reset();
+  tracebacks.reset();
+  editor.clearFailures();
   terminal.note(t('runStarted', { files: entries.join(' → '), method }));
   terminal.focus();
 }

@@ -11,6 +11,8 @@ export interface ProcboxTestHooks {
   editorSetValue(text: string): void;
   /** The open file's text as Monaco shows it. */
   editorValue(): string;
+  /** The failures the last run's tracebacks marked in the editor. */
+  editorFailures(): { path: string; line: number; message: string }[];
   /** The open file's name and the cursor's line and column (1-based), as Monaco has them. */
   editorCursor(): { path: string; line: number; column: number };
 }
@@ -27,6 +29,7 @@ export function installTestHooks(terminal: Console, editor: Editor): void {
     consoleSize: () => [terminal.terminal.cols, terminal.terminal.rows],
     editorSetValue: (text) => editor.setValue(text),
     editorValue: () => editor.editor.getValue(),
+    editorFailures: () => editor.markedFailures(),
     editorCursor: () => {
       const at = editor.editor.getPosition();
       return { path: editor.activePath(), line: at?.lineNumber ?? 0, column: at?.column ?? 0 };

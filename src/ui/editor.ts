@@ -16,11 +16,18 @@ declare global {
 }
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
+/** The owner of the markers a run's tracebacks leave. */
+const FAILURE_MARKS = 'procbox-run';
+
 export class Editor {
   readonly editor: monaco.editor.IStandaloneCodeEditor;
   private readonly models = new Map<string, monaco.editor.ITextModel>();
   /** What the tab strip shows; it is rebuilt only when this changes, not on every keystroke. */
   private tabsKey = '';
+  /** The last run's failures, by file (markFailure). */
+  private readonly failures = new Map<string, monaco.editor.IMarkerData[]>();
+  /** Their messages' decorations, by file. */
+  private readonly failureNotes = new Map<string, string[]>();
   /** Set while a keystroke is saved: the models already hold what the store receives. */
   private typing = false;
 
@@ -60,6 +67,54 @@ export class Editor {
     });
     store.subscribe(() => this.sync());
     this.sync();
+  }
+
+  /** Marks `line` of `path` with what a run raised there (a squiggle, the message on hover). */
+  markFailure(path: string, line: number, message: string): void {
+    const file = this.store.file(path);
+    if (!file) return;
+    const model = this.model(path, this.shown(file));
+    const lineNumber = Math.min(Math.max(1, line), model.getLineCount());
+    const marks = [...(this.failures.get(path) ?? [])];
+    marks.push({
+      severity: monaco.MarkerSeverity.Error,
+      message,
+      startLineNumber: lineNumber,
+      startColumn: model.getLineFirstNonWhitespaceColumn(lineNumber) || 1,
+      endLineNumber: lineNumber,
+      endColumn: model.getLineMaxColumn(lineNumber),
+    });
+    this.failures.set(path, marks);
+    monaco.editor.setModelMarkers(model, FAILURE_MARKS, marks);
+    // The message at the line's end too: the lean editor has no hovers to show a marker's.
+    const notes = marks.map((mark) => ({
+      range: new monaco.Range(
+        mark.startLineNumber,
+        mark.startColumn,
+        mark.startLineNumber,
+        mark.endColumn,
+      ),
+      options: { after: { content: `  ← ${mark.message}`, inlineClassName: 'failure-note' } },
+    }));
+    this.failureNotes.set(path, model.deltaDecorations(this.failureNotes.get(path) ?? [], notes));
+  }
+
+  /** A new run: the last one's failures are no longer marked. */
+  clearFailures(): void {
+    for (const path of this.failures.keys()) {
+      const model = this.models.get(path);
+      if (model) monaco.editor.setModelMarkers(model, FAILURE_MARKS, []);
+      model?.deltaDecorations(this.failureNotes.get(path) ?? [], []);
+    }
+    this.failures.clear();
+    this.failureNotes.clear();
+  }
+
+  /** The marked failures: file, line and message. */
+  markedFailures(): { path: string; line: number; message: string }[] {
+    return [...this.failures].flatMap(([path, marks]) =>
+      marks.map((m) => ({ path, line: m.startLineNumber, message: m.message })),
+    );
   }
 
   activePath(): string {

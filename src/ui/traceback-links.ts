@@ -36,3 +36,51 @@ export function tracebackPlaces(
   }
   return places;
 }
+
+/** The line a traceback ended at in the workspace, and what it raised. */
+export interface Failure {
+  path: string;
+  line: number;
+  /** The exception line: `ValueError: boom`. */
+  message: string;
+}
+
+/**
+ * Reads each process's stderr as it comes and gives, for every traceback that ends, its
+ * innermost frame in a workspace file with the exception it raised: where the editor marks
+ * the run's failure.
+ */
+export class TracebackReader {
+  /** Per process: its stderr line not yet ended, and the traceback being read. */
+  private readonly partial = new Map<number, string>();
+  private readonly reading = new Map<number, Omit<Failure, 'message'> | null>();
+
+  constructor(private readonly isWorkspaceFile: (path: string) => boolean) {}
+
+  feed(pid: number, fd: number, text: string): Failure[] {
+    if (fd !== 2) return [];
+    const lines = ((this.partial.get(pid) ?? '') + text).split('\n');
+    this.partial.set(pid, lines.pop() ?? '');
+    const failures: Failure[] = [];
+    for (const raw of lines) {
+      const line = raw.trimEnd();
+      if (line === 'Traceback (most recent call last):') {
+        this.reading.set(pid, null);
+      } else if (this.reading.has(pid) && /^\s/.test(line)) {
+        const [place] = tracebackPlaces(line, this.isWorkspaceFile);
+        if (place) this.reading.set(pid, { path: place.path, line: place.line });
+      } else if (this.reading.has(pid) && line) {
+        // The exception line ends it (a chained one's traceback follows, and is read anew).
+        const innermost = this.reading.get(pid);
+        this.reading.delete(pid);
+        if (innermost) failures.push({ ...innermost, message: line });
+      }
+    }
+    return failures;
+  }
+
+  reset(): void {
+    this.partial.clear();
+    this.reading.clear();
+  }
+}

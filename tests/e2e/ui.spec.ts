@@ -56,10 +56,14 @@ test('a traceback from a program written for an older Python gets a hint, in bot
   await runAndWait(page, /提示：.*asyncio\.run\(main\(\)\)/);
 });
 
-test("a traceback's line is a link that opens the file at that line", async ({ page }) => {
+test("a traceback's line is a link to the file there, and its failure is marked in the editor", async ({
+  page,
+}) => {
   await open(page);
   await setCode(page, 'def fail():\n    raise ValueError("boom")\n\n\nfail()\n');
   await runAndWait(page, /ValueError: boom/);
+  const failures = () => page.evaluate(() => window.__procbox!.editorFailures());
+  await expect.poll(failures).toEqual([{ path: 'main.py', line: 2, message: 'ValueError: boom' }]);
   const place = 'File "/home/user/main.py", line 2';
   const row = page.locator('.xterm-rows > div', { hasText: place });
   await expect(row).toHaveCount(1);
@@ -77,6 +81,10 @@ test("a traceback's line is a link that opens the file at that line", async ({ p
       column: 5,
     });
   }).toPass({ timeout: 10_000 });
+  // The next run starts unmarked.
+  await setCode(page, 'print("fixed")\n');
+  await runAndWait(page, /fixed/);
+  expect(await failures()).toEqual([]);
 });
 
 test('Ctrl-C in the console raises KeyboardInterrupt in the running program', async ({ page }) => {
