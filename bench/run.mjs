@@ -277,7 +277,25 @@ for (const [figure, program, tty] of [
   report(`${figure}: MB/s`, floodMB / ours, floodMB / native, 'MB/s');
 }
 
-const chromiumPids = () => processesMatching((cmd) => cmd.includes('chromium'));
+/** `root` and every process under it. */
+function processTree(root) {
+  const children = new Map();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const tree = [String(root)];
+  for (let i = 0; i < tree.length; i += 1) tree.push(...(children.get(tree[i]) ?? []));
+  return tree;
+}
+// The bench's own browser: every process under this one (not another Chromium on the machine,
+// such as the CLI's daemon or a test run).
+const chromiumPids = () => processTree(process.pid).slice(1);
 /** The browser's added memory (all of Chromium's processes) per process, with eight idle
  * children and their parent running, in a fresh page: its warm pool holds its usual two
  * workers before and after (a page that ran a burst keeps more, for a while). */
