@@ -74,6 +74,8 @@ const en = {
   processLimit: 'Process limit reached ({detail} processes): no more can start.',
   snapshotDamaged: 'The kept memory snapshot could not boot ({detail}); a new one was made.',
   runStarted: '── run: {files} ({method}) ──',
+  runFinished: '── finished: exit {code} in {seconds} s ──',
+  runFinishedBySignal: '── finished: ended by signal {signal} in {seconds} s ──',
   consoleLabel: 'Console',
   editorLabel: 'Editor',
   commandLabel: 'Command line',
@@ -135,7 +137,8 @@ const en = {
   example_09: 'Threads printing',
   example_09_about: 'Several threads print at once.',
   example_11: 'A counter race',
-  example_11_about: 'Two threads add to a counter without a lock.',
+  example_11_about:
+    'Two threads add to a counter without a lock. CPython 3.10+ switches threads only at calls and loop jumps, never inside counter = counter + 1, so this prints 2000000 as CPython does: the race is real but never lost here. To see it, let a switch fall between the read and the write: c = counter; time.sleep(0); counter = c + 1 (lesson 05).',
   example_12: 'A counter with a Lock',
   example_12_about: 'The same counter, guarded by threading.Lock.',
   example_02: 'A process per client',
@@ -306,6 +309,8 @@ const zh: Record<MessageKey, string> = {
   processLimit: '已达到进程上限（{detail} 个进程），无法再启动新进程。',
   snapshotDamaged: '保存的内存快照无法启动（{detail}），已重新生成。',
   runStarted: '── 运行：{files}（{method}）──',
+  runFinished: '── 结束：退出码 {code}，用时 {seconds} 秒 ──',
+  runFinishedBySignal: '── 结束：被信号 {signal} 结束，用时 {seconds} 秒 ──',
   consoleLabel: '控制台',
   editorLabel: '编辑器',
   commandLabel: '命令行',
@@ -366,7 +371,8 @@ const zh: Record<MessageKey, string> = {
   example_09: '线程打印',
   example_09_about: '几个线程同时打印。',
   example_11: '计数器竞争',
-  example_11_about: '两个线程不加锁地累加同一个计数器。',
+  example_11_about:
+    '两个线程不加锁地累加同一个计数器。CPython 3.10 起只在函数调用和循环跳转处切换线程，不会切在 counter = counter + 1 中间，所以这里和 CPython 一样打印 2000000：竞争存在，只是在这里不会丢失更新。想看到它，就让切换落在读和写之间：c = counter; time.sleep(0); counter = c + 1（见第 05 课）。',
   example_12: '加锁的计数器',
   example_12_about: '同一个计数器，用 threading.Lock 保护。',
   example_02: '每个客户端一个进程',
@@ -483,7 +489,20 @@ export function translate(
   params: Record<string, string | number> = {},
 ): string {
   const template = messages[locale][key] ?? messages.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
+  // Chinese sets a space between Han and Latin text and none between Han and Han: the
+  // template's space beside a parameter goes where both its sides are Han (程序输出, main.py 输出).
+  const joinsHan = (a: string | undefined, b: string | undefined) =>
+    a !== undefined && b !== undefined && HAN.test(a) && HAN.test(b);
+  return template.replace(
+    /( ?)\{(\w+)\}( ?)/g,
+    (whole, before: string, name: string, after: string, offset: number) => {
+      if (!(name in params)) return whole;
+      const value = String(params[name]);
+      const keepBefore = before && !joinsHan(template[offset - 1], value[0]);
+      const keepAfter = after && !joinsHan(value.at(-1), template[offset + whole.length]);
+      return (keepBefore ? before : '') + value + (keepAfter ? after : '');
+    },
   );
 }
+
+const HAN = /\p{Script=Han}/u;

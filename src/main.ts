@@ -131,6 +131,9 @@ function showProcesses(table: ProcessInfo[]): void {
   reportExits(table);
 }
 
+/** Counts Runs: a run's end line is written only if no other run began meanwhile. */
+let runGeneration = 0;
+
 /** A lesson check is running: Run waits for it, as it would end the check's processes. */
 let checking = false;
 
@@ -156,9 +159,23 @@ async function run(): Promise<void> {
   const { files, startMethod } = store.state;
   const entries = runEntries(store.state);
   beginRun(entries, startMethod);
+  const generation = ++runGeneration;
+  const started = performance.now();
   try {
     const pids = await kernel.run({ files: files.map((f) => ({ ...f })), entries, startMethod });
     for (const pid of pids) maxPidSeen = Math.max(maxPidSeen, pid);
+    const last = pids.at(-1);
+    if (last === undefined) return;
+    // The run has ended once nothing it started is left (a server outlives its client).
+    const code = await watch.exitCode(last);
+    await kernel.waitIdle();
+    if (generation !== runGeneration) return; // another run began meanwhile
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    terminal.note(
+      code < 0
+        ? t('runFinishedBySignal', { signal: -code, seconds })
+        : t('runFinished', { code, seconds }),
+    );
   } catch (error) {
     terminal.note(t('runFailed', { detail: errorText(error) }), 'red');
   }

@@ -61,6 +61,15 @@ export interface Lesson {
 /** Why a folder is not a lesson: for authors, in English, as a compiler's error would be. */
 export class LessonFormatError extends Error {}
 
+/** A lesson's text without its leading `# Title` when that is the title the pane's header
+ * already shows. */
+export function withoutTitle(markdown: string, title: string): string {
+  const heading = /^\s*#[ \t]+(.+?)[ \t#]*(?:\r?\n|$)/.exec(markdown);
+  return heading && heading[1].trim() === title.trim()
+    ? markdown.slice(heading[0].length)
+    : markdown;
+}
+
 function fail(message: string): never {
   throw new LessonFormatError(message);
 }

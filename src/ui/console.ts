@@ -12,11 +12,13 @@ import type { OutputChunk, Pid } from '../../workers/protocol/kernel';
 import { tagColour } from './palette';
 import { tracebackPlaces } from './traceback-links';
 
-const RESET = '\x1b[0m';
-
 /** East Asian wide characters and emoji take two cells: erasing one takes two backspaces. */
 const WIDE =
   /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
+const RESET = '\x1b[0m';
+/** What the console keeps to show again when the tags toggle: about its scrollback's worth. */
+const MOST_KEPT_CHARS = 2_000_000;
 
 /** Escape sequences a key press produces (arrows, function keys): ignored in cooked mode. */
 const KEY_SEQUENCE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g; // eslint-disable-line no-control-regex
@@ -42,7 +44,11 @@ export class Console {
   /** The line being typed (cooked mode): echoed locally, sent on Enter. */
   private typed = '';
   private lastWasCR = false;
-  showTags = true;
+  private tags = true;
+  /** What the console shows since it was last cleared, to show again when the tags toggle:
+   * process output as chunks, everything else as the terminal data written. Bounded. */
+  private shown: (OutputChunk | string)[] = [];
+  private shownChars = 0;
 
   constructor(host: HTMLElement, input: ConsoleInput) {
     this.terminal = new Terminal({
@@ -90,10 +96,36 @@ export class Console {
     this.terminal.onData((data) => this.onTyped(data, input));
   }
 
+  get showTags(): boolean {
+    return this.tags;
+  }
+
+  /** Shows `[pid] ` tags, or not, on what is shown already as on what comes. */
+  set showTags(on: boolean) {
+    if (on === this.tags) return;
+    this.tags = on;
+    const { shown, typed } = this;
+    this.clear();
+    this.typed = typed; // the line being typed stays, shown again with the rest
+    let data = '';
+    for (const item of shown) {
+      if (typeof item === 'string') {
+        this.cursorAtLineStart = /\n(?:\x1b\[[0-9;]*m)*$/.test(item); // eslint-disable-line no-control-regex
+        this.lastWriter = null;
+        data += item;
+      } else data += this.format(item);
+      this.keep(item);
+    }
+    if (data) this.terminal.write(data);
+  }
+
   /** Writes process output; resolves once xterm has parsed it (the kernel's back-pressure). */
   output(chunks: OutputChunk[]): Promise<void> {
     let text = '';
-    for (const chunk of chunks) text += this.format(chunk);
+    for (const chunk of chunks) {
+      text += this.format(chunk);
+      this.keep(chunk);
+    }
     if (!text) return Promise.resolve();
     return new Promise((resolve) => this.terminal.write(text, resolve));
   }
@@ -107,6 +139,8 @@ export class Console {
 
   clear(): void {
     this.terminal.reset();
+    this.shown = [];
+    this.shownChars = 0;
     this.atLineStart.clear();
     this.cursorAtLineStart = true;
     this.lastWriter = null;
@@ -172,9 +206,21 @@ export class Console {
     return lines.join('\n').trimEnd();
   }
 
+  /** Keeps what is shown, up to the scrollback's worth (dropped in steps of a quarter). */
+  private keep(item: OutputChunk | string): void {
+    this.shown.push(item);
+    this.shownChars += typeof item === 'string' ? item.length : item.text.length;
+    if (this.shownChars <= MOST_KEPT_CHARS) return;
+    const drop = Math.ceil(this.shown.length / 4);
+    for (const gone of this.shown.splice(0, drop)) {
+      this.shownChars -= typeof gone === 'string' ? gone.length : gone.text.length;
+    }
+  }
+
   /** Writes Procbox's own text or the user's echo (process output goes through `format`). */
   private emit(data: string): void {
     if (!data) return;
+    this.keep(data);
     this.cursorAtLineStart = /\n(?:\x1b\[[0-9;]*m)*$/.test(data); // eslint-disable-line no-control-regex
     this.lastWriter = null;
     this.terminal.write(data);
@@ -188,7 +234,7 @@ export class Console {
   private format(chunk: OutputChunk): string {
     const { pid, text } = chunk;
     if (!text) return '';
-    const tag = this.showTags ? `\x1b[${tagColour(pid)}m[${pid}]${RESET} ` : '';
+    const tag = this.tags ? `\x1b[${tagColour(pid)}m[${pid}]${RESET} ` : '';
     const [open, close] = chunk.fd === 2 ? ['\x1b[31m', RESET] : ['', ''];
     let out = '';
     for (const piece of text.split(/(?<=\n)/)) {

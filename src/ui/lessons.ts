@@ -4,6 +4,7 @@
  * src/lessons; this file only shows them.
  */
 import { marked } from 'marked';
+import { withoutTitle } from '../lessons/format';
 import { translate, type Locale } from '../i18n';
 import { LESSONS } from '../lessons/catalog';
 import { checkSummary, textIn, type CheckResult } from '../lessons/checks';
@@ -108,7 +109,9 @@ export class LessonPane {
     this.title.textContent = lesson.title[locale];
     // The lesson's own Markdown, bundled with the app or given to `procbox check`: never the
     // learner's code or a link's contents.
-    this.text.innerHTML = marked.parse(lesson.text[locale], { async: false });
+    this.text.innerHTML = marked.parse(withoutTitle(lesson.text[locale], lesson.title[locale]), {
+      async: false,
+    });
     this.text.dataset.locale = locale;
 
     const shown = this.shown;

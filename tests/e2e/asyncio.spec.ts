@@ -78,15 +78,15 @@ asyncio.run(main())
     ),
   ]);
   await expect.poll(run.output).toContain('sleeping');
-  // The selector's poll waits in the kernel on the loop's self-pipe (a socketpair: two rings),
-  // with the nearest timer as its timeout: the process is blocked there, not running.
+  // The selector's poll waits in the kernel on the loop's self-pipe (a socketpair: two rings,
+  // one name), with the nearest timer as its timeout: the process is blocked there, not running.
   await expect
     .poll(() => page.evaluate(() => window.procboxHeadless.processes()))
     .toEqual([
       expect.objectContaining({
         name: 'sleepers.py',
         state: 'blocked',
-        waitingOn: expect.stringMatching(/^Pipe#\d+, Pipe#\d+$/),
+        waitingOn: 'EventLoop#1', // its two rings, named the loop's
       }),
     ]);
   await sandbox.runner.stop();

@@ -148,7 +148,9 @@ test('a learner fails a lesson, fixes it, passes, and finds it all after a reloa
   await page.getByTestId(`lesson-${id}`).click();
   await expect(page).toHaveURL(/\?lesson=05-lock-race/);
   await expect(page.getByTestId('lesson-pane')).toBeVisible();
-  await expect(page.getByTestId('lesson-text').locator('h1')).toHaveText(/Lock/);
+  // The title shows once, in the pane's header, not again atop the text.
+  await expect(page.getByTestId('lesson-title')).toHaveText(/Lock/);
+  await expect(page.getByTestId('lesson-text').locator('h1')).toHaveCount(0);
   expect(await editorText(page)).toBe(lessonFile(id, 'starter/main.py'));
 
   await page.getByTestId('check').click();

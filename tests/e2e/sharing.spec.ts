@@ -113,6 +113,11 @@ test('a link too long for chat apps is flagged in the Share dialog', async ({ pa
   await expect(page.getByTestId('share-warning')).toHaveText(
     'Longer than about 8 KB: some chat apps cut links this long.',
   );
+  // ▶ means run: Run has it, Copy link does not.
+  const marker = (id: string) =>
+    page.getByTestId(id).evaluate((button) => getComputedStyle(button, '::before').content);
+  expect(await marker('run')).toBe('"▶"');
+  expect(await marker('share-copy')).toBe('none');
 });
 
 test('hostile or broken links say what is wrong and leave the saved work untouched', async ({

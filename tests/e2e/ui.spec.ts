@@ -18,7 +18,7 @@ async function runAndWait(page: Page, text: string | RegExp) {
   await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(text);
 }
 
-test('Run shows each process’s output with its [pid] tag; the toggle shows plain output', async ({
+test('Run shows each process’s output with its [pid] tag; the toggle shows it plain, at once', async ({
   page,
 }) => {
   await open(page);
@@ -28,6 +28,12 @@ test('Run shows each process’s output with its [pid] tag; the toggle shows pla
     'data-state',
     'exited',
   );
+  // The toggle shows what is shown already without tags, and with them again.
+  await page.getByTestId('tags-toggle').uncheck();
+  await expect.poll(() => consoleText(page)).toMatch(/^Worker process$/m);
+  expect(await consoleText(page)).not.toContain('[2] Worker process');
+  await page.getByTestId('tags-toggle').check();
+  await expect.poll(() => consoleText(page)).toContain('[2] Worker process');
   await page.getByTestId('tags-toggle').uncheck();
   await runAndWait(page, /^Worker process$/m);
 });
@@ -43,6 +49,7 @@ test('typed lines reach input(), and a failing exit is reported', async ({ page 
   await page.keyboard.press('Enter');
   await expect.poll(() => consoleText(page)).toContain('hello Ada 雷');
   await expect.poll(() => consoleText(page)).toContain('[process 1 exited with code 3]');
+  await expect.poll(() => consoleText(page)).toMatch(/── finished: exit 3 in \d+\.\d s ──$/);
 });
 
 test('a traceback from a program written for an older Python gets a hint, in both languages', async ({
@@ -51,9 +58,9 @@ test('a traceback from a program written for an older Python gets a hint, in bot
   await open(page);
   await setCode(page, 'import asyncio\nloop = asyncio.get_event_loop()\n');
   await runAndWait(page, /RuntimeError: There is no current event loop in thread 'MainThread'\./);
-  await expect.poll(() => consoleText(page)).toMatch(/Hint: .*asyncio\.run\(main\(\)\)/);
+  await expect.poll(() => consoleText(page)).toMatch(/Hint: [\s\S]*asyncio\.run\(main\(\)\)/);
   await page.getByTestId('locale').selectOption('zh-CN');
-  await runAndWait(page, /提示：.*asyncio\.run\(main\(\)\)/);
+  await runAndWait(page, /提示：[\s\S]*asyncio\.run\(main\(\)\)/);
 });
 
 test("a traceback's line is a link to the file there, and its failure is marked in the editor", async ({
@@ -121,6 +128,8 @@ test('Stop ends four spinning processes and the page stays responsive', async ({
   await expect(page.getByTestId('stop')).toHaveText('停止');
   await page.getByTestId('stop').click();
   await expect(page.locator('[data-testid=proc-row][data-state=exited]')).toHaveCount(4);
+  // The run's end, in the page's language: SIGKILL ended its last entry.
+  await expect.poll(() => consoleText(page)).toMatch(/── 结束：被信号 9 结束，用时 \d+\.\d 秒 ──$/);
 });
 
 test('edits survive a reload, and Run starts every ticked file in order', async ({ page }) => {

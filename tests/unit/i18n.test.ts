@@ -45,6 +45,25 @@ describe('i18n, more', () => {
     expect(translate('en', 'renamePrompt')).toBe('New name for {name}:');
   });
 
+  it('spaces a parameter from Chinese text only where it is not Chinese itself', () => {
+    const program = translate('zh-CN', 'check_theProgram');
+    expect(translate('zh-CN', 'check_outputRegex', { who: program, count: 3 })).toBe(
+      '程序输出 3 行符合预期格式的内容',
+    );
+    expect(translate('zh-CN', 'check_outputRegex', { who: 'main.py', count: 3 })).toBe(
+      'main.py 输出 3 行符合预期格式的内容',
+    );
+    expect(translate('zh-CN', 'reason_stillRunning', { who: program })).toBe(
+      '运行结束时程序仍在运行',
+    );
+    expect(translate('zh-CN', 'reason_stillRunning', { who: 'client.py' })).toBe(
+      '运行结束时 client.py 仍在运行',
+    );
+    expect(translate('en', 'check_exitCode', { who: 'The program', code: 0 })).toBe(
+      'The program exits with code 0',
+    );
+  });
+
   it('picks zh-CN for any Chinese language tag and en otherwise', () => {
     expect(['zh', 'zh-TW', 'ZH-cn'].map(defaultLocale)).toEqual(['zh-CN', 'zh-CN', 'zh-CN']);
     expect(['en-US', 'fr', undefined].map(defaultLocale)).toEqual(['en', 'en', 'en']);

@@ -196,7 +196,7 @@ describe('trace facts', () => {
 
   it('words results in Chinese as well', () => {
     const [result] = gradeRun([{ kind: 'processes', min: 2 }], record({ trace: [spawn(2, 1)] }));
-    expect(textIn('zh-CN', result.description)).toBe('程序 启动至少 2 个子进程');
+    expect(textIn('zh-CN', result.description)).toBe('程序启动至少 2 个子进程');
     expect(textIn('zh-CN', result.reason!)).toBe('启动了 1 个子进程');
   });
 });

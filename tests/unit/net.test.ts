@@ -76,7 +76,7 @@ describe('virtual network', () => {
   it('connect queues a connection; accept hands the server the crossed rings', () => {
     const { ipc, fds, net, read, write, listen, connect } = setup();
     const acceptRing = listen(8888);
-    expect(ipc.describe(acceptRing)).toBe('LISTEN 127.0.0.1:8888'); // what accept() waits on
+    expect(ipc.describe(acceptRing)).toBe('accept 127.0.0.1:8888'); // what accept() waits on
     expect(ringPoll(ipc.words, acceptRing, 'r') & Poll.IN).toBe(0);
     const client = connect(8888) as Connected;
     expect(client.local).toEqual({ host: '127.0.0.1', port: 32768 });

@@ -257,7 +257,8 @@ export class NetTable {
     }
     const ring = this.ipc.newPipe(ACCEPT_CAPACITY);
     if (ring === null) return { errno: Errno.EMFILE };
-    this.ipc.name(ring, `LISTEN ${formatAddr(local)}`); // what a server waits on in accept
+    // What a server waits on in accept() (its socket shows as LISTEN beside, under Sockets).
+    this.ipc.name(ring, `accept ${formatAddr(local)}`);
     this.become(s, { ...s, kind: 'listener', local, ring, pending: [] });
     void backlog; // Connections wait up to SOMAXCONN whatever the backlog, as with SYN cookies.
     this.trace.record({ type: 'listen', pid, address: formatAddr(local) });

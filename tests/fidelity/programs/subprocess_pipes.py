@@ -21,7 +21,7 @@ print(p2.communicate()[0].strip(), p1.wait())
 big = subprocess.run([sys.executable, "-c", "import sys; d = sys.stdin.buffer.read(); sys.stdout.buffer.write(d * 2)"], input=b"z" * 300000, capture_output=True)
 print(len(big.stdout))
 try:
-    subprocess.run([sys.executable, "-c", "import time; print('start', flush=True); time.sleep(30)"], capture_output=True, timeout=0.5)
+    subprocess.run([sys.executable, "-c", "import time; print('start', flush=True); time.sleep(30)"], capture_output=True, timeout=3)
 except subprocess.TimeoutExpired as e:
     print("timeout", e.stdout)
 try:

@@ -10,6 +10,9 @@ socket, the loop's self-pipe (a kernel socketpair) or a signal wakes it, or its 
 
 import asyncio
 import asyncio.events
+import asyncio.selector_events
+
+from . import ipcnames
 
 
 def install():
@@ -19,6 +22,9 @@ def install():
     asyncio.run = webloop._orig_run
     # None restores the default policy (the Unix selector loop), created on first use.
     asyncio.events._set_event_loop_policy(None)
+    # The loop's self-pipe is named the loop's (``EventLoop#1``), not a Pipe of the program's.
+    loop = asyncio.selector_events.BaseSelectorEventLoop
+    loop._make_self_pipe = ipcnames.constructor("EventLoop", loop._make_self_pipe)
 
 
 def forget_boot_loop():
