@@ -131,7 +131,7 @@ function showProcesses(table: ProcessInfo[]): void {
   reportExits(table);
 }
 
-/** Counts Runs: a run's end line is written only if no other run began meanwhile. */
+/** Counts Runs and Checks: a run's end line is written only if neither began meanwhile. */
 let runGeneration = 0;
 
 /** A lesson check is running: Run waits for it, as it would end the check's processes. */
@@ -269,6 +269,7 @@ async function checkLesson(): Promise<void> {
     return;
   }
   checking = true;
+  runGeneration += 1; // a run still waiting to say it ended is over: the check ends it
   lessonPane.setRunning(true);
   beginRun(lesson.entries, lesson.startMethod);
   try {
