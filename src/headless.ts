@@ -101,6 +101,7 @@ const connecting = ensureIsolated().then(() =>
       },
       notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
       files: (changes: WorkspaceChange[]) => window.procboxFiles?.(changes),
+      bootProgress: () => undefined, // the CLI reports its start with --verbose
     },
     undefined,
     (report) => (bootReport = report),

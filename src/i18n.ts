@@ -235,6 +235,24 @@ const en = {
   reason_fileMissing: 'there is no {path}',
   reason_fileStillThere: '{path} is still there',
   reason_fileNotText: '{path} is not text',
+  settings: 'View',
+  theme: 'Theme',
+  themeSystem: 'As the system',
+  themeDark: 'Dark',
+  themeLight: 'Light',
+  fontSize: 'Text size',
+  viewsLabel: 'Panes',
+  viewEditor: 'Editor',
+  viewConsole: 'Console',
+  viewLesson: 'Lesson',
+  splitterHint:
+    'Drag to resize, or use the arrow keys; Enter or a double click folds the pane away and back',
+  editorAriaLabel: 'Python editor. To leave it with the keyboard: Escape, then Tab (or Ctrl+M)',
+  bootDownloading: 'Downloading Python: {percent}% of {total} MB',
+  bootSnapshot: 'Preparing Python (on the first visit only)…',
+  bootStarting: 'Starting Python…',
+  runQueued: 'Python is still starting: the run begins as soon as it is ready.',
+  editorLanguageNext: 'The editor’s own menus change language at the next page load.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -469,6 +487,23 @@ const zh: Record<MessageKey, string> = {
   reason_fileMissing: '没有 {path}',
   reason_fileStillThere: '{path} 仍然存在',
   reason_fileNotText: '{path} 不是文本文件',
+  settings: '外观',
+  theme: '主题',
+  themeSystem: '跟随系统',
+  themeDark: '深色',
+  themeLight: '浅色',
+  fontSize: '字号',
+  viewsLabel: '窗格',
+  viewEditor: '编辑器',
+  viewConsole: '控制台',
+  viewLesson: '课程',
+  splitterHint: '拖动或用方向键调整大小；按回车或双击折叠、展开窗格',
+  editorAriaLabel: 'Python 编辑器。用键盘离开：先按 Esc，再按 Tab（或按 Ctrl+M）',
+  bootDownloading: '正在下载 Python：{percent}%，共 {total} MB',
+  bootSnapshot: '正在准备 Python（仅首次访问需要）…',
+  bootStarting: '正在启动 Python…',
+  runQueued: 'Python 仍在启动：就绪后立即运行。',
+  editorLanguageNext: '编辑器自带的菜单将在下次加载页面时切换语言。',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -31,6 +31,7 @@ const api = {
       warmPoolSize: config.warmPoolSize,
       snapshotCacheURL: config.snapshotCacheURL,
       onSnapshotDamaged: (reason) => void observer?.notice('snapshotDamaged', reason),
+      onBootProgress: (progress) => void observer?.bootProgress(progress),
     });
     processLimit = config.processLimit;
     kernel = newKernel(host);

@@ -10,6 +10,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { OutputChunk, Pid } from '../../workers/protocol/kernel';
 import { tagColour } from './palette';
+import { TERMINAL_THEMES, type Theme } from './theme';
 import { tracebackPlaces } from './traceback-links';
 
 /** East Asian wide characters and emoji take two cells: erasing one takes two backspaces. */
@@ -45,6 +46,7 @@ export class Console {
   private typed = '';
   private lastWasCR = false;
   private tags = true;
+  private readonly refit: () => void;
   /** What the console shows since it was last cleared, to show again when the tags toggle:
    * process output as chunks, everything else as the terminal data written. Bounded. */
   private shown: (OutputChunk | string)[] = [];
@@ -59,28 +61,7 @@ export class Console {
       fontSize: 13,
       lineHeight: 1.15,
       scrollback: 5000,
-      theme: {
-        background: '#11141a',
-        foreground: '#d8dee9',
-        cursor: '#7aa2f7',
-        selectionBackground: '#33415c',
-        black: '#1b1e24',
-        red: '#f7768e',
-        green: '#9ece6a',
-        yellow: '#e0af68',
-        blue: '#7aa2f7',
-        magenta: '#bb9af7',
-        cyan: '#7dcfff',
-        white: '#c0caf5',
-        brightBlack: '#565f89',
-        brightRed: '#ff9aab',
-        brightGreen: '#b9f27c',
-        brightYellow: '#ffd479',
-        brightBlue: '#9ab8ff',
-        brightMagenta: '#d7b8ff',
-        brightCyan: '#a4e6ff',
-        brightWhite: '#ffffff',
-      },
+      theme: TERMINAL_THEMES.dark,
     });
     this.terminal.loadAddon(this.fit);
     this.terminal.loadAddon(new Unicode11Addon());
@@ -88,12 +69,23 @@ export class Console {
     this.terminal.loadAddon(new WebLinksAddon());
     this.terminal.loadAddon(this.search);
     this.terminal.open(host);
-    const refit = () => {
+    this.refit = () => {
       if (host.clientWidth > 0 && host.clientHeight > 0) this.fit.fit();
     };
-    new ResizeObserver(refit).observe(host);
-    refit();
+    new ResizeObserver(this.refit).observe(host);
+    this.refit();
     this.terminal.onData((data) => this.onTyped(data, input));
+    // Tab moves the focus on, as elsewhere on the page: the cooked line has no completion.
+    this.terminal.attachCustomKeyEventHandler((event) => event.key !== 'Tab');
+  }
+
+  /** The theme's palette and the chosen text size; the terminal refits to its new cell size. */
+  setAppearance(theme: Theme, fontSize: number): void {
+    this.terminal.options.theme = TERMINAL_THEMES[theme];
+    if (this.terminal.options.fontSize !== fontSize) {
+      this.terminal.options.fontSize = fontSize;
+      this.refit();
+    }
   }
 
   get showTags(): boolean {
@@ -132,7 +124,8 @@ export class Console {
 
   /** A line from Procbox itself (not from a process), dimmed or coloured, on a line of its own. */
   note(text: string, colour: NoteColour = 'dim'): void {
-    const code = { dim: '2', yellow: '33', red: '31' }[colour];
+    // Not SGR 2 (faint): half-bright text falls below 4.5:1 contrast; bright black is chosen to keep it.
+    const code = { dim: '90', yellow: '33', red: '31' }[colour];
     const start = this.cursorAtLineStart ? '' : '\r\n';
     this.emit(`${start}\x1b[${code}m${text.replace(/\r?\n/g, '\r\n')}${RESET}\r\n`);
   }

@@ -3,11 +3,15 @@
 // (the editor API alone, plus Python's tokenizer), not the everything-included `editor.main`.
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/python/register';
+// Ctrl+M: Tab moves the focus instead of indenting (small, so not left to the lazy extras).
+import 'monaco-editor/features/toggleTabFocusMode/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { translate, type MessageKey } from '../i18n';
 import type { WorkspaceFile } from '../../workers/protocol/kernel';
 import { invalidFileName, isPythonName, type Store } from '../store';
 import { fileSize } from '../workspace-files';
+import { FileTabs } from './file-tabs';
+import type { Theme } from './theme';
 
 declare global {
   interface Window {
@@ -16,11 +20,45 @@ declare global {
 }
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
+/**
+ * Esc then Tab (or Shift+Tab) leaves the editor, as Tab alone indents: the focus moves to the
+ * next (or previous) control of the page. Ctrl+M (Monaco's tab-focus mode) also works.
+ */
+function leaveOnEscapeTab(editor: monaco.editor.IStandaloneCodeEditor, host: HTMLElement): void {
+  let escaped = false;
+  editor.onKeyDown((event) => {
+    if (event.keyCode === monaco.KeyCode.Escape) {
+      escaped = true;
+      return;
+    }
+    if (!escaped || event.keyCode !== monaco.KeyCode.Tab) {
+      escaped = false;
+      return;
+    }
+    escaped = false;
+    event.preventDefault();
+    event.stopPropagation();
+    const focusable = [
+      ...document.querySelectorAll<HTMLElement>(
+        'button, input, select, textarea, [tabindex="0"], a[href], summary',
+      ),
+    ].filter((el) => !host.contains(el) && !el.closest('[hidden]') && el.offsetParent !== null);
+    const before = focusable.filter(
+      (el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING,
+    );
+    const after = focusable.filter((el) => !before.includes(el));
+    (event.shiftKey ? before.at(-1) : after[0])?.focus();
+  });
+}
+
 /** The owner of the markers a run's tracebacks leave. */
 const FAILURE_MARKS = 'procbox-run';
 
 export class Editor {
-  readonly editor: monaco.editor.IStandaloneCodeEditor;
+  editor: monaco.editor.IStandaloneCodeEditor;
+  private readonly fileTabs: FileTabs;
+  private theme: Theme = 'dark';
+  private fontSize = 14;
   private readonly models = new Map<string, monaco.editor.ITextModel>();
   /** What the tab strip shows; it is rebuilt only when this changes, not on every keystroke. */
   private tabsKey = '';
@@ -32,28 +70,37 @@ export class Editor {
   private typing = false;
 
   constructor(
-    host: HTMLElement,
-    private readonly tabs: HTMLElement,
+    private readonly host: HTMLElement,
+    tabs: HTMLElement,
     private readonly store: Store,
-    onRun: () => void,
+    private readonly onRun: () => void,
   ) {
-    this.editor = monaco.editor.create(host, {
+    this.fileTabs = new FileTabs(tabs, store, (key, params) => this.t(key, params), host.id);
+    this.editor = this.createWidget();
+    store.subscribe(() => this.sync());
+    this.sync();
+  }
+
+  private createWidget(): monaco.editor.IStandaloneCodeEditor {
+    const editor = monaco.editor.create(this.host, {
       automaticLayout: true,
-      fontSize: 14,
+      fontSize: this.fontSize,
       fontFamily: '"JetBrains Mono", "Cascadia Mono", Menlo, Consolas, monospace',
       minimap: { enabled: false },
-      theme: 'vs-dark',
+      theme: this.theme === 'dark' ? 'vs-dark' : 'vs',
       scrollBeyondLastLine: false,
       tabSize: 4,
       insertSpaces: true,
       padding: { top: 8 },
       renderWhitespace: 'selection',
+      ariaLabel: this.t('editorAriaLabel'),
     });
-    this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, onRun);
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, this.onRun);
     // Every edit is saved at once; Ctrl+S is only kept from opening the browser's dialog.
-    this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => undefined);
-    this.editor.onDidChangeModelContent(() => {
-      const model = this.editor.getModel();
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => undefined);
+    leaveOnEscapeTab(editor, this.host);
+    editor.onDidChangeModelContent(() => {
+      const model = editor.getModel();
       for (const [path, m] of this.models) {
         // A binary file's model is a description of it; its bytes stay as the program wrote them.
         if (m !== model || this.store.file(path)?.encoding === 'base64') continue;
@@ -65,8 +112,40 @@ export class Editor {
         }
       }
     });
-    store.subscribe(() => this.sync());
-    this.sync();
+    return editor;
+  }
+
+  /**
+   * Loads more of Monaco (find and replace, the command palette, code intelligence) after the
+   * first paint, then rebuilds the widget: Monaco attaches its contributions as a widget is
+   * created. The model, cursor, scroll and focus carry over.
+   */
+  async enrich(load: () => Promise<unknown>): Promise<void> {
+    await load();
+    const old = this.editor;
+    const focused = old.hasTextFocus();
+    const view = old.saveViewState();
+    const model = old.getModel();
+    old.dispose();
+    this.editor = this.createWidget();
+    this.editor.setModel(model);
+    if (view) this.editor.restoreViewState(view);
+    this.editor.updateOptions({
+      readOnly: this.store.file(this.activePath())?.encoding === 'base64',
+    });
+    if (focused) this.editor.focus();
+    this.enriched = true;
+  }
+
+  /** Whether the lazily loaded parts are in (test hooks wait for it). */
+  enriched = false;
+
+  /** The theme's colours and the chosen text size. */
+  setAppearance(theme: Theme, fontSize: number): void {
+    this.theme = theme;
+    this.fontSize = fontSize;
+    monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs');
+    this.editor.updateOptions({ fontSize });
   }
 
   /** Marks `line` of `path` with what a run raised there (a squiggle, the message on hover). */
@@ -182,53 +261,8 @@ export class Editor {
     const key = JSON.stringify([files.map((f) => f.path), file.path, entries, locale]);
     if (key !== this.tabsKey) {
       this.tabsKey = key;
-      this.renderTabs(
-        files.map((f) => f.path),
-        file.path,
-        entries,
-      );
+      this.fileTabs.render({ paths: files.map((f) => f.path), active: file.path, entries });
     }
-  }
-
-  private renderTabs(paths: string[], active: string, entries: string[]): void {
-    this.tabs.title = this.t('runConfigHint');
-    this.tabs.replaceChildren(
-      ...paths.map((path) => {
-        const tab = document.createElement('div');
-        tab.className = path === active ? 'tab active' : 'tab';
-        tab.dataset.testid = 'tab';
-        tab.dataset.path = path;
-        tab.setAttribute('role', 'tab');
-        tab.setAttribute('aria-selected', String(path === active));
-        tab.title = path;
-
-        const entry = document.createElement('input');
-        entry.type = 'checkbox';
-        entry.checked = entries.includes(path);
-        entry.dataset.testid = 'entry';
-        entry.dataset.path = path;
-        entry.title = this.t('entryHint', { name: path });
-        entry.setAttribute('aria-label', entry.title);
-        entry.addEventListener('click', (e) => e.stopPropagation());
-        entry.addEventListener('change', () => this.store.toggleEntry(path, entry.checked));
-
-        const label = document.createElement('span');
-        label.className = 'tab-name';
-        label.textContent = path;
-        tab.append(entry, label);
-
-        const order = entries.indexOf(path);
-        if (order >= 0 && entries.length > 1) {
-          const badge = document.createElement('span');
-          badge.className = order === entries.length - 1 ? 'order foreground' : 'order';
-          badge.textContent = String(order + 1);
-          if (order === entries.length - 1) badge.title = this.t('foreground');
-          tab.append(badge);
-        }
-        tab.addEventListener('click', () => this.store.setActive(path));
-        return tab;
-      }),
-    );
   }
 
   /** Asks for a name until it is valid (or the user cancels). */

@@ -644,6 +644,7 @@ describe('standard streams', () => {
       processes: () => {},
       notice: () => {},
       files: () => {},
+      bootProgress: () => {},
     }));
     await run(kernel, 'main.py');
     await expect.poll(() => taken).toBeGreaterThan(0);

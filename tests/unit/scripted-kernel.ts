@@ -90,6 +90,7 @@ export class RecordingObserver implements KernelObserver {
   files(changes: WorkspaceChange[]) {
     this.changes.push(...changes);
   }
+  bootProgress() {}
 }
 
 export function setup(programs: Record<string, Program>, processLimit = 64) {

@@ -1,10 +1,11 @@
 import * as Comlink from 'comlink';
 import { INTERRUPT_BUFFER_BYTES } from '../protocol/constants';
-import type { BootReport, SnapshotSource } from '../protocol/kernel';
+import type { BootProgress, BootReport, SnapshotSource } from '../protocol/kernel';
 import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/process';
 import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
+import { DownloadMeter } from './download-meter';
 import { WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
@@ -30,6 +31,8 @@ export interface WorkerHostOptions {
   snapshotCacheURL: string | null;
   /** A kept snapshot failed to boot: it was thrown away and a new one made. */
   onSnapshotDamaged(reason: string): void;
+  /** Python's first start, step by step (the page's progress bar). */
+  onBootProgress(progress: BootProgress): void;
 }
 
 /** A copy of `bytes` every worker can read: a boot's message then copies nothing. */
@@ -70,6 +73,7 @@ interface Snapshot {
 export class WorkerHost implements ProcessHost {
   private readonly idle: Promise<BootedWorker>[] = [];
   private readonly snapshots: SnapshotStore;
+  private readonly downloads: DownloadMeter;
   private snapshot: Promise<Snapshot> | null = null;
   private wasm: Promise<WebAssembly.Module> | null = null;
   private stdlib: Promise<Uint8Array | null> | null = null;
@@ -89,12 +93,19 @@ export class WorkerHost implements ProcessHost {
 
   constructor(private readonly options: WorkerHostOptions) {
     this.snapshots = new SnapshotStore(options.snapshotCacheURL);
+    this.downloads = new DownloadMeter((count) =>
+      options.onBootProgress({ stage: 'download', ...count }),
+    );
     this.poolSize = new WarmPoolSize(options.warmPoolSize, MOST_WARM_WORKERS);
   }
 
   /** Makes (or loads) the snapshot and fills the pool; resolves once a worker is ready. */
   async warm(): Promise<BootReport> {
     this.refill();
+    void this.snapshotBytes().then(
+      () => this.options.onBootProgress({ stage: 'boot' }),
+      () => undefined, // the boot that needs it reports why
+    );
     await this.idle[0];
     return { snapshot: (await this.snapshotBytes()).source };
   }
@@ -201,6 +212,7 @@ export class WorkerHost implements ProcessHost {
         return { ...kept, bytes: snapshotInSharedMemory(kept.bytes), writtenBeforeRestore: null };
       }
       const [wasm, stdlib] = await Promise.all([this.compiled(), this.sharedStdlib()]);
+      this.options.onBootProgress({ stage: 'snapshot' });
       const { worker, runtime } = this.spawnWorker();
       try {
         const channel = new MessageChannel();
@@ -240,14 +252,16 @@ export class WorkerHost implements ProcessHost {
    * if that failed: each worker then fetches its own, and reports what goes wrong. */
   private sharedStdlib(): Promise<Uint8Array | null> {
     this.stdlib ??= fetch(this.options.pyodideIndexURL + STDLIB_FILE)
-      .then((response) => (response.ok ? response.arrayBuffer() : null))
+      .then((response) => (response.ok ? this.downloads.track(response).arrayBuffer() : null))
       .then((bytes) => bytes && inSharedMemory(new Uint8Array(bytes)))
       .catch(() => null);
     return this.stdlib;
   }
 
   private compiled(): Promise<WebAssembly.Module> {
-    this.wasm ??= compilePyodide(this.options.pyodideIndexURL);
+    this.wasm ??= compilePyodide(this.options.pyodideIndexURL, (response) =>
+      this.downloads.track(response),
+    );
     this.wasm.catch(() => (this.wasm = null));
     return this.wasm;
   }

@@ -93,7 +93,14 @@ export interface KernelObserver {
   notice(key: KernelNoticeKey, detail: string): void;
   /** Files the program created, changed or removed in `/home/user`, as it runs. */
   files(changes: WorkspaceChange[]): void;
+  /** How far Python's start has come, for a progress bar. */
+  bootProgress(progress: BootProgress): void;
 }
+
+/** Python's start, step by step: its files downloading (bytes; `total` 0 when unknown), the
+ * memory snapshot being made (a first visit only), the first process worker booting. */
+export type BootProgress =
+  { stage: 'download'; loaded: number; total: number } | { stage: 'snapshot' } | { stage: 'boot' };
 
 export type KernelNoticeKey = 'processLimit' | 'snapshotDamaged';
 

@@ -10,8 +10,12 @@
  */
 const WASM_FILE = 'pyodide.asm.wasm';
 
-export function compilePyodide(indexURL: string): Promise<WebAssembly.Module> {
-  return WebAssembly.compileStreaming(fetch(indexURL + WASM_FILE));
+/** `watch` sees the response first (the kernel counts its bytes for the progress bar). */
+export function compilePyodide(
+  indexURL: string,
+  watch: (response: Response) => Response = (response) => response,
+): Promise<WebAssembly.Module> {
+  return WebAssembly.compileStreaming(fetch(indexURL + WASM_FILE).then(watch));
 }
 
 export async function withCompiledPyodide<T>(
