@@ -34,6 +34,7 @@ const tracebacks = new TracebackReader((path) => store.file(path) !== undefined)
 terminal.linkTracebacks((path) => store.file(path) !== undefined, editor.reveal.bind(editor));
 installTestHooks(terminal, editor);
 applyLocale(store.state.locale);
+terminal.setLabels(t('consoleInput'), t('consoleTooMuchOutput'));
 
 const fragment = location.hash.slice(1);
 if (isShareFragment(fragment)) {

@@ -253,6 +253,8 @@ const en = {
   bootStarting: 'Starting Python…',
   runQueued: 'Python is still starting: the run begins as soon as it is ready.',
   editorLanguageNext: 'The editor’s own menus change language at the next page load.',
+  consoleInput: 'Console input',
+  consoleTooMuchOutput: 'Too much output to read aloud: the console shows it all.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -504,6 +506,8 @@ const zh: Record<MessageKey, string> = {
   bootStarting: '正在启动 Python…',
   runQueued: 'Python 仍在启动：就绪后立即运行。',
   editorLanguageNext: '编辑器自带的菜单将在下次加载页面时切换语言。',
+  consoleInput: '控制台输入',
+  consoleTooMuchOutput: '输出太多，无法朗读：请在控制台中查看全部内容。',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -325,6 +325,7 @@ bindToolbar(store, {
     processList.setLocale(locale);
     lessonPane.render();
     bootProgress.relabel();
+    terminal.setLabels(t('consoleInput'), t('consoleTooMuchOutput'));
     if (locale !== editorLocale) terminal.note(t('editorLanguageNext'));
   },
 });

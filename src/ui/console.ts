@@ -88,6 +88,14 @@ export class Console {
     }
   }
 
+  /** The terminal's own words for assistive technology, in the page's language. */
+  setLabels(promptLabel: string, tooMuchOutput: string): void {
+    Terminal.strings.promptLabel = promptLabel;
+    Terminal.strings.tooMuchOutput = tooMuchOutput;
+    // xterm reads the label as it opens: the open terminal's is set here.
+    this.terminal.textarea?.setAttribute('aria-label', promptLabel);
+  }
+
   get showTags(): boolean {
     return this.tags;
   }
