@@ -86,7 +86,7 @@ const reportedExits = new Set<Pid>();
 /** The console command line's lines and jobs. */
 const jobControl = new JobControl({
   kernel: () => kernel,
-  note: (text, colour) => terminal.note(text, colour),
+  note: (text, colour, wrap) => terminal.note(text, colour, wrap),
   clear: () => terminal.clear(),
   focus: () => terminal.focus(),
   t,
@@ -124,7 +124,7 @@ function showOutput(chunks: OutputChunk[]): Promise<void> {
   }
   const written = terminal.output(shown);
   if (advice.length === 0) return written;
-  return written.then(() => advice.forEach((key) => terminal.note(t(key), 'yellow')));
+  return written.then(() => advice.forEach((key) => terminal.note(t(key), 'yellow', true)));
 }
 
 function showProcesses(table: ProcessInfo[]): void {

@@ -5,6 +5,8 @@ import type { Editor } from './ui/editor';
 export interface ProcboxTestHooks {
   /** The xterm active buffer's text: rows joined with '\n', right-trimmed. */
   consoleText(): string;
+  /** The console's rows as laid out, each marked when the terminal wrapped it. */
+  consoleRows(): { text: string; wrapped: boolean }[];
   /** The console's [columns, rows]. */
   consoleSize(): [number, number];
   /** Replaces the open file's text through Monaco, so it is saved like an edit. */
@@ -26,6 +28,7 @@ declare global {
 export function installTestHooks(terminal: Console, editor: Editor): void {
   window.__procbox = {
     consoleText: () => terminal.text(),
+    consoleRows: () => terminal.rows(),
     consoleSize: () => [terminal.terminal.cols, terminal.terminal.rows],
     editorSetValue: (text) => editor.setValue(text),
     editorValue: () => editor.editor.getValue(),

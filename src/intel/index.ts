@@ -16,6 +16,7 @@ import type { Locale } from '../i18n';
 import type { IntelApi, IntelWorkerApi } from '../../workers/protocol/intel';
 import { debounce, LEARNER_RULES, marksFromRuff } from './ruff-marks';
 import { registerPythonProviders } from './python-provider';
+import { addLateServices } from './late-services';
 
 /** The owner of the marks Ruff's findings leave (a run's tracebacks have their own). */
 export const LINT_OWNER = 'procbox-lint';
@@ -54,6 +55,7 @@ export function installPythonIntelligence(options: {
   /** The learner's language, read at each check (marks follow a change of it). */
   locale: () => Locale;
 }): PythonIntelligence {
+  addLateServices(); // before Editor.enrich rebuilds the widget with the contributions
   const intel = startWorker();
   void intel.init({
     pyodideIndexURL: new URL('pyodide/', document.baseURI).href,

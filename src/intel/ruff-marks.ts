@@ -34,7 +34,10 @@ export interface Mark {
 const ZH: [RegExp, (name: string) => string][] = [
   [/^Undefined name `(.+)`$/, (name) => `未定义的名字 \`${name}\``],
   [/^`(.+)` imported but unused/, (name) => `导入了 \`${name}\` 但没有使用`],
-  [/^Local variable `(.+)` referenced before assignment$/, (name) => `局部变量 \`${name}\` 在赋值之前被引用`],
+  [
+    /^Local variable `(.+)` referenced before assignment$/,
+    (name) => `局部变量 \`${name}\` 在赋值之前被引用`,
+  ],
 ];
 
 export function markMessage(diagnostic: RuffDiagnostic, locale: Locale): string {

@@ -12,6 +12,7 @@ import type { OutputChunk, Pid } from '../../workers/protocol/kernel';
 import { tagColour } from './palette';
 import { TERMINAL_THEMES, type Theme } from './theme';
 import { tracebackPlaces } from './traceback-links';
+import { wrapWords } from './word-wrap';
 
 /** East Asian wide characters and emoji take two cells: erasing one takes two backspaces. */
 const WIDE =
@@ -130,8 +131,10 @@ export class Console {
     return new Promise((resolve) => this.terminal.write(text, resolve));
   }
 
-  /** A line from Procbox itself (not from a process), dimmed or coloured, on a line of its own. */
-  note(text: string, colour: NoteColour = 'dim'): void {
+  /** A line from Procbox itself (not from a process), dimmed or coloured, on a line of its own.
+   * With `wrap`, long lines break between words at the console's width (help, hints). */
+  note(text: string, colour: NoteColour = 'dim', wrap = false): void {
+    if (wrap) text = wrapWords(text, this.terminal.cols);
     // Not SGR 2 (faint): half-bright text falls below 4.5:1 contrast; bright black is chosen to keep it.
     const code = { dim: '90', yellow: '33', red: '31' }[colour];
     const start = this.cursorAtLineStart ? '' : '\r\n';
@@ -194,6 +197,18 @@ export class Console {
   }
 
   /** The text xterm holds in its active buffer, one row per line (wrapped rows are joined). */
+  /** The buffer's rows as the terminal laid them out; `wrapped` when a row continues the one
+   * above because the line was longer than the terminal is wide. */
+  rows(): { text: string; wrapped: boolean }[] {
+    const buffer = this.terminal.buffer.active;
+    const rows: { text: string; wrapped: boolean }[] = [];
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      if (line) rows.push({ text: line.translateToString(true), wrapped: line.isWrapped });
+    }
+    return rows;
+  }
+
   text(): string {
     const buffer = this.terminal.buffer.active;
     const lines: string[] = [];

@@ -13,7 +13,7 @@ import { formatJob, JobTable, type JobState } from './jobs';
 /** What carrying out a line needs of the page. */
 export interface JobControlHost {
   kernel(): Kernel | null;
-  note(text: string, colour?: NoteColour): void;
+  note(text: string, colour?: NoteColour, wrap?: boolean): void;
   clear(): void;
   /** The console takes the keyboard (typed lines go to the foreground process). */
   focus(): void;
@@ -60,7 +60,7 @@ export class JobControl {
   async execute(command: Command, line: string): Promise<void> {
     const { host } = this;
     const kernel = host.kernel();
-    if (command.kind === 'help') host.note(host.t('commandHelp'));
+    if (command.kind === 'help') host.note(host.t('commandHelp'), 'dim', true);
     else if (command.kind === 'clear') host.clear();
     else if (command.kind === 'unclosedQuote') host.note(host.t('commandUnclosedQuote'), 'red');
     else if (command.kind === 'jobs') {

@@ -4,6 +4,7 @@
  * tabs' arrow keys, a keyboard-only walkthrough, and Python's start-up.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { messages } from '../../src/i18n';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
 
@@ -59,7 +60,15 @@ test('on a phone one pane shows at a time, every control can be reached and used
   await expectOnScreen(page, page.getByTestId('command-line'));
   await page.getByTestId('command-line').fill('help');
   await page.getByTestId('command-line').press('Enter');
-  await expect.poll(() => consoleText(page)).toContain('curl');
+  await expect.poll(() => consoleText(page)).toContain('this list');
+  // The narrow console's help breaks between words: no row is the terminal's own wrap, and
+  // every word is whole on some row.
+  const rows = await page.evaluate(() => window.__procbox?.consoleRows() ?? []);
+  const help = rows.slice(rows.findIndex((row) => row.text.startsWith('Commands:')));
+  expect(help.length).toBeGreaterThan(12);
+  expect(help.filter((row) => row.wrapped)).toEqual([]);
+  const shown = help.map((row) => row.text).join('\n');
+  for (const word of messages.en.commandHelp.split(/\s+/)) expect(shown).toContain(word);
 
   await tab('processes').click();
   // Its first column in view; the rest scroll sideways within the pane.
