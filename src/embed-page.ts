@@ -13,6 +13,8 @@ import { TracebackReader } from './ui/traceback-links';
 import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
 import { applyLocale, element } from './ui/toolbar';
+import { followTheme } from './ui/theme';
+import { DEFAULT_FONT_SIZE, PreferenceStore } from './preferences';
 
 const memory = new Map<string, string>();
 const store = new Store(
@@ -34,6 +36,12 @@ const tracebacks = new TracebackReader((path) => store.file(path) !== undefined)
 terminal.linkTracebacks((path) => store.file(path) !== undefined, editor.reveal.bind(editor));
 installTestHooks(terminal, editor);
 applyLocale(store.state.locale);
+// The embed follows the reader's system theme; it keeps no settings of its own.
+followTheme(new PreferenceStore({ getItem: () => null, setItem: () => undefined }), (theme) => {
+  editor.setAppearance(theme, DEFAULT_FONT_SIZE);
+  terminal.setAppearance(theme, DEFAULT_FONT_SIZE - 1);
+});
+void editor.enrich(() => import('./ui/editor-extras'));
 terminal.setLabels(t('consoleInput'), t('consoleTooMuchOutput'));
 
 const fragment = location.hash.slice(1);

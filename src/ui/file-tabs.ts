@@ -78,6 +78,10 @@ export class FileTabs {
     tablist.setAttribute('aria-owns', tabIds.join(' '));
     this.strip.title = this.t('runConfigHint');
     this.strip.replaceChildren(tablist, ...slots);
+    // In a narrow strip (an embed's frame) the open file's tab is scrolled into view.
+    this.strip
+      .querySelector('.tab.active')
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
   /** The arrow keys, Home and End move to a tab and open its file (tabs that follow focus). */

@@ -47,6 +47,13 @@ test('the Share dialog’s embed snippet runs the playground inside another site
       /10_threaded_server\.py/,
       /8888_client\.py/,
     ]);
+    // Both file tabs fit the 900 px frame, and the console's text keeps off its edge.
+    for (const tab of await frame.getByTestId('tab').all()) {
+      await expect(tab).toBeInViewport({ ratio: 1 });
+    }
+    const rows = (await frame.locator('.xterm-rows').boundingBox())!;
+    const body = (await frame.locator('.embed-body').boundingBox())!;
+    expect(rows.x - body.x).toBeGreaterThanOrEqual(8);
     await frame.getByTestId('run').click();
     await expect
       .poll(() => consoleText(frame), { timeout: 60_000 })
