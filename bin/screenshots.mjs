@@ -1,12 +1,28 @@
 #!/usr/bin/env node
 /**
  * Takes the README's screenshots into docs/: the examples gallery and the Share dialog, with
- * an example that has run, and a lesson after a failed Check. Usage: node bin/screenshots.mjs
+ * an example that has run; a lesson after a failed Check; the light theme with a traceback
+ * marked in the editor; a phone in Chinese; the embed. Usage: node bin/screenshots.mjs
  */
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
+
+/** Threads that fail: the traceback's lines are links, and the failing line is marked. */
+const FAILING_PROGRAM = `import threading
+
+def worker(n):
+    print(f"worker {n} dividing")
+    return 10 / (n - 2)
+
+threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(1 / 0)
+`;
 
 await ensureBuilt();
 const server = await serveStatic(join(root, 'dist'));
@@ -40,6 +56,47 @@ await lesson
   .filter({ hasText: /checks passed/ })
   .waitFor({ timeout: 120_000 });
 await lesson.screenshot({ path: join(root, 'docs/lesson.png') });
+
+/** A page of its own (theme, language, size), ready to run. */
+async function readyPage(options) {
+  const context = await browser.newContext(options);
+  const next = await context.newPage();
+  await next.goto(server.url);
+  await next.waitForFunction(() => /Ready|就绪/.test(window.__procbox?.consoleText() ?? ''), null, {
+    timeout: 120_000,
+  });
+  return next;
+}
+
+const light = await readyPage({ viewport: { width: 1280, height: 760 }, colorScheme: 'light' });
+await light.evaluate((code) => window.__procbox?.editorSetValue(code), FAILING_PROGRAM);
+await light.getByTestId('run').click();
+await light.waitForFunction(() => (window.__procbox?.editorFailures().length ?? 0) > 0);
+await light.screenshot({ path: join(root, 'docs/light-traceback.png') });
+
+const phone = await readyPage({
+  viewport: { width: 390, height: 844 },
+  locale: 'zh-CN',
+  deviceScaleFactor: 2,
+});
+await phone.getByTestId('open-examples').click();
+await phone.getByTestId('example-15').click();
+await phone.getByTestId('run').click();
+await phone.waitForFunction(() => /finished|结束/.test(window.__procbox?.consoleText() ?? ''));
+await phone.screenshot({ path: join(root, 'docs/phone-zh.png') });
+
+const snippet = await page.getByTestId('share-embed').inputValue(); // the dialog is open
+const embed = await browser.newPage({ viewport: { width: 900, height: 520 } });
+await embed.goto(/<iframe src="([^"]+)"/.exec(snippet)[1]);
+await embed.waitForFunction(() => /Ready/.test(window.__procbox?.consoleText() ?? ''), null, {
+  timeout: 120_000,
+});
+await embed.getByTestId('run').click();
+await embed.waitForFunction(() => /bob got/.test(window.__procbox?.consoleText() ?? ''));
+await embed.screenshot({ path: join(root, 'docs/embed.png') });
+
 await browser.close();
 server.close();
-console.log('docs/gallery.png, docs/share.png, docs/lesson.png');
+console.log(
+  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png',
+);
