@@ -243,3 +243,36 @@ test('while Python starts a progress bar shows, and Run pressed meanwhile runs o
   await expect.poll(() => consoleText(page), { timeout: 90_000 }).toContain('[2] Worker process');
   await expect(page.getByTestId('boot-progress')).toBeHidden();
 });
+
+test('at 1440, 1024 and 390 px every shown control lies on screen with its label whole', async ({
+  page,
+}) => {
+  await open(page, '/?lesson=02-queue');
+  for (const [width, height] of [
+    [1440, 900],
+    [1024, 768],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await expect(page.getByTestId('phone-tabs')).toBeVisible({ visible: width <= 600 });
+    await page.getByTestId('settings').evaluate((el) => ((el as HTMLDetailsElement).open = true));
+    const problems = await page.evaluate(() => {
+      const found: string[] = [];
+      const controls = document.querySelectorAll<HTMLElement>(
+        'header button, header select, header summary, .file-bar button, .file-bar input, .phone-tabs button, .lesson-pane button, [data-testid=command-line]',
+      );
+      for (const el of controls) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || el.closest('[hidden]')) continue; // not shown here
+        const name = el.dataset.testid ?? el.dataset.view ?? el.textContent;
+        if (box.left < 0 || box.right > innerWidth + 0.5) found.push(`${name} off screen`);
+        if (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth + 1) {
+          found.push(`${name} label cut`);
+        }
+      }
+      return found;
+    });
+    expect(problems, `${width}×${height}`).toEqual([]);
+    await page.getByTestId('settings').evaluate((el) => ((el as HTMLDetailsElement).open = false));
+  }
+});
