@@ -144,7 +144,7 @@ async function localCall(message, handlers) {
   const control = runControl();
   const work =
     message.type === 'run'
-      ? runToEnd(runner, message.request, control).then((code) => ({ type: 'exit', code }))
+      ? runToEnd(runner, message.request, control, message.trace)
       : checkLesson(runner, message).then((outcome) => ({ type: 'checked', outcome }));
   // A control that meets the page closing as the run ends has nothing left to do.
   const quietly = (promise) => void promise.catch(() => {});

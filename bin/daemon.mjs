@@ -196,7 +196,7 @@ export async function serveDaemon() {
       const control = runControl();
       const done =
         message.type === 'run'
-          ? runToEnd(runner, message.request, control).then((code) => ({ type: 'exit', code }))
+          ? runToEnd(runner, message.request, control, message.trace)
           : checkLesson(runner, message).then((outcome) => ({ type: 'checked', outcome }));
       done.catch(() => {}); // when the call is lost first, its failure has no one to tell
       // After the run's call: stdin written before it would be lost to its terminal's reset.

@@ -19,6 +19,8 @@ export interface Runner {
   interrupt(): Promise<void>;
   waitIdle(): Promise<void>;
   fresh(): Promise<void>;
+  /** The run's timeline as Chrome Trace Event JSON. */
+  chromeTrace(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,8 @@ export function runToEnd(
   runner: Runner,
   request: RunRequest,
   control?: RunControl,
-): Promise<number | null>;
+  withTrace?: boolean,
+): Promise<{ type: 'exit'; code: number | null; trace: unknown }>;
 export function checkLesson(
   runner: Runner,
   call: { lessonFiles: [string, string][]; learnerFiles: unknown[]; locale: string },

@@ -108,6 +108,7 @@ export async function openRunner(
     waitIdle: () => page.evaluate(() => window.procboxHeadless.waitIdle()),
     /** A fresh kernel in the same page, its workers kept booted: ready for another call. */
     fresh: () => page.evaluate(() => window.procboxHeadless.fresh()),
+    chromeTrace: () => page.evaluate(() => window.procboxHeadless.chromeTrace()),
     close: () => page.close(),
   };
 }
@@ -129,15 +130,17 @@ export function runControl() {
 /**
  * One `procbox run` on a runner, wherever its page lives (here, or in the daemon): runs the
  * request; once its last entry has exited, the others (servers) get their grace; then every
- * process is stopped and the last output delivered. Resolves with the last entry's exit code,
- * or null when `control` stopped it first.
+ * process is stopped and the last output delivered. Resolves with the call's last message:
+ * the last entry's exit code (null when `control` stopped it first), and with `withTrace` the
+ * run's timeline as Chrome Trace Event JSON.
  */
-export async function runToEnd(runner, request, control = runControl()) {
+export async function runToEnd(runner, request, control = runControl(), withTrace = false) {
   const code = await Promise.race([runner.run(request), control.stopping]);
   if (!control.stopped && request.entries.length > 1) await runner.stopAfterGrace();
   await runner.stop();
   await runner.waitIdle();
-  return control.stopped ? null : code;
+  const trace = withTrace ? await runner.chromeTrace() : undefined;
+  return { type: 'exit', code: control.stopped ? null : code, trace };
 }
 
 /** `procbox check` on a runner: the lesson's checks, worded in `locale`, once all is idle. */

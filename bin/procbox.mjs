@@ -20,7 +20,7 @@
  * code 0 when every check passed, 1 when one failed, 2 when the call or the lesson is wrong.
  * With FOLDERs, each is a submission: they are graded N pages at once (batch-check.mjs).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +29,7 @@ import { cacheDir } from './cli-cache.mjs';
 import { startCall, stopDaemon } from './cli-calls.mjs';
 import { WorkspaceTooBig, readWorkspace, runWorkspace, writeBack } from './workspace-dir.mjs';
 
-const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] FILE [FILE ...]
+const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] [--trace FILE] FILE [FILE ...]
        procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]
        procbox daemon stop`;
 const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
@@ -60,6 +60,7 @@ function parseRun(args) {
     plain: { type: 'boolean', default: false },
     'write-back': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    trace: { type: 'string' },
   });
   const timeout = values.timeout === undefined ? null : Number(values.timeout);
   if (timeout !== null && !(timeout > 0)) fail('--timeout takes a positive number of seconds');
@@ -72,6 +73,7 @@ function parseRun(args) {
     plain: values.plain,
     writeBack: values['write-back'],
     verbose: values.verbose,
+    trace: values.trace,
     files: positionals,
   };
 }
@@ -169,7 +171,7 @@ async function run(options) {
   };
   const request = { files, entries, startMethod: options.startMethod, terminal };
   const call = await startCall(
-    { type: 'run', request, writeBack: options.writeBack },
+    { type: 'run', request, writeBack: options.writeBack, trace: options.trace !== undefined },
     {
       output: (chunk) => (chunk.fd === 2 ? process.stderr : process.stdout).write(format(chunk)),
       notice: sayNotice,
@@ -209,6 +211,10 @@ async function run(options) {
   const outcome = await call.finished;
   if (outcome.type === 'error') die(outcome.message);
   if (options.writeBack) writeBack(process.cwd(), changes);
+  // The timeline for Perfetto or chrome://tracing, written even when the run timed out.
+  if (options.trace !== undefined && outcome.trace) {
+    writeFileSync(options.trace, JSON.stringify(outcome.trace));
+  }
   if (timedOut) {
     process.stderr.write(`procbox: timed out after ${options.timeout} s\n`);
     process.exit(124);

@@ -3,6 +3,8 @@
  * The driver (Playwright) exposes `procboxOutput`, `procboxProcesses` and `procboxNotice`, then
  * calls `window.procboxHeadless.run(...)`.
  */
+import { chromeTrace } from './timeline/chrome-trace';
+import { buildTimeline } from './timeline/model';
 import type {
   BootReport,
   KernelNoticeKey,
@@ -50,6 +52,8 @@ export interface HeadlessRunner {
   /** A fresh kernel on the same booted workers, for the next run (KernelApi.reset). */
   fresh(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
+  /** The run's timeline as Chrome's Trace Event JSON (`procbox run --trace FILE`). */
+  chromeTrace(): Promise<unknown>;
   processes(): ProcessInfo[];
   /** `procbox check`: grades the learner's files against a lesson folder's files, worded in
    * `locale`. A folder that is no lesson gives `{ error }`. */
@@ -138,6 +142,7 @@ window.procboxHeadless = {
     watch.forget();
   },
   trace: async () => (await connecting).trace(),
+  chromeTrace: async () => chromeTrace(buildTimeline(await (await connecting).trace())),
   processes: () => table,
   async check(lessonFiles, learnerFiles, locale) {
     let lesson;

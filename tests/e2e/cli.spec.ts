@@ -376,3 +376,31 @@ test.describe('the CLI keeps a daemon: the browser open, a page ready for the ne
     expect(readFileSync(join(cache, 'daemon.log'), 'utf8')).toMatch(/leaving: idle/);
   });
 });
+
+test('procbox run --trace writes the timeline as Chrome Trace Event JSON: tracks and flows of the run', () => {
+  const cwd = emptyDir();
+  writeFileSync(join(cwd, 'main.py'), readFileSync(fileSource('15_producer_consumer.py')));
+  const { code, stdout } = procbox(['run', '--plain', '--trace', 'trace.json', 'main.py'], '', cwd);
+  expect(code).toBe(0);
+  expect(stdout).toContain('Consumed 4');
+  const { traceEvents } = JSON.parse(readFileSync(join(cwd, 'trace.json'), 'utf8')) as {
+    traceEvents: { name: string; ph: string; cat?: string; pid: number; args?: { name: string } }[];
+  };
+  // A track per process, named as the process list names it.
+  expect(traceEvents.filter((e) => e.name === 'process_name').map((e) => e.args?.name)).toEqual([
+    'main.py (1)',
+    'Process-1 (2)',
+    'Process-2 (3)',
+  ]);
+  // Five items from the producer and the parent's None: six Queue arrows, all to pid 3.
+  const flows = (ph: string, cat: string) =>
+    traceEvents.filter((e) => e.ph === ph && e.cat === cat).map((e) => e.pid);
+  expect(flows('s', 'item').sort()).toEqual([1, 2, 2, 2, 2, 2]);
+  expect(flows('f', 'item')).toEqual([3, 3, 3, 3, 3, 3]);
+  expect(flows('s', 'spawn')).toEqual([1, 1]);
+  expect(flows('f', 'join')).toEqual([1, 1]);
+  // The parent's wait for each child is a slice of its own.
+  expect(traceEvents.filter((e) => e.ph === 'X' && e.pid === 1).map((e) => e.name)).toContain(
+    'blocked: join(2)',
+  );
+});

@@ -91,6 +91,7 @@ export function ipcObserverCallsFor(
       if (self.state === 'exited') return;
       const what = objects === null ? null : names(objects).join(', ') || null;
       const thread = self.threads.get(tid);
+      if (thread || tid === self.pid) trace.record({ type: 'wait', pid: self.pid, tid, on: what });
       if (thread) thread.waitingOn = what;
       else if (tid !== self.pid) return;
       else if (what !== null) {

@@ -518,12 +518,14 @@ export class Kernel {
     self.pending.add(call);
     self.state = 'blocked';
     self.waitingOn = what;
+    this.trace.record({ type: 'wait', pid: self.pid, tid: self.pid, on: what });
     this.outbox.tableChanged();
     const result = await Promise.race([until.then(() => false), interrupted]);
     self.pending.delete(call);
     if (self.state === 'blocked' && self.pending.size === 0) {
       self.state = 'running';
       self.waitingOn = null;
+      this.trace.record({ type: 'wait', pid: self.pid, tid: self.pid, on: null });
       this.outbox.tableChanged();
     }
     return result;

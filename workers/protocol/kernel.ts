@@ -79,6 +79,9 @@ export type TraceEvent =
   | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
   | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid }
   | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string }
+  /** A thread (the main one: `tid` is the pid) begins to wait on `on` (`Queue#1`, `sleep`,
+   * `input()`, `join(3)`, `accept 0.0.0.0:8888`), or, with null, runs again. */
+  | { type: 'wait'; t: number; pid: Pid; tid: Pid; on: string | null }
   | { type: 'listen'; t: number; pid: Pid; address: string }
   /** A stream connection's setup and teardown: `from` is the client's end for connect and
    * accept, the closing side's for close. */

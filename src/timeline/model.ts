@@ -1,0 +1,214 @@
+/**
+ * The kernel's event trace as a timeline: one lane per process and per thread, each lane's
+ * states over time, and an arrow for every hand-over between lanes (a Queue item put and taken,
+ * a Pipe or socket message sent and received, a Lock released and acquired by another, a child
+ * started, a connection accepted, a child's end reaching its joiner). No DOM: the panel draws
+ * it, the Chrome trace export writes it, the tests read it.
+ */
+import type { Pid, TraceEvent } from '../../workers/protocol/kernel';
+
+export type LaneState = 'running' | 'blocked' | 'sleeping' | 'exited';
+
+export interface Lane {
+  /** `pid` for a process's main thread, `pid/tid` for its other threads. */
+  id: string;
+  pid: Pid;
+  tid: Pid;
+  label: string;
+  /** The process lane a thread lane nests under. */
+  parent: string | null;
+}
+
+export interface Slice {
+  lane: string;
+  state: LaneState;
+  start: number;
+  end: number;
+  /** What a blocked lane waits on; a process's exit code (or -signal) once exited. */
+  detail: string | null;
+}
+
+export type ArrowKind = 'item' | 'message' | 'lock' | 'spawn' | 'connect' | 'join';
+
+export interface Arrow {
+  kind: ArrowKind;
+  from: { lane: string; t: number };
+  to: { lane: string; t: number };
+  /** The object handed over (`Queue#1`, `Lock#2`, a connection's two ends). */
+  object: string;
+}
+
+export interface Timeline {
+  lanes: Lane[];
+  slices: Slice[];
+  arrows: Arrow[];
+  start: number;
+  end: number;
+}
+
+const laneId = (pid: Pid, tid: Pid) => (tid === pid ? String(pid) : `${pid}/${tid}`);
+
+/** Operations that give and take: what one lane gives, another takes, first in first out. */
+const GIVES: Partial<Record<TraceEvent['type'], ArrowKind>> = { put: 'item', send: 'message' };
+const TAKES: Partial<Record<TraceEvent['type'], TraceEvent['type']>> = { get: 'put', recv: 'send' };
+
+export function buildTimeline(events: readonly TraceEvent[], now?: number): Timeline {
+  const lanes = new Map<string, Lane>();
+  const slices: Slice[] = [];
+  const arrows: Arrow[] = [];
+  /** Each lane's open slice, and the one before it. */
+  const open = new Map<string, Slice>();
+  const closed = new Map<string, Slice>();
+  const start = events[0]?.t ?? 0;
+  const end = Math.max(now ?? 0, events.at(-1)?.t ?? 0);
+
+  const enter = (lane: string, state: LaneState, t: number, detail: string | null) => {
+    const current = open.get(lane);
+    if (current) {
+      if (current.state === 'exited') return; // nothing follows an exit
+      if (current.state === state && current.detail === detail) return;
+      current.end = t;
+      if (current.end > current.start) slices.push(current);
+      closed.set(lane, current);
+    }
+    open.set(lane, { lane, state, start: t, end: t, detail });
+  };
+  const addLane = (pid: Pid, tid: Pid, label: string, t: number) => {
+    const id = laneId(pid, tid);
+    if (!lanes.has(id)) {
+      lanes.set(id, { id, pid, tid, label, parent: tid === pid ? null : String(pid) });
+      enter(id, 'running', t, null);
+    }
+    return id;
+  };
+  const laneOf = (pid: Pid, tid: Pid, t: number) =>
+    lanes.get(laneId(pid, tid))?.id ??
+    addLane(pid, tid, tid === pid ? `pid ${pid}` : `tid ${tid}`, t);
+
+  /** Unmatched gives per object, oldest first; the last release per Lock. */
+  const given = new Map<string, { lane: string; t: number }[]>();
+  const released = new Map<string, { lane: string; t: number }>();
+  /** Connections awaiting their accept, by `client end → server end`. */
+  const connecting = new Map<string, { lane: string; t: number }>();
+  const exits = new Map<Pid, number>();
+
+  for (const event of events) {
+    const t = event.t;
+    switch (event.type) {
+      case 'spawn': {
+        const child = addLane(event.pid, event.pid, `${event.name} (${event.pid})`, t);
+        if (lanes.has(String(event.ppid))) {
+          arrows.push({
+            kind: 'spawn',
+            from: { lane: String(event.ppid), t },
+            to: { lane: child, t },
+            object: event.method,
+          });
+        }
+        break;
+      }
+      case 'exec': {
+        const lane = lanes.get(String(event.pid));
+        if (lane) lane.label = `${event.name} (${event.pid})`;
+        break;
+      }
+      case 'exit':
+        exits.set(event.pid, t);
+        for (const lane of lanes.values()) {
+          if (lane.pid === event.pid)
+            enter(lane.id, 'exited', t, lane.tid === lane.pid ? String(event.code) : null);
+        }
+        break;
+      case 'thread-start':
+        addLane(event.pid, event.tid, `tid ${event.tid}`, t);
+        break;
+      case 'thread-name': {
+        const lane = lanes.get(laneId(event.pid, event.tid));
+        if (lane) lane.label = event.name;
+        break;
+      }
+      case 'thread-exit':
+        enter(laneOf(event.pid, event.tid, t), 'exited', t, null);
+        break;
+      case 'wait': {
+        const lane = laneOf(event.pid, event.tid, t);
+        if (event.on === null) enter(lane, 'running', t, null);
+        else if (event.on === 'sleep') enter(lane, 'sleeping', t, null);
+        else enter(lane, 'blocked', t, event.on);
+        if (event.on === null) joined(lane, t);
+        break;
+      }
+      case 'put':
+      case 'send': {
+        const list = given.get(`${event.type} ${event.object}`) ?? [];
+        list.push({ lane: laneOf(event.pid, event.tid, t), t });
+        given.set(`${event.type} ${event.object}`, list);
+        break;
+      }
+      case 'get':
+      case 'recv': {
+        const to = laneOf(event.pid, event.tid, t);
+        const gives = TAKES[event.type]!;
+        const list = given.get(`${gives} ${event.object}`) ?? [];
+        // The oldest give another lane made (a duplex pipe's own sends are not its receives).
+        const at = list.findIndex((g) => g.lane !== to);
+        if (at >= 0) {
+          const [from] = list.splice(at, 1);
+          arrows.push({ kind: GIVES[gives]!, from, to: { lane: to, t }, object: event.object });
+        }
+        break;
+      }
+      case 'release':
+        released.set(event.object, { lane: laneOf(event.pid, event.tid, t), t });
+        break;
+      case 'acquire': {
+        const to = laneOf(event.pid, event.tid, t);
+        const from = released.get(event.object);
+        if (from && from.lane !== to) {
+          arrows.push({ kind: 'lock', from, to: { lane: to, t }, object: event.object });
+        }
+        released.delete(event.object);
+        break;
+      }
+      case 'connect':
+        connecting.set(`${event.from}→${event.to}`, { lane: String(event.pid), t });
+        break;
+      case 'accept': {
+        const from = connecting.get(`${event.from}→${event.to}`);
+        if (from) {
+          connecting.delete(`${event.from}→${event.to}`);
+          arrows.push({
+            kind: 'connect',
+            from,
+            to: { lane: String(event.pid), t },
+            object: `${event.from} → ${event.to}`,
+          });
+        }
+        break;
+      }
+    }
+  }
+
+  /** A lane that waited on `join(N)` and runs again was woken by N's exit. */
+  function joined(lane: string, t: number) {
+    const last = closed.get(lane);
+    const match = last && /^join\((\d+)\)$/.exec(last.detail ?? '');
+    const child = match ? Number(match[1]) : null;
+    const exited = child === null ? undefined : exits.get(child);
+    if (child !== null && exited !== undefined && lanes.has(String(child))) {
+      arrows.push({
+        kind: 'join',
+        from: { lane: String(child), t: exited },
+        to: { lane, t },
+        object: `join(${child})`,
+      });
+    }
+  }
+
+  for (const slice of open.values()) {
+    slice.end = Math.max(slice.start, end);
+    slices.push(slice);
+  }
+  slices.sort((a, b) => a.start - b.start);
+  return { lanes: [...lanes.values()], slices, arrows, start, end };
+}

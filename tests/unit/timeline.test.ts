@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../workers/protocol/kernel';
+import { chromeTrace } from '../../src/timeline/chrome-trace';
+import { buildTimeline } from '../../src/timeline/model';
+
+/** 15_producer_consumer's shape: a parent starts a producer and a consumer, items pass through
+ * one Queue, the parent joins both. */
+const producerConsumer: TraceEvent[] = [
+  { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+  { type: 'spawn', t: 1, pid: 2, ppid: 1, name: 'Process-1', method: 'fork' },
+  { type: 'spawn', t: 2, pid: 3, ppid: 1, name: 'Process-2', method: 'fork' },
+  { type: 'wait', t: 3, pid: 1, tid: 1, on: 'join(2)' },
+  { type: 'wait', t: 3, pid: 3, tid: 3, on: 'Queue#1' },
+  { type: 'put', t: 4, pid: 2, tid: 2, object: 'Queue#1' },
+  { type: 'put', t: 5, pid: 2, tid: 2, object: 'Queue#1' },
+  { type: 'wait', t: 6, pid: 3, tid: 3, on: null },
+  { type: 'get', t: 6, pid: 3, tid: 3, object: 'Queue#1' },
+  { type: 'get', t: 7, pid: 3, tid: 3, object: 'Queue#1' },
+  { type: 'exit', t: 8, pid: 2, code: 0 },
+  { type: 'wait', t: 9, pid: 1, tid: 1, on: null },
+  { type: 'wait', t: 9, pid: 1, tid: 1, on: 'sleep' },
+  { type: 'wait', t: 10, pid: 1, tid: 1, on: null },
+  { type: 'exit', t: 11, pid: 3, code: -15 },
+];
+
+describe('buildTimeline', () => {
+  const timeline = buildTimeline(producerConsumer, 12);
+
+  it('has a lane per process, labelled by name and pid', () => {
+    expect(timeline.lanes.map((l) => [l.id, l.label])).toEqual([
+      ['1', 'main.py (1)'],
+      ['2', 'Process-1 (2)'],
+      ['3', 'Process-2 (3)'],
+    ]);
+  });
+
+  it('gives each lane its states over time', () => {
+    const of = (lane: string) =>
+      timeline.slices
+        .filter((s) => s.lane === lane)
+        .map((s) => [s.state, s.start, s.end, s.detail]);
+    expect(of('1')).toEqual([
+      ['running', 0, 3, null],
+      ['blocked', 3, 9, 'join(2)'],
+      ['sleeping', 9, 10, null],
+      ['running', 10, 12, null],
+    ]);
+    expect(of('3')).toEqual([
+      ['running', 2, 3, null],
+      ['blocked', 3, 6, 'Queue#1'],
+      ['running', 6, 11, null],
+      ['exited', 11, 12, '-15'],
+    ]);
+  });
+
+  it('draws spawns, each Queue item from its put to its get, and the join', () => {
+    expect(timeline.arrows.map((a) => [a.kind, a.from.lane, a.from.t, a.to.lane, a.to.t])).toEqual([
+      ['spawn', '1', 1, '2', 1],
+      ['spawn', '1', 2, '3', 2],
+      ['item', '2', 4, '3', 6],
+      ['item', '2', 5, '3', 7],
+      ['join', '2', 8, '1', 9],
+    ]);
+  });
+
+  it('nests threads under their process; a Lock passes from its releaser to the next acquirer', () => {
+    const locks = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+      { type: 'thread-start', t: 1, pid: 1, tid: 2 },
+      { type: 'thread-name', t: 1, pid: 1, tid: 2, name: 'Thread-1' },
+      { type: 'acquire', t: 2, pid: 1, tid: 1, object: 'threading.Lock#1' },
+      { type: 'wait', t: 2, pid: 1, tid: 2, on: 'threading.Lock#1' },
+      { type: 'release', t: 3, pid: 1, tid: 1, object: 'threading.Lock#1' },
+      { type: 'wait', t: 3, pid: 1, tid: 2, on: null },
+      { type: 'acquire', t: 3, pid: 1, tid: 2, object: 'threading.Lock#1' },
+      { type: 'thread-exit', t: 4, pid: 1, tid: 2 },
+    ]);
+    expect(locks.lanes[1]).toMatchObject({ id: '1/2', label: 'Thread-1', parent: '1' });
+    expect(locks.arrows).toEqual([
+      {
+        kind: 'lock',
+        from: { lane: '1', t: 3 },
+        to: { lane: '1/2', t: 3 },
+        object: 'threading.Lock#1',
+      },
+    ]);
+  });
+
+  it('matches a connection’s connect to its accept, and messages to the other end', () => {
+    const net = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'server.py', method: 'script' },
+      { type: 'spawn', t: 0, pid: 2, ppid: 0, name: 'client.py', method: 'script' },
+      { type: 'connect', t: 1, pid: 2, from: '127.0.0.1:32768', to: '127.0.0.1:8888' },
+      { type: 'accept', t: 2, pid: 1, from: '127.0.0.1:32768', to: '127.0.0.1:8888' },
+      { type: 'send', t: 3, pid: 2, tid: 2, object: 'TCP 127.0.0.1:32768 ↔ 127.0.0.1:8888' },
+      { type: 'recv', t: 4, pid: 1, tid: 1, object: 'TCP 127.0.0.1:32768 ↔ 127.0.0.1:8888' },
+    ]);
+    expect(net.arrows.map((a) => [a.kind, a.from.lane, a.to.lane])).toEqual([
+      ['connect', '2', '1'],
+      ['message', '2', '1'],
+    ]);
+  });
+});
+
+describe('chromeTrace', () => {
+  it('names every track and has a slice per state and a flow per arrow', () => {
+    const { traceEvents } = chromeTrace(buildTimeline(producerConsumer, 12));
+    const names = traceEvents.filter((e) => e.name === 'process_name').map((e) => e.args?.name);
+    expect(names).toEqual(['main.py (1)', 'Process-1 (2)', 'Process-2 (3)']);
+    expect(traceEvents.find((e) => e.name === 'blocked: join(2)')).toMatchObject({
+      ph: 'X',
+      pid: 1,
+      ts: 3000,
+      dur: 6000,
+    });
+    const starts = traceEvents.filter((e) => e.ph === 's');
+    const ends = traceEvents.filter((e) => e.ph === 'f');
+    expect(starts).toHaveLength(5);
+    expect(ends.map((e) => e.id)).toEqual(starts.map((e) => e.id));
+  });
+});
