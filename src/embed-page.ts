@@ -41,7 +41,14 @@ followTheme(new PreferenceStore({ getItem: () => null, setItem: () => undefined 
   editor.setAppearance(theme, DEFAULT_FONT_SIZE);
   terminal.setAppearance(theme, DEFAULT_FONT_SIZE - 1);
 });
-void editor.enrich(() => import('./ui/editor-extras'));
+void editor.enrich(() =>
+  Promise.all([
+    import('./ui/editor-extras'),
+    import('./intel').then((m) =>
+      m.installPythonIntelligence({ locale: () => store.state.locale }),
+    ),
+  ]),
+);
 terminal.setLabels(t('consoleInput'), t('consoleTooMuchOutput'));
 
 const fragment = location.hash.slice(1);

@@ -379,5 +379,13 @@ void bootSandbox(kernelObserver, { t, note }).then((booted) => {
   terminal.onSize((columns, rows) => void kernel?.resize(columns, rows));
   if (runWhenReady) void run();
 });
-// Find, the palette and the rest once the page is up: the first load stays lean.
-void editor.enrich(() => import('./ui/editor-extras'));
+// Find, the palette and the rest, and the learner's Python tools (marks as one types,
+// completion, hover, signature help), once the page is up: the first load stays lean.
+void editor.enrich(() =>
+  Promise.all([
+    import('./ui/editor-extras'),
+    import('./intel').then((m) =>
+      m.installPythonIntelligence({ locale: () => store.state.locale }),
+    ),
+  ]),
+);

@@ -1,3 +1,6 @@
+// The ambient types for the Monaco internals below (a script, so it cannot be imported).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./monaco-internals.d.ts" />
 /**
  * Monaco's standalone editor reads the registered services once, when the first editor is
  * created; a contribution loaded later that brings a service of its own (the suggest widget's

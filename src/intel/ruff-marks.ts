@@ -56,8 +56,8 @@ function isSyntaxError(diagnostic: RuffDiagnostic): boolean {
 }
 
 /**
- * One mark per finding. A finding with no width (a syntax error at the end of a line or of
- * the text) is widened to the character before it, so that it shows as a squiggle.
+ * One mark per finding. A finding with no visible width (a syntax error at the end of a line or
+ * of the text) is widened to the character before it, so that it shows as a squiggle.
  */
 export function marksFromRuff(
   diagnostics: RuffDiagnostic[],
@@ -72,7 +72,13 @@ export function marksFromRuff(
       startLine = endLine = lineCount;
       startColumn = endColumn = lineLength(lineCount) + 1;
     }
-    if (startLine === endLine && startColumn === endColumn) {
+    if (endLine > startLine && endColumn === 1) {
+      // Up to the start of the next line (a missing `:`): the line break itself, not shown.
+      endLine -= 1;
+      endColumn = lineLength(endLine) + 1;
+    }
+    if (startLine === endLine && startColumn >= endColumn) {
+      endColumn = startColumn;
       if (startColumn > 1) startColumn -= 1;
       else if (lineLength(startLine) > 0) endColumn += 1;
       else if (startLine > 1) {
