@@ -2,7 +2,8 @@
 /**
  * Takes the README's screenshots into docs/: the examples gallery and the Share dialog, with
  * an example that has run; a lesson after a failed Check; the light theme with a traceback
- * marked in the editor; a phone in Chinese; the embed. Usage: node bin/screenshots.mjs
+ * marked in the editor; a phone in Chinese; the embed; the Timeline. Usage:
+ * node bin/screenshots.mjs
  */
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build.mjs';
@@ -95,8 +96,20 @@ await embed.getByTestId('run').click();
 await embed.waitForFunction(() => /bob got/.test(window.__procbox?.consoleText() ?? ''));
 await embed.screenshot({ path: join(root, 'docs/embed.png') });
 
+const timeline = await readyPage({ viewport: { width: 1440, height: 900 } });
+await timeline.getByTestId('open-examples').click();
+await timeline.getByTestId('example-15').click();
+await timeline.getByTestId('show-timeline').click();
+await timeline.getByTestId('run').click();
+await timeline.waitForFunction(() => /finished/.test(window.__procbox?.consoleText() ?? ''));
+await timeline.waitForTimeout(1000); // the panel's last read after the run
+const panel = await timeline.getByTestId('timeline').boundingBox();
+await timeline.mouse.move(panel.x + 620, panel.y + 40);
+await timeline.waitForTimeout(300);
+await timeline.screenshot({ path: join(root, 'docs/timeline.png') });
+
 await browser.close();
 server.close();
 console.log(
-  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png',
+  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png, docs/timeline.png',
 );

@@ -255,6 +255,19 @@ const en = {
   editorLanguageNext: 'The editor’s own menus change language at the next page load.',
   consoleInput: 'Console input',
   consoleTooMuchOutput: 'Too much output to read aloud: the console shows it all.',
+  timeline: 'Timeline',
+  timelineTabs: 'Processes and timeline',
+  timelineHint: 'Wheel: zoom · drag: pan · double click: the whole run',
+  timelineLabel: 'Timeline of the run: {lanes} lanes, {arrows} arrows',
+  timelineBlocked: 'blocked on {on}',
+  timelineArrow: '{kind}: {object} (from {from} to {to}, at {at})',
+  state_sleeping: 'sleeping',
+  arrow_item: 'Queue item',
+  arrow_message: 'message',
+  arrow_lock: 'lock handed over',
+  arrow_spawn: 'started',
+  arrow_connect: 'connection',
+  arrow_join: 'joined',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -508,6 +521,19 @@ const zh: Record<MessageKey, string> = {
   editorLanguageNext: '编辑器自带的菜单将在下次加载页面时切换语言。',
   consoleInput: '控制台输入',
   consoleTooMuchOutput: '输出太多，无法朗读：请在控制台中查看全部内容。',
+  timeline: '时间线',
+  timelineTabs: '进程与时间线',
+  timelineHint: '滚轮：缩放 · 拖动：平移 · 双击：整个运行',
+  timelineLabel: '运行时间线：{lanes} 条泳道，{arrows} 个箭头',
+  timelineBlocked: '等待 {on}',
+  timelineArrow: '{kind}：{object}（从 {from} 到 {to}，于 {at}）',
+  state_sleeping: '休眠中',
+  arrow_item: '队列数据项',
+  arrow_message: '消息',
+  arrow_lock: '锁的交接',
+  arrow_spawn: '启动',
+  arrow_connect: '连接',
+  arrow_join: '等待结束',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

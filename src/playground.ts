@@ -22,6 +22,7 @@ import { installTestHooks } from './test-hooks';
 import { PreferenceStore } from './preferences';
 import { Layout } from './ui/layout';
 import { BootProgressView } from './ui/boot-progress';
+import { TimelineView } from './ui/timeline-view';
 import { bindSettings } from './ui/settings';
 import { followTheme } from './ui/theme';
 import { Console, type NoteColour } from './ui/console';
@@ -53,6 +54,12 @@ const terminal = new Console(element('console'), {
 const editor = new Editor(element('editor'), element('tabs'), store, () => void run());
 const processList = new ProcessList(element<HTMLTableElement>('process-list'), store.state.locale);
 const bootProgress = new BootProgressView(element('boot-progress'), t);
+const timeline = new TimelineView(
+  document.querySelector<HTMLElement>('.lower-tabs')!,
+  { processes: element('process-list'), timeline: element('timeline') },
+  () => kernel,
+  t,
+);
 const preferences = new PreferenceStore(storage);
 const layout = new Layout(element('workspace'), preferences, element('phone-tabs'));
 terminal.linkTracebacks(
@@ -63,6 +70,15 @@ terminal.linkTracebacks(
   },
 );
 installTestHooks(terminal, editor);
+window.__procbox!.timeline = () => {
+  const shown = timeline.panel.shown;
+  const lanes = shown?.lanes ?? [];
+  return {
+    processes: lanes.filter((lane) => lane.parent === null).map((lane) => lane.label),
+    threads: lanes.filter((lane) => lane.parent !== null).map((lane) => lane.label),
+    arrows: shown?.arrows.map((arrow) => arrow.kind) ?? [],
+  };
+};
 bindSettings(preferences);
 followTheme(preferences, (theme) => {
   editor.setAppearance(theme, preferences.value.fontSize);
@@ -151,6 +167,7 @@ function beginRun(entries: string[], method: string): void {
   hints.reset();
   tracebacks.reset();
   editor.clearFailures();
+  timeline.runStarted();
   terminal.note(t('runStarted', { files: entries.join(' → '), method }));
   terminal.focus();
 }
@@ -183,6 +200,7 @@ async function run(): Promise<void> {
     const code = await watch.exitCode(last);
     await kernel.waitIdle();
     if (generation !== runGeneration) return; // another run began meanwhile
+    timeline.runEnded();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     terminal.note(
       code < 0
@@ -295,6 +313,7 @@ async function checkLesson(): Promise<void> {
     terminal.note(t('checkFailedToRun', { detail: errorText(error) }), 'red');
   } finally {
     checking = false;
+    timeline.runEnded();
     lessonPane.setRunning(false);
   }
 }

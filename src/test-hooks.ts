@@ -15,6 +15,8 @@ export interface ProcboxTestHooks {
   editorValue(): string;
   /** The failures the last run's tracebacks marked in the editor. */
   editorFailures(): { path: string; line: number; message: string }[];
+  /** What the Timeline shows: its process and thread lanes' labels, its arrows' kinds. */
+  timeline?(): { processes: string[]; threads: string[]; arrows: string[] };
   /** The open file's name and the cursor's line and column (1-based), as Monaco has them. */
   editorCursor(): { path: string; line: number; column: number };
 }

@@ -13,7 +13,7 @@ import 'monaco-editor/editor/contrib/parameterHints/browser/parameterHints';
 import * as Comlink from 'comlink';
 import * as monaco from 'monaco-editor/editor/editor.api';
 import type { Locale } from '../i18n';
-import type { IntelApi, IntelWorkerApi } from '../../workers/protocol/intel';
+import type { IntelApi, IntelConfig, IntelWorkerApi } from '../../workers/protocol/intel';
 import { debounce, LEARNER_RULES, marksFromRuff } from './ruff-marks';
 import { registerPythonProviders } from './python-provider';
 import { addLateServices } from './late-services';
@@ -51,13 +51,36 @@ function isPython(model: monaco.editor.ITextModel): boolean {
   return model.getLanguageId() === 'python' && !model.isDisposed();
 }
 
+/**
+ * The intel worker, started at the first call: when the learner first edits Python, or asks for
+ * a completion, a hover or a signature. A reader who only runs programs never pays for Ruff's
+ * 11 MB module and a second Python, and on a 2-core machine the run's own workers keep the cores.
+ */
+function lazyIntel(config: IntelConfig): IntelApi {
+  let worker: IntelWorkerApi | null = null;
+  const started = () => {
+    if (!worker) {
+      worker = startWorker();
+      void worker.init(config);
+    }
+    return worker;
+  };
+  return {
+    lintReady: () => started().lintReady(),
+    lint: (source) => started().lint(source),
+    pythonReady: () => started().pythonReady(),
+    complete: (at) => started().complete(at),
+    hover: (at) => started().hover(at),
+    signature: (at) => started().signature(at),
+  };
+}
+
 export function installPythonIntelligence(options: {
   /** The learner's language, read at each check (marks follow a change of it). */
   locale: () => Locale;
 }): PythonIntelligence {
   addLateServices(); // before Editor.enrich rebuilds the widget with the contributions
-  const intel = startWorker();
-  void intel.init({
+  const intel = lazyIntel({
     pyodideIndexURL: new URL('pyodide/', document.baseURI).href,
     lintRules: LEARNER_RULES,
     snapshotWaitMs: 60_000,
@@ -88,17 +111,22 @@ export function installPythonIntelligence(options: {
     );
   }
 
+  let editing = false;
   const watched = new WeakSet<monaco.editor.ITextModel>();
   function watch(model: monaco.editor.ITextModel): void {
     if (!isPython(model) || watched.has(model)) return;
     watched.add(model);
     const later = debounce(() => void lint(model), LINT_PAUSE_MS);
-    const changes = model.onDidChangeContent(later);
+    // Marks begin with the learner's first keystroke (a whole text set from outside, an
+    // example opened, starts nothing); from then on every change is checked.
+    const changes = model.onDidChangeContent((event) => {
+      if (!event.isFlush) editing = true;
+      if (editing) later();
+    });
     model.onWillDispose(() => {
       later.cancel();
       changes.dispose();
     });
-    void lint(model);
   }
 
   monaco.editor.getModels().forEach(watch);

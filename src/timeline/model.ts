@@ -210,5 +210,11 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
     slices.push(slice);
   }
   slices.sort((a, b) => a.start - b.start);
-  return { lanes: [...lanes.values()], slices, arrows, start, end };
+  // Each process's threads right under it, in the order they started.
+  const all = [...lanes.values()];
+  const ordered = all
+    .filter((lane) => lane.parent === null)
+    .flatMap((process) => [process, ...all.filter((lane) => lane.parent === process.id)]);
+  const orphans = all.filter((lane) => lane.parent !== null && !lanes.has(lane.parent));
+  return { lanes: [...ordered, ...orphans], slices, arrows, start, end };
 }

@@ -102,6 +102,15 @@ describe('buildTimeline', () => {
   });
 });
 
+it('lists each process’s threads right under it', () => {
+  const nested = buildTimeline([
+    { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+    { type: 'spawn', t: 1, pid: 2, ppid: 1, name: 'Process-1', method: 'fork' },
+    { type: 'thread-start', t: 2, pid: 1, tid: 3 },
+  ]);
+  expect(nested.lanes.map((lane) => lane.id)).toEqual(['1', '1/3', '2']);
+});
+
 describe('chromeTrace', () => {
   it('names every track and has a slice per state and a flow per arrow', () => {
     const { traceEvents } = chromeTrace(buildTimeline(producerConsumer, 12));

@@ -1,0 +1,67 @@
+/** The Timeline panel: lanes per process and thread, arrows for hand-overs, from real runs. */
+import { expect, test, type Page } from '@playwright/test';
+
+const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
+const shown = (page: Page) =>
+  page.evaluate(() => window.__procbox?.timeline?.() ?? { processes: [], threads: [], arrows: [] });
+const count = (kinds: string[], kind: string) => kinds.filter((k) => k === kind).length;
+
+async function runExample(page: Page, id: string, done: RegExp) {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
+  await page.getByTestId('open-examples').click();
+  await page.getByTestId(`example-${id}`).click();
+  await page.getByTestId('show-timeline').click();
+  await page.getByTestId('run').click();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(done);
+}
+
+test('15_producer_consumer: three process lanes and six Queue arrows, drawn as it runs', async ({
+  page,
+}) => {
+  await runExample(page, '15', /finished: exit 0/);
+  // Thread ids come from the pid space, as on Linux: the Queue's feeder thread may take 3.
+  await expect
+    .poll(async () => (await shown(page)).processes)
+    .toEqual([
+      '15_producer_consumer.py (1)',
+      'Process-1 (2)',
+      expect.stringMatching(/^Process-2 \(\d+\)$/),
+    ]);
+  expect((await shown(page)).threads).toContain('QueueFeederThread');
+  await expect.poll(async () => count((await shown(page)).arrows, 'item')).toBe(6);
+  expect(count((await shown(page)).arrows, 'spawn')).toBe(2);
+  const canvas = page.getByTestId('timeline').locator('canvas');
+  await expect(canvas).toHaveAttribute('aria-label', /\d+ lanes, \d+ arrows/);
+  const box = (await canvas.boundingBox())!;
+  expect(box.width).toBeGreaterThan(200);
+  // Something was drawn: the canvas is not blank.
+  const painted = await canvas.evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let coloured = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) coloured++;
+    return coloured;
+  });
+  expect(painted).toBeGreaterThan(1000);
+  // The process list is a tab away.
+  await page.getByTestId('show-processes').click();
+  await expect(page.getByTestId('process-list')).toBeVisible();
+  await expect(page.getByTestId('timeline')).toBeHidden();
+});
+
+test('a server and two clients: connection and message arrows between their lanes', async ({
+  page,
+}) => {
+  await runExample(page, '10', /bob got[\s\S]*bob got/);
+  await page.getByTestId('stop').click();
+  await expect.poll(async () => count((await shown(page)).arrows, 'connect')).toBe(2);
+  const arrows = (await shown(page)).arrows;
+  // Each client sends twice and the server answers each. A read can take two writes at once,
+  // and a killed process's last batch of operations may be lost: at least the four sends.
+  expect(count(arrows, 'message')).toBeGreaterThanOrEqual(4);
+  expect((await shown(page)).processes).toEqual([
+    '10_threaded_server.py (1)',
+    '8888_client.py (2)',
+  ]);
+});
