@@ -12,6 +12,7 @@ import { installTestHooks } from './test-hooks';
 import { TracebackReader } from './ui/traceback-links';
 import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
+import { loadEditorTools } from './editor-tools';
 import { applyLocale, element } from './ui/toolbar';
 import { followTheme } from './ui/theme';
 import { DEFAULT_FONT_SIZE, PreferenceStore } from './preferences';
@@ -41,14 +42,7 @@ followTheme(new PreferenceStore({ getItem: () => null, setItem: () => undefined 
   editor.setAppearance(theme, DEFAULT_FONT_SIZE);
   terminal.setAppearance(theme, DEFAULT_FONT_SIZE - 1);
 });
-void editor.enrich(() =>
-  Promise.all([
-    import('./ui/editor-extras'),
-    import('./intel').then((m) =>
-      m.installPythonIntelligence({ locale: () => store.state.locale }),
-    ),
-  ]),
-);
+void loadEditorTools(editor, () => store.state.locale);
 terminal.setLabels(t('consoleInput'), t('consoleTooMuchOutput'));
 
 const fragment = location.hash.slice(1);

@@ -27,6 +27,7 @@ import { bindSettings } from './ui/settings';
 import { followTheme } from './ui/theme';
 import { Console, type NoteColour } from './ui/console';
 import { Editor } from './ui/editor';
+import { loadEditorTools } from './editor-tools';
 import { bindFileTransfer, watchSaving } from './ui/file-transfer';
 import { ProcessList } from './ui/process-list';
 import { bindCommandLine } from './ui/command-line';
@@ -398,13 +399,5 @@ void bootSandbox(kernelObserver, { t, note }).then((booted) => {
   terminal.onSize((columns, rows) => void kernel?.resize(columns, rows));
   if (runWhenReady) void run();
 });
-// Find, the palette and the rest, and the learner's Python tools (marks as one types,
-// completion, hover, signature help), once the page is up: the first load stays lean.
-void editor.enrich(() =>
-  Promise.all([
-    import('./ui/editor-extras'),
-    import('./intel').then((m) =>
-      m.installPythonIntelligence({ locale: () => store.state.locale }),
-    ),
-  ]),
-);
+// The editor's larger tools once the page is up: the first load stays lean.
+void loadEditorTools(editor, () => store.state.locale);
