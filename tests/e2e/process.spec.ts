@@ -27,7 +27,7 @@ if __name__ == "__main__":
   expect(child).toBe(`child ${parentPid + 1} ${parentPid}`);
 });
 
-test('time.sleep shows its process asleep; the trace records spawn, signal and exit', async ({
+test('time.sleep shows its process asleep; the trace records spawn, the wait, signal and exit', async ({
   sandbox,
 }) => {
   const page = sandbox.runner.page;
@@ -44,7 +44,10 @@ test('time.sleep shows its process asleep; the trace records spawn, signal and e
   const trace = await page.evaluate(() => window.procboxHeadless.trace());
   expect(trace.map(({ t: _t, ...event }) => event)).toEqual([
     { type: 'spawn', pid, ppid: 0, name: 'nap.py', method: 'script' },
+    { type: 'wait', pid, tid: pid, on: 'sleep' },
     { type: 'signal', from: null, to: pid, signal: 2 },
+    // The signal cut the sleep short: it runs again, to raise KeyboardInterrupt.
+    { type: 'wait', pid, tid: pid, on: null },
     { type: 'exit', pid, code: -2 },
   ]);
 });
