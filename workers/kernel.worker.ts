@@ -54,6 +54,7 @@ const api = {
     kernel = newKernel(host!);
   },
   trace: async () => booted().trace.all(),
+  traceDropped: async () => booted().trace.dropped,
   files: async () => booted().workspace.files(),
 } satisfies KernelApi;
 

@@ -36,6 +36,8 @@ interface Row {
 export class TimelinePanel {
   private readonly canvas = document.createElement('canvas');
   private readonly tip = document.createElement('div');
+  /** "Older events dropped", when the trace has let some go. */
+  private readonly dropped = document.createElement('p');
   private timeline: Timeline | null = null;
   private rows: Row[] = [];
   private slicesByLane = new Map<string, Slice[]>();
@@ -51,7 +53,10 @@ export class TimelinePanel {
     this.canvas.setAttribute('role', 'img');
     this.tip.className = 'timeline-tip';
     this.tip.hidden = true;
-    host.append(this.canvas, this.tip);
+    this.dropped.className = 'timeline-dropped';
+    this.dropped.dataset.testid = 'timeline-dropped';
+    this.dropped.hidden = true;
+    host.append(this.dropped, this.canvas, this.tip);
     new ResizeObserver(() => this.redraw()).observe(host);
     this.bindPointer();
   }
@@ -60,8 +65,10 @@ export class TimelinePanel {
     return this.timeline;
   }
 
-  show(timeline: Timeline, label: string): void {
+  show(timeline: Timeline, label: string, dropped: string | null = null): void {
     this.timeline = timeline;
+    this.dropped.textContent = dropped ?? '';
+    this.dropped.hidden = dropped === null;
     this.canvas.setAttribute('aria-label', label);
     this.slicesByLane = new Map();
     for (const slice of timeline.slices) {

@@ -66,13 +66,14 @@ export class TimelineView {
   refresh(): Promise<void> {
     const kernel = this.kernel();
     if (!kernel) return Promise.resolve();
-    this.reading ??= kernel
-      .trace()
-      .then((events) => {
+    this.reading ??= Promise.all([kernel.trace(), kernel.traceDropped()])
+      .then(([events, dropped]) => {
         const timeline = buildTimeline(events);
         this.panel.show(
           timeline,
           this.t('timelineLabel', { lanes: timeline.lanes.length, arrows: timeline.arrows.length }),
+          // Past the trace's bound the panel says so, rather than slowing the page.
+          dropped > 0 ? this.t('timelineDropped', { count: dropped }) : null,
         );
       })
       .catch(() => undefined) // a kernel gone between runs: the next read tells

@@ -740,6 +740,10 @@ describe('trace', () => {
     expect(events).toHaveLength(100);
     expect(events.at(-1)).toMatchObject({ pid: 999 });
     expect(events.findIndex((e) => e.type === 'put')).toBe(events.length - 5);
+    // It says how many it let go (the Timeline's "older events dropped"), until cleared.
+    expect(trace.dropped).toBe(901);
+    trace.clear();
+    expect(trace.dropped).toBe(0);
   });
 });
 

@@ -9,6 +9,7 @@ type WithoutTime<E> = E extends unknown ? Omit<E, 't'> : never;
  */
 export class Trace {
   private events: TraceEvent[] = [];
+  private recorded = 0;
 
   constructor(
     readonly now: () => number,
@@ -18,6 +19,7 @@ export class Trace {
   /** Stamps the event now, or at `t` when it happened earlier (reported in a batch). */
   record(event: WithoutTime<TraceEvent>, t = this.now()): void {
     this.events.push({ ...event, t } as TraceEvent);
+    this.recorded += 1;
     // Trimmed in steps of a quarter, so a long run costs O(1) per event, not a shift each.
     if (this.events.length > this.limit * 1.25) {
       this.events.splice(0, this.events.length - this.limit);
@@ -29,7 +31,13 @@ export class Trace {
     return this.events.slice(-this.limit).sort((a, b) => a.t - b.t);
   }
 
+  /** The oldest events let go to keep within the limit. */
+  get dropped(): number {
+    return Math.max(0, this.recorded - this.limit);
+  }
+
   clear(): void {
     this.events = [];
+    this.recorded = 0;
   }
 }

@@ -160,6 +160,8 @@ export interface KernelApi {
    * The old kernel says nothing more. How the CLI's daemon reuses a page for its next call. */
   reset(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
+  /** How many of the run's oldest events the bounded trace has let go (0 while it holds all). */
+  traceDropped(): Promise<number>;
   /** The workspace's files (/home/user) as they are now. */
   files(): Promise<WorkspaceFile[]>;
 }
