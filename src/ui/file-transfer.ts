@@ -9,7 +9,12 @@ import { element } from './toolbar';
 
 /** Saves bytes through the browser's download, as `name`. */
 function download(name: string, bytes: Uint8Array<ArrayBuffer>, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  downloadBlob(name, new Blob([bytes], { type }));
+}
+
+/** Saves a Blob through the browser's download, as `name`. */
+export function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

@@ -61,6 +61,11 @@ export class TimelinePanel {
     this.bindPointer();
   }
 
+  /** The timeline as drawn, as a PNG (for a tutorial's author). */
+  picture(): Promise<Blob | null> {
+    return new Promise((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+  }
+
   get shown(): Timeline | null {
     return this.timeline;
   }

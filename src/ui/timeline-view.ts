@@ -7,6 +7,9 @@ import type { Kernel } from '../kernel-client';
 import type { MessageKey } from '../i18n';
 import { buildTimeline, type Arrow, type Slice } from '../timeline/model';
 import { TimelinePanel } from './timeline-panel';
+import { chromeTrace } from '../timeline/chrome-trace';
+import { downloadBlob } from './file-transfer';
+import { element } from './toolbar';
 
 const REFRESH_MS = 500;
 
@@ -32,6 +35,15 @@ export class TimelineView {
       this.select(!this.showing);
       tabs.querySelector<HTMLElement>('[aria-selected=true]')?.focus();
     });
+    element('timeline-json').addEventListener('click', () => {
+      const shown = this.panel.shown;
+      if (!shown) return;
+      const json = JSON.stringify(chromeTrace(shown));
+      downloadBlob('procbox-trace.json', new Blob([json], { type: 'application/json' }));
+    });
+    element('timeline-png').addEventListener('click', () => {
+      void this.panel.picture().then((png) => png && downloadBlob('procbox-timeline.png', png));
+    });
     this.select(false);
   }
 
@@ -41,6 +53,7 @@ export class TimelineView {
 
   select(timeline: boolean): void {
     this.views.timeline.hidden = !timeline;
+    element('timeline-actions').hidden = !timeline;
     this.views.processes.hidden = timeline;
     for (const tab of this.tabs.querySelectorAll<HTMLElement>('[data-lower]')) {
       const selected = (tab.dataset.lower === 'timeline') === timeline;

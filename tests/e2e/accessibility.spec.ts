@@ -1,6 +1,6 @@
 /**
  * axe-core, through Playwright, on every screen a reader meets: the playground (wide and on a
- * phone, dark and light), a lesson, the examples gallery, the Share dialog and the embed page,
+ * phone, dark and light, with the process list and with the Timeline), a lesson, the examples gallery, the Share dialog and the embed page,
  * in both languages. No serious or critical violation is allowed.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -39,6 +39,10 @@ for (const locale of ['en', 'zh-CN'] as const) {
       await page.getByTestId('run').click();
       await expect(page.getByTestId('proc-row')).toHaveCount(2, { timeout: 60_000 });
       found.push(...(await violations(page, `playground ${colorScheme}`)));
+      await page.getByTestId('show-timeline').click();
+      await expect(page.getByTestId('timeline').locator('canvas')).toBeVisible();
+      found.push(...(await violations(page, `timeline ${colorScheme}`)));
+      await page.getByTestId('show-processes').click();
 
       await page.getByTestId('open-examples').click();
       await expect(page.getByTestId('gallery')).toBeVisible();

@@ -1,4 +1,5 @@
 /** The Timeline panel: lanes per process and thread, arrows for hand-overs, from real runs. */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
@@ -44,6 +45,25 @@ test('15_producer_consumer: three process lanes and six Queue arrows, drawn as i
     return coloured;
   });
   expect(painted).toBeGreaterThan(1000);
+  // The page downloads the trace as Chrome Trace Event JSON, and the picture as a PNG.
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('timeline-json').click(),
+  ]);
+  expect(json.suggestedFilename()).toBe('procbox-trace.json');
+  const { traceEvents } = JSON.parse(readFileSync((await json.path())!, 'utf8')) as {
+    traceEvents: { ph: string; cat?: string }[];
+  };
+  expect(traceEvents.filter((e) => e.ph === 's' && e.cat === 'item')).toHaveLength(6);
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('timeline-png').click(),
+  ]);
+  expect(png.suggestedFilename()).toBe('procbox-timeline.png');
+  const signature = readFileSync((await png.path())!)
+    .subarray(1, 4)
+    .toString();
+  expect(signature).toBe('PNG');
   // The process list is a tab away.
   await page.getByTestId('show-processes').click();
   await expect(page.getByTestId('process-list')).toBeVisible();
