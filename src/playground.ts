@@ -85,11 +85,6 @@ followTheme(preferences, (theme) => {
   editor.setAppearance(theme, preferences.value.fontSize);
   terminal.setAppearance(theme, preferences.value.fontSize - 1);
 });
-preferences.subscribe(({ fontSize }) => {
-  const theme = document.documentElement.dataset.theme === 'light' ? 'light' : 'dark';
-  editor.setAppearance(theme, fontSize);
-  terminal.setAppearance(theme, fontSize - 1);
-});
 /** The locale Monaco's own labels were loaded in (main.ts): they change at the next load. */
 const editorLocale = store.state.locale;
 

@@ -82,7 +82,10 @@ export class Console {
 
   /** The theme's palette and the chosen text size; the terminal refits to its new cell size. */
   setAppearance(theme: Theme, fontSize: number): void {
-    this.terminal.options.theme = TERMINAL_THEMES[theme];
+    // A new theme object redraws the whole terminal: only when it changes.
+    if (this.terminal.options.theme !== TERMINAL_THEMES[theme]) {
+      this.terminal.options.theme = TERMINAL_THEMES[theme];
+    }
     if (this.terminal.options.fontSize !== fontSize) {
       this.terminal.options.fontSize = fontSize;
       this.refit();
@@ -210,13 +213,9 @@ export class Console {
   }
 
   text(): string {
-    const buffer = this.terminal.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) {
-      const line = buffer.getLine(i);
-      if (!line) continue;
-      const text = line.translateToString(true);
-      if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+    for (const { text, wrapped } of this.rows()) {
+      if (wrapped && lines.length > 0) lines[lines.length - 1] += text;
       else lines.push(text);
     }
     return lines.join('\n').trimEnd();

@@ -154,10 +154,10 @@ export class Editor {
 
   /** The theme's colours and the chosen text size. */
   setAppearance(theme: Theme, fontSize: number): void {
+    if (theme !== this.theme) monaco.editor.setTheme(EDITOR_THEMES[theme]);
+    if (fontSize !== this.fontSize) this.editor.updateOptions({ fontSize });
     this.theme = theme;
     this.fontSize = fontSize;
-    monaco.editor.setTheme(EDITOR_THEMES[theme]);
-    this.editor.updateOptions({ fontSize });
   }
 
   /** Marks `line` of `path` with what a run raised there (a squiggle, the message on hover). */

@@ -1,5 +1,5 @@
 /** The View menu: theme and text size, saved in the preferences. */
-import { FONT_SIZES, THEME_CHOICES, type PreferenceStore, type ThemeChoice } from '../preferences';
+import { FONT_SIZES, THEME_CHOICES, type PreferenceStore } from '../preferences';
 import { element } from './toolbar';
 
 export function bindSettings(preferences: PreferenceStore): void {
@@ -8,7 +8,7 @@ export function bindSettings(preferences: PreferenceStore): void {
   fontSize.replaceChildren(...FONT_SIZES.map((size) => new Option(`${size} px`, String(size))));
   theme.addEventListener('change', () => {
     const choice = THEME_CHOICES.find((c) => c === theme.value);
-    if (choice) preferences.update({ theme: choice satisfies ThemeChoice });
+    if (choice) preferences.update({ theme: choice });
   });
   fontSize.addEventListener('change', () =>
     preferences.update({ fontSize: Number(fontSize.value) }),

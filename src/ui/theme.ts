@@ -61,7 +61,8 @@ export const TERMINAL_THEMES: Record<Theme, ITheme> = {
   },
 };
 
-/** Applies the chosen theme now, and again whenever the choice or the system's setting changes. */
+/** Applies the chosen theme now, and again whenever the preferences (the choice, the text size)
+ * or the system's setting change; `apply` leaves alone what is already shown. */
 export function followTheme(
   preferences: PreferenceStore,
   apply: (theme: Theme) => void,
@@ -72,10 +73,11 @@ export function followTheme(
   let shown: Theme | null = null;
   const update = () => {
     const theme = resolveTheme(preferences.value.theme, media.matches);
-    if (theme === shown) return;
-    shown = theme;
-    document.documentElement.dataset.theme = theme;
-    document.documentElement.style.colorScheme = theme;
+    if (theme !== shown) {
+      shown = theme;
+      document.documentElement.dataset.theme = theme;
+      document.documentElement.style.colorScheme = theme;
+    }
     apply(theme);
   };
   media.addEventListener('change', update);

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStorage } from './memory-storage';
 import { PROGRESS_KEY, ProgressStore } from '../../src/lessons/progress';
 import { LESSONS } from '../../src/lessons/catalog';
 import { LOCALES } from '../../src/i18n';
 import type { CheckResult } from '../../src/lessons/checks';
-
-function memory() {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-  };
-}
 
 const pass: CheckResult = { passed: true, description: { key: 'check_noDataLost' }, reason: null };
 const fail: CheckResult = {
@@ -22,7 +14,7 @@ const fail: CheckResult = {
 
 describe('lesson progress', () => {
   it('is saved, read back, and a lesson once passed stays passed', () => {
-    const storage = memory();
+    const storage = memoryStorage();
     const progress = new ProgressStore(storage);
     progress.record('a', [pass, fail]);
     expect(new ProgressStore(storage).of('a')).toEqual({ passed: false, results: [pass, fail] });
@@ -32,7 +24,7 @@ describe('lesson progress', () => {
   });
 
   it('ignores unreadable saved progress', () => {
-    const storage = memory();
+    const storage = memoryStorage();
     storage.setItem(PROGRESS_KEY, '{"a": {"passed": "yes"}, "b": 7}');
     expect(new ProgressStore(storage).of('a')).toBeUndefined();
     storage.setItem(PROGRESS_KEY, 'not json');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStorage } from './memory-storage';
 import {
   defaultPreferences,
   parsePreferences,
@@ -8,15 +9,6 @@ import {
 import { shareWeights } from '../../src/ui/layout';
 import { resolveTheme } from '../../src/ui/theme';
 import { DownloadMeter, type DownloadCount } from '../../workers/kernel/download-meter';
-
-function memory() {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-  };
-}
 
 describe('preferences', () => {
   it('keeps what is well formed and drops the rest, field by field', () => {
@@ -37,7 +29,7 @@ describe('preferences', () => {
   });
 
   it('are saved under their own key and read back; damaged ones give the defaults', () => {
-    const storage = memory();
+    const storage = memoryStorage();
     const store = new PreferenceStore(storage);
     const heard: number[] = [];
     store.subscribe((p) => heard.push(p.fontSize));
