@@ -17,7 +17,6 @@ import * as Comlink from 'comlink';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import initRuff, { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-web';
 import ruffWasmURL from '@astral-sh/ruff-wasm-web/ruff_wasm_bg.wasm?url';
-import intelSource from './python/procbox/intel.py?raw';
 import type {
   CompletionEntry,
   IntelConfig,
@@ -96,12 +95,8 @@ async function bootPython(config: IntelConfig): Promise<{ py: PyodideAPI; status
     from = 'plain';
     py = await boot(config, null);
   }
-  // The layer as processes have it (a plain boot has none), and this module, which the
-  // snapshot's build may predate.
-  for (const { path, content } of [
-    ...layerFiles,
-    { path: `${LAYER_DIR}/procbox/intel.py`, content: intelSource },
-  ]) {
+  // The layer as processes have it (a plain boot has none), intel.py and intel_scope.py included.
+  for (const { path, content } of layerFiles) {
     py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
     py.FS.writeFile(path, content);
   }

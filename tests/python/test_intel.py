@@ -9,7 +9,7 @@ from unittest import mock
 
 import layer  # noqa: F401  (puts workers/python on sys.path)
 
-from procbox import intel
+from procbox import intel, intel_scope
 
 
 def labels(result):
@@ -60,7 +60,7 @@ class CompletionTest(unittest.TestCase):
         self.assertEqual(labels(self.complete("import server\nserver.")), [])
 
     def test_only_stdlib_modules_are_imported(self):
-        with mock.patch.object(intel.importlib, "import_module") as imported:
+        with mock.patch.object(intel_scope.importlib, "import_module") as imported:
             self.complete("import server\nimport antigravity\nserver.")
         imported.assert_not_called()
 
@@ -152,14 +152,14 @@ class SignatureTest(unittest.TestCase):
 
 class TolerantParseTest(unittest.TestCase):
     def test_broken_lines_are_left_out(self):
-        tree = intel.parse_tolerant("import socket\nwith socket.socket() as s:\n    s.\nx = 1\n")
-        scope = intel.Scope(tree)
-        self.assertIsInstance(scope.names["s"], intel.Instance)
+        tree = intel_scope.parse_tolerant("import socket\nwith socket.socket() as s:\n    s.\nx = 1\n")
+        scope = intel_scope.Scope(tree)
+        self.assertIsInstance(scope.names["s"], intel_scope.Instance)
         self.assertIs(scope.names["s"].cls, socket.socket)
         self.assertIn("x", scope.names)
 
     def test_an_unclosed_bracket(self):
-        scope = intel.Scope(intel.parse_tolerant("import queue\nq = queue.Queue()\nprint(q.get(\n"))
+        scope = intel_scope.Scope(intel_scope.parse_tolerant("import queue\nq = queue.Queue()\nprint(q.get(\n"))
         self.assertIs(scope.names["q"].cls, __import__("queue").Queue)
 
 
