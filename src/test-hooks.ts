@@ -6,7 +6,7 @@ export interface ProcboxTestHooks {
   /** The xterm active buffer's text: rows joined with '\n', right-trimmed. */
   consoleText(): string;
   /** The console's rows as laid out, each marked when the terminal wrapped it. */
-  consoleRows(): { text: string; wrapped: boolean }[];
+  consoleRows(): { text: string; wrapped: boolean; spaceAtEnd: boolean }[];
   /** The console's [columns, rows]. */
   consoleSize(): [number, number];
   /** Replaces the open file's text through Monaco, so it is saved like an edit. */

@@ -12,7 +12,7 @@ import type { OutputChunk, Pid } from '../../workers/protocol/kernel';
 import { tagColour } from './palette';
 import { TERMINAL_THEMES, type Theme } from './theme';
 import { tracebackPlaces } from './traceback-links';
-import { wrapWords } from './word-wrap';
+import { padWords, wrapWords } from './word-wrap';
 
 /** East Asian wide characters and emoji take two cells: erasing one takes two backspaces. */
 const WIDE =
@@ -21,6 +21,9 @@ const WIDE =
 const RESET = '\x1b[0m';
 /** What the console keeps to show again when the tags toggle: about its scrollback's worth. */
 const MOST_KEPT_CHARS = 2_000_000;
+/** Up to this much kept, a change of width lays the console out again, its notes wrapped anew;
+ * beyond it, the terminal's own reflow is cheaper. */
+const MOST_RELAID_CHARS = 200_000;
 
 /** Escape sequences a key press produces (arrows, function keys): ignored in cooked mode. */
 const KEY_SEQUENCE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g; // eslint-disable-line no-control-regex
@@ -33,6 +36,19 @@ export interface ConsoleInput {
 
 export type NoteColour = 'dim' | 'yellow' | 'red';
 
+/** A line of Procbox's own, kept as text so that it is wrapped again at a new width. */
+interface Note {
+  note: string;
+  colour: NoteColour;
+  wrap: boolean;
+}
+
+/** What the console keeps of what it showed: process output, a note, or terminal data written
+ * (the user's echo). */
+type Shown = OutputChunk | Note | string;
+
+const sizeOf = (item: Shown): number =>
+  typeof item === 'string' ? item.length : 'note' in item ? item.note.length : item.text.length;
 export class Console {
   readonly terminal: Terminal;
   readonly search = new SearchAddon();
@@ -48,9 +64,9 @@ export class Console {
   private lastWasCR = false;
   private tags = true;
   private readonly refit: () => void;
-  /** What the console shows since it was last cleared, to show again when the tags toggle:
-   * process output as chunks, everything else as the terminal data written. Bounded. */
-  private shown: (OutputChunk | string)[] = [];
+  /** What the console shows since it was last cleared, to show again when the tags toggle or
+   * the width changes. Bounded. */
+  private shown: Shown[] = [];
   private shownChars = 0;
 
   constructor(host: HTMLElement, input: ConsoleInput) {
@@ -75,6 +91,11 @@ export class Console {
     };
     new ResizeObserver(this.refit).observe(host);
     this.refit();
+    let relayout: ReturnType<typeof setTimeout> | undefined;
+    this.terminal.onResize(() => {
+      clearTimeout(relayout);
+      relayout = setTimeout(() => this.relayOut(), 150);
+    });
     this.terminal.onData((data) => this.onTyped(data, input));
     // Tab moves the focus on, as elsewhere on the page: the cooked line has no completion.
     this.terminal.attachCustomKeyEventHandler((event) => event.key !== 'Tab');
@@ -108,16 +129,20 @@ export class Console {
   set showTags(on: boolean) {
     if (on === this.tags) return;
     this.tags = on;
+    this.relayOut();
+  }
+
+  /** Shows again what is kept, at the terminal's width and with the tags as they are now. */
+  private relayOut(): void {
     const { shown, typed } = this;
+    if (shown.length === 0 || this.shownChars > MOST_RELAID_CHARS) return;
     this.clear();
     this.typed = typed; // the line being typed stays, shown again with the rest
     let data = '';
     for (const item of shown) {
-      if (typeof item === 'string') {
-        this.cursorAtLineStart = /\n(?:\x1b\[[0-9;]*m)*$/.test(item); // eslint-disable-line no-control-regex
-        this.lastWriter = null;
-        data += item;
-      } else data += this.format(item);
+      if (typeof item === 'string') data += this.afterOwnText(item);
+      else if ('note' in item) data += this.afterOwnText(this.noteText(item));
+      else data += this.format(item);
       this.keep(item);
     }
     if (data) this.terminal.write(data);
@@ -135,13 +160,28 @@ export class Console {
   }
 
   /** A line from Procbox itself (not from a process), dimmed or coloured, on a line of its own.
-   * With `wrap`, long lines break between words at the console's width (help, hints). */
+   * Never broken mid-word: with `wrap`, long lines break into new ones with a hanging indent
+   * (help, hints); otherwise the terminal wraps them where a space was widened (`padWords`). */
   note(text: string, colour: NoteColour = 'dim', wrap = false): void {
-    if (wrap) text = wrapWords(text, this.terminal.cols);
+    const note = { note: text, colour, wrap };
+    this.keep(note);
+    this.terminal.write(this.afterOwnText(this.noteText(note)));
+  }
+
+  private noteText({ note, colour, wrap }: Note): string {
+    const columns = this.terminal.cols;
+    const text = wrap ? wrapWords(note, columns) : padWords(note, columns);
     // Not SGR 2 (faint): half-bright text falls below 4.5:1 contrast; bright black is chosen to keep it.
     const code = { dim: '90', yellow: '33', red: '31' }[colour];
     const start = this.cursorAtLineStart ? '' : '\r\n';
-    this.emit(`${start}\x1b[${code}m${text.replace(/\r?\n/g, '\r\n')}${RESET}\r\n`);
+    return `${start}\x1b[${code}m${text.replace(/\r?\n/g, '\r\n')}${RESET}\r\n`;
+  }
+
+  /** Notes where the cursor is after `data`, text of Procbox's own or the user's; returns it. */
+  private afterOwnText(data: string): string {
+    this.cursorAtLineStart = /\n(?:\x1b\[[0-9;]*m)*$/.test(data); // eslint-disable-line no-control-regex
+    this.lastWriter = null;
+    return data;
   }
 
   clear(): void {
@@ -199,46 +239,50 @@ export class Console {
     this.terminal.onResize(({ cols, rows }) => listener(cols, rows));
   }
 
-  /** The text xterm holds in its active buffer, one row per line (wrapped rows are joined). */
   /** The buffer's rows as the terminal laid them out; `wrapped` when a row continues the one
-   * above because the line was longer than the terminal is wide. */
-  rows(): { text: string; wrapped: boolean }[] {
+   * above because the line was longer than the terminal is wide, `spaceAtEnd` when its last
+   * cell holds a written space (a break `padWords` made, not an empty cell). */
+  rows(): { text: string; wrapped: boolean; spaceAtEnd: boolean }[] {
     const buffer = this.terminal.buffer.active;
-    const rows: { text: string; wrapped: boolean }[] = [];
+    const rows: { text: string; wrapped: boolean; spaceAtEnd: boolean }[] = [];
     for (let i = 0; i < buffer.length; i++) {
       const line = buffer.getLine(i);
-      if (line) rows.push({ text: line.translateToString(true), wrapped: line.isWrapped });
+      if (!line) continue;
+      const spaceAtEnd = line.getCell(line.length - 1)?.getChars() === ' ';
+      rows.push({ text: line.translateToString(true), wrapped: line.isWrapped, spaceAtEnd });
     }
     return rows;
   }
 
+  /** The text xterm holds in its active buffer, one line per logical line (wrapped rows are
+   * joined, with the space a padded break stood for). */
   text(): string {
     const lines: string[] = [];
-    for (const { text, wrapped } of this.rows()) {
-      if (wrapped && lines.length > 0) lines[lines.length - 1] += text;
-      else lines.push(text);
+    let spaceBefore = false;
+    for (const { text, wrapped, spaceAtEnd } of this.rows()) {
+      const last = lines.length - 1;
+      if (!wrapped || last < 0) lines.push(text);
+      else if (spaceBefore) lines[last] = `${lines[last].trimEnd()} ${text}`;
+      else lines[last] += text;
+      spaceBefore = spaceAtEnd;
     }
     return lines.join('\n').trimEnd();
   }
 
   /** Keeps what is shown, up to the scrollback's worth (dropped in steps of a quarter). */
-  private keep(item: OutputChunk | string): void {
+  private keep(item: Shown): void {
     this.shown.push(item);
-    this.shownChars += typeof item === 'string' ? item.length : item.text.length;
+    this.shownChars += sizeOf(item);
     if (this.shownChars <= MOST_KEPT_CHARS) return;
     const drop = Math.ceil(this.shown.length / 4);
-    for (const gone of this.shown.splice(0, drop)) {
-      this.shownChars -= typeof gone === 'string' ? gone.length : gone.text.length;
-    }
+    for (const gone of this.shown.splice(0, drop)) this.shownChars -= sizeOf(gone);
   }
 
   /** Writes Procbox's own text or the user's echo (process output goes through `format`). */
   private emit(data: string): void {
     if (!data) return;
     this.keep(data);
-    this.cursorAtLineStart = /\n(?:\x1b\[[0-9;]*m)*$/.test(data); // eslint-disable-line no-control-regex
-    this.lastWriter = null;
-    this.terminal.write(data);
+    this.terminal.write(this.afterOwnText(data));
   }
 
   /**

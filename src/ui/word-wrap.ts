@@ -1,6 +1,8 @@
 /**
- * Wraps the console's own longer notes (help, hints) at word boundaries for its width, as the
- * terminal would otherwise break them mid-word. Han text may break between any two characters;
+ * Keeps the console's own notes from breaking mid-word at its width, as the terminal would.
+ * Help and hints are wrapped (`wrapWords`: new lines, a hanging indent); any other note is padded
+ * (`padWords`: a break's space is widened to the row's end), so the terminal's own wrap falls
+ * between words and the note stays one logical line, which a wider console joins again. Han text may break between any two characters;
  * wide characters take two columns. A line laid out in two columns (`  nc HOST PORT   connect…`)
  * continues under its second column.
  */
@@ -53,5 +55,41 @@ export function wrapWords(text: string, columns: number): string {
   return text
     .split('\n')
     .flatMap((line) => wrapLine(line, columns))
+    .join('\n');
+}
+
+/** `line` with each space where a row must end widened to that row's end; a wide character
+ * that does not fit is left for the terminal to carry over (it leaves the last cell empty). */
+function padLine(line: string, columns: number): string {
+  if (displayWidth(line) <= columns) return line;
+  let out = '';
+  let column = 0;
+  const pieces = line.match(PIECE) ?? [];
+  pieces.forEach((piece, index) => {
+    const width = displayWidth(piece);
+    const next = pieces[index + 1];
+    if (/^\s+$/.test(piece)) {
+      const room = columns - column;
+      const fits = next === undefined || column + width + displayWidth(next) <= columns;
+      if (fits || WIDE.test(next)) {
+        out += piece;
+        column = (column + width) % columns;
+      } else {
+        out += ' '.repeat(room);
+        column = 0;
+      }
+      return;
+    }
+    out += piece;
+    column = column + width > columns && WIDE.test(piece) ? width : (column + width) % columns;
+  });
+  return out;
+}
+
+export function padWords(text: string, columns: number): string {
+  if (columns < 10) return text;
+  return text
+    .split('\n')
+    .map((line) => padLine(line, columns))
     .join('\n');
 }

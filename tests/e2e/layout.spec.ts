@@ -52,6 +52,19 @@ test('on a phone one pane shows at a time, every control can be reached and used
   await expectOnScreen(page, page.getByTestId('editor'));
   await expect(page.getByTestId('console')).toBeHidden();
 
+  // Notes written while the console was hidden are laid out again at its width once shown: a
+  // long one is wrapped by the terminal only where a space was (the row before each wrap ends
+  // in one), and reads back unchanged.
+  await tab('console').click();
+  const notesWrapped = async () => {
+    const rows = await page.evaluate(() => window.__procbox?.consoleRows() ?? []);
+    const wraps = rows.flatMap((row, i) => (row.wrapped && i > 0 ? [rows[i - 1]] : []));
+    return wraps.length > 0 && wraps.every((before) => before.spaceAtEnd);
+  };
+  await expect.poll(notesWrapped).toBe(true);
+  expect(await consoleText(page)).toMatch(/Ready\. Press Run \(Ctrl\+Enter\) to start \S+\./);
+  await tab('editor').click();
+
   // Run brings the console to the front.
   await page.getByTestId('run').click();
   await expect(tab('console')).toHaveAttribute('aria-selected', 'true');

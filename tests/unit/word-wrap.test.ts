@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, wrapWords } from '../../src/ui/word-wrap';
+import { displayWidth, padWords, wrapWords } from '../../src/ui/word-wrap';
 
 describe('wrapWords', () => {
   it('breaks between words, never inside one', () => {
@@ -38,5 +38,57 @@ describe('wrapWords', () => {
       'see',
       'https://example.com/a/very/long/path/that/does/not/fit',
     ]);
+  });
+});
+
+/** Lays `text` out as a terminal with auto-wrap does: rows of `columns` cells, a wide character
+ * that does not fit carried to the next row (its last cell left empty, shown as ''). */
+function layOut(text: string, columns: number): string[][] {
+  const rows: string[][] = [[]];
+  for (const ch of text) {
+    const width = displayWidth(ch);
+    let row = rows[rows.length - 1];
+    if (row.length + width > columns) {
+      while (row.length < columns) row.push('');
+      rows.push((row = []));
+    }
+    row.push(ch);
+    if (width === 2) row.push('');
+  }
+  return rows;
+}
+
+describe('padWords', () => {
+  const rowsOf = (text: string, columns: number) =>
+    layOut(padWords(text, columns), columns).map((cells) => cells.join(''));
+
+  it('widens the space where a row must end, so no word is split across rows', () => {
+    const text = 'Programs find them in their working directory from the next Run.';
+    expect(rowsOf(text, 20).map((row) => row.trimEnd())).toEqual([
+      'Programs find them',
+      'in their working',
+      'directory from the',
+      'next Run.',
+    ]);
+  });
+
+  it('keeps one logical line: the rows joined with a space at each padded break give the text', () => {
+    const text = 'Running main.py → client.py with the spawn start method; output is tagged';
+    const cells = layOut(padWords(text, 24), 24);
+    let joined = '';
+    cells.forEach((row, i) => {
+      const spaceBefore = i > 0 && cells[i - 1][23] === ' ';
+      joined += (spaceBefore ? ' ' : '') + row.join('').trimEnd();
+    });
+    expect(joined).toBe(text);
+  });
+
+  it('leaves Han text, short lines and an over-long word to the terminal', () => {
+    const han = '程序启动至少需要两个进程才能看到竞争条件的效果';
+    expect(padWords(han, 15)).toBe(han);
+    expect(padWords('short\nlines', 20)).toBe('short\nlines');
+    const rows = rowsOf('see https://example.com/a/very/long/path', 20);
+    expect(rows[0].trimEnd()).toBe('see');
+    expect(rows.slice(1).join('')).toBe('https://example.com/a/very/long/path');
   });
 });
