@@ -144,6 +144,7 @@ const NOTICES = {
   processLimit: (limit) => `process limit reached (${limit} processes): no more can start`,
   snapshotDamaged: (reason) =>
     `the cached memory snapshot could not boot (${reason}); a new one was made`,
+  deadlock: (text) => text,
 };
 const sayNotice = (key, detail) =>
   process.stderr.write(`procbox: ${NOTICES[key]?.(detail) ?? key}\n`);

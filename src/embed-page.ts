@@ -16,6 +16,7 @@ import { loadEditorTools } from './editor-tools';
 import { applyLocale, element } from './ui/toolbar';
 import { followTheme } from './ui/theme';
 import { DEFAULT_FONT_SIZE, PreferenceStore } from './preferences';
+import { deadlockText } from './timeline/deadlock-text';
 
 const memory = new Map<string, string>();
 const store = new Store(
@@ -106,6 +107,7 @@ void bootSandbox(
     processes: () => undefined,
     files: (changes) => store.applyChanges(changes),
     bootProgress: () => undefined, // the embed says "Starting Python…" in its console
+    deadlock: (report) => terminal.note(deadlockText(report, store.state.locale), 'red'),
   },
   { t, note },
   'embedNotIsolated',

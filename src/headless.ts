@@ -13,7 +13,8 @@ import type {
   RunRequest,
   TraceEvent,
 } from '../workers/protocol/kernel';
-import type { WorkspaceChange, WorkspaceFile } from '../workers/protocol/kernel';
+import type { DeadlockReport, WorkspaceChange, WorkspaceFile } from '../workers/protocol/kernel';
+import { deadlockText } from './timeline/deadlock-text';
 import { SERVER_GRACE_MS } from '../workers/protocol/constants';
 import type { Locale } from './i18n';
 import { ensureIsolated } from './isolation';
@@ -26,7 +27,7 @@ declare global {
   interface Window {
     procboxOutput?: (chunks: OutputChunk[]) => Promise<void>;
     procboxProcesses?: (table: ProcessInfo[]) => void;
-    procboxNotice?: (key: KernelNoticeKey, detail: string) => void;
+    procboxNotice?: (key: KernelNoticeKey | 'deadlock', detail: string) => void;
     /** Files the run wrote or removed in /home/user (the CLI's `--write-back`). */
     procboxFiles?: (changes: WorkspaceChange[]) => void;
     procboxHeadless: HeadlessRunner;
@@ -106,6 +107,9 @@ const connecting = ensureIsolated().then(() =>
       notice: (key: KernelNoticeKey, detail: string) => window.procboxNotice?.(key, detail),
       files: (changes: WorkspaceChange[]) => window.procboxFiles?.(changes),
       bootProgress: () => undefined, // the CLI reports its start with --verbose
+      // Said on the CLI's standard error, in English, as its other notices.
+      deadlock: (report: DeadlockReport) =>
+        window.procboxNotice?.('deadlock', deadlockText(report, 'en')),
     },
     undefined,
     (report) => (bootReport = report),

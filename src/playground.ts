@@ -2,6 +2,7 @@
  * main.ts loads it once the editor's language is set. */
 import type {
   BootProgress,
+  DeadlockReport,
   OutputChunk,
   Pid,
   ProcessInfo,
@@ -23,6 +24,7 @@ import { PreferenceStore } from './preferences';
 import { Layout } from './ui/layout';
 import { BootProgressView } from './ui/boot-progress';
 import { TimelineView } from './ui/timeline-view';
+import { deadlockText } from './timeline/deadlock-text';
 import { bindSettings } from './ui/settings';
 import { followTheme } from './ui/theme';
 import { Console, type NoteColour } from './ui/console';
@@ -385,6 +387,8 @@ const kernelObserver = {
   // What the program writes in /home/user shows in the file tabs (and the editor) as it runs.
   files: (changes: WorkspaceChange[]) => store.applyChanges(changes),
   bootProgress: (progress: BootProgress) => bootProgress.show(progress),
+  deadlock: (report: DeadlockReport) =>
+    terminal.note(deadlockText(report, store.state.locale), 'red'),
 };
 void bootSandbox(kernelObserver, { t, note }).then((booted) => {
   kernel = booted;

@@ -18,6 +18,7 @@ import { SharedMirrors } from './ipc/mirror';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
 import { ipcSlice } from './runtime/ipc-slice';
 import { makeIpcObserver } from './runtime/ipc-observer';
+import { makeQuietWatch } from './runtime/quiet-watch';
 import { installKernelFds } from './runtime/kernel-fds';
 import { netSlice } from './runtime/net-slice';
 import { processSlice } from './runtime/process-slice';
@@ -217,8 +218,22 @@ const runtime = {
       fence,
     );
     const { writeBytes } = stdio;
-    const green = (threads = installGreenThreads(py, calls, (message) =>
-      writeBytes(2, new TextEncoder().encode(`procbox: ${message}\n`)),
+    const stuck = () => {
+      try {
+        return (py.pyimport('procbox.stuck').report as () => string | undefined)();
+      } catch {
+        return undefined; // the detector's failure must not disturb the program: no report
+      }
+    };
+    const quiet = makeQuietWatch(stuck, (threads) => {
+      observer.flush(); // the kernel learns who holds a multiprocessing lock from these
+      void kernel.quiet(threads);
+    });
+    const green = (threads = installGreenThreads(
+      py,
+      calls,
+      (message) => writeBytes(2, new TextEncoder().encode(`procbox: ${message}\n`)),
+      quiet,
     ));
     const bridge: LayerBridge = {
       ...stdio.bridge,

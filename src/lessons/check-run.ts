@@ -99,7 +99,10 @@ function ownEvents(trace: TraceEvent[], entryPids: Pid[]): TraceEvent[] {
   for (const event of trace) {
     if (event.type === 'spawn' && pids.has(event.ppid)) pids.add(event.pid);
   }
-  return trace.filter((event) => pids.has('pid' in event ? event.pid : event.to));
+  return trace.filter((event) => {
+    if (event.type === 'deadlock') return event.report.stuck.some((link) => pids.has(link.pid));
+    return pids.has('pid' in event ? event.pid : event.to);
+  });
 }
 
 export async function runLessonCheck(

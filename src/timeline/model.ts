@@ -2,12 +2,13 @@
  * The kernel's event trace as a timeline: one lane per process and per thread, each lane's
  * states over time, and an arrow for every hand-over between lanes (a Queue item put and taken,
  * a Pipe or socket message sent and received, a Lock released and acquired by another, a child
- * started, a connection accepted, a child's end reaching its joiner). No DOM: the panel draws
+ * started, a connection accepted, a child's end reaching its joiner), and a deadlock's cycle:
+ * each of its threads waiting for the next, in red. No DOM: the panel draws
  * it, the Chrome trace export writes it, the tests read it.
  */
 import type { Pid, TraceEvent } from '../../workers/protocol/kernel';
 
-export type LaneState = 'running' | 'blocked' | 'sleeping' | 'exited';
+export type LaneState = 'running' | 'blocked' | 'sleeping' | 'deadlocked' | 'exited';
 
 export interface Lane {
   /** `pid` for a process's main thread, `pid/tid` for its other threads. */
@@ -28,7 +29,7 @@ export interface Slice {
   detail: string | null;
 }
 
-export type ArrowKind = 'item' | 'message' | 'lock' | 'spawn' | 'connect' | 'join';
+export type ArrowKind = 'item' | 'message' | 'lock' | 'spawn' | 'connect' | 'join' | 'deadlock';
 
 export interface Arrow {
   kind: ArrowKind;
@@ -130,6 +131,24 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
       case 'thread-exit':
         enter(laneOf(event.pid, event.tid, t), 'exited', t, null);
         break;
+      case 'deadlock': {
+        const { cycle, stuck } = event.report;
+        const inCycle = new Set(cycle.map((link) => laneId(link.pid, link.tid)));
+        for (const link of stuck) {
+          const lane = laneOf(link.pid, link.tid, t);
+          enter(lane, inCycle.has(lane) ? 'deadlocked' : 'blocked', t, link.object);
+        }
+        cycle.forEach((link, i) => {
+          const next = cycle[(i + 1) % cycle.length];
+          arrows.push({
+            kind: 'deadlock',
+            from: { lane: laneOf(link.pid, link.tid, t), t },
+            to: { lane: laneOf(next.pid, next.tid, t), t },
+            object: link.object,
+          });
+        });
+        break;
+      }
       case 'wait': {
         const lane = laneOf(event.pid, event.tid, t);
         if (event.on === null) enter(lane, 'running', t, null);

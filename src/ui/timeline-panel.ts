@@ -16,6 +16,7 @@ const STATE_COLOURS: Record<LaneState, string> = {
   running: '#3fa34d',
   blocked: '#d98e04',
   sleeping: '#5b7fbf',
+  deadlocked: '#e11d48',
   exited: 'transparent',
 };
 const ARROW_COLOURS: Record<ArrowKind, string> = {
@@ -25,6 +26,7 @@ const ARROW_COLOURS: Record<ArrowKind, string> = {
   spawn: '#8b949e',
   connect: '#2aa5c7',
   join: '#8b949e',
+  deadlock: '#e11d48',
 };
 
 interface Row {
@@ -165,6 +167,7 @@ export class TimelinePanel {
         [this.x(arrow.from.t, width), from.top + from.height / 2],
         [this.x(arrow.to.t, width), to.top + to.height / 2],
         ARROW_COLOURS[arrow.kind],
+        arrow.kind === 'deadlock' ? 2.5 : 1.2,
       );
     }
   }
@@ -194,10 +197,11 @@ export class TimelinePanel {
     [x0, y0]: [number, number],
     [x1, y1]: [number, number],
     colour: string,
+    lineWidth: number,
   ) {
     g.strokeStyle = colour;
     g.fillStyle = colour;
-    g.lineWidth = 1.2;
+    g.lineWidth = lineWidth;
     g.beginPath();
     g.moveTo(x0, y0);
     g.lineTo(x1, y1);

@@ -107,8 +107,8 @@ export class TimelineView {
     }
     if (!slice) return '';
     const state =
-      slice.state === 'blocked'
-        ? this.t('timelineBlocked', { on: slice.detail ?? '' })
+      slice.state === 'blocked' || slice.state === 'deadlocked'
+        ? `${slice.state === 'deadlocked' ? `${this.t('state_deadlocked')}: ` : ''}${this.t('timelineBlocked', { on: slice.detail ?? '' })}`
         : this.t(`state_${slice.state}`);
     return `${state} · ${ms(slice.start)} – ${ms(slice.end)}`;
   }

@@ -131,6 +131,36 @@ test('procbox run --timeout stops everything and exits 124; bad usage exits 2', 
   expect(usage.stderr).toContain('usage: procbox run');
 });
 
+test('procbox run says a deadlock on stderr as it happens, naming the cycle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'procbox-cli-'));
+  const program = join(dir, 'full.py');
+  // The multiprocessing docs' example of a join that deadlocks: CPython hangs here too.
+  writeFileSync(
+    program,
+    [
+      'from multiprocessing import Process, Queue',
+      '',
+      'def f(q):',
+      '    q.put("X" * 1000000)',
+      '',
+      'if __name__ == "__main__":',
+      '    queue = Queue()',
+      '    p = Process(target=f, args=(queue,))',
+      '    p.start()',
+      '    p.join()',
+      '    obj = queue.get()',
+      '',
+    ].join('\n'),
+  );
+  const run = procbox(['run', '--timeout', '8', program]);
+  expect(run.code).toBe(124);
+  expect(run.stderr).toContain(
+    'procbox: deadlock: MainThread (pid 1) waits for Process-1 (pid 2) to exit at full.py:10, ' +
+      'whose MainThread waits for QueueFeederThread to end, which waits to write to Queue#1 ' +
+      '(full), read by MainThread (pid 1)\n',
+  );
+});
+
 test('procbox run: piped streams are no terminal, as for python3 with pipes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'procbox-cli-'));
   const file = join(dir, 'tty.py');

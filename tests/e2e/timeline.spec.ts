@@ -123,3 +123,38 @@ test('past the trace’s 100,000 events the Timeline says older ones were droppe
   expect(await page.evaluate(() => 1 + 1)).toBe(2);
   expect(Date.now() - started).toBeLessThan(5_000);
 });
+
+test('a deadlock is said in the console, in red, and its cycle drawn on the timeline', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
+  const program = [
+    'import threading',
+    'import time',
+    '',
+    'a = threading.Lock()',
+    'b = threading.Lock()',
+    '',
+    'def take(first, second):',
+    '    with first:',
+    '        time.sleep(0.1)',
+    '        with second:',
+    '            print("both")',
+    '',
+    'threading.Thread(target=take, args=(a, b)).start()',
+    'threading.Thread(target=take, args=(b, a)).start()',
+    '',
+  ].join('\n');
+  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
+  await page.getByTestId('show-timeline').click();
+  await page.getByTestId('run').click();
+  await expect
+    .poll(() => consoleText(page), { timeout: 60_000 })
+    .toMatch(
+      /deadlock: Thread-1 \(take\) \(pid \d+\) waits for threading\.Lock#2 at main\.py:10, held by Thread-2 \(take\) \(pid \d+\), which waits for threading\.Lock#1 at main\.py:10, held by Thread-1 \(take\)/,
+    );
+  // The timeline polls the trace while it is shown: the cycle's two arrows come in.
+  await expect.poll(async () => count((await shown(page)).arrows, 'deadlock')).toBe(2);
+  await page.getByTestId('stop').click();
+});

@@ -126,6 +126,14 @@ export class FdTable {
     return this.processes.get(pid)?.fds.get(fd);
   }
 
+  /** The processes that hold `ring` at `end` (by a descriptor, or as an exit sentinel). */
+  ringHolders(ring: number, end: 'r' | 'w'): Pid[] {
+    const holds = (r: Rings) => (end === 'r' ? r.read : r.write) === ring;
+    return [...this.processes.values()]
+      .filter((p) => [...p.fds.values()].some(holds) || p.hidden.some(holds))
+      .map((p) => p.pid);
+  }
+
   /** The sockets `pid`'s descriptors name. */
   socketsOf(pid: Pid): number[] {
     const p = this.processes.get(pid);

@@ -62,6 +62,8 @@ export function ipcObserverCallsFor(
   self: ProcessRecord,
   trace: Trace,
   tableChanged: () => void,
+  /** An operation on a semaphore (a multiprocessing lock's is `acquire` and `release`). */
+  semOp: (op: string, sem: number, tid: Pid) => void,
 ): IpcObserverCalls {
   const names = (objects: unknown) =>
     Array.isArray(objects)
@@ -85,6 +87,7 @@ export function ipcObserverCallsFor(
         // The thread may have ended since: its TID still names it in the trace.
         const thread = Number.isInteger(tid) ? tid : self.pid;
         trace.record({ type: op, pid: self.pid, tid: thread, object: name }, now - (sentAt - at));
+        if (typeof object === 'number') semOp(op, object, thread);
       }
     },
     ipcWaiting: (tid, objects) => {

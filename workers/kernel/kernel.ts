@@ -35,6 +35,7 @@ import { Terminal } from './terminal';
 import { Trace } from './trace';
 import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
 import { FileLocks, fileLockCallsFor } from './file-locks';
+import { DeadlockWatch, kernelWaitWorld } from './deadlock-watch';
 import type { InheritedFile } from '../protocol/fs';
 
 /** A booted process worker, as the kernel drives it. */
@@ -113,6 +114,7 @@ export class Kernel {
   /** The one filesystem every process mounts. */
   readonly workspace = new Workspace();
   private readonly fileLocks = new FileLocks();
+  private readonly deadlocks: DeadlockWatch;
   private readonly workspaceSync: ReturnType<typeof setInterval>;
   private startMethod: StartMethod = 'fork';
   private readonly now: () => number;
@@ -142,6 +144,13 @@ export class Kernel {
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
     this.console = new ConsoleOutput(this.ipc, this.ipc.newConsoleRing(), this.outbox);
     this.outbox.sync = () => this.console.drain();
+    this.deadlocks = new DeadlockWatch(
+      kernelWaitWorld(this.table, this.ipc, this.fds),
+      (report) => {
+        this.trace.record({ type: 'deadlock', report });
+        this.outbox.deadlock(report);
+      },
+    );
     this.workspaceSync = setInterval(() => this.syncWorkspace(), WORKSPACE_SYNC_MS);
   }
 
@@ -171,6 +180,7 @@ export class Kernel {
     const generation = this.runGeneration;
     this.table.reap();
     this.trace.clear();
+    this.deadlocks.clear();
     this.ipc.renumber();
     this.workspace.prepare(request.files);
     this.startMethod = request.startMethod;
@@ -481,7 +491,17 @@ export class Kernel {
       },
       ...ipcCallsFor(this.ipc, this.fds, self.pid, closed),
       ...netCallsFor(this.net, self.pid, () => this.outbox.tableChangedSoon()),
-      ...ipcObserverCallsFor(this.ipc, self, this.trace, () => this.outbox.tableChangedSoon()),
+      ...ipcObserverCallsFor(
+        this.ipc,
+        self,
+        this.trace,
+        () => this.outbox.tableChangedSoon(),
+        (op, sem, tid) => this.deadlocks.semOp(op, sem, self.pid, tid),
+      ),
+      quiet: (threads) => {
+        if (self.state === 'exited') return;
+        this.deadlocks.quiet(self.pid, Array.isArray(threads) ? threads : null);
+      },
       kill: async (pid, signal) => this.kill(self, pid, signal),
       ...signalCallsFor(this, self, block),
       ...fileLockCallsFor(this.fileLocks, self.pid, block, () => self.state !== 'exited', closed),
@@ -626,6 +646,7 @@ export class Kernel {
     self.signals.close();
     this.trace.record({ type: 'exit', pid: self.pid, code });
     this.outbox.tableChanged();
+    this.deadlocks.exited(self.pid);
     // SIGCHLD goes to a parent that handles or blocks it (others ignore it).
     const parent = this.table.get(self.ppid);
     if (parent?.signals.wants(Signal.SIGCHLD)) this.signal(self.pid, parent.pid, Signal.SIGCHLD);

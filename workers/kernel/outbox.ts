@@ -1,10 +1,17 @@
 import type { WorkspaceChange } from '../protocol/common';
-import type { KernelNoticeKey, KernelObserver, OutputChunk, ProcessInfo } from '../protocol/kernel';
+import type {
+  DeadlockReport,
+  KernelNoticeKey,
+  KernelObserver,
+  OutputChunk,
+  ProcessInfo,
+} from '../protocol/kernel';
 
 type Item =
   | { kind: 'output'; chunk: OutputChunk; shown: () => void }
   | { kind: 'table' }
   | { kind: 'notice'; key: KernelNoticeKey; detail: string }
+  | { kind: 'deadlock'; report: DeadlockReport }
   | { kind: 'files'; changes: WorkspaceChange[] };
 
 /** Largest batch of text handed to the UI in one call. */
@@ -94,6 +101,12 @@ export class Outbox {
     this.schedule();
   }
 
+  deadlock(report: DeadlockReport): void {
+    this.sync();
+    this.queue.push({ kind: 'deadlock', report });
+    this.schedule();
+  }
+
   /** Files the program changed in the workspace: after the output printed before the check. */
   files(changes: WorkspaceChange[]): void {
     if (changes.length === 0) return;
@@ -131,6 +144,7 @@ export class Outbox {
           this.queue.shift();
           if (item.kind === 'table') observer?.processes(this.table());
           else if (item.kind === 'files') observer?.files(item.changes);
+          else if (item.kind === 'deadlock') observer?.deadlock(item.report);
           else observer?.notice(item.key, item.detail);
         }
       }

@@ -151,6 +151,11 @@ export class ProcessSignals {
     return old;
   }
 
+  /** Whether an interval timer (`alarm`, `setitimer`) is armed: its signal may wake a wait. */
+  get timerArmed(): boolean {
+    return this.timers.size > 0;
+  }
+
   /** getitimer(2): the time left and the interval, in seconds. */
   getTimer(which: number): [number, number] {
     const t = this.timers.get(which);

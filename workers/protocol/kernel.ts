@@ -4,10 +4,11 @@
  */
 import type { Pid, StartMethod, WorkspaceChange, WorkspaceFile } from './common';
 import type { CONSOLE_TOOLS } from './constants';
+import type { DeadlockReport } from './deadlock';
 import type { IpcOpName } from './ipc';
 import type { SocketInfo } from './net';
 
-export type { Pid, StartMethod, WorkspaceChange, WorkspaceFile };
+export type { DeadlockReport, Pid, StartMethod, WorkspaceChange, WorkspaceFile };
 export type ConsoleTool = (typeof CONSOLE_TOOLS)[number];
 
 export interface RunRequest {
@@ -83,6 +84,8 @@ export type TraceEvent =
    * `input()`, `join(3)`, `accept 0.0.0.0:8888`), or, with null, runs again. */
   | { type: 'wait'; t: number; pid: Pid; tid: Pid; on: string | null }
   | { type: 'listen'; t: number; pid: Pid; address: string }
+  /** Every thread of the run waits and none can wake another (workers/kernel/deadlock.ts). */
+  | { type: 'deadlock'; t: number; report: DeadlockReport }
   /** A stream connection's setup and teardown: `from` is the client's end for connect and
    * accept, the closing side's for close. */
   | { type: 'connect' | 'accept' | 'close'; t: number; pid: Pid; from: string; to: string };
@@ -98,6 +101,9 @@ export interface KernelObserver {
   files(changes: WorkspaceChange[]): void;
   /** How far Python's start has come, for a progress bar. */
   bootProgress(progress: BootProgress): void;
+  /** The run is deadlocked: every thread waits, and none can wake another. Said once, after
+   * the output that came before it. */
+  deadlock(report: DeadlockReport): void;
 }
 
 /** Python's start, step by step: its files downloading (bytes; `total` 0 when unknown), the

@@ -9,6 +9,7 @@ import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
 import type { FileLockSyscalls, InheritedFile } from './fs';
 import type { NetSyscalls } from './net';
 import type { Pid, Reply, StartMethod, SysError } from './common';
+import type { StuckThread } from './deadlock';
 
 export interface BootRequest {
   pyodideIndexURL: string;
@@ -230,4 +231,7 @@ export interface Syscalls
   threadExit(tid: Pid): void;
   /** Ring the doorbell every `ms` while the process has more than one thread; 0 stops. */
   setSwitchInterval(ms: number): void;
+  /** Every thread waits, untimed, on another thread or process (what each waits on), or, with
+   * null, one runs again: what the kernel's deadlock detector reads. */
+  quiet(threads: StuckThread[] | null): void;
 }

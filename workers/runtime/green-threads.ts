@@ -12,6 +12,7 @@ import type { PyCallable } from 'pyodide/ffi';
 import type { SysError } from '../protocol/common';
 import { Errno, PARK_BASE, SLOT_BITS } from '../protocol/constants';
 import type { LayerCalls, SchedulerBridge } from '../protocol/layer';
+import type { QuietWatch } from './quiet-watch';
 
 interface PollHook {
   pollAsync?: (fds: number, nfds: number, timeout: number) => Promise<number>;
@@ -122,6 +123,7 @@ export function installGreenThreads(
   py: PyodideAPI,
   calls: LayerCalls,
   onError: (message: string) => void,
+  quiet: QuietWatch,
 ): GreenThreads {
   const parked = new Map<number, () => void>();
   const woken = new Set<number>(); // resumed before it parked: its next park returns at once
@@ -151,6 +153,7 @@ export function installGreenThreads(
     const resolve = parked.get(slot);
     if (resolve) {
       parked.delete(slot);
+      quiet.active();
       resolve();
     } else {
       woken.add(slot);
@@ -171,6 +174,7 @@ export function installGreenThreads(
     const next = code >>> SLOT_BITS;
     if (next) resume(next);
     if (woken.delete(slot)) return Promise.resolve(0);
+    if (!next) quiet.idle();
     return new Promise<number>((resolve) => parked.set(slot, () => resolve(0)));
   };
 
@@ -192,6 +196,7 @@ export function installGreenThreads(
     resume,
     startThread(slot) {
       if (!threadMain) throw new Error('scheduler not bound');
+      quiet.active();
       (threadMain.callPromising(slot) as Promise<unknown>).catch((error: unknown) =>
         onError(`thread ${slot} failed: ${String(error)}`),
       );

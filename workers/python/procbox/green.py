@@ -37,6 +37,7 @@ from collections import deque
 from pyodide.ffi import can_run_sync, create_proxy
 
 from . import gcguard
+from .waitsite import site
 from .constants import DOORBELL, PARK_BASE, SLOT_BITS
 
 MAX_SLOTS = (1 << SLOT_BITS) - 1
@@ -66,7 +67,8 @@ def _install_handler(signum, handler):
 class GreenThread:
     __slots__ = (
         "slot", "ident", "tid", "function", "handle", "daemon", "poller",
-        "ready_since", "waitlist", "timer", "js_wait", "in_call", "__weakref__",
+        "ready_since", "waitlist", "timer", "js_wait", "in_call", "call", "waiting",
+        "__weakref__",
     )
 
     def __init__(self, slot, poller, function=None, handle=None, daemon=False):
@@ -82,6 +84,11 @@ class GreenThread:
         self.timer = None  # the JS timer that ends its wait early
         self.js_wait = False  # parked until a JS event wakes it
         self.in_call = False  # between starting a JS call and having its reply (wait_call)
+        # What it waits on, for the deadlock detector (procbox/stuck.py): the call's name and
+        # arguments; and ``(owner, line, api)``: the lock or thread handle it waits in (or
+        # None), and where (waitsite.py).
+        self.call = None
+        self.waiting = None
 
 
 class Scheduler:
@@ -160,6 +167,8 @@ class Scheduler:
         forker.timer = None
         forker.js_wait = False
         forker.in_call = False
+        forker.call = None
+        forker.waiting = None
         self.main = self.current = forker
         self.threads = {forker.slot: forker}
         self.free_slots = [slot for slot in range(MAIN_SLOT, self.next_slot) if slot != forker.slot]
@@ -263,6 +272,8 @@ class Scheduler:
         # While it waits for its reply the doorbell must not park it for anything else: a reply
         # that arrived during such a park, right after a check found none, would never wake it.
         me.in_call = True
+        me.call = (name, args)
+        me.waiting = (None, *site(sys._getframe(1)))
         try:
             call = self.sync.callFor(me.slot, name, *args)
             # It may still be resumed early (a stale wake-up): it waits on until its reply is there.
@@ -270,14 +281,17 @@ class Scheduler:
                 self._park_on_js(me)
         finally:
             me.in_call = False
+            me.call = None
+            me.waiting = None
         return self.sync.takeResult(call)
 
     @unpreemptible
-    def wait(self, waitlist, deadline=None):
+    def wait(self, waitlist, deadline=None, owner=None):
         """Blocks the calling thread in ``waitlist`` until ``wake_one``/``wake_all`` picks it, the
         ``deadline`` (a monotonic time) passes, or, in the main thread, a signal arrives, whose
         handlers then run here (they may raise). Returns False once the deadline has passed.
-        Callers re-check their condition in a loop, as with a condition variable."""
+        Callers re-check their condition in a loop, as with a condition variable. ``owner``,
+        the lock or thread handle waited in, names the wait for the deadlock detector."""
         self._can_park()
         me = self.current
         if deadline is not None:
@@ -287,6 +301,8 @@ class Scheduler:
         if me is self.main and self.signal_hint:
             self.dispatch()
         me.waitlist = waitlist
+        if deadline is None:
+            me.waiting = (owner, *site(sys._getframe(1)))
         waitlist.append(me)
         if deadline is None:
             self._park(me, self._take_next())
@@ -297,6 +313,7 @@ class Scheduler:
             _remove(me.waitlist, me)
             me.waitlist = None
         me.timer = None
+        me.waiting = None
         if me is self.main and self.signal_hint:
             self.dispatch()
         return deadline is None or self.clock() < deadline

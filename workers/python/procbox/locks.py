@@ -13,12 +13,12 @@ guarded, at a cost of one attribute test per uncontended acquire.
 """
 
 import itertools
-import os
 import sys
 import time
 from collections import deque
 
 from . import bridge, green
+from .waitsite import LIBRARY
 
 # The process's scheduler: its ``current`` is the running thread, read inline on the fast path.
 _scheduler = green.scheduler
@@ -44,8 +44,7 @@ def _deadline(blocking, timeout):
 
 
 _serials = itertools.count(1)
-# The stdlib zip, site-packages, frozen modules and this layer: code that is not the program's.
-_LIBRARY = ("/lib/", "<", os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
+_LIBRARY = LIBRARY  # code that is not the program's
 
 
 def _program_lock_name(kind):
@@ -88,7 +87,7 @@ class LockType:
         if deadline == 0.0:
             return False
         while self._locked:
-            if not green.wait(self._waiters, deadline):
+            if not green.wait(self._waiters, deadline, self):
                 return False
         self._locked = True
         if self._trace_name is not None and self._last_taker is not _scheduler.current:
@@ -164,7 +163,7 @@ class RLock:
         if deadline == 0.0:
             return False
         while self._owner is not None:
-            if not green.wait(self._waiters, deadline):
+            if not green.wait(self._waiters, deadline, self):
                 return False
         self._owner = me
         self._count = 1

@@ -61,7 +61,7 @@ class _ThreadHandle:
         else:
             deadline = green._monotonic() + timeout
         while not self._done:
-            if not green.wait(self._waiters, deadline):
+            if not green.wait(self._waiters, deadline, self):
                 return
 
     def __repr__(self):
