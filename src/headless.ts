@@ -108,8 +108,10 @@ const connecting = ensureIsolated().then(() =>
       files: (changes: WorkspaceChange[]) => window.procboxFiles?.(changes),
       bootProgress: () => undefined, // the CLI reports its start with --verbose
       // Said on the CLI's standard error, in English, as its other notices.
-      deadlock: (report: DeadlockReport) =>
-        window.procboxNotice?.('deadlock', deadlockText(report, 'en')),
+      deadlock: (report: DeadlockReport) => {
+        watch.deadlock();
+        window.procboxNotice?.('deadlock', deadlockText(report, 'en'));
+      },
     },
     undefined,
     (report) => (bootReport = report),
@@ -157,7 +159,7 @@ window.procboxHeadless = {
       throw error;
     }
     const kernel = await connecting;
-    const { results, timedOut, outputCut } = await runLessonCheck(
+    const { results, timedOut, deadlocked, outputCut } = await runLessonCheck(
       kernel,
       watch,
       lesson,
@@ -172,7 +174,7 @@ window.procboxHeadless = {
         description: textIn(locale, r.description),
         reason: r.reason && textIn(locale, r.reason),
       })),
-      summary: checkSummary(locale, results, timedOut, lesson.timeoutSeconds),
+      summary: checkSummary(locale, results, timedOut, lesson.timeoutSeconds, deadlocked),
     };
   },
 };

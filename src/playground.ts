@@ -306,7 +306,7 @@ async function checkLesson(): Promise<void> {
   try {
     const report = await runLessonCheck(kernel, watch, lesson, store.state.files);
     progress.record(lesson.id, report.results);
-    lessonPane.showResults(report.results, report.timedOut);
+    lessonPane.showResults(report.results, report.timedOut, report.deadlocked);
   } catch (error) {
     terminal.note(t('checkFailedToRun', { detail: errorText(error) }), 'red');
   } finally {
@@ -387,8 +387,10 @@ const kernelObserver = {
   // What the program writes in /home/user shows in the file tabs (and the editor) as it runs.
   files: (changes: WorkspaceChange[]) => store.applyChanges(changes),
   bootProgress: (progress: BootProgress) => bootProgress.show(progress),
-  deadlock: (report: DeadlockReport) =>
-    terminal.note(deadlockText(report, store.state.locale), 'red'),
+  deadlock: (report: DeadlockReport) => {
+    terminal.note(deadlockText(report, store.state.locale), 'red');
+    watch.deadlock();
+  },
 };
 void bootSandbox(kernelObserver, { t, note }).then((booted) => {
   kernel = booted;

@@ -25,6 +25,7 @@ export class RunWatch {
   private readonly waiters: (() => void)[] = [];
   private chunks: OutputChunk[] | null = null;
   private kept = 0;
+  private onDeadlock: (() => void) | null = null;
   /** The run wrote more than MAX_CHECK_OUTPUT_CHARS: its output was cut. */
   cut = false;
 
@@ -43,6 +44,16 @@ export class RunWatch {
   processes(table: ProcessInfo[]): void {
     this.table = table;
     this.waiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** The kernel found the run deadlocked: a check run waiting for its end stops it now. */
+  deadlock(): void {
+    this.onDeadlock?.();
+  }
+
+  /** Resolves at the next deadlock the kernel reports. */
+  nextDeadlock(): Promise<void> {
+    return new Promise((resolve) => (this.onDeadlock = resolve));
   }
 
   /** A fresh kernel numbers its pids from 1 again: the old table names none of its processes. */
@@ -85,6 +96,8 @@ export interface CheckKernel {
 export interface CheckReport {
   results: CheckResult[];
   timedOut: boolean;
+  /** The run deadlocked: it was stopped then, not at the time limit. */
+  deadlocked: boolean;
   /** The run flooded its output past MAX_CHECK_OUTPUT_CHARS. */
   outputCut: boolean;
   /** The record the results were graded from (for tests and the curious). */
@@ -118,11 +131,14 @@ export async function runLessonCheck(
     startMethod: lesson.startMethod,
   });
   const foreground = pids.at(-1)!;
-  const timedOut = await Promise.race([
-    watch.exitCode(foreground).then(() => false),
-    sleep(lesson.timeoutSeconds * 1000).then(() => true),
+  const ended = await Promise.race([
+    watch.exitCode(foreground).then(() => 'exited' as const),
+    sleep(lesson.timeoutSeconds * 1000).then(() => 'timedOut' as const),
+    // Nothing can happen any more: waiting for the time limit would only keep the learner.
+    watch.nextDeadlock().then(() => 'deadlocked' as const),
   ]);
-  if (!timedOut && pids.length > 1) await sleep(SERVER_GRACE_MS);
+  const timedOut = ended === 'timedOut';
+  if (ended === 'exited' && pids.length > 1) await sleep(SERVER_GRACE_MS);
   const stillRunning = watch.alive();
   await kernel.stop();
   const record: RunRecord = {
@@ -133,5 +149,7 @@ export async function runLessonCheck(
     timedOut,
     files: await kernel.files(),
   };
-  return { results: gradeRun(lesson.checks, record), timedOut, outputCut: watch.cut, record };
+  const deadlocked = ended === 'deadlocked';
+  const results = gradeRun(lesson.checks, record);
+  return { results, timedOut, deadlocked, outputCut: watch.cut, record };
 }

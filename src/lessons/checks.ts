@@ -6,6 +6,8 @@
 import type { OutputChunk, Pid, TraceEvent, WorkspaceFile } from '../../workers/protocol/kernel';
 import { translate, type Locale, type MessageKey } from '../i18n';
 import type { CheckSpec, LinesSpec, Localized } from './format';
+import { deadlockText } from '../timeline/deadlock-text';
+import { buildTimeline } from '../timeline/model';
 
 export interface RunRecord {
   /** Each entry's file and pid, in the order they started. */
@@ -244,6 +246,26 @@ function busiestLock(record: RunRecord): { object: string; takers: number } | nu
   return best;
 }
 
+/** Too few hand-overs of the kind, or one within a single process where they must cross. */
+function arrowsReason(
+  spec: Extract<CheckSpec, { kind: 'arrows' }>,
+  record: RunRecord,
+): Text | null {
+  const arrows = buildTimeline(record.trace).arrows.filter((a) => a.kind === spec.arrow);
+  const pidOf = (lane: string) => Number(lane.split('/')[0]);
+  const within = arrows.find((a) => pidOf(a.from.lane) === pidOf(a.to.lane));
+  if (spec.acrossProcesses && within) {
+    return message('reason_arrowWithin', { object: within.object, pid: pidOf(within.to.lane) });
+  }
+  if (arrows.length < spec.min) {
+    return message('reason_arrowCount', {
+      arrow: message(`arrow_${spec.arrow}`),
+      count: arrows.length,
+    });
+  }
+  return null;
+}
+
 function countReason(kind: 'processes' | 'threads', count: number, min?: number, max?: number) {
   if ((min === undefined || count >= min) && (max === undefined || count <= max)) return null;
   return message(kind === 'processes' ? 'reason_processCount' : 'reason_threadCount', { count });
@@ -302,6 +324,26 @@ function grade(spec: CheckSpec, record: RunRecord): { description: Text; reason:
             : message('reason_lockTakers', { object: busiest.object, count: busiest.takers });
       return { description: message('check_lockGuarded', { min: spec.min }), reason };
     }
+    case 'noDeadlock': {
+      const found = record.trace.find((e) => e.type === 'deadlock');
+      const reason: Text | null = found
+        ? {
+            localized: {
+              en: deadlockText(found.report, 'en'),
+              'zh-CN': deadlockText(found.report, 'zh-CN'),
+            },
+          }
+        : null;
+      return { description: message('check_noDeadlock'), reason };
+    }
+    case 'arrows':
+      return {
+        description: message(spec.acrossProcesses ? 'check_arrowsAcross' : 'check_arrows', {
+          min: spec.min,
+          arrow: message(`arrow_${spec.arrow}`),
+        }),
+        reason: arrowsReason(spec, record),
+      };
     case 'file': {
       const { path, exists, lines } = spec;
       const description = !exists
@@ -332,11 +374,13 @@ export function checkSummary(
   results: readonly CheckResult[],
   timedOut: boolean,
   timeoutSeconds: number,
+  deadlocked = false,
 ): string {
   const passed = results.filter((r) => r.passed).length;
   const count = results.length;
   return [
     timedOut ? translate(locale, 'checkTimedOut', { seconds: timeoutSeconds }) : '',
+    deadlocked ? translate(locale, 'checkDeadlocked') : '',
     passed === count
       ? translate(locale, 'checkAllPassed', { count })
       : translate(locale, 'checkSomeFailed', { passed, count }),

@@ -22,7 +22,11 @@ export type CheckSpec = { say?: Localized } & (
   | { kind: 'processes' | 'threads'; entry?: string; min?: number; max?: number }
   | { kind: 'concurrentClients'; entry?: string; min: number }
   | { kind: 'noDataLost' }
+  | { kind: 'noDeadlock' }
   | { kind: 'lockGuarded'; min: number }
+  /** At least `min` hand-overs of a kind on the run's timeline (Queue items, messages, locks);
+   * with `acrossProcesses`, each from one process to another. */
+  | { kind: 'arrows'; arrow: CheckedArrow; min: number; acrossProcesses: boolean }
   | {
       kind: 'file';
       /** A path in the workspace (`out/total.txt`). */
@@ -33,6 +37,10 @@ export type CheckSpec = { say?: Localized } & (
       lines: LinesSpec | null;
     }
 );
+
+/** The hand-overs an `arrows` check can count (src/timeline/model.ts `ArrowKind`). */
+export const CHECKED_ARROWS = ['item', 'message', 'lock'] as const;
+export type CheckedArrow = (typeof CHECKED_ARROWS)[number];
 
 /** Lines to compare, as an output check or a file check states them. */
 export interface LinesSpec {
@@ -164,7 +172,18 @@ function parseCheck(raw: unknown, where: string, files: string[]): CheckSpec {
         : { ...say, kind: 'concurrentClients', entry, min };
     }
     case 'noDataLost':
-      return { ...say, kind: 'noDataLost' };
+    case 'noDeadlock':
+      return { ...say, kind: raw.kind };
+    case 'arrows': {
+      const min = count(raw.min, `${where}.min`) ?? 1;
+      const { arrow, acrossProcesses = false } = raw;
+      if (!CHECKED_ARROWS.includes(arrow as CheckedArrow)) {
+        fail(`${where}.arrow must be one of ${CHECKED_ARROWS.join(', ')}`);
+      }
+      if (typeof acrossProcesses !== 'boolean')
+        fail(`${where}.acrossProcesses must be true or false`);
+      return { ...say, kind: 'arrows', arrow: arrow as CheckedArrow, min, acrossProcesses };
+    }
     default:
       return fail(`${where}.kind is unknown: ${JSON.stringify(raw.kind)}`);
   }

@@ -64,7 +64,7 @@ export class LessonPane {
   private readonly results = element('check-results', this.pane);
   private readonly checkButton = element<HTMLButtonElement>('check', this.pane);
   private lesson: Lesson | null = null;
-  private shown: { results: CheckResult[]; timedOut: boolean } | null = null;
+  private shown: { results: CheckResult[]; timedOut: boolean; deadlocked: boolean } | null = null;
   private running = false;
 
   constructor(
@@ -84,7 +84,7 @@ export class LessonPane {
   show(lesson: Lesson | null, lastResults?: CheckResult[]): void {
     this.lesson = lesson;
     this.pane.hidden = lesson === null;
-    this.shown = lastResults ? { results: lastResults, timedOut: false } : null;
+    this.shown = lastResults ? { results: lastResults, timedOut: false, deadlocked: false } : null;
     this.render();
   }
 
@@ -94,8 +94,8 @@ export class LessonPane {
     this.render();
   }
 
-  showResults(results: CheckResult[], timedOut: boolean): void {
-    this.shown = { results, timedOut };
+  showResults(results: CheckResult[], timedOut: boolean, deadlocked = false): void {
+    this.shown = { results, timedOut, deadlocked };
     this.render();
   }
 
@@ -119,7 +119,13 @@ export class LessonPane {
     this.summary.textContent = this.running
       ? t('checkRunning')
       : shown
-        ? checkSummary(locale, shown.results, shown.timedOut, lesson.timeoutSeconds)
+        ? checkSummary(
+            locale,
+            shown.results,
+            shown.timedOut,
+            lesson.timeoutSeconds,
+            shown.deadlocked,
+          )
         : '';
     this.results.replaceChildren(
       ...(this.running || !shown ? [] : shown.results).map((result) => {

@@ -52,8 +52,8 @@ function learnerFiles(id: string, folder: string): string[] {
 const checkCount = (id: string) =>
   JSON.parse(readFileSync(join(lessonsDir, id, 'lesson.json'), 'utf8')).checks.length as number;
 
-test('six lessons ship', () => {
-  expect(LESSON_IDS.length).toBeGreaterThanOrEqual(6);
+test('eight lessons ship', () => {
+  expect(LESSON_IDS.length).toBeGreaterThanOrEqual(8);
 });
 
 for (const id of LESSON_IDS) {
@@ -100,6 +100,23 @@ test("procbox check says when a file is not one of the lesson's", () => {
     "procbox: my_solution.py is not one of the lesson's files (main.py); it ran beside them\n",
   );
   expect(run.code).toBe(1); // the starter ran, and it fails
+});
+
+test('procbox check stops a deadlocked run at once and names the cycle', () => {
+  const id = '08-deadlock';
+  const started = Date.now();
+  const run = procbox([
+    'check',
+    join(lessonsDir, id),
+    ...learnerFiles(id, join(lessonsDir, id, 'starter')),
+  ]);
+  expect(run.stdout).toMatch(
+    /^✗ The transfers never deadlock\n {4}deadlock: Thread-1 \(pay\) \(pid 1\) waits for threading\.Lock#2 at main\.py:15, held by Thread-2 \(pay\) \(pid 1\), which waits for threading\.Lock#1 at main\.py:15, held by Thread-1 \(pay\) \(pid 1\)$/m,
+  );
+  expect(run.stdout).toContain('The run deadlocked, so it was stopped.');
+  // Well before the lesson's 30 s limit, on a loaded machine too.
+  expect(Date.now() - started).toBeLessThan(25_000);
+  expect(run.code).toBe(1);
 });
 
 test('procbox check catches a Lock per thread, which guards nothing', () => {

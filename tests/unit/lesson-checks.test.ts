@@ -194,6 +194,51 @@ describe('trace facts', () => {
     );
   });
 
+  it('fails a run the kernel found deadlocked, naming the cycle in either language', () => {
+    const link = (tid: number, object: string) => ({
+      pid: 1,
+      tid,
+      thread: `Thread-${tid - 1}`,
+      process: 'main.py',
+      waits: 'lock' as const,
+      object,
+      line: null,
+    });
+    const cycle = [link(2, 'threading.Lock#2'), link(3, 'threading.Lock#1')];
+    const deadlocked = record({
+      trace: [at({ type: 'deadlock', report: { cycle, stuck: cycle } })],
+    });
+    const result = only({ kind: 'noDeadlock' }, deadlocked);
+    expect(result.reason).toBe(
+      'deadlock: Thread-1 (pid 1) waits for threading.Lock#2, held by Thread-2 (pid 1), which ' +
+        'waits for threading.Lock#1, held by Thread-1 (pid 1)',
+    );
+    const [graded] = gradeRun([{ kind: 'noDeadlock' }], deadlocked);
+    expect(textIn('zh-CN', graded.reason!)).toMatch(/^死锁：Thread-1 \(pid 1\) 等待/);
+    expect(only({ kind: 'noDeadlock' }, record({})).passed).toBe(true);
+  });
+
+  it('counts hand-overs on the timeline, and where they must cross between processes', () => {
+    const queueOp = (type: 'put' | 'get', pid: number, tid = pid) =>
+      at({ type, pid, tid, object: 'Queue#1' });
+    const spec = { kind: 'arrows', arrow: 'item', min: 2, acrossProcesses: true } as const;
+    const across = record({
+      trace: [spawn(2, 1), spawn(3, 1), queueOp('put', 2), queueOp('put', 2)],
+    });
+    across.trace.push(queueOp('get', 3), queueOp('get', 3));
+    expect(only(spec, across)).toMatchObject({
+      passed: true,
+      description:
+        'The timeline shows at least 2 hand-overs from one process to another: Queue item',
+    });
+    const tooFew = record({ trace: [spawn(2, 1), queueOp('put', 1), queueOp('get', 2)] });
+    expect(only(spec, tooFew).reason).toBe('hand-overs on the timeline (Queue item): 1');
+    // A thread of the same process takes it: a hand-over, but not across processes.
+    const within = record({ trace: [queueOp('put', 1), queueOp('get', 1, 5)] });
+    expect(only(spec, within).reason).toBe('Queue#1 was handed over within one process (pid 1)');
+    expect(only({ ...spec, acrossProcesses: false, min: 1 }, within).passed).toBe(true);
+  });
+
   it('words results in Chinese as well', () => {
     const [result] = gradeRun([{ kind: 'processes', min: 2 }], record({ trace: [spawn(2, 1)] }));
     expect(textIn('zh-CN', result.description)).toBe('程序启动至少 2 个子进程');
