@@ -17,6 +17,7 @@ import { applyLocale, element } from './ui/toolbar';
 import { followTheme } from './ui/theme';
 import { DEFAULT_FONT_SIZE, PreferenceStore } from './preferences';
 import { deadlockText } from './timeline/deadlock-text';
+import { TimelineView } from './ui/timeline-view';
 
 const memory = new Map<string, string>();
 const store = new Store(
@@ -56,6 +57,14 @@ if (isShareFragment(fragment)) {
   }
 }
 
+// The Timeline takes turns with the console below the editor.
+const timeline = new TimelineView(
+  document.querySelector<HTMLElement>('.lower-tabs')!,
+  { other: element('console'), timeline: element('timeline') },
+  () => kernel,
+  t,
+);
+
 async function run(): Promise<void> {
   if (!kernel) {
     terminal.note(t('notReady'), 'yellow');
@@ -63,6 +72,7 @@ async function run(): Promise<void> {
   }
   const { files, startMethod } = store.state;
   terminal.clear();
+  timeline.runStarted();
   terminal.focus();
   tracebacks.reset();
   editor.clearFailures();
@@ -92,7 +102,6 @@ updateLink();
 
 terminal.note(t('booting'));
 const note = (text: string, colour?: NoteColour) => terminal.note(text, colour);
-// No process list here: the table is not shown.
 void bootSandbox(
   // A program's files change the embedded workspace as they change the playground's.
   {
@@ -104,7 +113,10 @@ void bootSandbox(
       }
       return terminal.output(chunks);
     },
-    processes: () => undefined,
+    // No process list here: the table tells only when the run has ended.
+    processes: (table) => {
+      if (table.every((p) => p.state === 'exited')) timeline.runEnded();
+    },
     files: (changes) => store.applyChanges(changes),
     bootProgress: () => undefined, // the embed says "Starting Python…" in its console
     deadlock: (report) => terminal.note(deadlockText(report, store.state.locale), 'red'),

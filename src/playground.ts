@@ -59,7 +59,7 @@ const processList = new ProcessList(element<HTMLTableElement>('process-list'), s
 const bootProgress = new BootProgressView(element('boot-progress'), t);
 const timeline = new TimelineView(
   document.querySelector<HTMLElement>('.lower-tabs')!,
-  { processes: element('process-list'), timeline: element('timeline') },
+  { other: element('process-list'), timeline: element('timeline') },
   () => kernel,
   t,
 );

@@ -1,5 +1,6 @@
 /**
- * The lower pane's two views, the process list and the Timeline, as tabs; and the Timeline kept
+ * Two views as tabs, the Timeline and another (the playground's process list, the embed's
+ * console); and the Timeline kept
  * current: while it is shown, the kernel's trace is read about twice a second during a run, and
  * once more after it.
  */
@@ -21,7 +22,8 @@ export class TimelineView {
 
   constructor(
     private readonly tabs: HTMLElement,
-    private readonly views: Record<'processes' | 'timeline', HTMLElement>,
+    /** `other`: the view the Timeline takes turns with. */
+    private readonly views: Record<'other' | 'timeline', HTMLElement>,
     private readonly kernel: () => Kernel | null,
     private readonly t: (key: MessageKey, params?: Record<string, string | number>) => string,
   ) {
@@ -54,7 +56,7 @@ export class TimelineView {
   select(timeline: boolean): void {
     this.views.timeline.hidden = !timeline;
     element('timeline-actions').hidden = !timeline;
-    this.views.processes.hidden = timeline;
+    this.views.other.hidden = timeline;
     for (const tab of this.tabs.querySelectorAll<HTMLElement>('[data-lower]')) {
       const selected = (tab.dataset.lower === 'timeline') === timeline;
       tab.setAttribute('aria-selected', String(selected));

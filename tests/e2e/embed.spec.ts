@@ -60,6 +60,14 @@ test('the Share dialog’s embed snippet runs the playground inside another site
       .toMatch(/bob got[\s\S]*bob got/);
     expect(await consoleText(frame)).toContain("Handling connection from ('127.0.0.1', ");
     await frame.getByTestId('stop').click();
+    // The Timeline is a tab beside the console: lanes for the processes and threads, arrows.
+    await frame.getByTestId('show-timeline').click();
+    await expect(frame.getByTestId('console')).toBeHidden();
+    const canvas = frame.getByTestId('timeline').locator('canvas');
+    await expect(canvas).toHaveAttribute('aria-label', /: [2-9] lanes, [1-9]\d* arrows$/);
+    await expect(frame.getByTestId('timeline-json')).toBeVisible();
+    await frame.getByTestId('show-console').click();
+    await expect(frame.getByTestId('console')).toBeVisible();
     // Edits in the embed stay in it: the reader's own workspace is untouched.
     await frame.evaluate(() => window.__procbox?.editorSetValue('print("edited in the embed")\n'));
     expect(await savedItem(page, 'procbox.workspace.v1')).toBe(saved);
