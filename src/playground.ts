@@ -6,7 +6,9 @@ import type {
   OutputChunk,
   Pid,
   ProcessInfo,
+  StartMethod,
   WorkspaceChange,
+  WorkspaceFile,
 } from '../workers/protocol/kernel';
 import { translate, type MessageKey } from './i18n';
 import { bootSandbox, errorText } from './boot';
@@ -175,6 +177,17 @@ let runWhenReady = false;
 
 async function run(): Promise<void> {
   layout.showOnPhone('console');
+  const { files, startMethod } = store.state;
+  await runFiles(files, runEntries(store.state), startMethod);
+}
+
+/** Runs `files` (the workspace's, or a lesson's own) and says when the run has ended. */
+async function runFiles(
+  files: readonly WorkspaceFile[],
+  entries: string[],
+  startMethod: StartMethod,
+  note?: string,
+): Promise<void> {
   if (checking) {
     terminal.note(t('checkRunning'), 'yellow');
     return;
@@ -184,13 +197,13 @@ async function run(): Promise<void> {
     runWhenReady = true;
     return;
   }
-  const { files, startMethod } = store.state;
-  const entries = runEntries(store.state);
   beginRun(entries, startMethod);
+  if (note) terminal.note(note);
   const generation = ++runGeneration;
   const started = performance.now();
   try {
-    const pids = await kernel.run({ files: files.map((f) => ({ ...f })), entries, startMethod });
+    const request = { files: files.map((f) => ({ ...f })), entries, startMethod };
+    const pids = await kernel.run(request);
     for (const pid of pids) maxPidSeen = Math.max(maxPidSeen, pid);
     const last = pids.at(-1);
     if (last === undefined) return;
@@ -321,8 +334,20 @@ function resetLesson(): void {
   if (lesson && confirm(t('resetLessonConfirm'))) store.update(lessonWorkspace(lesson));
 }
 
+/** A lesson's text shows the timeline of its reference solution (or of its starter) by
+ * running it, the learner's files untouched. */
+function showLessonTimeline(which: 'solution' | 'starter'): void {
+  const lesson = lessonPane.current;
+  if (!lesson) return;
+  layout.showOnPhone('processes');
+  timeline.select(true);
+  const note = t(which === 'solution' ? 'lessonRunsSolution' : 'lessonRunsStarter');
+  void runFiles(lesson[which], [...lesson.entries], lesson.startMethod, note);
+}
+
 const lessonPane = new LessonPane(() => store.state.locale, {
   check: () => void checkLesson(),
+  showTimeline: showLessonTimeline,
   reset: resetLesson,
   leave: () => openLesson(null),
 });

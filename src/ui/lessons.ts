@@ -52,6 +52,8 @@ export class LessonsDialog {
 
 export interface LessonPaneActions {
   check(): void;
+  /** Runs the lesson's reference solution (or starter) with the Timeline shown. */
+  showTimeline(which: 'solution' | 'starter'): void;
   reset(): void;
   leave(): void;
 }
@@ -72,6 +74,10 @@ export class LessonPane {
     actions: LessonPaneActions,
   ) {
     this.checkButton.addEventListener('click', () => actions.check());
+    this.text.addEventListener('click', (event) => {
+      const button = (event.target as HTMLElement).closest<HTMLElement>('[data-show-timeline]');
+      if (button) actions.showTimeline(button.dataset.showTimeline as 'solution' | 'starter');
+    });
     element('lesson-reset', this.pane).addEventListener('click', () => actions.reset());
     element('lesson-leave', this.pane).addEventListener('click', () => actions.leave());
   }
@@ -94,6 +100,24 @@ export class LessonPane {
     this.render();
   }
 
+  /** A fenced block of language `timeline` (its text `solution`, the default, or `starter`)
+   * becomes a button that runs that program with the Timeline shown. */
+  private embedTimelines(locale: Locale): void {
+    for (const code of this.text.querySelectorAll('pre > code.language-timeline')) {
+      const which = code.textContent?.trim() === 'starter' ? 'starter' : 'solution';
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'runs';
+      button.dataset.showTimeline = which;
+      button.dataset.testid = 'lesson-timeline';
+      button.textContent = translate(
+        locale,
+        which === 'solution' ? 'lessonShowSolutionTimeline' : 'lessonShowStarterTimeline',
+      );
+      code.parentElement!.replaceWith(button);
+    }
+  }
+
   showResults(results: CheckResult[], timedOut: boolean, deadlocked = false): void {
     this.shown = { results, timedOut, deadlocked };
     this.render();
@@ -113,6 +137,7 @@ export class LessonPane {
       async: false,
     });
     this.text.dataset.locale = locale;
+    this.embedTimelines(locale);
 
     const shown = this.shown;
     this.summary.className = shown?.results.every((r) => r.passed) ? 'passed' : 'failed';

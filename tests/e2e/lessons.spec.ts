@@ -204,6 +204,26 @@ test('a learner fails a lesson, fixes it, passes, and finds it all after a reloa
   expect(await editorText(page)).toBe('print("my playground work")\n');
 });
 
+test('a lesson’s text runs its reference solution with the Timeline shown, the learner’s files kept', async ({
+  page,
+}) => {
+  const id = '02-queue';
+  await open(page, `/?lesson=${id}`);
+  const button = page.getByTestId('lesson-timeline');
+  await expect(button).toHaveText('Run the reference solution and watch its Timeline');
+  await button.click();
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(/finished: exit 0/);
+  expect(await consoleText(page)).toContain('reference solution; your files are unchanged');
+  const shown = () =>
+    page.evaluate(() => window.__procbox?.timeline?.() ?? { processes: [], arrows: [] });
+  await expect
+    .poll(async () => (await shown()).arrows.filter((kind) => kind === 'item').length)
+    .toBe(6);
+  expect((await shown()).processes).toHaveLength(3);
+  expect(await editorText(page)).toBe(lessonFile(id, 'starter/main.py'));
+});
+
 test('a server lesson starts its given client, and the pane speaks zh-CN and en', async ({
   page,
 }) => {
