@@ -301,6 +301,7 @@ const en = {
   arrow_spawn: 'started',
   arrow_connect: 'connection',
   arrow_join: 'joined',
+  arrow_wake: 'woken (Event set, Condition notified)',
   arrow_deadlock: 'deadlock: waits for',
   state_deadlocked: 'deadlocked',
 } as const;
@@ -602,6 +603,7 @@ const zh: Record<MessageKey, string> = {
   arrow_spawn: '启动',
   arrow_connect: '连接',
   arrow_join: '等待结束',
+  arrow_wake: '唤醒（Event 被设置、Condition 被通知）',
   arrow_deadlock: '死锁：等待',
   state_deadlocked: '死锁',
 };

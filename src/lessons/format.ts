@@ -39,7 +39,7 @@ export type CheckSpec = { say?: Localized } & (
 );
 
 /** The hand-overs an `arrows` check can count (src/timeline/model.ts `ArrowKind`). */
-export const CHECKED_ARROWS = ['item', 'message', 'lock'] as const;
+export const CHECKED_ARROWS = ['item', 'message', 'lock', 'wake'] as const;
 export type CheckedArrow = (typeof CHECKED_ARROWS)[number];
 
 /** Lines to compare, as an output check or a file check states them. */

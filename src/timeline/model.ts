@@ -1,7 +1,8 @@
 /**
  * The kernel's event trace as a timeline: one lane per process and per thread, each lane's
  * states over time, and an arrow for every hand-over between lanes (a Queue item put and taken,
- * a Pipe or socket message sent and received, a Lock released and acquired by another, a child
+ * a Pipe or socket message sent and received, a Lock released and acquired by another, an Event
+ * set or a Condition notified and the waits that ended by it, a child
  * started, a connection accepted, a child's end reaching its joiner), and a deadlock's cycle:
  * each of its threads waiting for the next, in red. No DOM: the panel draws
  * it, the Chrome trace export writes it, the tests read it.
@@ -29,7 +30,8 @@ export interface Slice {
   detail: string | null;
 }
 
-export type ArrowKind = 'item' | 'message' | 'lock' | 'spawn' | 'connect' | 'join' | 'deadlock';
+export type ArrowKind =
+  'item' | 'message' | 'lock' | 'wake' | 'spawn' | 'connect' | 'join' | 'deadlock';
 
 export interface Arrow {
   kind: ArrowKind;
@@ -89,6 +91,8 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
   /** Unmatched gives per object, oldest first; the last release per Lock. */
   const given = new Map<string, { lane: string; t: number }[]>();
   const released = new Map<string, { lane: string; t: number }>();
+  /** The last set or notify per Event or Condition: the waits that end next were its doing. */
+  const signalled = new Map<string, { lane: string; t: number }>();
   /** Connections awaiting their accept, by `client end → server end`. */
   const connecting = new Map<string, { lane: string; t: number }>();
   const exits = new Map<Pid, number>();
@@ -174,6 +178,18 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
         if (at >= 0) {
           const [from] = list.splice(at, 1);
           arrows.push({ kind: GIVES[gives]!, from, to: { lane: to, t }, object: event.object });
+        }
+        break;
+      }
+      case 'set':
+      case 'notify':
+        signalled.set(event.object, { lane: laneOf(event.pid, event.tid, t), t });
+        break;
+      case 'woken': {
+        const to = laneOf(event.pid, event.tid, t);
+        const from = signalled.get(event.object);
+        if (from && from.lane !== to) {
+          arrows.push({ kind: 'wake', from, to: { lane: to, t }, object: event.object });
         }
         break;
       }

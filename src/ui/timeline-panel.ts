@@ -23,6 +23,7 @@ const ARROW_COLOURS: Record<ArrowKind, string> = {
   item: '#c678dd',
   message: '#2aa5c7',
   lock: '#e5534b',
+  wake: '#e3b341',
   spawn: '#8b949e',
   connect: '#2aa5c7',
   join: '#8b949e',

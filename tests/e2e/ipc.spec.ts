@@ -1,7 +1,8 @@
 /**
  * What the kernel shows of multiprocessing objects: the process list names what a process or
  * thread waits on after the object that made it ("Queue#1"), and the trace records each put,
- * get, send, recv, acquire and release with its process, thread and object.
+ * get, send, recv, acquire and release, each Event set and the wait it ended, with its process,
+ * thread and object.
  */
 import { expect, script, test } from './fixtures';
 
@@ -62,12 +63,14 @@ test('the process list names the Queue and Pipe being waited on; the trace recor
   const ofChild = ops.filter((e) => e.pid === child.pid);
   const ofParent = ops.filter((e) => e.pid === parent.pid);
   expect(ofChild).toEqual([
+    { type: 'woken', pid: child.pid, tid: child.pid, object: 'Event#1' },
     { type: 'acquire', pid: child.pid, tid: child.pid, object: 'Lock#1' },
     { type: 'release', pid: child.pid, tid: child.pid, object: 'Lock#1' },
     { type: 'get', pid: child.pid, tid: child.pid, object: 'Queue#1' },
   ]);
   expect(ofParent).toEqual(
     expect.arrayContaining([
+      { type: 'set', pid: parent.pid, tid: parent.pid, object: 'Event#1' },
       { type: 'put', pid: parent.pid, tid: parent.pid, object: 'Queue#1' },
       { type: 'send', pid: parent.pid, tid: parent.pid, object: 'Pipe#1' },
       { type: 'recv', pid: parent.pid, tid: waiterTid, object: 'Pipe#1' },
@@ -75,5 +78,5 @@ test('the process list names the Queue and Pipe being waited on; the trace recor
       { type: 'release', pid: parent.pid, tid: parent.pid, object: 'Lock#1' },
     ]),
   );
-  expect(ofParent).toHaveLength(5);
+  expect(ofParent).toHaveLength(6);
 });

@@ -5,6 +5,7 @@
  * was scheduled from one that starved, not fast from slow.
  */
 import type { ProcessInfo, TraceEvent } from '../../workers/protocol/kernel';
+import { buildTimeline } from '../../src/timeline/model';
 import { expect, script, test } from './fixtures';
 
 test('a sleeping thread wakes on time beside a thread spinning in pure Python', async ({
@@ -238,4 +239,67 @@ except KeyboardInterrupt:
     'joining\nhandler runs in MainThread\nmain caught KeyboardInterrupt in join\n',
   );
   expect(result.exitCode).toBe(0);
+});
+
+test('an Event’s set and a Condition’s notify reach the waits they end: wake arrows, threads and processes', async ({
+  sandbox,
+}) => {
+  const result = await sandbox.run([
+    script(
+      'events.py',
+      `import multiprocessing as mp
+import threading
+
+ready = threading.Event()
+cond = threading.Condition()
+items = []
+
+
+def waiter():
+    ready.wait()
+    print("waiter saw the event")
+
+
+def consumer():
+    with cond:
+        cond.wait_for(lambda: items)
+        print("consumer got", items.pop())
+
+
+def child(ev):
+    ev.wait()
+    print("child saw the event")
+
+
+if __name__ == "__main__":
+    threads = [threading.Thread(target=waiter), threading.Thread(target=consumer)]
+    for t in threads:
+        t.start()
+    ev = mp.Event()
+    p = mp.Process(target=child, args=(ev,))
+    p.start()
+    ready.set()
+    with cond:
+        items.append(1)
+        cond.notify()
+    ev.set()
+    for t in threads:
+        t.join()
+    p.join()
+`,
+    ),
+  ]);
+  expect(result.stdout.split('\n').filter(Boolean).sort()).toEqual([
+    'child saw the event',
+    'consumer got 1',
+    'waiter saw the event',
+  ]);
+  const trace = (await sandbox.runner.page.evaluate(() =>
+    window.procboxHeadless.trace(),
+  )) as TraceEvent[];
+  const wakes = buildTimeline(trace)
+    .arrows.filter((a) => a.kind === 'wake')
+    .map((a) => a.object);
+  // Each wait may have started after its set (and then never blocked): still a hand-over.
+  expect(wakes.sort()).toEqual(['Event#1', 'threading.Condition#1', 'threading.Event#1']);
 });

@@ -16,12 +16,13 @@ import os
 import queue
 import socket
 import threading
+import types
 import unittest
 from unittest import mock
 
 from layer import layer_multiprocessing
 
-from procbox import bridge, green, ipcnames
+from procbox import bridge, green, ipcnames, threadtrace
 
 # After layer: a first import of multiprocessing.synchronize binds the layer's
 # _multiprocessing, as in a Procbox process (the tests below do not count on it).
@@ -525,21 +526,59 @@ class InstallTest(IpcTestCase):
              ("send", self.tid, ring_b), ("recv", self.tid, ring_a)],
         )
 
-    def test_event_and_condition_waits_are_not_operations(self):
+    def test_an_events_set_and_a_conditions_notify_and_the_waits_they_end_are_operations(self):
         event = self.ctx.Event()
         event.set()
         self.assertTrue(event.is_set())
-        self.assertTrue(event.wait(0))
+        self.assertTrue(event.wait(0))  # ended by the set: woken
         event.clear()
-        self.assertFalse(event.wait(0))
+        self.assertFalse(event.wait(0))  # timed out: no operation
         condition = self.ctx.Condition()
         with condition:
             condition.notify_all()
             self.assertFalse(condition.wait(0))
-        # Only the user's own acquire and release of the condition's lock.
-        handle = condition._lock._semlock.handle
+        flag = event._flag._semlock.handle
+        lock = condition._lock._semlock.handle
+        # Nothing of what they do inside (the lock and semaphore calls) is the user's.
         self.assertEqual(
-            self.worker.ops, [("acquire", self.tid, handle), ("release", self.tid, handle)]
+            self.worker.ops,
+            [
+                ("set", self.tid, flag),
+                ("woken", self.tid, flag),
+                ("acquire", self.tid, lock),
+                ("notify", self.tid, lock),
+                ("release", self.tid, lock),
+            ],
+        )
+
+
+class ThreadingEventsTest(IpcTestCase):
+    """procbox/threadtrace.py: the program's own threading.Event and Condition."""
+
+    def setUp(self):
+        super().setUp()
+        # Subclasses take the wrappers, so the real threading module stays as it is.
+        self.threading = types.SimpleNamespace(
+            Event=type("Event", (threading.Event,), {}),
+            Condition=type("Condition", (threading.Condition,), {}),
+        )
+        threadtrace.install(self.threading)
+
+    def test_the_programs_event_and_condition_are_named_and_their_hand_overs_reported(self):
+        event = self.threading.Event()  # made here: the program's
+        condition = self.threading.Condition()
+        self.assertRegex(event._procbox_name, r"^threading\.Event#\d+$")
+        event.set()
+        self.assertTrue(event.wait(0))
+        event.clear()
+        self.assertFalse(event.wait(0))  # timed out: not woken
+        with condition:
+            condition.notify()
+            self.assertFalse(condition.wait(0))
+        name, cond = event._procbox_name, condition._procbox_name
+        self.assertEqual(
+            self.worker.ops,
+            [("set", 1, name), ("woken", 1, name), ("notify", 1, cond)],
         )
 
 

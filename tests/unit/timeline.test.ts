@@ -128,3 +128,21 @@ describe('chromeTrace', () => {
     expect(ends.map((e) => e.id)).toEqual(starts.map((e) => e.id));
   });
 });
+
+describe('wake arrows', () => {
+  it('go from an Event’s set or a Condition’s notify to each wait it ended, in another lane', () => {
+    const timeline = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+      { type: 'thread-start', t: 1, pid: 1, tid: 2 },
+      { type: 'set', t: 2, pid: 1, tid: 1, object: 'threading.Event#1' },
+      { type: 'woken', t: 3, pid: 1, tid: 2, object: 'threading.Event#1' },
+      // The setter's own wait on its set event: no hand-over.
+      { type: 'woken', t: 4, pid: 1, tid: 1, object: 'threading.Event#1' },
+      { type: 'notify', t: 5, pid: 1, tid: 2, object: 'Condition#1' },
+      { type: 'woken', t: 6, pid: 1, tid: 1, object: 'Condition#1' },
+    ]);
+    expect(timeline.arrows.map((a) => `${a.kind} ${a.object} ${a.from.lane}→${a.to.lane}`)).toEqual(
+      ['wake threading.Event#1 1→1/2', 'wake Condition#1 1/2→1'],
+    );
+  });
+});

@@ -23,6 +23,9 @@ const IPC_OPS = new Set<string>([
   'recv',
   'acquire',
   'release',
+  'set',
+  'notify',
+  'woken',
 ] satisfies IpcOpName[]);
 
 /** Pipes, descriptors, semaphores and shared memory; errors are `{errno}`. */

@@ -120,8 +120,11 @@ export interface IpcSyscalls {
   shmDetach(at: number): void;
 }
 
-/** What the trace records of multiprocessing objects (the Python API's own operations). */
-export type IpcOpName = 'put' | 'get' | 'send' | 'recv' | 'acquire' | 'release';
+/** What the trace records of multiprocessing objects and the program's threading locks, Events
+ * and Conditions (the Python API's own operations; `woken`: a wait that ended by a set or a notify,
+ * not by its timeout). */
+export type IpcOpName =
+  'put' | 'get' | 'send' | 'recv' | 'acquire' | 'release' | 'set' | 'notify' | 'woken';
 
 /** One operation, stamped with the worker's clock (`performance.now()` there). */
 export interface IpcOp {
@@ -129,12 +132,13 @@ export interface IpcOp {
   tid: Pid;
   op: IpcOpName;
   /** The arena object it touched (a pipe ring or a semaphore), or a lock that lives inside the
-   * process, named there (`threading.Lock#1`; see THREAD_LOCK_NAME). */
+   * process, named there (`threading.Lock#1`, `threading.Event#2`; see THREAD_LOCK_NAME). */
   object: number | string;
 }
 
-/** How a process names the `threading` locks its program makes, for the trace. */
-export const THREAD_LOCK_NAME = /^threading\.R?Lock#\d{1,9}$/;
+/** How a process names the `threading` locks, Events and Conditions its program makes, for the
+ * trace. */
+export const THREAD_LOCK_NAME = /^threading\.(?:R?Lock|Event|Condition)#\d{1,9}$/;
 
 /** Naming and tracing: how the process list and the trace tell objects apart. */
 export interface IpcObserverCalls {

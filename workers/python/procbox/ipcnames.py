@@ -69,7 +69,8 @@ def _reported(op, object_of, call, *args, **kwargs):
         result = call(*args, **kwargs)
     finally:
         _leave(tid, depth)
-    if depth == 0 and bridge.bound() and (op != "acquire" or result):
+    # A failed non-blocking acquire, or a wait that timed out, is no hand-over.
+    if depth == 0 and bridge.bound() and (op not in ("acquire", "woken") or result):
         obj = object_of()
         if obj is not None:
             bridge.sync.ipcOp(op, tid, obj)
@@ -152,11 +153,28 @@ def install():
     lock.__enter__ = _operation("acquire", semaphore, lock.__enter__)
     lock.__exit__ = _operation("release", semaphore, lock.__exit__)
 
-    # Their waits and wake-ups are not operations of the list; the lock and semaphore calls
-    # they make inside are theirs, not the user's.
+    # An Event's set and a Condition's notify wake waits: the timeline draws those hand-overs.
+    event_flag = lambda event: event._flag._semlock.handle  # noqa: E731
+    condition_lock = lambda condition: condition._lock._semlock.handle  # noqa: E731
+    for cls, object_of, ops in (
+        (synchronize.Event, event_flag, (("set", "set"), ("woken", "wait"))),
+        (
+            synchronize.Condition,
+            condition_lock,
+            (
+                ("notify", "notify"),
+                ("notify", "notify_all"),
+                ("woken", "wait"),  # wait_for waits through it
+            ),
+        ),
+    ):
+        for op, name in ops:
+            setattr(cls, name, _operation(op, object_of, getattr(cls, name)))
+
+    # The rest are not operations of the list; the lock and semaphore calls they make inside
+    # are theirs, not the user's.
     for cls, names in (
-        (synchronize.Condition, ("wait", "wait_for", "notify", "notify_all")),
-        (synchronize.Event, ("is_set", "set", "clear", "wait")),
+        (synchronize.Event, ("is_set", "clear")),
         (synchronize.Barrier, ("wait", "reset", "abort")),
         (queues.JoinableQueue, ("task_done", "join")),
     ):

@@ -14,7 +14,7 @@ from collections import deque
 
 import _thread as _c_thread
 
-from . import gcguard, green
+from . import gcguard, green, threadtrace
 from .local import _local
 from .locks import TIMEOUT_MAX, LockType, RLock
 
@@ -226,6 +226,7 @@ def install():
     queue.SimpleQueue.__name__ = queue.SimpleQueue.__qualname__ = "SimpleQueue"
     queue.SimpleQueue.__module__ = "_queue"
     _patch_importers(module, threading)
+    threadtrace.install(threading)
     _patch_switch_interval()
     _patch_signal()
 

@@ -8,7 +8,8 @@ only then (procbox/stuck.py). The walk is short: a wait is already a switch of t
 import os
 
 # The stdlib zip, site-packages, frozen modules and this layer: code that is not the program's.
-LIBRARY = ("/lib/", "<", os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
+# The layer's folder as its modules' code names it (__file__ as loaded, not normalised).
+LIBRARY = ("/lib/", "<", os.path.dirname(os.path.dirname(__file__)) + os.sep)
 _MOST_FRAMES = 24
 
 
