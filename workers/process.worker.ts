@@ -146,7 +146,7 @@ const runtime = {
     };
     const observer = makeIpcObserver({
       ipcLabel: (kind, objects) => void kernel.ipcLabel(kind, objects),
-      ipcOps: (sentAt, ops) => void kernel.ipcOps(sentAt, ops),
+      ipcOps: (ops) => void kernel.ipcOps(ops),
       ipcWaiting: (tid, objects) => void kernel.ipcWaiting(tid, objects),
     });
     // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout. Set before the

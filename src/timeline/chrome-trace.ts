@@ -57,7 +57,8 @@ export function chromeTrace(timeline: Timeline): { traceEvents: TraceEventJson[]
     const from = lanes.get(arrow.from.lane);
     const to = lanes.get(arrow.to.lane);
     if (!from || !to) return;
-    const common = { name: `${arrow.kind} ${arrow.object}`, cat: arrow.kind, id: index + 1 };
+    const name = `${arrow.kind} ${arrow.object}${arrow.bytes === undefined ? '' : ` (${arrow.bytes} bytes)`}`;
+    const common = { name, cat: arrow.kind, id: index + 1 };
     events.push({ ...common, ph: 's', pid: from.pid, tid: from.tid, ts: us(arrow.from.t) });
     events.push({ ...common, ph: 'f', bp: 'e', pid: to.pid, tid: to.tid, ts: us(arrow.to.t) });
   });

@@ -39,6 +39,8 @@ export interface Arrow {
   to: { lane: string; t: number };
   /** The object handed over (`Queue#1`, `Lock#2`, a connection's two ends). */
   object: string;
+  /** A socket message's size, as sent. */
+  bytes?: number;
 }
 
 export interface Timeline {
@@ -54,6 +56,9 @@ const laneId = (pid: Pid, tid: Pid) => (tid === pid ? String(pid) : `${pid}/${ti
 /** Operations that give and take: what one lane gives, another takes, first in first out. */
 const GIVES: Partial<Record<TraceEvent['type'], ArrowKind>> = { put: 'item', send: 'message' };
 const TAKES: Partial<Record<TraceEvent['type'], TraceEvent['type']>> = { get: 'put', recv: 'send' };
+/** Two processes' clocks may disagree by this much: a take stamped up to this long before its
+ * give still takes it (a reply read within a millisecond of being sent). */
+const SKEW_MS = 5;
 
 export function buildTimeline(events: readonly TraceEvent[], now?: number): Timeline {
   const lanes = new Map<string, Lane>();
@@ -89,7 +94,9 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
     addLane(pid, tid, tid === pid ? `pid ${pid}` : `tid ${tid}`, t);
 
   /** Unmatched gives per object, oldest first; the last release per Lock. */
-  const given = new Map<string, { lane: string; t: number }[]>();
+  const given = new Map<string, { lane: string; t: number; bytes?: number }[]>();
+  /** Takes that found no give, for a give stamped a moment after them (SKEW_MS). */
+  const early = new Map<string, { lane: string; t: number }[]>();
   const released = new Map<string, { lane: string; t: number }>();
   /** The last set or notify per Event or Condition: the waits that end next were its doing. */
   const signalled = new Map<string, { lane: string; t: number }>();
@@ -163,9 +170,20 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
       }
       case 'put':
       case 'send': {
-        const list = given.get(`${event.type} ${event.object}`) ?? [];
-        list.push({ lane: laneOf(event.pid, event.tid, t), t });
-        given.set(`${event.type} ${event.object}`, list);
+        const key = `${event.type} ${event.object}`;
+        const from = { lane: laneOf(event.pid, event.tid, t), t };
+        const takes = early.get(key) ?? [];
+        const take = takes.findIndex((e) => e.lane !== from.lane && t - e.t <= SKEW_MS);
+        if (take >= 0) {
+          const [{ lane }] = takes.splice(take, 1);
+          const size = event.bytes === undefined ? {} : { bytes: event.bytes };
+          const kind = GIVES[event.type]!;
+          arrows.push({ kind, from, to: { lane, t }, object: event.object, ...size });
+          break;
+        }
+        const list = given.get(key) ?? [];
+        list.push({ ...from, bytes: event.bytes });
+        given.set(key, list);
         break;
       }
       case 'get':
@@ -176,8 +194,21 @@ export function buildTimeline(events: readonly TraceEvent[], now?: number): Time
         // The oldest give another lane made (a duplex pipe's own sends are not its receives).
         const at = list.findIndex((g) => g.lane !== to);
         if (at >= 0) {
-          const [from] = list.splice(at, 1);
-          arrows.push({ kind: GIVES[gives]!, from, to: { lane: to, t }, object: event.object });
+          const [{ bytes, ...from }] = list.splice(at, 1);
+          const size = bytes === undefined ? {} : { bytes };
+          arrows.push({
+            kind: GIVES[gives]!,
+            from,
+            to: { lane: to, t },
+            object: event.object,
+            ...size,
+          });
+        } else {
+          const key = `${gives} ${event.object}`;
+          early.set(key, [
+            ...(early.get(key) ?? []).filter((e) => t - e.t <= SKEW_MS),
+            { lane: to, t },
+          ]);
         }
         break;
       }

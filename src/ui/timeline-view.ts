@@ -99,9 +99,11 @@ export class TimelineView {
   private describe({ slice, arrow }: { slice?: Slice; arrow?: Arrow }): string {
     const ms = (t: number) => `${(t - (this.panel.shown?.start ?? 0)).toFixed(1)} ms`;
     if (arrow) {
+      const bytes =
+        arrow.bytes === undefined ? '' : this.t('timelineBytes', { count: arrow.bytes });
       return this.t('timelineArrow', {
         kind: this.t(`arrow_${arrow.kind}`),
-        object: arrow.object,
+        object: `${arrow.object}${bytes}`,
         from: arrow.from.lane,
         to: arrow.to.lane,
         at: ms(arrow.to.t),

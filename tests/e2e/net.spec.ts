@@ -3,6 +3,8 @@
  * hash, 200 concurrent connections to one threaded server, a peer killed mid-transfer, the
  * process list's sockets, the trace's connection events, and the clear error ForkingMixIn gets.
  */
+import type { TraceEvent } from '../../workers/protocol/kernel';
+import { buildTimeline } from '../../src/timeline/model';
 import { expect, script, test } from './fixtures';
 
 test('50 MB cross a connection between processes intact (sha256 on both ends)', async ({
@@ -184,4 +186,56 @@ socket.create_connection(server.server_address).recv(2)
   const result = await sandbox.run([script('forking.py', program)]);
   expect(result.stderr).toContain('os.fork() is not available in the browser');
   expect(result.stderr).toContain('multiprocessing');
+});
+
+test('the timeline draws each TCP message and each UDP datagram with its size', async ({
+  sandbox,
+}) => {
+  const result = await sandbox.run([
+    script(
+      'main.py',
+      `import multiprocessing as mp
+import socket
+
+
+def udp_echo(port_queue):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port_queue.put(s.getsockname()[1])
+        data, peer = s.recvfrom(1024)
+        s.sendto(data.upper(), peer)
+
+
+def tcp_echo(listener):
+    conn, _ = listener.accept()
+    with conn:
+        conn.sendall(conn.recv(1024) * 2)
+
+
+if __name__ == "__main__":
+    ports = mp.Queue()
+    udp = mp.Process(target=udp_echo, args=(ports,))
+    udp.start()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+        c.sendto(b"hello", ("127.0.0.1", ports.get()))
+        print(c.recvfrom(1024)[0])
+    udp.join()
+    listener = socket.create_server(("127.0.0.1", 0))
+    tcp = mp.Process(target=tcp_echo, args=(listener,))
+    tcp.start()
+    with socket.create_connection(listener.getsockname()) as c:
+        c.sendall(b"abc")
+        print(c.recv(1024))
+    tcp.join()
+`,
+    ),
+  ]);
+  expect(result.stdout).toBe("b'HELLO'\nb'abcabc'\n");
+  const trace = (await sandbox.runner.page.evaluate(() =>
+    window.procboxHeadless.trace(),
+  )) as TraceEvent[];
+  const messages = buildTimeline(trace)
+    .arrows.filter((a) => a.kind === 'message')
+    .map((a) => `${a.object.split(' ')[0]} ${a.bytes}`);
+  expect(messages.sort()).toEqual(['TCP 3', 'TCP 6', 'udp 5', 'udp 5']);
 });

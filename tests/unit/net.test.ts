@@ -243,12 +243,12 @@ describe('virtual network', () => {
       ring: number;
     };
     net.create(CLIENT, 3, AF.INET, SOCK.DGRAM);
-    const first = net.sendTo(CLIENT, 3, bytesOf('ping'), { host: '127.0.0.1', port: 9000 });
+    const first = net.sendTo(CLIENT, 3, bytesOf('ping'), { host: '127.0.0.1', port: 9000 }, CLIENT);
     expect(first).toMatchObject({ sent: 4 });
     expect((first as { ring: number }).ring).toBeGreaterThan(0); // the send bound it
-    expect(net.sendTo(CLIENT, 3, bytesOf('lost'), { host: '127.0.0.1', port: 9001 })).toMatchObject(
-      { sent: 4, ring: -1 },
-    );
+    expect(
+      net.sendTo(CLIENT, 3, bytesOf('lost'), { host: '127.0.0.1', port: 9001 }, CLIENT),
+    ).toMatchObject({ sent: 4, ring: -1 });
     const message = ringReadMessage(ipc.words, bytes, ring, SERVER) as Uint8Array;
     expect(textOf(message)).toBe('127.0.0.1 32768\nping');
     expect(ringReadMessage(ipc.words, bytes, ring, SERVER)).toBe(WOULD_BLOCK);
@@ -263,16 +263,16 @@ describe('virtual network', () => {
     net.create(CLIENT, 3, AF.INET, SOCK.DGRAM); // will be 127.0.0.1:32768
     net.create(CLIENT, 4, AF.INET, SOCK.DGRAM); // will be 127.0.0.1:32769
     const to = { host: '127.0.0.1', port: 9000 };
-    net.sendTo(CLIENT, 3, bytesOf('bind me'), to);
-    net.sendTo(CLIENT, 4, bytesOf('bind me'), to);
+    net.sendTo(CLIENT, 3, bytesOf('bind me'), to, CLIENT);
+    net.sendTo(CLIENT, 4, bytesOf('bind me'), to, CLIENT);
     const take = () => textOf(ringReadMessage(ipc.words, bytes, ring, SERVER) as Uint8Array);
     expect(take()).toBe('127.0.0.1 32768\nbind me');
     expect(take()).toBe('127.0.0.1 32769\nbind me');
     expect(net.connect(SERVER, 3, { host: '127.0.0.1', port: 32769 })).toMatchObject({
       read: -1,
     });
-    expect(net.sendTo(CLIENT, 3, bytesOf('stranger'), to)).toMatchObject({ sent: 8 });
-    net.sendTo(CLIENT, 4, bytesOf('peer'), to);
+    expect(net.sendTo(CLIENT, 3, bytesOf('stranger'), to, CLIENT)).toMatchObject({ sent: 8 });
+    net.sendTo(CLIENT, 4, bytesOf('peer'), to, CLIENT);
     expect(take()).toBe('127.0.0.1 32769\npeer');
     expect(ringReadMessage(ipc.words, bytes, ring, SERVER)).toBe(WOULD_BLOCK);
   });

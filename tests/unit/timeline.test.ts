@@ -146,3 +146,27 @@ describe('wake arrows', () => {
     );
   });
 });
+
+describe('clock skew between processes', () => {
+  it('lets a take stamped a moment before its give still take it, with the message’s size', () => {
+    const timeline = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+      { type: 'spawn', t: 1, pid: 2, ppid: 1, name: 'Process-1', method: 'fork' },
+      { type: 'recv', t: 10.2, pid: 1, tid: 1, object: 'TCP a → b', bytes: 6 },
+      { type: 'send', t: 10.6, pid: 2, tid: 2, object: 'TCP a → b', bytes: 6 },
+      // Far apart: no hand-over.
+      { type: 'recv', t: 20, pid: 1, tid: 1, object: 'Pipe#1' },
+      { type: 'send', t: 40, pid: 2, tid: 2, object: 'Pipe#1' },
+    ]);
+    const messages = timeline.arrows.filter((a) => a.kind === 'message');
+    expect(messages).toEqual([
+      {
+        kind: 'message',
+        from: { lane: '2', t: 10.6 },
+        to: { lane: '1', t: 10.6 },
+        object: 'TCP a → b',
+        bytes: 6,
+      },
+    ]);
+  });
+});

@@ -76,10 +76,11 @@ export function ipcObserverCallsFor(
     ipcLabel: (kind, objects) => {
       if (typeof kind === 'string' && Array.isArray(objects)) ipc.label(kind, objects.map(Number));
     },
-    ipcOps: (sentAt, ops) => {
-      if (typeof sentAt !== 'number' || !Array.isArray(ops)) return;
-      const now = trace.now();
-      for (const { at, tid, op, object } of ops.slice(0, 10_000)) {
+    ipcOps: (ops) => {
+      if (!Array.isArray(ops)) return;
+      // From the clock all workers share to the trace's.
+      const offset = trace.now() - (performance.timeOrigin + performance.now());
+      for (const { at, tid, op, object, bytes } of ops.slice(0, 10_000)) {
         const name =
           typeof object === 'string'
             ? THREAD_LOCK_NAME.test(object)
@@ -89,7 +90,11 @@ export function ipcObserverCallsFor(
         if (!IPC_OPS.has(op) || name === null || typeof at !== 'number') continue;
         // The thread may have ended since: its TID still names it in the trace.
         const thread = Number.isInteger(tid) ? tid : self.pid;
-        trace.record({ type: op, pid: self.pid, tid: thread, object: name }, now - (sentAt - at));
+        const size = Number.isInteger(bytes) && bytes! >= 0 ? { bytes } : {};
+        trace.record(
+          { type: op, pid: self.pid, tid: thread, object: name, ...size },
+          Math.min(at + offset, trace.now()),
+        );
         if (typeof object === 'number') semOp(op, object, thread);
       }
     },

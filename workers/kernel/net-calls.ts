@@ -27,10 +27,11 @@ export function netCallsFor(net: NetTable, pid: Pid, changed: () => void): NetSy
       return at ? net.connect(pid, fd, at) : EINVAL;
     },
     sockAccept: async (listenerFd, fd) => net.accept(pid, listenerFd, fd),
-    sockSendTo: async (fd, data, addr) => {
+    sockSendTo: async (fd, data, addr, tid) => {
       if (!(data instanceof Uint8Array)) return EINVAL;
       const at = addr === null ? null : sockAddr(addr);
-      return addr !== null && at === null ? EINVAL : net.sendTo(pid, fd, data, at);
+      const thread = Number.isInteger(tid) ? tid : pid;
+      return addr !== null && at === null ? EINVAL : net.sendTo(pid, fd, data, at, thread);
     },
     sockInfo: async (fd) => net.info(pid, fd),
     sockShutdown: async (fd, how) => net.shutdown(pid, fd, how),

@@ -183,6 +183,8 @@ export class NetTable {
       const made = this.ipc.newPipe(DGRAM_CAPACITY);
       if (made === null) return { errno: Errno.EMFILE };
       s.ring = made;
+      // Datagrams sent here and received from here are one object for the trace's arrows.
+      this.ipc.name(made, `udp ${formatAddr(local)}`);
       ring = this.receiveOn(pid, fd, s.id, made);
     }
     return { local, ring };
@@ -382,12 +384,15 @@ export class NetTable {
     return { ...rings, local, peer };
   }
 
-  /** Sends one datagram; `ring` is the receive ring when this send bound the socket. */
+  /** Sends one datagram; `ring` is the receive ring when this send bound the socket. A datagram
+   * delivered is thread `tid`'s send in the trace, named after its receiver's address: recorded
+   * here, as the receiver may close its socket before the sender's operations reach the kernel. */
   sendTo(
     pid: Pid,
     fd: number,
     data: Uint8Array,
     addr: SockAddr | null,
+    tid: Pid,
   ): { sent: number; ring: number } | NetError {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
@@ -407,7 +412,10 @@ export class NetTable {
       const message = new Uint8Array(header.length + data.length);
       message.set(header);
       message.set(data, header.length);
-      ringWriteMessage(this.ipc.words, this.ipc.bytes, target.ring, KERNEL, message);
+      if (ringWriteMessage(this.ipc.words, this.ipc.bytes, target.ring, KERNEL, message) >= 0) {
+        const object = this.ipc.describe(target.ring) ?? 'udp';
+        this.trace.record({ type: 'send', pid, tid, object, bytes: data.length });
+      }
     }
     return { sent: data.length, ring: bound.ring };
   }

@@ -126,7 +126,9 @@ export interface IpcSyscalls {
 export type IpcOpName =
   'put' | 'get' | 'send' | 'recv' | 'acquire' | 'release' | 'set' | 'notify' | 'woken';
 
-/** One operation, stamped with the worker's clock (`performance.now()` there). */
+/** One operation, stamped with the clock every worker shares: `performance.timeOrigin +
+ * performance.now()`. A batch reaches the kernel a while later, and a give in one process must
+ * still come before the take in another. */
 export interface IpcOp {
   at: number;
   tid: Pid;
@@ -134,6 +136,8 @@ export interface IpcOp {
   /** The arena object it touched (a pipe ring or a semaphore), or a lock that lives inside the
    * process, named there (`threading.Lock#1`, `threading.Event#2`; see THREAD_LOCK_NAME). */
   object: number | string;
+  /** A message's size, for a socket's send or receive. */
+  bytes?: number;
 }
 
 /** How a process names the `threading` locks, Events and Conditions its program makes, for the
@@ -144,8 +148,8 @@ export const THREAD_LOCK_NAME = /^threading\.(?:R?Lock|Event|Condition)#\d{1,9}$
 export interface IpcObserverCalls {
   /** The objects made by one multiprocessing constructor: they are shown as `${kind}#n`. */
   ipcLabel(kind: string, objects: number[]): void;
-  /** A batch of operations; `sentAt` is the worker's clock when it was sent. */
-  ipcOps(sentAt: number, ops: IpcOp[]): void;
+  /** A batch of operations. */
+  ipcOps(ops: IpcOp[]): void;
   /** Thread `tid` waits on these objects (shown in the process list), or no longer (null). */
   ipcWaiting(tid: Pid, objects: number[] | null): void;
 }

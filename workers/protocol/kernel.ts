@@ -79,7 +79,8 @@ export type TraceEvent =
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
   | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
   | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid }
-  | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string }
+  /** `bytes`: a socket message's size. */
+  | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string; bytes?: number }
   /** A thread (the main one: `tid` is the pid) begins to wait on `on` (`Queue#1`, `sleep`,
    * `input()`, `join(3)`, `accept 0.0.0.0:8888`), or, with null, runs again. */
   | { type: 'wait'; t: number; pid: Pid; tid: Pid; on: string | null }

@@ -163,7 +163,8 @@ export interface IpcBridge {
   /** The objects one multiprocessing constructor made: shown as `${kind}#n`. */
   ipcLabel(kind: string, objects: number[]): void;
   /** One of the program's own operations, for the trace (batched). */
-  ipcOp(op: IpcOpName, tid: number, object: number | string): void;
+  /** `bytes`: a message's size (a socket's send or receive), for the timeline's arrows. */
+  ipcOp(op: IpcOpName, tid: number, object: number | string, bytes?: number): void;
 }
 
 // --- the network ----------------------------------------------------------------------------
@@ -184,6 +185,7 @@ export interface NetCalls {
     data: Uint8Array,
     host: string | undefined,
     port: number,
+    tid: number,
   ): Reply<{ sent: number; ring: number }>;
   sockShutdown(fd: number, how: number): Reply<0>;
   sockInfo(fd: number): Reply<SocketState>;

@@ -70,10 +70,12 @@ export interface NetSyscalls {
   sockAccept(listenerFd: number, fd: number): Reply<Connected>;
   /** sendto(2) of one datagram; to the connected peer when `addr` is null. `ring` is the
    * socket's receive ring when this send bound it (else -1). */
+  /** One datagram; the trace records it as thread `tid`'s send, once delivered. */
   sockSendTo(
     fd: number,
     data: Uint8Array,
     addr: SockAddr | null,
+    tid: Pid,
   ): Reply<{ sent: number; ring: number }>;
   /** What `fd` is: a socket made by `sockCreate` or `accept`, or one end of a socket pair. */
   sockInfo(fd: number): Reply<SocketState>;

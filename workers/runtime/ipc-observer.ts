@@ -20,15 +20,15 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
     clearTimeout(timer);
     timer = undefined;
     if (batch.length === 0) return;
-    kernel.ipcOps(performance.now(), batch);
+    kernel.ipcOps(batch);
     batch = [];
   };
 
   return {
     flush,
-    op(op: IpcOpName, tid: number, object: number | string) {
+    op(op: IpcOpName, tid: number, object: number | string, bytes?: number) {
       if (typeof object === 'number' && object <= 0) return;
-      batch.push({ at: performance.now(), tid, op, object });
+      batch.push({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes });
       if (batch.length >= FLUSH_COUNT) flush();
       else timer ??= setTimeout(flush, FLUSH_MS);
     },

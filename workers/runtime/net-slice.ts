@@ -21,8 +21,8 @@ export function netSlice(
       sockListen: (fd, backlog) => kernel.sockListen(fd, backlog),
       sockConnect: (fd, host, port) => kernel.sockConnect(fd, { host, port }),
       sockAccept: (listenerFd, fd) => kernel.sockAccept(listenerFd, fd),
-      sockSendTo: (fd, data, host, port) =>
-        kernel.sockSendTo(fd, data, host === undefined ? null : { host, port }),
+      sockSendTo: (fd, data, host, port, tid) =>
+        kernel.sockSendTo(fd, data, host === undefined ? null : { host, port }, tid),
       sockShutdown: (fd, how) => kernel.sockShutdown(fd, how),
       sockInfo: (fd) => kernel.sockInfo(fd),
     },

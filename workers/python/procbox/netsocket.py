@@ -326,7 +326,7 @@ class socket:
             except OSError as exc:
                 raise linux(exc) from None
             if not peek:
-                _trace("recv", fd)
+                _trace("recv", bridge.sync.fdRing(fd), len(data))
             return data
 
     def recv_into(self, buffer, nbytes=0, flags=0):
@@ -350,7 +350,7 @@ class socket:
                 raise linux(exc) from None
             # A blocking send returns once all is queued; a non-blocking one with what fit.
             if sent == len(view) or sent and self._timeout is not None:
-                _trace("send", fd)
+                _trace("send", bridge.sync.fdRing(fd), sent)
                 return sent
             if flags & _socket_module.MSG_DONTWAIT:
                 raise error(EAGAIN)
@@ -376,7 +376,8 @@ class socket:
         if address is None and not isinstance(flags_or_address, int):
             address = flags_or_address
         to = (None, 0) if address is None else self._sockaddr(address)
-        result = bridge.ask("sockSendTo", self._open_fd(), to_js(bytes(data)), to[0], to[1])
+        fd, tid = self._open_fd(), green.native_id()  # the kernel traces the send
+        result = bridge.ask("sockSendTo", fd, to_js(bytes(data)), to[0], to[1], tid)
         self._bound_by_kernel(int(result.ring))
         return int(result.sent)
 
@@ -399,6 +400,8 @@ class socket:
                 raise error(EAGAIN)
             self._wait(fds.POLLIN, deadline)
         data = message.to_bytes()
+        if not peek:
+            _trace("recv", bridge.sync.fdRing(fd), len(data) - data.index(b"\n") - 1)
         header, _, payload = data.partition(b"\n")
         host, port = header.decode().rsplit(" ", 1)
         return payload[:bufsize], self._pyaddr((host, int(port)))
@@ -418,12 +421,12 @@ def _peek(fd, size):
     return data.to_bytes()
 
 
-def _trace(op, fd):
-    """Reports a send or receive on a connection for the event trace (its object names both
-    ends); the worker batches these."""
-    ring = bridge.sync.fdRing(fd)
+def _trace(op, ring, size):
+    """Reports a send or receive of ``size`` bytes for the event trace: on a connection (its
+    object names both ends) or to a datagram socket (named by its address); the worker batches
+    these."""
     if ring >= 0:
-        bridge.sync.ipcOp(op, green.native_id(), ring)
+        bridge.sync.ipcOp(op, green.native_id(), ring, size)
 
 
 def _make_socket_file(path):
