@@ -2,7 +2,7 @@
 /**
  * Takes the README's screenshots into docs/: the examples gallery and the Share dialog, with
  * an example that has run; a lesson after a failed Check; the light theme with a traceback
- * marked in the editor; a phone in Chinese; the embed; the Timeline. Usage:
+ * marked in the editor; a phone in Chinese; the embed; the Timeline; a deadlock. Usage:
  * node bin/screenshots.mjs
  */
 import { join } from 'node:path';
@@ -59,10 +59,10 @@ await lesson
 await lesson.screenshot({ path: join(root, 'docs/lesson.png') });
 
 /** A page of its own (theme, language, size), ready to run. */
-async function readyPage(options) {
+async function readyPage(options, query = '') {
   const context = await browser.newContext(options);
   const next = await context.newPage();
-  await next.goto(server.url);
+  await next.goto(server.url + query);
   await next.waitForFunction(() => /Ready|就绪/.test(window.__procbox?.consoleText() ?? ''), null, {
     timeout: 120_000,
   });
@@ -108,8 +108,17 @@ await timeline.mouse.move(panel.x + 620, panel.y + 40);
 await timeline.waitForTimeout(300);
 await timeline.screenshot({ path: join(root, 'docs/timeline.png') });
 
+// Lesson 08's starter deadlocks: the console names the cycle, the Timeline draws it in red.
+const deadlock = await readyPage({ viewport: { width: 1440, height: 900 } }, '?lesson=08-deadlock');
+await deadlock.getByTestId('show-timeline').click();
+await deadlock.getByTestId('run').click();
+await deadlock.waitForFunction(() => /deadlock:/.test(window.__procbox?.consoleText() ?? ''));
+await deadlock.waitForTimeout(1200); // the panel's next read
+await deadlock.screenshot({ path: join(root, 'docs/deadlock.png') });
+await deadlock.getByTestId('stop').click();
+
 await browser.close();
 server.close();
 console.log(
-  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png, docs/timeline.png',
+  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png, docs/timeline.png, docs/deadlock.png',
 );

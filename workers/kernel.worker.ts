@@ -55,6 +55,7 @@ const api = {
   },
   trace: async () => booted().trace.all(),
   traceDropped: async () => booted().trace.dropped,
+  traceNow: async () => booted().trace.now(),
   files: async () => booted().workspace.files(),
 } satisfies KernelApi;
 

@@ -60,7 +60,23 @@ const TAKES: Partial<Record<TraceEvent['type'], TraceEvent['type']>> = { get: 'p
  * give still takes it (a reply read within a millisecond of being sent). */
 const SKEW_MS = 5;
 
-export function buildTimeline(events: readonly TraceEvent[], now?: number): Timeline {
+/** A deadlock's threads waited since before it was found (their locks and joins leave no other
+ * trace): each one's wait, at the time it began. */
+function withDeadlockWaits(events: readonly TraceEvent[]): readonly TraceEvent[] {
+  const waits: TraceEvent[] = events.flatMap((event) =>
+    event.type !== 'deadlock'
+      ? []
+      : event.report.stuck.flatMap(({ pid, tid, object, since }) =>
+          since === null || since >= event.t
+            ? []
+            : [{ type: 'wait' as const, t: since, pid, tid, on: object }],
+        ),
+  );
+  return waits.length === 0 ? events : [...events, ...waits].sort((a, b) => a.t - b.t);
+}
+
+export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timeline {
+  const events = withDeadlockWaits(trace);
   const lanes = new Map<string, Lane>();
   const slices: Slice[] = [];
   const arrows: Arrow[] = [];

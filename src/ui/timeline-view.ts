@@ -19,6 +19,8 @@ export class TimelineView {
   private timer = 0;
   /** Reads pending: a new one waits for the last. */
   private reading: Promise<void> | null = null;
+  /** A run is going on: the timeline reaches the present. */
+  private live = false;
 
   constructor(
     private readonly tabs: HTMLElement,
@@ -67,6 +69,7 @@ export class TimelineView {
 
   /** A run began: the Timeline starts empty and follows it. */
   runStarted(): void {
+    this.live = true;
     this.panel.clear();
     clearInterval(this.timer);
     this.timer = window.setInterval(() => this.showing && void this.refresh(), REFRESH_MS);
@@ -74,6 +77,7 @@ export class TimelineView {
 
   /** The run ended: one last read, then no more polling. */
   runEnded(): void {
+    this.live = false;
     clearInterval(this.timer);
     if (this.showing) void this.refresh();
   }
@@ -81,9 +85,10 @@ export class TimelineView {
   refresh(): Promise<void> {
     const kernel = this.kernel();
     if (!kernel) return Promise.resolve();
-    this.reading ??= Promise.all([kernel.trace(), kernel.traceDropped()])
-      .then(([events, dropped]) => {
-        const timeline = buildTimeline(events);
+    this.reading ??= Promise.all([kernel.trace(), kernel.traceDropped(), kernel.traceNow()])
+      .then(([events, dropped, now]) => {
+        // While the run goes on, its lanes reach the present, not only its last event.
+        const timeline = buildTimeline(events, this.live ? now : undefined);
         this.panel.show(
           timeline,
           this.t('timelineLabel', { lanes: timeline.lanes.length, arrows: timeline.arrows.length }),

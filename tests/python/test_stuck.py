@@ -67,7 +67,10 @@ class StuckTest(unittest.TestCase):
         self.w.run(main, leave_threads=True)
         report = {t["tid"]: t["wait"] for t in json.loads(self.reports[0])}
         (tid_one, (a, _)), (tid_two, (b, _)) = sorted(self.threads.items())
-        self.assertEqual(report[100], {"kind": "sem", "sem": 40, "line": report[100]["line"]})
+        # Parked for the half second of fake time before the event loop asked.
+        self.assertEqual(
+            report[100], {"kind": "sem", "sem": 40, "line": report[100]["line"], "ago": 500.0}
+        )
         self.assertEqual(report[tid_one]["kind"], "lock")
         self.assertEqual(report[tid_one]["object"], b._trace_name)
         self.assertEqual(report[tid_one]["holder"], tid_two)

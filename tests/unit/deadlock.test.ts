@@ -185,8 +185,8 @@ describe('the timeline of a deadlock', () => {
           ],
           stuck: [
             { tid: 1, wait: { kind: 'join', tid: 2, line: null } },
-            { tid: 2, wait: lock('threading.Lock#2', 3) },
-            { tid: 3, wait: lock('threading.Lock#1', 2) },
+            { tid: 2, wait: { ...lock('threading.Lock#2', 3), since: 3 } },
+            { tid: 3, wait: { ...lock('threading.Lock#1', 2), since: 4 } },
           ],
         },
       ]),
@@ -204,6 +204,12 @@ describe('the timeline of a deadlock', () => {
     expect(deadlocked.map((s) => [s.lane, s.detail, s.start])).toEqual([
       ['1/2', 'threading.Lock#2', 5],
       ['1/3', 'threading.Lock#1', 5],
+    ]);
+    // Blocked from the moment each began to wait, which only the report tells.
+    const blocked = timeline.slices.filter((s) => s.state === 'blocked' && s.lane !== '1');
+    expect(blocked.map((s) => [s.lane, s.start, s.end])).toEqual([
+      ['1/2', 3, 5],
+      ['1/3', 4, 5],
     ]);
     const arrows = timeline.arrows.filter((a) => a.kind === 'deadlock');
     expect(arrows.map((a) => `${a.from.lane}→${a.to.lane}`)).toEqual(['1/2→1/3', '1/3→1/2']);

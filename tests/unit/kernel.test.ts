@@ -645,6 +645,7 @@ describe('standard streams', () => {
       notice: () => {},
       files: () => {},
       bootProgress: () => {},
+      deadlock: () => {},
     }));
     await run(kernel, 'main.py');
     await expect.poll(() => taken).toBeGreaterThan(0);

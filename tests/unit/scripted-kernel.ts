@@ -1,6 +1,7 @@
 /** The kernel with scripted processes: what the kernel's unit tests run it on. */
 import { Kernel, type ProcessHandle, type ProcessHost } from '../../workers/kernel/kernel';
 import type {
+  DeadlockReport,
   KernelObserver,
   OutputChunk,
   ProcessInfo,
@@ -91,6 +92,10 @@ export class RecordingObserver implements KernelObserver {
     this.changes.push(...changes);
   }
   bootProgress() {}
+  readonly deadlocks: DeadlockReport[] = [];
+  deadlock(report: DeadlockReport) {
+    this.deadlocks.push(report);
+  }
 }
 
 export function setup(programs: Record<string, Program>, processLimit = 64) {

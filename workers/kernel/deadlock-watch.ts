@@ -31,6 +31,7 @@ export class DeadlockWatch {
       holders: (sem: number) => { pid: Pid; tid: Pid }[],
     ) => WaitWorld,
     private readonly found: (report: DeadlockReport) => void,
+    private readonly traceNow: () => number,
   ) {}
 
   /** A process's report (null: one of its threads runs again). */
@@ -38,6 +39,12 @@ export class DeadlockWatch {
     if (threads === null) {
       this.reports.delete(pid);
       return;
+    }
+    // From the clock all workers share to the trace's.
+    const offset = this.traceNow() - (performance.timeOrigin + performance.now());
+    for (const { wait } of threads) {
+      wait.since =
+        typeof wait.since === 'number' ? Math.min(wait.since + offset, this.traceNow()) : undefined;
     }
     this.reports.set(pid, threads);
     this.settle();

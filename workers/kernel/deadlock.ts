@@ -66,6 +66,7 @@ export function findDeadlock(world: WaitWorld): DeadlockReport | null {
         waits,
         object,
         line: typeof wait.line === 'string' ? wait.line : null,
+        since: typeof wait.since === 'number' && Number.isFinite(wait.since) ? wait.since : null,
       });
       let node: Node;
       switch (wait.kind) {

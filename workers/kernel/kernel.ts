@@ -150,6 +150,7 @@ export class Kernel {
         this.trace.record({ type: 'deadlock', report });
         this.outbox.deadlock(report);
       },
+      this.trace.now,
     );
     this.workspaceSync = setInterval(() => this.syncWorkspace(), WORKSPACE_SYNC_MS);
   }

@@ -6,7 +6,9 @@
 import type { Pid } from './common';
 
 /** What a thread waits for, with no timeout, while its process can do nothing by itself.
- * `line` is the program's own line that waits (`main.py:12`), when there is one. */
+ * `line` is the program's own line that waits (`main.py:12`), when there is one; `since` when
+ * the wait began (the clock all workers share: `performance.timeOrigin + performance.now()`;
+ * Python's report says how long `ago`, which the worker turns into `since`). */
 export type StuckWait = (
   | /** A threading lock; `holder`: the TID that took it, when the lock is the program's. */
     { kind: 'lock'; object: string; holder: Pid | null }
@@ -20,7 +22,7 @@ export type StuckWait = (
   | { kind: 'fds'; fds: number[]; events: number[] }
   /** waitpid: a child's exit (-1: any child). */
   | { kind: 'child'; pid: Pid }
-) & { line: string | null };
+) & { line: string | null; since?: number; ago?: number };
 
 export interface StuckThread {
   tid: Pid;
@@ -42,6 +44,8 @@ export interface DeadlockLink {
   /** What it waits on, as the process list names it (`threading.Lock#2`, `Queue#1`). */
   object: string;
   line: string | null;
+  /** When it began to wait, on the trace's clock (null when not known). */
+  since: number | null;
 }
 
 export interface DeadlockReport {

@@ -169,6 +169,8 @@ export interface KernelApi {
   trace(): Promise<TraceEvent[]>;
   /** How many of the run's oldest events the bounded trace has let go (0 while it holds all). */
   traceDropped(): Promise<number>;
+  /** The trace's clock now: where a live timeline ends (a deadlocked run records nothing more). */
+  traceNow(): Promise<number>;
   /** The workspace's files (/home/user) as they are now. */
   files(): Promise<WorkspaceFile[]>;
 }

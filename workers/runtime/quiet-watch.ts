@@ -38,7 +38,13 @@ export function makeQuietWatch(
     // None arrives as undefined. A timed wait, or a peer outside: its end parks again.
     if (json === null || json === undefined) return;
     told = true;
-    tell(JSON.parse(json) as StuckThread[]);
+    const threads = JSON.parse(json) as StuckThread[];
+    const now = performance.timeOrigin + performance.now();
+    for (const { wait } of threads) {
+      if (typeof wait.ago === 'number') wait.since = now - wait.ago;
+      delete wait.ago;
+    }
+    tell(threads);
   };
 
   return {

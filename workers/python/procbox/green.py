@@ -85,8 +85,8 @@ class GreenThread:
         self.js_wait = False  # parked until a JS event wakes it
         self.in_call = False  # between starting a JS call and having its reply (wait_call)
         # What it waits on, for the deadlock detector (procbox/stuck.py): the call's name and
-        # arguments; and ``(owner, line, api)``: the lock or thread handle it waits in (or
-        # None), and where (waitsite.py).
+        # arguments; and ``(owner, line, api, since)``: the lock or thread handle it waits in
+        # (or None), where (waitsite.py), and since when (the scheduler's clock).
         self.call = None
         self.waiting = None
 
@@ -273,7 +273,7 @@ class Scheduler:
         # that arrived during such a park, right after a check found none, would never wake it.
         me.in_call = True
         me.call = (name, args)
-        me.waiting = (None, *site(sys._getframe(1)))
+        me.waiting = (None, *site(sys._getframe(1)), self.clock())
         try:
             call = self.sync.callFor(me.slot, name, *args)
             # It may still be resumed early (a stale wake-up): it waits on until its reply is there.
@@ -302,7 +302,7 @@ class Scheduler:
             self.dispatch()
         me.waitlist = waitlist
         if deadline is None:
-            me.waiting = (owner, *site(sys._getframe(1)))
+            me.waiting = (owner, *site(sys._getframe(1)), self.clock())
         waitlist.append(me)
         if deadline is None:
             self._park(me, self._take_next())

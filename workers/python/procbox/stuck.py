@@ -31,7 +31,7 @@ _UNTIMED = {
 def _python_wait(thread):
     """A wait in one of the layer's wait queues: a lock, a thread's end, or a library
     primitive built on them (an Event, a Condition, a queue.Queue)."""
-    owner, line, api = thread.waiting
+    owner, line, api, _ = thread.waiting
     if isinstance(owner, threads._ThreadHandle):
         joined = owner._thread
         if joined is not None and joined.tid is not None:
@@ -71,9 +71,12 @@ def report(scheduler=green.scheduler):
     if scheduler.ready or scheduler.turn_waiters:
         return None
     stuck = []
+    now = scheduler.clock()
     for thread in scheduler.threads.values():
         wait = _wait_of(thread)
         if wait is None:
             return None
+        # How long ago it began, in ms: the worker turns that into the clock all workers share.
+        wait["ago"] = (now - thread.waiting[3]) * 1000.0
         stuck.append({"tid": thread.tid, "wait": wait})
     return json.dumps(stuck)
