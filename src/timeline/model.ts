@@ -52,6 +52,9 @@ export interface Timeline {
 }
 
 const laneId = (pid: Pid, tid: Pid) => (tid === pid ? String(pid) : `${pid}/${tid}`);
+/** A `threading` object lives in one process: two processes' `threading.Lock#1` are two locks. */
+const objectKey = (pid: Pid, object: string) =>
+  object.startsWith('threading.') ? `${pid} ${object}` : object;
 
 /** Operations that give and take: what one lane gives, another takes, first in first out. */
 const GIVES: Partial<Record<TraceEvent['type'], ArrowKind>> = { put: 'item', send: 'message' };
@@ -114,6 +117,8 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   /** Takes that found no give, for a give stamped a moment after them (SKEW_MS). */
   const early = new Map<string, { lane: string; t: number }[]>();
   const released = new Map<string, { lane: string; t: number }>();
+  /** Who took each lock last: a `threading` lock reports no release, only a new taker. */
+  const taken = new Map<string, string>();
   /** The last set or notify per Event or Condition: the waits that end next were its doing. */
   const signalled = new Map<string, { lane: string; t: number }>();
   /** Connections awaiting their accept, by `client end → server end`. */
@@ -230,26 +235,36 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
       }
       case 'set':
       case 'notify':
-        signalled.set(event.object, { lane: laneOf(event.pid, event.tid, t), t });
+        signalled.set(objectKey(event.pid, event.object), {
+          lane: laneOf(event.pid, event.tid, t),
+          t,
+        });
         break;
       case 'woken': {
         const to = laneOf(event.pid, event.tid, t);
-        const from = signalled.get(event.object);
+        const from = signalled.get(objectKey(event.pid, event.object));
         if (from && from.lane !== to) {
           arrows.push({ kind: 'wake', from, to: { lane: to, t }, object: event.object });
         }
         break;
       }
       case 'release':
-        released.set(event.object, { lane: laneOf(event.pid, event.tid, t), t });
+        released.set(objectKey(event.pid, event.object), {
+          lane: laneOf(event.pid, event.tid, t),
+          t,
+        });
         break;
       case 'acquire': {
+        const key = objectKey(event.pid, event.object);
         const to = laneOf(event.pid, event.tid, t);
-        const from = released.get(event.object);
+        // Released by one lane; or, for a threading lock, last taken by another by now.
+        const last = taken.get(key);
+        const from = released.get(key) ?? (last === undefined ? undefined : { lane: last, t });
         if (from && from.lane !== to) {
           arrows.push({ kind: 'lock', from, to: { lane: to, t }, object: event.object });
         }
-        released.delete(event.object);
+        released.delete(key);
+        taken.set(key, to);
         break;
       }
       case 'connect':

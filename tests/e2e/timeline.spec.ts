@@ -158,3 +158,49 @@ test('a deadlock is said in the console, in red, and its cycle drawn on the time
   await expect.poll(async () => count((await shown(page)).arrows, 'deadlock')).toBe(2);
   await page.getByTestId('stop').click();
 });
+
+test('a 10-second lock stress of 16 threads, the Timeline open: the page answers throughout', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
+  const program = [
+    'import threading',
+    'import time',
+    '',
+    'lock = threading.Lock()',
+    'counts = [0] * 16',
+    'stop = time.monotonic() + 10',
+    '',
+    'def work(i):',
+    '    while time.monotonic() < stop:',
+    '        with lock:',
+    '            counts[i] += 1',
+    '',
+    'threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]',
+    'for t in threads:',
+    '    t.start()',
+    'for t in threads:',
+    '    t.join()',
+    'print("threads that took the lock:", sum(1 for c in counts if c))',
+    '',
+  ].join('\n');
+  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
+  await page.getByTestId('show-timeline').click();
+  await page.getByTestId('run').click();
+  // While it runs the page answers each probe within half a second, and the Timeline follows.
+  let probes = 0;
+  let slowest = 0;
+  while (!/finished/.test(await consoleText(page))) {
+    const started = Date.now();
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    slowest = Math.max(slowest, Date.now() - started);
+    probes += 1;
+    await page.getByTestId('timeline').locator('canvas').hover();
+  }
+  expect(probes).toBeGreaterThan(10);
+  expect(slowest).toBeLessThan(500);
+  expect(await consoleText(page)).toContain('threads that took the lock: 16');
+  await expect.poll(async () => count((await shown(page)).threads, 'Thread-1 (work)')).toBe(1);
+  expect(count((await shown(page)).arrows, 'lock')).toBeGreaterThan(100);
+});

@@ -170,3 +170,26 @@ describe('clock skew between processes', () => {
     ]);
   });
 });
+
+describe('lock arrows', () => {
+  it('hand a threading lock from its last taker to the next, and keep two processes’ locks apart', () => {
+    const take = (t: number, pid: number, tid: number): TraceEvent => ({
+      type: 'acquire',
+      t,
+      pid,
+      tid,
+      object: 'threading.Lock#1',
+    });
+    const timeline = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+      { type: 'spawn', t: 0, pid: 5, ppid: 1, name: 'Process-1', method: 'fork' },
+      take(1, 1, 2),
+      take(2, 1, 3),
+      take(3, 5, 5), // the child's own threading.Lock#1: another lock
+      take(4, 1, 2),
+    ]);
+    expect(
+      timeline.arrows.filter((a) => a.kind === 'lock').map((a) => `${a.from.lane}→${a.to.lane}`),
+    ).toEqual(['1/2→1/3', '1/3→1/2']);
+  });
+});
