@@ -124,6 +124,8 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   /** Connections awaiting their accept, by `client end → server end`. */
   const connecting = new Map<string, { lane: string; t: number }>();
   const exits = new Map<Pid, number>();
+  /** Children whose end already has its join arrow. */
+  const joinedChildren = new Set<Pid>();
 
   for (const event of events) {
     const t = event.t;
@@ -248,6 +250,24 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         }
         break;
       }
+      case 'reap': {
+        // A join that found the child ended already: its arrow still shows who learnt of it.
+        const exited = exits.get(event.child);
+        if (
+          exited !== undefined &&
+          !joinedChildren.has(event.child) &&
+          lanes.has(String(event.child))
+        ) {
+          joinedChildren.add(event.child);
+          arrows.push({
+            kind: 'join',
+            from: { lane: String(event.child), t: exited },
+            to: { lane: laneOf(event.pid, event.pid, t), t },
+            object: `join(${event.child})`,
+          });
+        }
+        break;
+      }
       case 'release':
         released.set(objectKey(event.pid, event.object), {
           lane: laneOf(event.pid, event.tid, t),
@@ -293,6 +313,7 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
     const child = match ? Number(match[1]) : null;
     const exited = child === null ? undefined : exits.get(child);
     if (child !== null && exited !== undefined && lanes.has(String(child))) {
+      joinedChildren.add(child);
       arrows.push({
         kind: 'join',
         from: { lane: String(child), t: exited },

@@ -193,3 +193,18 @@ describe('lock arrows', () => {
     ).toEqual(['1/2→1/3', '1/3→1/2']);
   });
 });
+
+describe('join arrows', () => {
+  it('come from a child’s end to a join that found it ended already, once each', () => {
+    const timeline = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+      { type: 'spawn', t: 1, pid: 2, ppid: 1, name: 'Process-1', method: 'fork' },
+      { type: 'exit', t: 2, pid: 2, code: 0 },
+      { type: 'reap', t: 5, pid: 1, child: 2 },
+      { type: 'reap', t: 6, pid: 1, child: 2 },
+    ]);
+    expect(timeline.arrows.filter((a) => a.kind === 'join')).toEqual([
+      { kind: 'join', from: { lane: '2', t: 2 }, to: { lane: '1', t: 5 }, object: 'join(2)' },
+    ]);
+  });
+});

@@ -78,6 +78,7 @@ export function processCallsFor(
             (woken && pid > 0 ? children.find((c) => c.exitCode !== null) : undefined);
           if (ended) {
             ended.reaped = true;
+            trace.record({ type: 'reap', pid: self.pid, child: ended.pid });
             return { pid: ended.pid, exitCode: ended.exitCode as number };
           }
           if (!children.some((c) => !c.reaped)) return { errno: Errno.ECHILD };

@@ -75,6 +75,8 @@ export type TraceEvent =
   /** execve: the process runs a new program, `name` its command line. */
   | { type: 'exec'; t: number; pid: Pid; name: string }
   | { type: 'exit'; t: number; pid: Pid; code: number }
+  /** waitpid returned `child`'s exit to `pid` (a join), whether or not it had to wait. */
+  | { type: 'reap'; t: number; pid: Pid; child: Pid }
   | { type: 'signal'; t: number; from: Pid | null; to: Pid; signal: number }
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
   | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
