@@ -7,6 +7,15 @@ const shown = (page: Page) =>
   page.evaluate(() => window.__procbox?.timeline?.() ?? { processes: [], threads: [], arrows: [] });
 const count = (kinds: string[], kind: string) => kinds.filter((k) => k === kind).length;
 
+/** Opens the playground, puts `program` in the editor, shows the Timeline and presses Run. */
+async function runProgram(page: Page, program: string) {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
+  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
+  await page.getByTestId('show-timeline').click();
+  await page.getByTestId('run').click();
+}
+
 async function runExample(page: Page, id: string, done: RegExp) {
   await page.goto('/');
   await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
@@ -89,8 +98,6 @@ test('a server and two clients: connection and message arrows between their lane
 test('past the trace’s 100,000 events the Timeline says older ones were dropped, and stays responsive', async ({
   page,
 }) => {
-  await page.goto('/');
-  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
   // A child sends 55,000 messages through a Pipe: 110,000 send and receive events.
   const program = [
     'import multiprocessing',
@@ -109,9 +116,7 @@ test('past the trace’s 100,000 events the Timeline says older ones were droppe
     '    print("done")',
     '',
   ].join('\n');
-  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
-  await page.getByTestId('show-timeline').click();
-  await page.getByTestId('run').click();
+  await runProgram(page, program);
   await expect.poll(() => consoleText(page), { timeout: 120_000 }).toMatch(/finished: exit 0/);
   await expect(page.getByTestId('timeline-dropped')).toContainText('Older events dropped');
   await expect
@@ -127,8 +132,6 @@ test('past the trace’s 100,000 events the Timeline says older ones were droppe
 test('a deadlock is said in the console, in red, and its cycle drawn on the timeline', async ({
   page,
 }) => {
-  await page.goto('/');
-  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
   const program = [
     'import threading',
     'import time',
@@ -146,9 +149,7 @@ test('a deadlock is said in the console, in red, and its cycle drawn on the time
     'threading.Thread(target=take, args=(b, a)).start()',
     '',
   ].join('\n');
-  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
-  await page.getByTestId('show-timeline').click();
-  await page.getByTestId('run').click();
+  await runProgram(page, program);
   await expect
     .poll(() => consoleText(page), { timeout: 60_000 })
     .toMatch(
@@ -162,8 +163,6 @@ test('a deadlock is said in the console, in red, and its cycle drawn on the time
 test('a 10-second lock stress of 16 threads, the Timeline open: the page answers throughout', async ({
   page,
 }) => {
-  await page.goto('/');
-  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
   const program = [
     'import threading',
     'import time',
@@ -185,9 +184,7 @@ test('a 10-second lock stress of 16 threads, the Timeline open: the page answers
     'print("threads that took the lock:", sum(1 for c in counts if c))',
     '',
   ].join('\n');
-  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
-  await page.getByTestId('show-timeline').click();
-  await page.getByTestId('run').click();
+  await runProgram(page, program);
   // While it runs the page answers each probe within half a second, and the Timeline follows.
   let probes = 0;
   let slowest = 0;
