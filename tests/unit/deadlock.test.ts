@@ -140,6 +140,22 @@ describe('findDeadlock', () => {
     expect(findDeadlock(world([server], { fds }))).toBeNull();
   });
 
+  it('never calls an asyncio loop stuck on its own wake-up pipe: a signal may write it', () => {
+    const loop: FakeProcess = {
+      pid: 1,
+      name: 'main.py',
+      stuck: [{ tid: 1, wait: { kind: 'fds', fds: [4], events: [Poll.IN], line: null } }],
+    };
+    const fds = { '1:4': { read: 9, write: null } };
+    const ringHolders = { '9w': [1] };
+    expect(
+      findDeadlock(world([loop], { fds, ringHolders, names: { 9: 'Pipe#1' } })),
+    ).not.toBeNull();
+    expect(
+      findDeadlock(world([loop], { fds, ringHolders, names: { 9: 'EventLoop#1' } })),
+    ).toBeNull();
+  });
+
   it('reports threads stuck without a cycle: an Event no one will set', () => {
     const report = findDeadlock(
       world([

@@ -102,6 +102,9 @@ export function findDeadlock(world: WaitWorld): DeadlockReport | null {
             // A socket's peer may be the network, or a command typed later: never stuck.
             if (!rings || rings.sock !== undefined) return null;
             const events = wait.events[i] ?? 0;
+            // An asyncio loop's own wake-up pipe: a signal handler may write it at any time.
+            const named = world.describe(rings.read ?? rings.write ?? -1);
+            if (named?.startsWith('EventLoop#')) return null;
             if (events & Poll.IN && rings.read !== null) {
               if (world.ringEvents(rings.read, 'r') & (Poll.IN | Poll.HUP | Poll.ERR)) return null;
               peers.push(...world.ringHolders(rings.read, 'w'));
