@@ -2,6 +2,10 @@
 /**
  * npm run bench: each figure measured in Procbox (headless Chromium, production build) next to
  * the same program under native python3 on this machine, as a ratio from one run.
+ *
+ * `node bench/run.mjs --only "queue throughput,pipe round,tcp echo"`: only the figures whose name contains one
+ * of the words (any case); the page-load, memory and CLI figures are then left out unless named.
+ * Queue throughput and the Pipe and TCP round trips run once more with the Timeline open.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +44,12 @@ import {
   BURST_START,
   sleepLateness,
 } from './programs.mjs';
+
+const onlyAt = process.argv.indexOf('--only');
+const onlyWords =
+  onlyAt === -1 ? null : process.argv[onlyAt + 1].toLowerCase().split(',').filter(Boolean);
+const wanted = (figure) =>
+  !onlyWords || onlyWords.some((word) => figure.toLowerCase().includes(word));
 
 const rows = [];
 function report(figure, procbox, native, unit) {
@@ -146,13 +156,15 @@ async function firstLineMs(context) {
   return t1 - t0;
 }
 
-const context = await browser.newContext();
-const cold = await firstLineMs(context); // makes and caches the memory snapshot
-const warm = await firstLineMs(context); // a reload: the snapshot comes from Cache Storage
-await context.close();
-const nativeHello = nativeFirstLineMs();
-report('page load to first hello-world line, cold (snapshot made)', cold, nativeHello, 'ms');
-report('page load to first hello-world line, warm reload', warm, nativeHello, 'ms');
+if (wanted('page load to first hello-world line')) {
+  const context = await browser.newContext();
+  const cold = await firstLineMs(context); // makes and caches the memory snapshot
+  const warm = await firstLineMs(context); // a reload: the snapshot comes from Cache Storage
+  await context.close();
+  const nativeHello = nativeFirstLineMs();
+  report('page load to first hello-world line, cold (snapshot made)', cold, nativeHello, 'ms');
+  report('page load to first hello-world line, warm reload', warm, nativeHello, 'ms');
+}
 
 let output = '';
 /** Set while a flood runs: it counts what arrives instead of keeping it. */
@@ -182,6 +194,35 @@ async function procboxFloodSeconds(program, tty) {
   flood = null;
   return (last - first) / 1000;
 }
+/** The Timeline panel's polling (src/ui/timeline-view.ts `REFRESH_MS`, `refresh()`), run in
+ * the page: every 500 ms, unless a read is still under way, the kernel's trace, its timeline
+ * model and, beyond the panel's work, the Chrome Trace export (the headless page has no canvas
+ * to draw on). Only a count comes back, so that no trace crosses to Node meanwhile. */
+function openTimeline() {
+  return runner.page.evaluate(() => {
+    const timeline = { reads: 0, events: 0, reading: null };
+    timeline.timer = setInterval(() => {
+      timeline.reading ??= window.procboxHeadless
+        .chromeTrace()
+        .then((trace) => {
+          timeline.reads += 1;
+          timeline.events = trace.traceEvents.length;
+        })
+        .catch(() => undefined) // as the panel: a kernel gone between runs
+        .finally(() => (timeline.reading = null));
+    }, 500);
+    window.benchTimeline = timeline;
+  });
+}
+/** Stops the polling; resolves with how often it read the trace and how large it last was. */
+function closeTimeline() {
+  return runner.page.evaluate(async () => {
+    const timeline = window.benchTimeline;
+    clearInterval(timeline.timer);
+    await timeline.reading;
+    return { reads: timeline.reads, events: timeline.events };
+  });
+}
 async function procboxRun(program, startMethod) {
   output = '';
   await runner.run({
@@ -192,7 +233,7 @@ async function procboxRun(program, startMethod) {
   await runner.waitIdle();
   return output;
 }
-for (const method of ['fork', 'spawn']) {
+for (const method of wanted('Process.start()') ? ['fork', 'spawn'] : []) {
   await procboxRun(PROCESS_START, method); // warm the pool and the page
   const ours = startTimes(await procboxRun(PROCESS_START, method));
   const native = startTimes(nativeRun(PROCESS_START, method));
@@ -205,6 +246,7 @@ for (const method of ['fork', 'spawn']) {
   report(`Process.start() to join() (${method})`, ours.joined, native.joined, 'ms');
 }
 
+const TRACED_WITH_TIMELINE = new Set([QUEUE_THROUGHPUT, PIPE_ROUND_TRIP, TCP_ROUND_TRIP]);
 const counterLock = timedExample(readFileSync(join(root, 'examples/12_counter_lock.py'), 'utf8'));
 for (const [figure, program, unit] of [
   ['pure-Python loop, one thread (3M iterations)', PURE_PYTHON_LOOP, 'ms'],
@@ -228,10 +270,24 @@ for (const [figure, program, unit] of [
   ['subprocess.run([sys.executable, "-c", "pass"]) round trip', SUBPROCESS_RUN, 'ms'],
   ['64 MiB from a child through subprocess.PIPE', SUBPROCESS_PIPE, 'MB/s'],
 ]) {
+  if (!wanted(figure)) continue;
   await procboxRun(program, 'fork'); // warm
-  report(figure, resultOf(await procboxRun(program, 'fork')), resultOf(nativeRun(program)), unit);
+  const closed = resultOf(await procboxRun(program, 'fork'));
+  const native = resultOf(nativeRun(program));
+  report(figure, closed, native, unit);
+  if (!TRACED_WITH_TIMELINE.has(program)) continue;
+  // Issue 20: the trace the Timeline polls costs at most 10% here; measured right after the
+  // run without it, in the same warm page, so that the two differ only by the polling.
+  await openTimeline();
+  const open = resultOf(await procboxRun(program, 'fork'));
+  const { reads, events } = await closeTimeline();
+  report(`${figure}, Timeline open`, open, native, unit);
+  const slower = unit.endsWith('/s') ? closed / open : open / closed; // a rate or a time
+  console.log(
+    `  Timeline open / closed: ${(open / closed).toFixed(3)}× (${((slower - 1) * 100).toFixed(1)}% slower; ${reads} reads, last ${events} events)`,
+  );
 }
-{
+if (wanted('8 Process.start() at once')) {
   // A burst grows the warm pool to its size: run again a few seconds later, as a learner does,
   // the program finds its workers booted.
   await procboxRun(BURST_START, 'fork');
@@ -243,7 +299,7 @@ for (const [figure, program, unit] of [
     'ms',
   );
 }
-{
+if (wanted('8 Process.start() at once')) {
   // The burst again, as the first program of a fresh page: the pool has its usual two workers.
   let fresh = '';
   const page = await openRunner(browser, server.url, {
@@ -270,6 +326,7 @@ for (const [figure, program, tty] of [
   ['sys.stdout.buffer.write flood, output piped (the CLI)', BUFFER_FLOOD, false],
   ['print() flood to the console (a terminal: line-buffered)', PRINT_FLOOD, true],
 ]) {
+  if (!wanted(figure)) continue;
   await procboxFloodSeconds(program, tty); // warm
   const ours = await procboxFloodSeconds(program, tty);
   const native = nativeFloodSeconds(program, tty);
@@ -318,48 +375,52 @@ async function idleMiB(startMethod) {
   return perProcess;
 }
 await runner.close(); // its grown pool would shrink during the measurement
-const nativeIdle = await nativeIdleMiB();
-report('memory per idle process (fork children)', await idleMiB('fork'), nativeIdle, 'MiB');
-report('memory per idle process (spawn children)', await idleMiB('spawn'), nativeIdle, 'MiB');
+if (wanted('memory per idle process')) {
+  const nativeIdle = await nativeIdleMiB();
+  report('memory per idle process (fork children)', await idleMiB('fork'), nativeIdle, 'MiB');
+  report('memory per idle process (spawn children)', await idleMiB('spawn'), nativeIdle, 'MiB');
+}
 
 await browser.close();
 server.close();
 
-// The CLI, as a user calls it: its first call fills a cache folder of its own and starts the
-// daemon; the next finds a page booted ahead, unless it comes right after another.
-const cliDir = mkdtempSync(join(tmpdir(), 'procbox-bench-cli-'));
-const cliCache = mkdtempSync(join(tmpdir(), 'procbox-bench-cache-'));
-writeFileSync(join(cliDir, 'hello.py'), HELLO);
-const timed = (command, args, env = {}) => {
-  const t0 = performance.now();
-  execFileSync(command, args, { cwd: cliDir, env: { ...process.env, ...env }, stdio: 'ignore' });
-  return performance.now() - t0;
-};
-const cli = (env = {}) =>
-  timed('node', [join(root, 'bin/procbox.mjs'), 'run', 'hello.py'], {
-    PROCBOX_CACHE_DIR: cliCache,
-    ...env,
+if (wanted('procbox run hello.py')) {
+  // The CLI, as a user calls it: its first call fills a cache folder of its own and starts the
+  // daemon; the next finds a page booted ahead, unless it comes right after another.
+  const cliDir = mkdtempSync(join(tmpdir(), 'procbox-bench-cli-'));
+  const cliCache = mkdtempSync(join(tmpdir(), 'procbox-bench-cache-'));
+  writeFileSync(join(cliDir, 'hello.py'), HELLO);
+  const timed = (command, args, env = {}) => {
+    const t0 = performance.now();
+    execFileSync(command, args, { cwd: cliDir, env: { ...process.env, ...env }, stdio: 'ignore' });
+    return performance.now() - t0;
+  };
+  const cli = (env = {}) =>
+    timed('node', [join(root, 'bin/procbox.mjs'), 'run', 'hello.py'], {
+      PROCBOX_CACHE_DIR: cliCache,
+      ...env,
+    });
+  /** Every page the daemon began to boot is booted (its log says so). */
+  const pagesReady = () => {
+    const log = readFileSync(join(cliCache, 'daemon.log'), 'utf8');
+    return (log.match(/page booting/g) ?? []).length === (log.match(/page booted/g) ?? []).length;
+  };
+  cli();
+  while (!pagesReady()) await new Promise((resolve) => setTimeout(resolve, 100));
+  const cliWarm = cli();
+  const cliNext = cli();
+  execFileSync('node', [join(root, 'bin/procbox.mjs'), 'daemon', 'stop'], {
+    env: { ...process.env, PROCBOX_CACHE_DIR: cliCache },
+    stdio: 'ignore',
   });
-/** Every page the daemon began to boot is booted (its log says so). */
-const pagesReady = () => {
-  const log = readFileSync(join(cliCache, 'daemon.log'), 'utf8');
-  return (log.match(/page booting/g) ?? []).length === (log.match(/page booted/g) ?? []).length;
-};
-cli();
-while (!pagesReady()) await new Promise((resolve) => setTimeout(resolve, 100));
-const cliWarm = cli();
-const cliNext = cli();
-execFileSync('node', [join(root, 'bin/procbox.mjs'), 'daemon', 'stop'], {
-  env: { ...process.env, PROCBOX_CACHE_DIR: cliCache },
-  stdio: 'ignore',
-});
-const cliAlone = cli({ PROCBOX_DAEMON: '0' });
-const nativeCli = timed('python3', ['hello.py']);
-report('procbox run hello.py, daemon warm', cliWarm, nativeCli, 'ms');
-report('procbox run hello.py, right after another', cliNext, nativeCli, 'ms');
-report('procbox run hello.py, no daemon, cache folder warm', cliAlone, nativeCli, 'ms');
-// The CLI's yardstick in issue 22: a bare headless Chromium start.
-const bare = timed(findChromium(), [...CHROMIUM_ARGS, '--headless', '--dump-dom', 'about:blank']);
-report('bare headless Chromium start (--dump-dom about:blank)', bare, nativeCli, 'ms');
+  const cliAlone = cli({ PROCBOX_DAEMON: '0' });
+  const nativeCli = timed('python3', ['hello.py']);
+  report('procbox run hello.py, daemon warm', cliWarm, nativeCli, 'ms');
+  report('procbox run hello.py, right after another', cliNext, nativeCli, 'ms');
+  report('procbox run hello.py, no daemon, cache folder warm', cliAlone, nativeCli, 'ms');
+  // The CLI's yardstick in issue 22: a bare headless Chromium start.
+  const bare = timed(findChromium(), [...CHROMIUM_ARGS, '--headless', '--dump-dom', 'about:blank']);
+  report('bare headless Chromium start (--dump-dom about:blank)', bare, nativeCli, 'ms');
+}
 console.log('');
 console.table(rows);
