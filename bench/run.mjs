@@ -194,35 +194,12 @@ async function procboxFloodSeconds(program, tty) {
   flood = null;
   return (last - first) / 1000;
 }
-/** The Timeline panel's polling (src/ui/timeline-view.ts `REFRESH_MS`, `refresh()`), run in
- * the page: every 500 ms, unless a read is still under way, the kernel's trace, its timeline
- * model and, beyond the panel's work, the Chrome Trace export (the headless page has no canvas
- * to draw on). Only a count comes back, so that no trace crosses to Node meanwhile. */
-function openTimeline() {
-  return runner.page.evaluate(() => {
-    const timeline = { reads: 0, events: 0, reading: null };
-    timeline.timer = setInterval(() => {
-      timeline.reading ??= window.procboxHeadless
-        .chromeTrace()
-        .then((trace) => {
-          timeline.reads += 1;
-          timeline.events = trace.traceEvents.length;
-        })
-        .catch(() => undefined) // as the panel: a kernel gone between runs
-        .finally(() => (timeline.reading = null));
-    }, 500);
-    window.benchTimeline = timeline;
-  });
-}
-/** Stops the polling; resolves with how often it read the trace and how large it last was. */
-function closeTimeline() {
-  return runner.page.evaluate(async () => {
-    const timeline = window.benchTimeline;
-    clearInterval(timeline.timer);
-    await timeline.reading;
-    return { reads: timeline.reads, events: timeline.events };
-  });
-}
+/** The Timeline panel's reading while it is open (src/timeline/live.ts, as the panel uses it),
+ * run in the page: what is new in the kernel's trace, and the timeline built again, as often as
+ * its cost allows. The headless page has no canvas to draw on. */
+const openTimeline = () => runner.page.evaluate(() => window.procboxHeadless.watchTimeline());
+/** Stops it; resolves with how often it built the timeline and from how many events, last. */
+const closeTimeline = () => runner.page.evaluate(() => window.procboxHeadless.unwatchTimeline());
 async function procboxRun(program, startMethod) {
   output = '';
   await runner.run({
@@ -280,11 +257,11 @@ for (const [figure, program, unit] of [
   // run without it, in the same warm page, so that the two differ only by the polling.
   await openTimeline();
   const open = resultOf(await procboxRun(program, 'fork'));
-  const { reads, events } = await closeTimeline();
+  const { builds, events } = await closeTimeline();
   report(`${figure}, Timeline open`, open, native, unit);
   const slower = unit.endsWith('/s') ? closed / open : open / closed; // a rate or a time
   console.log(
-    `  Timeline open / closed: ${(open / closed).toFixed(3)}× (${((slower - 1) * 100).toFixed(1)}% slower; ${reads} reads, last ${events} events)`,
+    `  Timeline open / closed: ${(open / closed).toFixed(3)}× (${((slower - 1) * 100).toFixed(1)}% slower; built ${builds} times, last from ${events} events)`,
   );
 }
 if (wanted('8 Process.start() at once')) {

@@ -63,6 +63,13 @@ const timeline = new TimelineView(
   { other: element('console'), timeline: element('timeline') },
   () => kernel,
   t,
+  {
+    marks: () => terminal.marks(),
+    show(mark) {
+      timeline.select(false);
+      terminal.showWrite(mark.id);
+    },
+  },
 );
 
 async function run(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { chromeTrace } from './timeline/chrome-trace';
 import { buildTimeline } from './timeline/model';
+import { LiveTimeline } from './timeline/live';
 import type {
   BootReport,
   KernelNoticeKey,
@@ -55,6 +56,12 @@ export interface HeadlessRunner {
   trace(): Promise<TraceEvent[]>;
   /** The run's timeline as Chrome's Trace Event JSON (`procbox run --trace FILE`). */
   chromeTrace(): Promise<unknown>;
+  /** The bench's "Timeline open" rows: the open panel's reading and model building
+   * (timeline/live.ts) for the coming run, without a canvas to draw on. */
+  watchTimeline(): void;
+  /** Ends it (once the run has ended); says how often the timeline was built, and how many
+   * events it last held. */
+  unwatchTimeline(): Promise<{ builds: number; events: number }>;
   processes(): ProcessInfo[];
   /** `procbox check`: grades the learner's files against a lesson folder's files, worded in
    * `locale`. A folder that is no lesson gives `{ error }`. */
@@ -76,6 +83,8 @@ export interface CheckOutcome {
 }
 
 let table: ProcessInfo[] = [];
+/** The bench's open Timeline, while it watches a run. */
+let watched: { live: LiveTimeline; watching: { builds: number; events: number } } | null = null;
 const watch = new RunWatch();
 
 /** Batches handed to the driver and not yet acknowledged: a window, not a round trip each. */
@@ -149,6 +158,24 @@ window.procboxHeadless = {
   },
   trace: async () => (await connecting).trace(),
   chromeTrace: async () => chromeTrace(buildTimeline(await (await connecting).trace())),
+  watchTimeline() {
+    const watching = { builds: 0, events: 0 };
+    const live = new LiveTimeline(
+      async (from) => (await connecting).traceSince(from),
+      ({ events }) => {
+        watching.builds += 1;
+        watching.events = events;
+      },
+    );
+    live.start();
+    watched = { live, watching };
+  },
+  async unwatchTimeline() {
+    const { live, watching } = watched!;
+    await live.stop();
+    watched = null;
+    return watching;
+  },
   processes: () => table,
   async check(lessonFiles, learnerFiles, locale) {
     let lesson;

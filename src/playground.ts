@@ -64,6 +64,13 @@ const timeline = new TimelineView(
   { other: element('process-list'), timeline: element('timeline') },
   () => kernel,
   t,
+  {
+    marks: () => terminal.marks(),
+    show(mark) {
+      layout.showOnPhone('console');
+      terminal.showWrite(mark.id);
+    },
+  },
 );
 const preferences = new PreferenceStore(storage);
 const layout = new Layout(element('workspace'), preferences, element('phone-tabs'));
@@ -75,6 +82,8 @@ terminal.linkTracebacks(
   },
 );
 installTestHooks(terminal, editor);
+// With the Timeline shown, a line clicked in the console rings the write on it.
+terminal.onWriteClick((mark) => timeline.ringWrite(mark));
 window.__procbox!.timeline = () => {
   const shown = timeline.panel.shown;
   const lanes = shown?.lanes ?? [];
@@ -82,6 +91,14 @@ window.__procbox!.timeline = () => {
     processes: lanes.filter((lane) => lane.parent === null).map((lane) => lane.label),
     threads: lanes.filter((lane) => lane.parent !== null).map((lane) => lane.label),
     arrows: shown?.arrows.map((arrow) => arrow.kind) ?? [],
+    marks: timeline.panel.markPoints().map(({ mark, lane, x, y }) => ({
+      id: mark.id,
+      text: mark.text,
+      lane,
+      x,
+      y,
+    })),
+    ringed: timeline.panel.ringedMark,
   };
 };
 bindSettings(preferences);

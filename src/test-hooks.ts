@@ -7,6 +7,8 @@ export interface ProcboxTestHooks {
   consoleText(): string;
   /** The console's rows as laid out, each marked when the terminal wrapped it. */
   consoleRows(): { text: string; wrapped: boolean; spaceAtEnd: boolean }[];
+  /** The text selected in the console (a write the Timeline showed there). */
+  consoleSelection(): string;
   /** The console's [columns, rows]. */
   consoleSize(): [number, number];
   /** Replaces the open file's text through Monaco, so it is saved like an edit. */
@@ -16,7 +18,15 @@ export interface ProcboxTestHooks {
   /** The failures the last run's tracebacks marked in the editor. */
   editorFailures(): { path: string; line: number; message: string }[];
   /** What the Timeline shows: its process and thread lanes' labels, its arrows' kinds. */
-  timeline?(): { processes: string[]; threads: string[]; arrows: string[] };
+  timeline?(): {
+    processes: string[];
+    threads: string[];
+    arrows: string[];
+    /** The console's writes drawn on the canvas: their text, lane and place (CSS pixels). */
+    marks: { id: number; text: string; lane: string; x: number; y: number }[];
+    /** The write ringed (a console line clicked, a dot clicked). */
+    ringed: number | null;
+  };
   /** The open file's name and the cursor's line and column (1-based), as Monaco has them. */
   editorCursor(): { path: string; line: number; column: number };
 }
@@ -31,6 +41,7 @@ export function installTestHooks(terminal: Console, editor: Editor): void {
   window.__procbox = {
     consoleText: () => terminal.text(),
     consoleRows: () => terminal.rows(),
+    consoleSelection: () => terminal.terminal.getSelection(),
     consoleSize: () => [terminal.terminal.cols, terminal.terminal.rows],
     editorSetValue: (text) => editor.setValue(text),
     editorValue: () => editor.editor.getValue(),

@@ -54,8 +54,7 @@ const api = {
     kernel = newKernel(host!);
   },
   trace: async () => booted().trace.all(),
-  traceDropped: async () => booted().trace.dropped,
-  traceNow: async () => booted().trace.now(),
+  traceSince: async (from) => booted().trace.since(from),
   files: async () => booted().workspace.files(),
 } satisfies KernelApi;
 

@@ -13,6 +13,7 @@ import { tagColour } from './palette';
 import { TERMINAL_THEMES, type Theme } from './theme';
 import { tracebackPlaces } from './traceback-links';
 import { padWords, wrapWords } from './word-wrap';
+import { ConsoleWrites, type OutputMark } from './console-writes';
 
 /** East Asian wide characters and emoji take two cells: erasing one takes two backspaces. */
 const WIDE =
@@ -68,6 +69,8 @@ export class Console {
    * the width changes. Bounded. */
   private shown: Shown[] = [];
   private shownChars = 0;
+  /** The rows each program's write took: the Timeline's link to the console. */
+  private readonly writes: ConsoleWrites;
 
   constructor(host: HTMLElement, input: ConsoleInput) {
     this.terminal = new Terminal({
@@ -80,6 +83,7 @@ export class Console {
       scrollback: 5000,
       theme: TERMINAL_THEMES.dark,
     });
+    this.writes = new ConsoleWrites(this.terminal);
     this.terminal.loadAddon(this.fit);
     this.terminal.loadAddon(new Unicode11Addon());
     this.terminal.unicode.activeVersion = '11';
@@ -142,7 +146,11 @@ export class Console {
     for (const item of shown) {
       if (typeof item === 'string') data += this.afterOwnText(item);
       else if ('note' in item) data += this.afterOwnText(this.noteText(item));
-      else data += this.format(item);
+      else {
+        this.terminal.write(data);
+        data = '';
+        void this.writes.write(this.format(item), item);
+      }
       this.keep(item);
     }
     if (data) this.terminal.write(data);
@@ -150,13 +158,40 @@ export class Console {
 
   /** Writes process output; resolves once xterm has parsed it (the kernel's back-pressure). */
   output(chunks: OutputChunk[]): Promise<void> {
-    let text = '';
+    let written = Promise.resolve();
     for (const chunk of chunks) {
-      text += this.format(chunk);
+      const data = this.format(chunk);
       this.keep(chunk);
+      if (data) written = this.writes.write(data, chunk);
     }
-    if (!text) return Promise.resolve();
-    return new Promise((resolve) => this.terminal.write(text, resolve));
+    return written;
+  }
+
+  /** The programs' writes the console remembers, for the Timeline. */
+  marks(): OutputMark[] {
+    return this.writes.marks();
+  }
+
+  /** Calls `listener` with the program's write on a line clicked (not on a selection made). */
+  onWriteClick(listener: (mark: OutputMark) => void): void {
+    this.terminal.element?.addEventListener('click', (event) => {
+      const screen = this.terminal.element?.querySelector('.xterm-screen');
+      if (!screen || this.terminal.hasSelection()) return;
+      const box = screen.getBoundingClientRect();
+      const row = Math.floor(((event.clientY - box.top) / box.height) * this.terminal.rows);
+      if (row < 0 || row >= this.terminal.rows) return;
+      const mark = this.writes.at(this.terminal.buffer.active.viewportY + row);
+      if (mark) listener(mark);
+    });
+  }
+
+  /** Scrolls to a write's lines and selects them; false once the scrollback has let them go. */
+  showWrite(id: number): boolean {
+    const rows = this.writes.rowsOf(id);
+    if (!rows) return false;
+    this.terminal.scrollToLine(Math.max(0, rows.first - 2));
+    this.terminal.selectLines(rows.first, rows.last);
+    return true;
   }
 
   /** A line from Procbox itself (not from a process), dimmed or coloured, on a line of its own.
@@ -186,6 +221,7 @@ export class Console {
 
   clear(): void {
     this.terminal.reset();
+    this.writes.clear();
     this.shown = [];
     this.shownChars = 0;
     this.atLineStart.clear();

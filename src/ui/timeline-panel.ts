@@ -3,9 +3,12 @@
  * states as coloured bars, and an arrow for each hand-over, drawn on one canvas so that a
  * hundred thousand events stay smooth (only what is in view is drawn; a DOM element per bar
  * would not keep up). The wheel zooms around the pointer, a drag pans, a double click fits the
- * whole run, and hovering names the state or the arrow under the pointer.
+ * whole run, and hovering names the state or the arrow under the pointer. A dot on a lane is a
+ * write to the console: clicking it shows its lines there, and a line clicked there is ringed
+ * here.
  */
 import type { Arrow, ArrowKind, Lane, LaneState, Slice, Timeline } from '../timeline/model';
+import type { OutputMark } from './console-writes';
 
 const LABELS = 150;
 const AXIS = 22;
@@ -47,10 +50,15 @@ export class TimelinePanel {
   /** The time window shown; null follows the whole run as it grows. */
   private view: { start: number; end: number } | null = null;
   private drawing = 0;
+  /** The console's writes, and the one ringed. */
+  private marks: OutputMark[] = [];
+  private ringed: number | null = null;
 
   constructor(
     private readonly host: HTMLElement,
-    private readonly describe: (what: { slice?: Slice; arrow?: Arrow }) => string,
+    private readonly describe: (what: Hit) => string,
+    /** A write's dot was clicked. */
+    private readonly markClicked: (mark: OutputMark) => void = () => {},
   ) {
     this.canvas.className = 'timeline-canvas';
     this.canvas.setAttribute('role', 'img');
@@ -95,8 +103,46 @@ export class TimelinePanel {
     this.redraw();
   }
 
+  /** The console's writes, drawn as dots on their lanes. */
+  showMarks(marks: OutputMark[]): void {
+    this.marks = marks;
+    this.redraw();
+  }
+
+  /** Rings a write (a line clicked in the console), bringing its time into view; false when it
+   * has no lane here. */
+  ring(mark: OutputMark): boolean {
+    if (!this.rowOfMark(mark)) return false;
+    this.ringed = mark.id;
+    const { start, end } = this.window();
+    if (mark.t < start || mark.t > end) {
+      const span = end - start;
+      this.view = { start: mark.t - span / 2, end: mark.t + span / 2 };
+    }
+    this.redraw();
+    return true;
+  }
+
+  /** Where each write in view is drawn, and on which lane's label. */
+  markPoints(): { mark: OutputMark; lane: string; x: number; y: number }[] {
+    const width = this.host.clientWidth;
+    const { start, end } = this.window();
+    return this.marks.flatMap((mark) => {
+      const row = this.rowOfMark(mark);
+      if (!row || mark.t < start || mark.t > end) return [];
+      return [{ mark, lane: row.lane.label, x: this.x(mark.t, width), y: row.top + 4 }];
+    });
+  }
+
+  /** The id of the write ringed, if any. */
+  get ringedMark(): number | null {
+    return this.ringed;
+  }
+
   clear(): void {
     this.view = null;
+    this.ringed = null;
+    this.marks = [];
     this.show({ lanes: [], slices: [], arrows: [], start: 0, end: 0 }, '');
   }
 
@@ -171,6 +217,37 @@ export class TimelinePanel {
         arrow.kind === 'deadlock' ? 2.5 : 1.2,
       );
     }
+    this.drawMarks(g, width, text);
+  }
+
+  /** The row a write's dot sits on: its thread's lane, else its process's. */
+  private rowOfMark(mark: OutputMark): Row | undefined {
+    const id = mark.tid === mark.pid ? String(mark.pid) : `${mark.pid}/${mark.tid}`;
+    return (
+      this.rows.find((row) => row.lane.id === id) ??
+      this.rows.find((row) => row.lane.id === String(mark.pid))
+    );
+  }
+
+  private drawMarks(g: CanvasRenderingContext2D, width: number, text: string): void {
+    const { start, end } = this.window();
+    for (const mark of this.marks) {
+      if (mark.t < start || mark.t > end) continue;
+      const row = this.rowOfMark(mark);
+      if (!row) continue;
+      const x = this.x(mark.t, width);
+      g.fillStyle = mark.fd === 2 ? '#f85149' : text;
+      g.beginPath();
+      g.arc(x, row.top + 4, 2.5, 0, Math.PI * 2);
+      g.fill();
+      if (mark.id !== this.ringed) continue;
+      g.strokeStyle = text;
+      g.lineWidth = 2;
+      g.beginPath();
+      g.arc(x, row.top + 4, 6, 0, Math.PI * 2);
+      g.stroke();
+      g.fillRect(x - 0.5, row.top, 1, row.height);
+    }
   }
 
   private drawAxis(g: CanvasRenderingContext2D, width: number, muted: string, border: string) {
@@ -215,9 +292,19 @@ export class TimelinePanel {
     g.fill();
   }
 
-  /** What lies under the pointer: an arrow within 4 px, else the state bar. */
-  private hit(x: number, y: number): { slice?: Slice; arrow?: Arrow } | null {
+  /** What lies under the pointer: a write's dot, an arrow within 4 px, else the state bar. */
+  private hit(x: number, y: number): Hit | null {
     const width = this.host.clientWidth;
+    const { start, end } = this.window();
+    let nearest: { mark: OutputMark; distance: number } | null = null;
+    for (const mark of this.marks) {
+      if (mark.t < start || mark.t > end) continue;
+      const row = this.rowOfMark(mark);
+      if (!row) continue;
+      const distance = Math.hypot(x - this.x(mark.t, width), y - (row.top + 4));
+      if (distance < 6 && (!nearest || distance < nearest.distance)) nearest = { mark, distance };
+    }
+    if (nearest) return { mark: nearest.mark };
     const laneRow = new Map(this.rows.map((row) => [row.lane.id, row]));
     for (const arrow of this.timeline?.arrows ?? []) {
       const from = laneRow.get(arrow.from.lane);
@@ -250,17 +337,29 @@ export class TimelinePanel {
       this.view = { start: at - span * share, end: at + span * (1 - share) };
       this.redraw();
     });
+    let moved = false;
     this.canvas.addEventListener('pointerdown', (event) => {
       dragging = { x: event.offsetX, view: this.window() };
+      moved = false;
       this.canvas.setPointerCapture(event.pointerId);
     });
-    this.canvas.addEventListener('pointerup', () => (dragging = null));
+    this.canvas.addEventListener('pointerup', (event) => {
+      dragging = null;
+      if (moved) return;
+      // A click, not a drag: on a write's dot, its lines are shown in the console.
+      const found = this.hit(event.offsetX, event.offsetY);
+      if (!found?.mark) return;
+      this.ringed = found.mark.id;
+      this.redraw();
+      this.markClicked(found.mark);
+    });
     this.canvas.addEventListener('dblclick', () => {
       this.view = null;
       this.redraw();
     });
     this.canvas.addEventListener('pointermove', (event) => {
-      if (dragging) {
+      if (dragging && Math.abs(event.offsetX - dragging.x) > 3) moved = true;
+      if (dragging && moved) {
         const width = this.host.clientWidth;
         const { start, end } = dragging.view;
         const shift = ((event.offsetX - dragging.x) / (width - LABELS)) * (end - start);
@@ -277,6 +376,13 @@ export class TimelinePanel {
     });
     this.canvas.addEventListener('pointerleave', () => (this.tip.hidden = true));
   }
+}
+
+/** What the pointer can be over. */
+export interface Hit {
+  slice?: Slice;
+  arrow?: Arrow;
+  mark?: OutputMark;
 }
 
 function distanceToSegment(p: number[], a: number[], b: number[]): number {

@@ -1,35 +1,54 @@
 /**
  * Two views as tabs, the Timeline and another (the playground's process list, the embed's
- * console); and the Timeline kept
- * current: while it is shown, the kernel's trace is read about twice a second during a run, and
- * once more after it.
+ * console); and the Timeline kept current while it is shown (timeline/live.ts).
  */
 import type { Kernel } from '../kernel-client';
 import type { MessageKey } from '../i18n';
-import { buildTimeline, type Arrow, type Slice } from '../timeline/model';
-import { TimelinePanel } from './timeline-panel';
+import type { OutputMark } from './console-writes';
+import { LiveTimeline } from '../timeline/live';
+import { TimelinePanel, type Hit } from './timeline-panel';
 import { chromeTrace } from '../timeline/chrome-trace';
 import { downloadBlob } from './file-transfer';
 import { element } from './toolbar';
 
-const REFRESH_MS = 500;
+/** What the Timeline asks of the console. */
+export interface ConsoleLink {
+  marks(): OutputMark[];
+  /** Shows a write's lines. */
+  show(mark: OutputMark): void;
+}
 
 export class TimelineView {
   readonly panel: TimelinePanel;
-  private timer = 0;
-  /** Reads pending: a new one waits for the last. */
-  private reading: Promise<void> | null = null;
-  /** A run is going on: the timeline reaches the present. */
-  private live = false;
+  private readonly live: LiveTimeline;
 
   constructor(
     private readonly tabs: HTMLElement,
     /** `other`: the view the Timeline takes turns with. */
     private readonly views: Record<'other' | 'timeline', HTMLElement>,
-    private readonly kernel: () => Kernel | null,
+    kernel: () => Kernel | null,
     private readonly t: (key: MessageKey, params?: Record<string, string | number>) => string,
+    /** The console: its writes, drawn on their lanes, and where a write clicked is shown. */
+    private readonly console: ConsoleLink,
   ) {
-    this.panel = new TimelinePanel(views.timeline, (what) => this.describe(what));
+    this.panel = new TimelinePanel(
+      views.timeline,
+      (what) => this.describe(what),
+      (mark) => console.show(mark),
+    );
+    this.live = new LiveTimeline(
+      (from) => kernel()?.traceSince(from) ?? Promise.reject(new Error('no kernel')),
+      ({ timeline, dropped }) => {
+        this.panel.show(
+          timeline,
+          this.t('timelineLabel', { lanes: timeline.lanes.length, arrows: timeline.arrows.length }),
+          // Past the trace's bound the panel says so, rather than slowing the page.
+          dropped > 0 ? this.t('timelineDropped', { count: dropped }) : null,
+        );
+        this.panel.showMarks(console.marks());
+      },
+      () => this.showing,
+    );
     for (const tab of tabs.querySelectorAll<HTMLElement>('[data-lower]')) {
       tab.addEventListener('click', () => this.select(tab.dataset.lower === 'timeline'));
     }
@@ -67,42 +86,41 @@ export class TimelineView {
     if (timeline) void this.refresh();
   }
 
-  /** A run began: the Timeline starts empty and follows it. */
+  /** A run began: the Timeline starts empty and follows it while it is shown. */
   runStarted(): void {
-    this.live = true;
     this.panel.clear();
-    clearInterval(this.timer);
-    this.timer = window.setInterval(() => this.showing && void this.refresh(), REFRESH_MS);
+    this.live.start();
   }
 
   /** The run ended: one last read, then no more polling. */
   runEnded(): void {
-    this.live = false;
-    clearInterval(this.timer);
-    if (this.showing) void this.refresh();
+    void this.live.stop();
   }
 
   refresh(): Promise<void> {
-    const kernel = this.kernel();
-    if (!kernel) return Promise.resolve();
-    this.reading ??= Promise.all([kernel.trace(), kernel.traceDropped(), kernel.traceNow()])
-      .then(([events, dropped, now]) => {
-        // While the run goes on, its lanes reach the present, not only its last event.
-        const timeline = buildTimeline(events, this.live ? now : undefined);
-        this.panel.show(
-          timeline,
-          this.t('timelineLabel', { lanes: timeline.lanes.length, arrows: timeline.arrows.length }),
-          // Past the trace's bound the panel says so, rather than slowing the page.
-          dropped > 0 ? this.t('timelineDropped', { count: dropped }) : null,
-        );
-      })
-      .catch(() => undefined) // a kernel gone between runs: the next read tells
-      .finally(() => (this.reading = null));
-    return this.reading;
+    return this.live.refresh();
   }
 
-  private describe({ slice, arrow }: { slice?: Slice; arrow?: Arrow }): string {
+  /** A console line was clicked: its write is ringed, if the Timeline is shown and has it. */
+  ringWrite(mark: OutputMark): void {
+    if (!this.showing) return;
+    this.panel.showMarks(this.console.marks());
+    this.panel.ring(mark);
+  }
+
+  private describe({ slice, arrow, mark }: Hit): string {
     const ms = (t: number) => `${(t - (this.panel.shown?.start ?? 0)).toFixed(1)} ms`;
+    if (mark) {
+      const laneId = mark.tid === mark.pid ? String(mark.pid) : `${mark.pid}/${mark.tid}`;
+      const lanes = this.panel.shown?.lanes ?? [];
+      const lane = lanes.find((l) => l.id === laneId) ?? lanes.find((l) => l.pid === mark.pid);
+      const text = mark.text.length > 60 ? `${mark.text.slice(0, 59)}…` : mark.text;
+      return this.t(mark.fd === 2 ? 'timelineWriteError' : 'timelineWrite', {
+        lane: lane?.label ?? `pid ${mark.pid}`,
+        text,
+        at: ms(mark.t),
+      });
+    }
     if (arrow) {
       const bytes =
         arrow.bytes === undefined ? '' : this.t('timelineBytes', { count: arrow.bytes });

@@ -4,7 +4,16 @@ import { expect, test, type Page } from '@playwright/test';
 
 const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
 const shown = (page: Page) =>
-  page.evaluate(() => window.__procbox?.timeline?.() ?? { processes: [], threads: [], arrows: [] });
+  page.evaluate(
+    () =>
+      window.__procbox?.timeline?.() ?? {
+        processes: [],
+        threads: [],
+        arrows: [],
+        marks: [],
+        ringed: null,
+      },
+  );
 const count = (kinds: string[], kind: string) => kinds.filter((k) => k === kind).length;
 
 /** Opens the playground, puts `program` in the editor, shows the Timeline and presses Run. */
@@ -200,4 +209,48 @@ test('a 10-second lock stress of 16 threads, the Timeline open: the page answers
   expect(await consoleText(page)).toContain('threads that took the lock: 16');
   await expect.poll(async () => count((await shown(page)).threads, 'Thread-1 (work)')).toBe(1);
   expect(count((await shown(page)).arrows, 'lock')).toBeGreaterThan(100);
+});
+
+test("a console line and the Timeline's dot for the write that printed it find each other", async ({
+  page,
+}) => {
+  await runProgram(
+    page,
+    [
+      'import threading, time',
+      'def worker():',
+      '    time.sleep(0.05)',
+      '    print("from the worker")',
+      't = threading.Thread(target=worker, name="Writer")',
+      'print("from main")',
+      't.start(); t.join()',
+      'time.sleep(0.05)',
+      'print("main again")',
+    ].join('\n'),
+  );
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(/finished: exit 0/);
+  // Each write is a dot on the lane of the thread that made it.
+  await expect
+    .poll(async () => (await shown(page)).marks.map(({ text, lane }) => `${lane}: ${text}`))
+    .toEqual([
+      expect.stringMatching(/\(1\): \[?.*from main$/),
+      'Writer: from the worker',
+      expect.stringMatching(/\(1\): .*main again$/),
+    ]);
+  const marks = (await shown(page)).marks;
+  // A line clicked in the console rings its write.
+  const rows = await page.evaluate(() => window.__procbox!.consoleRows().map((r) => r.text));
+  const row = rows.findIndex((text) => text.includes('from the worker'));
+  const screen = page.locator('.console .xterm-screen').first();
+  const box = (await screen.boundingBox())!;
+  const [, height] = await page.evaluate(() => window.__procbox!.consoleSize());
+  await page.mouse.click(box.x + 40, box.y + ((row + 0.5) * box.height) / height);
+  await expect.poll(async () => (await shown(page)).ringed).toBe(marks[1].id);
+  // And a dot clicked on the Timeline selects its lines in the console.
+  const canvas = (await page.getByTestId('timeline').locator('canvas').boundingBox())!;
+  await page.mouse.click(canvas.x + marks[2].x, canvas.y + marks[2].y);
+  await expect
+    .poll(() => page.evaluate(() => window.__procbox!.consoleSelection()))
+    .toContain('main again');
+  expect((await shown(page)).ringed).toBe(marks[2].id);
 });

@@ -30,6 +30,19 @@ describe('console ring', () => {
     expect(consoleRead(words, bytes, 0)).toEqual([]);
   });
 
+  it('says which thread wrote each record, and when', () => {
+    const { words, bytes } = consoleRing(1024);
+    const before = performance.timeOrigin + performance.now();
+    consoleWrite(words, bytes, 0, 7, 1, encode('main\n'));
+    consoleWrite(words, bytes, 0, 7, 1, encode('worker\n'), 12);
+    const after = performance.timeOrigin + performance.now();
+    const [main, worker] = consoleRead(words, bytes, 0);
+    expect([main.tid, worker.tid]).toEqual([7, 12]);
+    expect(main.at).toBeGreaterThanOrEqual(before);
+    expect(worker.at).toBeGreaterThanOrEqual(main.at);
+    expect(worker.at).toBeLessThanOrEqual(after);
+  });
+
   it('takes what fits when full, and the rest after a read, wrapping around in order', () => {
     const { words, bytes } = consoleRing(4096);
     let written = '';

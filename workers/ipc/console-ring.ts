@@ -19,9 +19,16 @@ const KERNEL_LOCK_ID = -1;
 
 export interface ConsoleWrite {
   pid: number;
+  tid: number;
+  /** When it was written: `performance.timeOrigin + performance.now()` in the writer. */
+  at: number;
   fd: number;
   data: Uint8Array;
 }
+
+/** A float's bytes, without a DataView. */
+const clock = new Float64Array(1);
+const clockBytes = new Uint8Array(clock.buffer);
 
 /** Puts as much of `data` as fits, in records; returns the count of bytes taken. */
 export function consoleWrite(
@@ -31,9 +38,13 @@ export function consoleWrite(
   pid: number,
   fd: number,
   data: Uint8Array,
+  tid = pid,
 ): number {
   const header = new Uint8Array(ConsoleRecord.HEADER_BYTES);
   putUint32(header, ConsoleRecord.PID, pid);
+  putUint32(header, ConsoleRecord.TID, tid);
+  clock[0] = performance.timeOrigin + performance.now();
+  header.set(clockBytes, ConsoleRecord.AT);
   header[ConsoleRecord.FD] = fd;
   let taken = 0;
   while (taken < data.length) {
@@ -56,8 +67,11 @@ export function consoleRead(arena: Int32Array, bytes: Uint8Array, ring: number):
   while (at + LENGTH_BYTES + ConsoleRecord.HEADER_BYTES <= taken.length) {
     const length = getUint32(taken, at);
     const record = at + LENGTH_BYTES;
+    clockBytes.set(taken.subarray(record + ConsoleRecord.AT, record + ConsoleRecord.AT + 8));
     writes.push({
       pid: getUint32(taken, record + ConsoleRecord.PID),
+      tid: getUint32(taken, record + ConsoleRecord.TID),
+      at: clock[0],
       fd: taken[record + ConsoleRecord.FD],
       data: taken.subarray(record + ConsoleRecord.HEADER_BYTES, record + length),
     });

@@ -29,6 +29,8 @@ export class ConsoleOutput {
     private readonly arena: Arena,
     readonly ring: number,
     private readonly outbox: Outbox,
+    /** From the clock all workers share to the trace's: each chunk says when it was written. */
+    private readonly traceTime: (at: number) => number = (at) => at,
   ) {
     void this.pump();
   }
@@ -38,14 +40,17 @@ export class ConsoleOutput {
     const writes = consoleRead(this.arena.words, this.arena.bytes, this.ring).filter(
       (w) => !this.dead.has(w.pid),
     );
-    // Neighbouring records of one stream decode as one piece.
+    // Neighbouring records of one thread's stream decode as one piece, from its first's time.
     let i = 0;
     while (i < writes.length) {
-      const { pid, fd } = writes[i];
+      const { pid, tid, fd, at } = writes[i];
       let j = i + 1;
-      while (j < writes.length && writes[j].pid === pid && writes[j].fd === fd) j++;
+      while (j < writes.length && writes[j].pid === pid && writes[j].fd === fd) {
+        if (writes[j].tid !== tid) break;
+        j++;
+      }
       const parts = writes.slice(i, j).map((w) => w.data);
-      this.emit(pid, fd, parts.length === 1 ? parts[0] : concat(parts));
+      this.emit(pid, fd, parts.length === 1 ? parts[0] : concat(parts), tid, at);
       i = j;
     }
     return writes.length;
@@ -55,7 +60,7 @@ export class ConsoleOutput {
    * the kernel's own words about a process. */
   append(pid: Pid, fd: number, data: Uint8Array): void {
     this.drain();
-    this.emit(pid, fd, data);
+    this.emit(pid, fd, data, pid, now());
   }
 
   /** A process ended: its last bytes are taken, a copy lock it died holding is freed, and a
@@ -67,18 +72,18 @@ export class ConsoleOutput {
     for (const fd of [1, 2] as const) {
       const decoder = this.decoders.get(`${pid}:${fd}`);
       const rest = decoder?.decode();
-      if (rest) this.outbox.output({ pid, fd, text: rest });
+      if (rest) this.outbox.output({ pid, fd, text: rest, tid: pid, t: this.traceTime(now()) });
       this.decoders.delete(`${pid}:${fd}`);
     }
   }
 
-  private emit(pid: Pid, fd: number, data: Uint8Array): void {
+  private emit(pid: Pid, fd: number, data: Uint8Array, tid: Pid, at: number): void {
     if (fd !== 1 && fd !== 2) return;
     const key = `${pid}:${fd}`;
     let decoder = this.decoders.get(key);
     if (!decoder) this.decoders.set(key, (decoder = new TextDecoder()));
     const text = decoder.decode(data, { stream: true });
-    if (text) this.outbox.output({ pid, fd, text });
+    if (text) this.outbox.output({ pid, fd, text, tid, t: this.traceTime(at) });
   }
 
   /** Drains the ring as it fills (at most its capacity a turn), and not while the UI is behind (so a
@@ -105,6 +110,8 @@ export class ConsoleOutput {
     });
   }
 }
+
+const now = () => performance.timeOrigin + performance.now();
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -142,7 +142,12 @@ export class Kernel {
     });
     this.net = new NetTable(this.ipc, this.fds, this.trace);
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
-    this.console = new ConsoleOutput(this.ipc, this.ipc.newConsoleRing(), this.outbox);
+    this.console = new ConsoleOutput(
+      this.ipc,
+      this.ipc.newConsoleRing(),
+      this.outbox,
+      (at) => at + this.now() - (performance.timeOrigin + performance.now()),
+    );
     this.outbox.sync = () => this.console.drain();
     this.deadlocks = new DeadlockWatch(
       kernelWaitWorld(this.table, this.ipc, this.fds),

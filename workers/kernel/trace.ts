@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../protocol/kernel';
+import type { TraceEvent, TraceSince } from '../protocol/kernel';
 
 /** Distributes Omit over a union, so each event keeps its own fields. */
 type WithoutTime<E> = E extends unknown ? Omit<E, 't'> : never;
@@ -29,6 +29,20 @@ export class Trace {
   /** In time order: a process reports its IPC operations in batches, after they happened. */
   all(): TraceEvent[] {
     return this.events.slice(-this.limit).sort((a, b) => a.t - b.t);
+  }
+
+  /** What was recorded from the `from`th event on (counted from the run's start), in the order
+   * recorded (a batch may be older than what came before it), and where the next read starts:
+   * a live Timeline reads only what is new, so a long run costs each read little. */
+  since(from: number): TraceSince {
+    const first = this.recorded - this.events.length; // the count of the oldest one kept
+    if (from > this.recorded) from = 0; // a reader of a run before a clear()
+    return {
+      events: this.events.slice(Math.max(0, from - first)),
+      next: this.recorded,
+      dropped: this.dropped,
+      now: this.now(),
+    };
   }
 
   /** The oldest events let go to keep within the limit. */

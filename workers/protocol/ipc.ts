@@ -83,9 +83,12 @@ export interface FdEntry extends Rings {
  * the moment of `write`, and only the kernel reads. Writes reach it in one order across
  * processes, the order of the arena's atomics, so a line printed before a pipe write, a lock
  * release or an exit is always read before anything that followed from them. Each write is a
- * record: the ring's datagram length, then `[pid u32][fd u8]` and the bytes.
+ * record: the ring's datagram length, then `[pid u32][tid u32][at f64][fd u8]` and the bytes:
+ * `tid`, the thread that wrote (its pid for the main thread and C-level writes), and `at`, when
+ * (the clock all workers share, `performance.timeOrigin + performance.now()`), so that the
+ * Timeline can show which thread printed each line, and when.
  */
-export const ConsoleRecord = { PID: 0, FD: 4, HEADER_BYTES: 5 } as const;
+export const ConsoleRecord = { PID: 0, TID: 4, AT: 8, FD: 16, HEADER_BYTES: 17 } as const;
 /** A terminal's buffer: what output may wait for the kernel before a writer must wait. */
 export const CONSOLE_RING_CAPACITY = 256 * 1024;
 /** Largest record; a longer write is split (the kernel decodes UTF-8 across records). */

@@ -55,10 +55,26 @@ export interface ThreadInfo {
   waitingOn: string | null;
 }
 
+/** A piece of the trace, for a live Timeline that reads only what is new. */
+export interface TraceSince {
+  /** In the order recorded: a process reports its IPC operations in batches, after the fact. */
+  events: TraceEvent[];
+  /** Where the next read starts. */
+  next: number;
+  /** How many of the run's oldest events the bounded trace has let go (0 while it holds all). */
+  dropped: number;
+  /** The trace's clock now: where a live timeline ends (a deadlocked run records nothing more). */
+  now: number;
+}
+
 export interface OutputChunk {
   pid: Pid;
   fd: 1 | 2;
   text: string;
+  /** The thread that wrote it (its pid for the main thread), and when, on the trace's clock:
+   * where the Timeline shows it. */
+  tid?: Pid;
+  t?: number;
 }
 
 /** The kernel's structured event trace. Sockets' sends and receives are `IpcOpName` events
@@ -169,10 +185,8 @@ export interface KernelApi {
    * The old kernel says nothing more. How the CLI's daemon reuses a page for its next call. */
   reset(): Promise<void>;
   trace(): Promise<TraceEvent[]>;
-  /** How many of the run's oldest events the bounded trace has let go (0 while it holds all). */
-  traceDropped(): Promise<number>;
-  /** The trace's clock now: where a live timeline ends (a deadlocked run records nothing more). */
-  traceNow(): Promise<number>;
+  /** What the trace recorded since a read that ended at `from` (0: the run's start). */
+  traceSince(from: number): Promise<TraceSince>;
   /** The workspace's files (/home/user) as they are now. */
   files(): Promise<WorkspaceFile[]>;
 }

@@ -41,8 +41,9 @@ export interface StdioCalls {
 export interface StdioBridge {
   /** Writes bytes to fd 1 or 2 (the console ring): `bytes` holds one byte a character
    * (latin-1), far cheaper across Pyodide's FFI than a buffer. True when some had to wait for
-   * room, and the writer should wait for `drained` (back-pressure). */
-  write(fd: number, bytes: string): boolean;
+   * room, and the writer should wait for `drained` (back-pressure). `tid`: the writing
+   * thread's native id, for the Timeline. */
+  write(fd: number, bytes: string, tid: number): boolean;
 }
 
 // --- the process: identity, time, children, signals ----------------------------------------

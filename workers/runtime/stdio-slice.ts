@@ -17,9 +17,9 @@ import { MAX_WAIT_MS } from './waits';
 
 export interface StdioSlice extends LayerSlice<StdioCalls, StdioBridge> {
   /** C-level writes to fds 1 and 2 (Pyodide's stdout and stderr hooks). */
-  writeBytes(fd: number, data: Uint8Array): boolean;
+  writeBytes(fd: number, data: Uint8Array, tid?: number): boolean;
   /** Output the ring has had no room for yet, in order; taken (emptied) by the exit. */
-  takeUnwritten(): Omit<ConsoleWrite, 'pid'>[];
+  takeUnwritten(): Pick<ConsoleWrite, 'fd' | 'data'>[];
 }
 
 /** A latin-1 string's bytes (what `StdioBridge.write` is given). */
@@ -35,10 +35,11 @@ export function stdioSlice(
   ring: number,
 ): StdioSlice {
   const { words, bytes, pid } = arena;
-  let waiting: Omit<ConsoleWrite, 'pid'>[] = [];
+  let waiting: Pick<ConsoleWrite, 'fd' | 'data' | 'tid'>[] = [];
   const drained: (() => void)[] = [];
   let retrying = false;
-  const put = (fd: number, data: Uint8Array) => consoleWrite(words, bytes, ring, pid, fd, data);
+  const put = (fd: number, data: Uint8Array, tid: number) =>
+    consoleWrite(words, bytes, ring, pid, fd, data, tid);
 
   /** Puts the waiting output in as the kernel makes room. */
   async function retry(): Promise<void> {
@@ -47,7 +48,7 @@ export function stdioSlice(
     while (waiting.length > 0) {
       const seq = ringSeq(words, ring);
       const first = waiting[0];
-      const taken = put(first.fd, first.data);
+      const taken = put(first.fd, first.data, first.tid);
       if (taken === first.data.length) waiting.shift();
       else {
         first.data = first.data.subarray(taken);
@@ -58,13 +59,14 @@ export function stdioSlice(
     for (const resolve of drained.splice(0)) resolve();
   }
 
-  function writeBytes(fd: number, data: Uint8Array): boolean {
+  /** `tid`: the thread that writes; C-level writes are the process's. */
+  function writeBytes(fd: number, data: Uint8Array, tid = pid): boolean {
     if (waiting.length === 0) {
-      const taken = put(fd, data);
+      const taken = put(fd, data, tid);
       if (taken === data.length) return false;
       data = data.subarray(taken);
     }
-    waiting.push({ fd, data });
+    waiting.push({ fd, data, tid });
     void retry();
     return true;
   }
@@ -78,11 +80,11 @@ export function stdioSlice(
           : new Promise<void>((resolve) => drained.push(resolve)),
     },
     bridge: {
-      write: (fd, bytes) => writeBytes(fd, latin1Bytes(bytes)),
+      write: (fd, bytes, tid) => writeBytes(fd, latin1Bytes(bytes), tid),
     },
     writeBytes,
     takeUnwritten() {
-      const rest = waiting;
+      const rest = waiting.map(({ fd, data }) => ({ fd, data }));
       waiting = [];
       return rest;
     },

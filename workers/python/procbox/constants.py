@@ -307,5 +307,5 @@ LAYER_BRIDGE = {
     "threadName": (2, 2),
     "wakeAfter": (2, 2),
     "wakeSoon": (1, 1),
-    "write": (2, 2),
+    "write": (3, 3),
 }

@@ -29,7 +29,7 @@ def write(fd, data):
     """Writes bytes to fd 1 or 2 (the console ring); waits only when the console is behind, as
     on a full pipe. The bytes cross as a latin-1 string, one character a byte: Pyodide passes a
     str for a fraction of what converting a buffer costs, and this runs once a printed line."""
-    if bridge.sync.write(fd, str(data, "latin-1")) and green.can_block():
+    if bridge.sync.write(fd, str(data, "latin-1"), green.native_id()) and green.can_block():
         bridge.call("drained", fd)  # outside a thread (a JS callback) there is no waiting
     return len(data)
 
