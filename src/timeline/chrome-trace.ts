@@ -59,8 +59,25 @@ export function chromeTrace(timeline: Timeline): { traceEvents: TraceEventJson[]
     if (!from || !to) return;
     const name = `${arrow.kind} ${arrow.object}${arrow.bytes === undefined ? '' : ` (${arrow.bytes} bytes)`}`;
     const common = { name, cat: arrow.kind, id: index + 1 };
-    events.push({ ...common, ph: 's', pid: from.pid, tid: from.tid, ts: us(arrow.from.t) });
-    events.push({ ...common, ph: 'f', bp: 'e', pid: to.pid, tid: to.tid, ts: us(arrow.to.t) });
+    // The program's line that made each end, where it is known.
+    const line = (site?: string) => (site === undefined ? {} : { args: { line: site } });
+    events.push({
+      ...common,
+      ph: 's',
+      pid: from.pid,
+      tid: from.tid,
+      ts: us(arrow.from.t),
+      ...line(arrow.from.site),
+    });
+    events.push({
+      ...common,
+      ph: 'f',
+      bp: 'e',
+      pid: to.pid,
+      tid: to.tid,
+      ts: us(arrow.to.t),
+      ...line(arrow.to.site),
+    });
   });
   return { traceEvents: events };
 }

@@ -33,10 +33,17 @@ export interface Slice {
 export type ArrowKind =
   'item' | 'message' | 'lock' | 'wake' | 'spawn' | 'connect' | 'join' | 'deadlock';
 
+/** An end of an arrow: its lane, its time, and the program's line that made it, if known. */
+export interface ArrowEnd {
+  lane: string;
+  t: number;
+  site?: string;
+}
+
 export interface Arrow {
   kind: ArrowKind;
-  from: { lane: string; t: number };
-  to: { lane: string; t: number };
+  from: ArrowEnd;
+  to: ArrowEnd;
   /** The object handed over (`Queue#1`, `Lock#2`, a connection's two ends). */
   object: string;
   /** A socket message's size, as sent. */
@@ -50,6 +57,10 @@ export interface Timeline {
   start: number;
   end: number;
 }
+
+/** An arrow's end, with the program's line when the trace has it. */
+const arrowEnd = (lane: string, t: number, site: string | undefined): ArrowEnd =>
+  site === undefined ? { lane, t } : { lane, t, site };
 
 const laneId = (pid: Pid, tid: Pid) => (tid === pid ? String(pid) : `${pid}/${tid}`);
 /** A `threading` object lives in one process: two processes' `threading.Lock#1` are two locks. */
@@ -113,14 +124,14 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
     addLane(pid, tid, tid === pid ? `pid ${pid}` : `tid ${tid}`, t);
 
   /** Unmatched gives per object, oldest first; the last release per Lock. */
-  const given = new Map<string, { lane: string; t: number; bytes?: number }[]>();
+  const given = new Map<string, (ArrowEnd & { bytes?: number })[]>();
   /** Takes that found no give, for a give stamped a moment after them (SKEW_MS). */
-  const early = new Map<string, { lane: string; t: number }[]>();
-  const released = new Map<string, { lane: string; t: number }>();
+  const early = new Map<string, ArrowEnd[]>();
+  const released = new Map<string, ArrowEnd>();
   /** Who took each lock last: a `threading` lock reports no release, only a new taker. */
   const taken = new Map<string, string>();
   /** The last set or notify per Event or Condition: the waits that end next were its doing. */
-  const signalled = new Map<string, { lane: string; t: number }>();
+  const signalled = new Map<string, ArrowEnd>();
   /** Connections awaiting their accept, by `client end → server end`. */
   const connecting = new Map<string, { lane: string; t: number }>();
   const exits = new Map<Pid, number>();
@@ -194,14 +205,14 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
       case 'put':
       case 'send': {
         const key = `${event.type} ${event.object}`;
-        const from = { lane: laneOf(event.pid, event.tid, t), t };
+        const from = arrowEnd(laneOf(event.pid, event.tid, t), t, event.site);
         const takes = early.get(key) ?? [];
         const take = takes.findIndex((e) => e.lane !== from.lane && t - e.t <= SKEW_MS);
         if (take >= 0) {
-          const [{ lane }] = takes.splice(take, 1);
+          const [{ lane, site }] = takes.splice(take, 1);
           const size = event.bytes === undefined ? {} : { bytes: event.bytes };
           const kind = GIVES[event.type]!;
-          arrows.push({ kind, from, to: { lane, t }, object: event.object, ...size });
+          arrows.push({ kind, from, to: arrowEnd(lane, t, site), object: event.object, ...size });
           break;
         }
         const list = given.get(key) ?? [];
@@ -222,7 +233,7 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
           arrows.push({
             kind: GIVES[gives]!,
             from,
-            to: { lane: to, t },
+            to: arrowEnd(to, t, event.site),
             object: event.object,
             ...size,
           });
@@ -230,23 +241,28 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
           const key = `${gives} ${event.object}`;
           early.set(key, [
             ...(early.get(key) ?? []).filter((e) => t - e.t <= SKEW_MS),
-            { lane: to, t },
+            arrowEnd(to, t, event.site),
           ]);
         }
         break;
       }
       case 'set':
       case 'notify':
-        signalled.set(objectKey(event.pid, event.object), {
-          lane: laneOf(event.pid, event.tid, t),
-          t,
-        });
+        signalled.set(
+          objectKey(event.pid, event.object),
+          arrowEnd(laneOf(event.pid, event.tid, t), t, event.site),
+        );
         break;
       case 'woken': {
         const to = laneOf(event.pid, event.tid, t);
         const from = signalled.get(objectKey(event.pid, event.object));
         if (from && from.lane !== to) {
-          arrows.push({ kind: 'wake', from, to: { lane: to, t }, object: event.object });
+          arrows.push({
+            kind: 'wake',
+            from,
+            to: arrowEnd(to, t, event.site),
+            object: event.object,
+          });
         }
         break;
       }
@@ -269,10 +285,10 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         break;
       }
       case 'release':
-        released.set(objectKey(event.pid, event.object), {
-          lane: laneOf(event.pid, event.tid, t),
-          t,
-        });
+        released.set(
+          objectKey(event.pid, event.object),
+          arrowEnd(laneOf(event.pid, event.tid, t), t, event.site),
+        );
         break;
       case 'acquire': {
         const key = objectKey(event.pid, event.object);
@@ -281,7 +297,12 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         const last = taken.get(key);
         const from = released.get(key) ?? (last === undefined ? undefined : { lane: last, t });
         if (from && from.lane !== to) {
-          arrows.push({ kind: 'lock', from, to: { lane: to, t }, object: event.object });
+          arrows.push({
+            kind: 'lock',
+            from,
+            to: arrowEnd(to, t, event.site),
+            object: event.object,
+          });
         }
         released.delete(key);
         taken.set(key, to);

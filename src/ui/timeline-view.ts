@@ -124,13 +124,17 @@ export class TimelineView {
     if (arrow) {
       const bytes =
         arrow.bytes === undefined ? '' : this.t('timelineBytes', { count: arrow.bytes });
-      return this.t('timelineArrow', {
+      const said = this.t('timelineArrow', {
         kind: this.t(`arrow_${arrow.kind}`),
         object: `${arrow.object}${bytes}`,
         from: arrow.from.lane,
         to: arrow.to.lane,
         at: ms(arrow.to.t),
       });
+      const { from, to } = arrow;
+      if (from.site === undefined && to.site === undefined) return said;
+      // The program's lines that gave and took, on a line of their own.
+      return `${said}\n${this.t('timelineLines', { from: from.site ?? '?', to: to.site ?? '?' })}`;
     }
     if (!slice) return '';
     const state =

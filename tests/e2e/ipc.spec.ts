@@ -62,20 +62,23 @@ test('the process list names the Queue and Pipe being waited on; the trace recor
   const ops = trace.flatMap(({ t: _t, ...event }) => ('object' in event ? [event] : []));
   const ofChild = ops.filter((e) => e.pid === child.pid);
   const ofParent = ops.filter((e) => e.pid === parent.pid);
+  // Each with the program's line that made it (`site`); the waiter thread's recv is
+  // threading's own call of its target, with no line of the program's on the way.
   expect(ofChild).toEqual([
-    { type: 'woken', pid: child.pid, tid: child.pid, object: 'Event#1' },
-    { type: 'acquire', pid: child.pid, tid: child.pid, object: 'Lock#1' },
-    { type: 'release', pid: child.pid, tid: child.pid, object: 'Lock#1' },
-    { type: 'get', pid: child.pid, tid: child.pid, object: 'Queue#1' },
+    { type: 'woken', pid: child.pid, tid: child.pid, object: 'Event#1', site: 'ipc.py:7' },
+    { type: 'acquire', pid: child.pid, tid: child.pid, object: 'Lock#1', site: 'ipc.py:8' },
+    { type: 'release', pid: child.pid, tid: child.pid, object: 'Lock#1', site: 'ipc.py:8' },
+    { type: 'get', pid: child.pid, tid: child.pid, object: 'Queue#1', site: 'ipc.py:10' },
   ]);
+  const own = { pid: parent.pid, tid: parent.pid };
   expect(ofParent).toEqual(
     expect.arrayContaining([
-      { type: 'set', pid: parent.pid, tid: parent.pid, object: 'Event#1' },
-      { type: 'put', pid: parent.pid, tid: parent.pid, object: 'Queue#1' },
-      { type: 'send', pid: parent.pid, tid: parent.pid, object: 'Pipe#1' },
+      { type: 'set', ...own, object: 'Event#1', site: 'ipc.py:20' },
+      { type: 'put', ...own, object: 'Queue#1', site: 'ipc.py:24' },
+      { type: 'send', ...own, object: 'Pipe#1', site: 'ipc.py:25' },
       { type: 'recv', pid: parent.pid, tid: waiterTid, object: 'Pipe#1' },
-      { type: 'acquire', pid: parent.pid, tid: parent.pid, object: 'Lock#1' },
-      { type: 'release', pid: parent.pid, tid: parent.pid, object: 'Lock#1' },
+      { type: 'acquire', ...own, object: 'Lock#1', site: 'ipc.py:27' },
+      { type: 'release', ...own, object: 'Lock#1', site: 'ipc.py:28' },
     ]),
   );
   expect(ofParent).toHaveLength(6);

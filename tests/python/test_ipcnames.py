@@ -11,9 +11,11 @@ procbox.fds does; every class and function ``install()`` replaces is put back af
 """
 
 import contextlib
+import functools
 import itertools
 import os
 import queue
+import sys
 import socket
 import threading
 import types
@@ -36,6 +38,7 @@ class FakeWorker:
     def __init__(self):
         self.labels = []  # (kind, objects)
         self.ops = []  # (op, tid, object)
+        self.sites = []  # the program's line that made each
         self.rings = {}  # descriptor -> the ring it reads
         self.sems = {}  # kernel semaphore -> value
         self._handles = itertools.count(101)
@@ -45,8 +48,9 @@ class FakeWorker:
     def ipcLabel(self, kind, objects):
         self.labels.append((kind, list(objects)))
 
-    def ipcOp(self, op, tid, obj):
+    def ipcOp(self, op, tid, obj, size=None, site=None):
         self.ops.append((op, tid, obj))
+        self.sites.append(site)
 
     def fdRing(self, fd):
         return self.rings.get(fd, -1)
@@ -244,6 +248,21 @@ class OperationTest(IpcTestCase):
         self.assertEqual(channel.get(), "a")
         self.assertEqual(self.worker.ops, [("put", 1, 7), ("get", 4, 7)])
         self.assertEqual(Channel.put.__name__, "put")
+
+    def test_operation_names_the_programs_line_that_made_it(self):
+        channel = Channel()
+        line = sys._getframe().f_lineno + 1
+        channel.put_all("a", "b")
+        self.assertEqual(self.worker.sites, [f"test_ipcnames.py:{line}"])
+
+    def test_an_operation_the_event_loop_made_has_no_line(self):
+        channel = Channel()
+
+        # The library's loop (a file name in waitsite.LIBRARY), as asyncio names its turn.
+        loop = {}
+        exec(compile("def _run_once(callback):\n    callback()\n", "<loop>", "exec"), loop)
+        loop["_run_once"](functools.partial(channel.put, "a"))
+        self.assertEqual(self.worker.sites, [None])
 
     def test_failed_operation_is_not_reported(self):
         channel = Channel()

@@ -208,3 +208,35 @@ describe('join arrows', () => {
     ]);
   });
 });
+
+describe("the program's lines", () => {
+  it('go with each end of an arrow, into the export too', () => {
+    const events: TraceEvent[] = [
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
+      { type: 'spawn', t: 1, pid: 2, ppid: 1, name: 'Process-1', method: 'fork' },
+      { type: 'put', t: 2, pid: 2, tid: 2, object: 'Queue#1', site: 'main.py:5' },
+      { type: 'get', t: 3, pid: 1, tid: 1, object: 'Queue#1', site: 'main.py:12' },
+      // A receive the event loop made on its own has no line.
+      { type: 'send', t: 4, pid: 1, tid: 1, object: 'a → b', bytes: 4, site: 'main.py:14' },
+      { type: 'recv', t: 5, pid: 2, tid: 2, object: 'a → b', bytes: 4 },
+    ];
+    const timeline = buildTimeline(events);
+    expect(timeline.arrows.filter((a) => a.kind !== 'spawn')).toEqual([
+      {
+        kind: 'item',
+        from: { lane: '2', t: 2, site: 'main.py:5' },
+        to: { lane: '1', t: 3, site: 'main.py:12' },
+        object: 'Queue#1',
+      },
+      {
+        kind: 'message',
+        from: { lane: '1', t: 4, site: 'main.py:14' },
+        to: { lane: '2', t: 5 },
+        object: 'a → b',
+        bytes: 4,
+      },
+    ]);
+    const flows = chromeTrace(timeline).traceEvents.filter((e) => e.cat === 'item');
+    expect(flows.map((e) => e.args?.line)).toEqual(['main.py:5', 'main.py:12']);
+  });
+});

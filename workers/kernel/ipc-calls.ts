@@ -80,7 +80,7 @@ export function ipcObserverCallsFor(
       if (!Array.isArray(ops)) return;
       // From the clock all workers share to the trace's.
       const offset = trace.now() - (performance.timeOrigin + performance.now());
-      for (const { at, tid, op, object, bytes } of ops.slice(0, 10_000)) {
+      for (const { at, tid, op, object, bytes, site } of ops.slice(0, 10_000)) {
         const name =
           typeof object === 'string'
             ? THREAD_LOCK_NAME.test(object)
@@ -91,8 +91,9 @@ export function ipcObserverCallsFor(
         // The thread may have ended since: its TID still names it in the trace.
         const thread = Number.isInteger(tid) ? tid : self.pid;
         const size = Number.isInteger(bytes) && bytes! >= 0 ? { bytes } : {};
+        const line = typeof site === 'string' && site.length <= 300 ? { site } : {};
         trace.record(
-          { type: op, pid: self.pid, tid: thread, object: name, ...size },
+          { type: op, pid: self.pid, tid: thread, object: name, ...size, ...line },
           Math.min(at + offset, trace.now()),
         );
         if (typeof object === 'number') semOp(op, object, thread);

@@ -141,6 +141,8 @@ export interface IpcOp {
   object: number | string;
   /** A message's size, for a socket's send or receive. */
   bytes?: number;
+  /** The program's line that made it (`main.py:12`), when the program made it. */
+  site?: string;
 }
 
 /** How a process names the `threading` locks, Events and Conditions its program makes, for the

@@ -97,8 +97,16 @@ export type TraceEvent =
   | { type: 'thread-start'; t: number; pid: Pid; tid: Pid }
   | { type: 'thread-name'; t: number; pid: Pid; tid: Pid; name: string }
   | { type: 'thread-exit'; t: number; pid: Pid; tid: Pid }
-  /** `bytes`: a socket message's size. */
-  | { type: IpcOpName; t: number; pid: Pid; tid: Pid; object: string; bytes?: number }
+  /** `bytes`: a socket message's size; `site`: the program's line that made it (`main.py:12`). */
+  | {
+      type: IpcOpName;
+      t: number;
+      pid: Pid;
+      tid: Pid;
+      object: string;
+      bytes?: number;
+      site?: string;
+    }
   /** A thread (the main one: `tid` is the pid) begins to wait on `on` (`Queue#1`, `sleep`,
    * `input()`, `join(3)`, `accept 0.0.0.0:8888`), or, with null, runs again. */
   | { type: 'wait'; t: number; pid: Pid; tid: Pid; on: string | null }

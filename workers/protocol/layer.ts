@@ -164,8 +164,9 @@ export interface IpcBridge {
   /** The objects one multiprocessing constructor made: shown as `${kind}#n`. */
   ipcLabel(kind: string, objects: number[]): void;
   /** One of the program's own operations, for the trace (batched). */
-  /** `bytes`: a message's size (a socket's send or receive), for the timeline's arrows. */
-  ipcOp(op: IpcOpName, tid: number, object: number | string, bytes?: number): void;
+  /** `bytes`: a message's size (a socket's send or receive), for the timeline's arrows;
+   * `site`: the program's line that made it (procbox/waitsite.py `caller_line`). */
+  ipcOp(op: IpcOpName, tid: number, object: number | string, bytes?: number, site?: string): void;
 }
 
 // --- the network ----------------------------------------------------------------------------

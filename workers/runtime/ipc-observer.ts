@@ -26,9 +26,9 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
 
   return {
     flush,
-    op(op: IpcOpName, tid: number, object: number | string, bytes?: number) {
+    op(op: IpcOpName, tid: number, object: number | string, bytes?: number, site?: string) {
       if (typeof object === 'number' && object <= 0) return;
-      batch.push({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes });
+      batch.push({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes, site });
       if (batch.length >= FLUSH_COUNT) flush();
       else timer ??= setTimeout(flush, FLUSH_MS);
     },

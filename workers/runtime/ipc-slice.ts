@@ -94,7 +94,7 @@ export function ipcSlice(
         void kernel.shmDetach(at);
       },
       ipcLabel: (kind, objects) => observer.label(kind, objects),
-      ipcOp: (op, tid, object, bytes) => observer.op(op, tid, object, bytes),
+      ipcOp: (op, tid, object, bytes, site) => observer.op(op, tid, object, bytes, site),
     },
   };
 }

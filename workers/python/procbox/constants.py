@@ -278,7 +278,7 @@ LAYER_BRIDGE = {
     "hardwareConcurrency": None,
     "hasResult": (1, 1),
     "ipcLabel": (2, 2),
-    "ipcOp": (3, 4),
+    "ipcOp": (3, 5),
     "isPipe": (1, 1),
     "isatty": (1, 1),
     "job": None,

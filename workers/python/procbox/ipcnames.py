@@ -14,7 +14,7 @@ import functools
 
 from pyodide.ffi import to_js
 
-from . import bridge, green
+from . import bridge, green, waitsite
 
 # Per thread: the kernel objects made during its outermost constructor (None outside one),
 # and how deep it is inside reported operations or multiprocessing's own machinery.
@@ -73,7 +73,7 @@ def _reported(op, object_of, call, *args, **kwargs):
     if depth == 0 and bridge.bound() and (op not in ("acquire", "woken") or result):
         obj = object_of()
         if obj is not None:
-            bridge.sync.ipcOp(op, tid, obj)
+            bridge.sync.ipcOp(op, tid, obj, None, waitsite.caller_line(3))
     return result
 
 

@@ -17,7 +17,7 @@ import sys
 import time
 from collections import deque
 
-from . import bridge, green
+from . import bridge, green, waitsite
 from .waitsite import LIBRARY
 
 # The process's scheduler: its ``current`` is the running thread, read inline on the fast path.
@@ -62,7 +62,9 @@ def _taken(lock, thread):
     Callers test that inline: a call per uncontended acquire would double a locked loop's time."""
     lock._last_taker = thread
     if bridge.bound():
-        bridge.sync.ipcOp("acquire", green.native_id(), lock._trace_name)
+        bridge.sync.ipcOp(
+            "acquire", green.native_id(), lock._trace_name, None, waitsite.caller_line(3)
+        )
 
 
 class LockType:

@@ -15,7 +15,7 @@ import time
 
 from pyodide.ffi import to_js
 
-from . import bridge, fds, green, netdb
+from . import bridge, fds, green, netdb, waitsite
 from .errors import EAGAIN, EBADF, ECONNREFUSED, EINPROGRESS, EINVAL, ENOTCONN, error, linux
 
 AF_INET, AF_INET6, AF_UNIX = 2, 10, 1
@@ -426,7 +426,7 @@ def _trace(op, ring, size):
     object names both ends) or to a datagram socket (named by its address); the worker batches
     these."""
     if ring >= 0:
-        bridge.sync.ipcOp(op, green.native_id(), ring, size)
+        bridge.sync.ipcOp(op, green.native_id(), ring, size, waitsite.caller_line(3))
 
 
 def _make_socket_file(path):

@@ -9,7 +9,7 @@ import functools
 import itertools
 import sys
 
-from . import bridge, green
+from . import bridge, green, waitsite
 from .waitsite import LIBRARY
 
 _serials = {"Event": itertools.count(1), "Condition": itertools.count(1)}
@@ -32,7 +32,7 @@ def _reported(op, method, only_if_true=False):
         result = method(self, *args, **kwargs)
         name = getattr(self, "_procbox_name", None)
         if name is not None and (result or not only_if_true) and bridge.bound():
-            bridge.sync.ipcOp(op, green.native_id(), name)
+            bridge.sync.ipcOp(op, green.native_id(), name, None, waitsite.caller_line(2))
         return result
 
     return wrapper

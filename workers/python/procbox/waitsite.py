@@ -6,6 +6,7 @@ only then (procbox/stuck.py). The walk is short: a wait is already a switch of t
 """
 
 import os
+import sys
 
 # The stdlib zip, site-packages, frozen modules and this layer: code that is not the program's.
 # The layer's folder as its modules' code names it (__file__ as loaded, not normalised).
@@ -27,6 +28,40 @@ def site(frame):
         api = frame
         frame = frame.f_back
     return None, _name(api)
+
+
+# The program's lines as shown, by where a frame stands: ``id(code)`` and ``f_lasti`` in one
+# int (hashing a code object costs several times more, and so does ``f_lineno``).
+_shown_lines = {}
+
+
+def caller_line(depth=1):
+    """The program's line that made the operation being reported (``main.py:12``), or None:
+    an operation the event loop made on its own (an asyncio transport's write when its socket
+    became ready) has no line of the program's. ``depth``: where the program's frame usually is
+    (1: the caller), so that the layer's own frames are not walked one by one. Runs for each
+    operation the trace records, so it is kept short."""
+    try:
+        frame = sys._getframe(depth)
+    except ValueError:  # fewer frames than that
+        return None
+    for _ in range(_MOST_FRAMES):
+        if frame is None:
+            return None
+        code = frame.f_code
+        if code.co_filename.startswith(LIBRARY):
+            if code.co_name == "_run_once":
+                return None  # the event loop's own turn
+            frame = frame.f_back
+            continue
+        where = id(code) + (frame.f_lasti << 48)
+        line = _shown_lines.get(where)
+        if line is None:
+            if len(_shown_lines) > 10_000:  # code made on the fly, again and again
+                _shown_lines.clear()
+            line = _shown_lines[where] = f"{os.path.basename(code.co_filename)}:{frame.f_lineno}"
+        return line
+    return None
 
 
 def _name(frame):
