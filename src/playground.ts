@@ -99,6 +99,16 @@ window.__procbox!.timeline = () => {
       y,
     })),
     ringed: timeline.panel.ringedMark,
+    states: Object.fromEntries(
+      lanes.map((lane) => [
+        lane.label,
+        [
+          ...new Set(
+            shown?.slices.filter((slice) => slice.lane === lane.id).map((slice) => slice.state),
+          ),
+        ],
+      ]),
+    ),
   };
 };
 bindSettings(preferences);

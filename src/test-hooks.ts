@@ -26,6 +26,8 @@ export interface ProcboxTestHooks {
     marks: { id: number; text: string; lane: string; x: number; y: number }[];
     /** The write ringed (a console line clicked, a dot clicked). */
     ringed: number | null;
+    /** Each lane's states, by its label, each once, in the order first shown. */
+    states: Record<string, string[]>;
   };
   /** The open file's name and the cursor's line and column (1-based), as Monaco has them. */
   editorCursor(): { path: string; line: number; column: number };

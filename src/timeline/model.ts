@@ -9,7 +9,8 @@
  */
 import type { Pid, TraceEvent } from '../../workers/protocol/kernel';
 
-export type LaneState = 'running' | 'blocked' | 'sleeping' | 'deadlocked' | 'exited';
+/** `ready`: a thread that could run while another of its process has the CPU (the GIL). */
+export type LaneState = 'running' | 'ready' | 'blocked' | 'sleeping' | 'deadlocked' | 'exited';
 
 export interface Lane {
   /** `pid` for a process's main thread, `pid/tid` for its other threads. */
@@ -115,6 +116,7 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
     const id = laneId(pid, tid);
     if (!lanes.has(id)) {
       lanes.set(id, { id, pid, tid, label, parent: tid === pid ? null : String(pid) });
+      lanesOfProcess.set(pid, [...(lanesOfProcess.get(pid) ?? []), id]);
       enter(id, 'running', t, null);
     }
     return id;
@@ -137,6 +139,8 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   const exits = new Map<Pid, number>();
   /** Children whose end already has its join arrow. */
   const joinedChildren = new Set<Pid>();
+  /** Per process, its lanes: one of them has the CPU at a time. */
+  const lanesOfProcess = new Map<Pid, string[]>();
 
   for (const event of events) {
     const t = event.t;
@@ -244,6 +248,17 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
             arrowEnd(to, t, event.site),
           ]);
         }
+        break;
+      }
+      case 'run': {
+        // A switch: this thread has the CPU, and the others of its process that could run
+        // wait for their turn.
+        const lane = laneOf(event.pid, event.tid, t);
+        for (const other of lanesOfProcess.get(event.pid) ?? []) {
+          if (other !== lane && open.get(other)?.state === 'running')
+            enter(other, 'ready', t, null);
+        }
+        enter(lane, 'running', t, null);
         break;
       }
       case 'set':

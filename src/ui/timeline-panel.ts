@@ -17,6 +17,7 @@ const THREAD_ROW = 18;
 
 const STATE_COLOURS: Record<LaneState, string> = {
   running: '#3fa34d',
+  ready: '#9cc9a3',
   blocked: '#d98e04',
   sleeping: '#5b7fbf',
   deadlocked: '#e11d48',

@@ -59,7 +59,10 @@ test('the process list names the Queue and Pipe being waited on; the trace recor
   expect(run.output()).toContain('got hello');
 
   const trace = await page.evaluate(() => window.procboxHeadless.trace());
-  const ops = trace.flatMap(({ t: _t, ...event }) => ('object' in event ? [event] : []));
+  // The operations (not the switches of threads, `run`, which the Timeline's ready state reads).
+  const ops = trace.flatMap(({ t: _t, ...event }) =>
+    'object' in event && event.type !== 'run' ? [event] : [],
+  );
   const ofChild = ops.filter((e) => e.pid === child.pid);
   const ofParent = ops.filter((e) => e.pid === parent.pid);
   // Each with the program's line that made it (`site`); the waiter thread's recv is

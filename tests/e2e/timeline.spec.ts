@@ -12,6 +12,7 @@ const shown = (page: Page) =>
         arrows: [],
         marks: [],
         ringed: null,
+        states: {} as Record<string, string[]>,
       },
   );
 const count = (kinds: string[], kind: string) => kinds.filter((k) => k === kind).length;
@@ -253,4 +254,34 @@ test("a console line and the Timeline's dot for the write that printed it find e
     .poll(() => page.evaluate(() => window.__procbox!.consoleSelection()))
     .toContain('main again');
   expect((await shown(page)).ringed).toBe(marks[2].id);
+});
+
+test('two busy threads take turns at the GIL: each lane is running, then ready, in turn', async ({
+  page,
+}) => {
+  await runProgram(
+    page,
+    [
+      'import threading',
+      'def spin():',
+      '    total = 0',
+      '    for i in range(1_500_000):',
+      '        total += i',
+      'threads = [threading.Thread(target=spin, name=f"spin-{n}") for n in range(2)]',
+      'for t in threads: t.start()',
+      'for t in threads: t.join()',
+      'print("done")',
+    ].join('\n'),
+  );
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(/finished: exit 0/);
+  // Every 5 ms (sys.getswitchinterval()) the other thread gets the CPU, as under CPython.
+  await expect
+    .poll(async () => {
+      const { states } = await shown(page);
+      return [states['spin-0'], states['spin-1']].map((s) => [...(s ?? [])].sort());
+    })
+    .toEqual([
+      ['exited', 'ready', 'running'],
+      ['exited', 'ready', 'running'],
+    ]);
 });

@@ -164,6 +164,7 @@ class FakeWorker:
         self.on_dispatch = None  # a signal handler: runs in dispatch, given the mask
         self.proxied = []
         self.doorbell = None
+        self.tids = {}  # by slot, as threadSlot tells the worker
         self.gc = FakeGcGuard()
         self.scheduler = green.Scheduler(
             clock=self.clock,
@@ -201,6 +202,9 @@ class FakeWorker:
     def bindScheduler(self, thread_main, on_signal_notice):
         self.thread_main = thread_main
         self.on_signal_notice = on_signal_notice
+
+    def threadSlot(self, slot, tid):
+        self.tids[slot] = tid
 
     def _wake(self, slot):
         if slot in self.parked:

@@ -70,6 +70,17 @@ class ReadyQueueTest(GreenTest):
         self.run_main(main)
         self.assertEqual(self.log, [("B", True), ("C", True), ("A", True), "main"])
 
+    def test_the_worker_learns_which_thread_each_slot_is(self):
+        # The Timeline's running and ready: the worker sees switches by slot, the trace by tid.
+        def main():
+            handle, thread = self.waiter(deque(), "A")
+            self.assertEqual(self.w.tids, {green.MAIN_SLOT: 100, thread.slot: thread.tid})
+            self.assertEqual(thread.tid, 1001)
+            self.s.wake_one(thread.waitlist)
+            handle.join()
+
+        self.run_main(main)
+
     def test_yield_now_alone_returns_at_once(self):
         def main():
             self.s.yield_now()

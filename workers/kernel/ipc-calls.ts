@@ -26,6 +26,7 @@ const IPC_OPS = new Set<string>([
   'set',
   'notify',
   'woken',
+  'run',
 ] satisfies IpcOpName[]);
 
 /** Pipes, descriptors, semaphores and shared memory; errors are `{errno}`. */
@@ -83,7 +84,7 @@ export function ipcObserverCallsFor(
       for (const { at, tid, op, object, bytes, site } of ops.slice(0, 10_000)) {
         const name =
           typeof object === 'string'
-            ? THREAD_LOCK_NAME.test(object)
+            ? THREAD_LOCK_NAME.test(object) || (op === 'run' && object === 'GIL')
               ? object
               : null
             : ipc.describe(Number(object));

@@ -125,9 +125,10 @@ export interface IpcSyscalls {
 
 /** What the trace records of multiprocessing objects and the program's threading locks, Events
  * and Conditions (the Python API's own operations; `woken`: a wait that ended by a set or a notify,
- * not by its timeout). */
+ * not by its timeout), and `run`: a thread got the CPU from another of its process (the object
+ * is `GIL`). */
 export type IpcOpName =
-  'put' | 'get' | 'send' | 'recv' | 'acquire' | 'release' | 'set' | 'notify' | 'woken';
+  'put' | 'get' | 'send' | 'recv' | 'acquire' | 'release' | 'set' | 'notify' | 'woken' | 'run';
 
 /** One operation, stamped with the clock every worker shares: `performance.timeOrigin +
  * performance.now()`. A batch reaches the kernel a while later, and a give in one process must

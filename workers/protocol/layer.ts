@@ -253,6 +253,9 @@ export interface SchedulerBridge {
   bindScheduler(threadMain: PyCallable, onSignalNotice: PyCallable): void;
   /** Resumes a parked thread. */
   resume(slot: number): void;
+  /** Thread `slot` is `tid` (the main thread's is the pid): who has the CPU at each switch,
+   * for the Timeline's running and ready. */
+  threadSlot(slot: number, tid: number): void;
   /** Starts thread `slot`'s task: it runs `threadMain(slot)`. */
   startThread(slot: number): void;
   /** Starts the call `name` for thread `slot`, which is resumed when it settles; returns the

@@ -124,7 +124,10 @@ export function installGreenThreads(
   calls: LayerCalls,
   onError: (message: string) => void,
   quiet: QuietWatch,
+  /** Thread `tid` has the CPU now (a switch of threads; see IpcObserver.ran). */
+  ran: (tid: number, threads: number) => void = () => {},
 ): GreenThreads {
+  const tids = new Map<number, number>(); // by slot
   const parked = new Map<number, () => void>();
   const woken = new Set<number>(); // resumed before it parked: its next park returns at once
   const results = new Map<number, unknown>(); // by call id
@@ -160,6 +163,8 @@ export function installGreenThreads(
     }
   };
   const resume = (slot: number) => {
+    const tid = tids.get(slot);
+    if (tid !== undefined) ran(tid, tids.size);
     const waitingForTurn = soon.indexOf(slot);
     if (waitingForTurn >= 0) soon.splice(waitingForTurn, 1); // handed the CPU before its turn
     wake(slot);
@@ -194,6 +199,7 @@ export function installGreenThreads(
       onSignalNotice = notice;
     },
     resume,
+    threadSlot: (slot, tid) => void tids.set(slot, tid),
     startThread(slot) {
       if (!threadMain) throw new Error('scheduler not bound');
       quiet.active();

@@ -11,10 +11,15 @@ const FLUSH_MS = 25;
 const FLUSH_COUNT = 512;
 /** A wait shorter than this never shows in the process list. */
 const REPORT_WAIT_AFTER_MS = 10;
+/** Switches of threads closer than this are one: the last thread to get the CPU in it. */
+const RUN_GRAIN_MS = 0.5;
 
 export function makeIpcObserver(kernel: IpcObserverCalls) {
   let batch: IpcOp[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The last switch recorded, while still in the batch, and whose it was. */
+  let lastRun: IpcOp | null = null;
+  let lastRunner: number | null = null;
 
   const flush = () => {
     clearTimeout(timer);
@@ -22,15 +27,29 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
     if (batch.length === 0) return;
     kernel.ipcOps(batch);
     batch = [];
+    lastRun = null;
+  };
+  const add = (op: IpcOp) => {
+    batch.push(op);
+    if (batch.length >= FLUSH_COUNT) flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
   };
 
   return {
     flush,
     op(op: IpcOpName, tid: number, object: number | string, bytes?: number, site?: string) {
       if (typeof object === 'number' && object <= 0) return;
-      batch.push({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes, site });
-      if (batch.length >= FLUSH_COUNT) flush();
-      else timer ??= setTimeout(flush, FLUSH_MS);
+      add({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes, site });
+    },
+    /** Thread `tid` got the CPU, one of `threads`: a switch is recorded (as a `run` of the
+     * GIL) when the process has threads to switch between and another had the CPU, at most one
+     * each RUN_GRAIN_MS, naming the last to get it then. Costs no message of its own. */
+    ran(tid: number, threads: number) {
+      if (threads < 2 || tid === lastRunner) return;
+      lastRunner = tid;
+      const at = performance.timeOrigin + performance.now();
+      if (lastRun && at - lastRun.at < RUN_GRAIN_MS) lastRun.tid = tid;
+      else add((lastRun = { at, tid, op: 'run', object: 'GIL' }));
     },
     label: (kind: string, objects: number[]) => kernel.ipcLabel(kind, objects),
     /** Shows `tid` as waiting on `objects` while `wait` lasts, if it lasts long enough. */

@@ -305,6 +305,7 @@ LAYER_BRIDGE = {
     "terminalSize": (0, 0),
     "threadExit": (1, 1),
     "threadName": (2, 2),
+    "threadSlot": (2, 2),
     "wakeAfter": (2, 2),
     "wakeSoon": (1, 1),
     "write": (3, 3),

@@ -151,6 +151,7 @@ class Scheduler:
         self.sync = worker
         self.dispatch = dispatch_signals
         self.main.tid = int(self.sync.pid)
+        self.sync.threadSlot(self.main.slot, self.main.tid)
         self.last_turn = self.clock()
         self.sync.bindScheduler(
             self.create_proxy(self._thread_main), self.create_proxy(self._on_signal_notice)
@@ -374,6 +375,7 @@ class Scheduler:
         self.last_turn = self.clock()
         try:
             me.tid = int(self.wait_call("threadStart"))
+            self.sync.threadSlot(slot, me.tid)
             me.function()
         except SystemExit:
             pass

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { IpcOp } from '../../workers/protocol/ipc';
+import { makeIpcObserver } from '../../workers/runtime/ipc-observer';
+
+afterEach(() => vi.useRealTimers());
+
+function observer() {
+  const sent: IpcOp[][] = [];
+  const watch = makeIpcObserver({
+    ipcLabel: () => {},
+    ipcOps: (ops) => sent.push(ops),
+    ipcWaiting: () => {},
+  });
+  return { watch, sent, ops: () => sent.flat().map(({ op, tid }) => `${op} ${tid}`) };
+}
+
+describe('switches of threads, for the Timeline', () => {
+  it('are recorded only where there are threads to switch between, and another had the CPU', () => {
+    vi.useFakeTimers();
+    const { watch, ops } = observer();
+    watch.ran(1, 1); // one thread: nothing to show
+    watch.ran(1, 2);
+    watch.ran(1, 2); // the same thread again
+    vi.advanceTimersByTime(1);
+    watch.ran(2, 2);
+    watch.flush();
+    expect(ops()).toEqual(['run 1', 'run 2']);
+  });
+
+  it('closer together than half a millisecond are one, naming the last to get the CPU', () => {
+    vi.useFakeTimers();
+    const { watch, ops } = observer();
+    for (let i = 0; i < 100; i++) watch.ran(i % 2 === 0 ? 1 : 2, 2); // a fast ping-pong
+    vi.advanceTimersByTime(1);
+    watch.ran(1, 2);
+    watch.flush();
+    expect(ops()).toEqual(['run 2', 'run 1']);
+  });
+});
