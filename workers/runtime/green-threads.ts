@@ -152,7 +152,10 @@ export function installGreenThreads(
     return calls[name as keyof LayerCalls] as (...args: unknown[]) => Promise<unknown>;
   };
 
+  /** Thread `slot` gets the CPU (every switch of threads comes here). */
   const wake = (slot: number) => {
+    const tid = tids.get(slot);
+    if (tid !== undefined) ran(tid, tids.size);
     const resolve = parked.get(slot);
     if (resolve) {
       parked.delete(slot);
@@ -163,8 +166,6 @@ export function installGreenThreads(
     }
   };
   const resume = (slot: number) => {
-    const tid = tids.get(slot);
-    if (tid !== undefined) ran(tid, tids.size);
     const waitingForTurn = soon.indexOf(slot);
     if (waitingForTurn >= 0) soon.splice(waitingForTurn, 1); // handed the CPU before its turn
     wake(slot);
