@@ -103,8 +103,12 @@ await timeline.getByTestId('show-timeline').click();
 await timeline.getByTestId('run').click();
 await timeline.waitForFunction(() => /finished/.test(window.__procbox?.consoleText() ?? ''));
 await timeline.waitForTimeout(1000); // the panel's last read after the run
-const panel = await timeline.getByTestId('timeline').boundingBox();
-await timeline.mouse.move(panel.x + 620, panel.y + 40);
+// A write's dot clicked (its lines selected in the console) and hovered (what it printed).
+const canvas = await timeline.getByTestId('timeline').locator('canvas').boundingBox();
+const { marks } = await timeline.evaluate(() => window.__procbox.timeline());
+const mark = marks[Math.floor(marks.length / 2)];
+await timeline.mouse.click(canvas.x + mark.x, canvas.y + mark.y);
+await timeline.mouse.move(canvas.x + mark.x, canvas.y + mark.y + 1);
 await timeline.waitForTimeout(300);
 await timeline.screenshot({ path: join(root, 'docs/timeline.png') });
 

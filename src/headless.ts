@@ -61,7 +61,7 @@ export interface HeadlessRunner {
   watchTimeline(): void;
   /** Ends it (once the run has ended); says how often the timeline was built, and how many
    * events it last held. */
-  unwatchTimeline(): Promise<{ builds: number; events: number }>;
+  unwatchTimeline(): Promise<{ builds: number; events: number; spentMs: number }>;
   processes(): ProcessInfo[];
   /** `procbox check`: grades the learner's files against a lesson folder's files, worded in
    * `locale`. A folder that is no lesson gives `{ error }`. */
@@ -174,7 +174,7 @@ window.procboxHeadless = {
     const { live, watching } = watched!;
     await live.stop();
     watched = null;
-    return watching;
+    return { ...watching, spentMs: live.spentMs };
   },
   processes: () => table,
   async check(lessonFiles, learnerFiles, locale) {

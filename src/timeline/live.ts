@@ -2,7 +2,7 @@
  * The Timeline kept current while a run goes on. The kernel's trace is read piece by piece
  * (only what is new since the last read), kept here in time order, and the model is built
  * again from it, no more often than its cost allows: a read (the kernel's copying and the page's
- * building) may take a twentieth of the time between reads, so a run with a hundred thousand
+ * building) may take 3% of the time between reads, so a run with a hundred thousand
  * events is shown every few seconds instead of slowing the run. The panel (ui/timeline-view.ts) and the bench's Timeline rows use this.
  */
 import type { TraceEvent, TraceSince } from '../../workers/protocol/kernel';
@@ -11,7 +11,7 @@ import { buildTimeline, type Timeline } from './model';
 /** How often a light run is read again. */
 export const REFRESH_MS = 500;
 /** The share of the page's time the Timeline may take while a run goes on. */
-const SHARE = 0.05;
+const SHARE = 0.03;
 /** As many events as the kernel's trace keeps (kernel/trace.ts). */
 const LIMIT = 100_000;
 
@@ -31,6 +31,8 @@ export class LiveTimeline {
   private reading: Promise<void> | null = null;
   /** A run is going on: the timeline reaches the present, and is read again and again. */
   private live = false;
+  /** Milliseconds the reads have taken since the run began, from asking to showing. */
+  spentMs = 0;
 
   constructor(
     private readonly read: (from: number) => Promise<TraceSince>,
@@ -44,6 +46,7 @@ export class LiveTimeline {
     this.live = true;
     this.events = [];
     this.next = 0;
+    this.spentMs = 0;
     this.later(REFRESH_MS);
   }
 
@@ -63,7 +66,9 @@ export class LiveTimeline {
         this.take(piece);
         const timeline = buildTimeline(this.events, this.live ? piece.now : undefined);
         this.show({ timeline, dropped: piece.dropped, events: this.events.length });
-        if (this.live) this.later(Math.max(REFRESH_MS, (performance.now() - began) / SHARE));
+        const spent = performance.now() - began;
+        this.spentMs += spent;
+        if (this.live) this.later(Math.max(REFRESH_MS, spent / SHARE));
       })
       .catch(() => undefined) // a kernel gone between runs: the next read tells
       .finally(() => (this.reading = null));

@@ -91,10 +91,10 @@ describe('LiveTimeline', () => {
     live.start();
     await vi.advanceTimersByTimeAsync(REFRESH_MS);
     expect(reads).toBe(1);
-    // At a twentieth of the page's time, the next read waits 2 s, not REFRESH_MS.
-    await vi.advanceTimersByTimeAsync(1500);
+    // At 3% of the page's time, the next read waits 3.3 s, not REFRESH_MS.
+    await vi.advanceTimersByTimeAsync(2800);
     expect(reads).toBe(1);
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(600);
     expect(reads).toBe(2);
     await live.stop();
   });
