@@ -278,8 +278,8 @@ for (const [figure, program, unit] of [
   const closedMedian = median(closedRuns);
   report(`${figure}, Timeline open (median of ${TURNS})`, open, native, unit);
   const slower = unit.endsWith('/s') ? closedMedian / open : open / closedMedian; // a rate or a time
-  // What the noise above hides: the Timeline's own work (the kernel's copy and the page's
-  // build, from asking to showing), as a share of the runs' time.
+  // What the noise above hides: the Timeline's own work while the runs went on (the kernel's
+  // copy and the page's build, from asking to showing), as a share of the runs' time.
   console.log(
     `  Timeline's reads: ${spent.toFixed(0)} ms in ${runMs.toFixed(0)} ms of runs (${((spent / runMs) * 100).toFixed(1)}%)`,
   );

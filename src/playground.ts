@@ -21,7 +21,7 @@ import type { Lesson } from './lessons/format';
 import { lessonStorageKey, ProgressStore } from './lessons/progress';
 import { storage, store } from './page-store';
 import { defaultState, runEntries, STORAGE_KEY, type WorkspaceState } from './store';
-import { installTestHooks } from './test-hooks';
+import { installTestHooks, installTimelineHook } from './test-hooks';
 import { PreferenceStore } from './preferences';
 import { Layout } from './ui/layout';
 import { BootProgressView } from './ui/boot-progress';
@@ -84,33 +84,7 @@ terminal.linkTracebacks(
 installTestHooks(terminal, editor);
 // With the Timeline shown, a line clicked in the console rings the write on it.
 terminal.onWriteClick((mark) => timeline.ringWrite(mark));
-window.__procbox!.timeline = () => {
-  const shown = timeline.panel.shown;
-  const lanes = shown?.lanes ?? [];
-  return {
-    processes: lanes.filter((lane) => lane.parent === null).map((lane) => lane.label),
-    threads: lanes.filter((lane) => lane.parent !== null).map((lane) => lane.label),
-    arrows: shown?.arrows.map((arrow) => arrow.kind) ?? [],
-    marks: timeline.panel.markPoints().map(({ mark, lane, x, y }) => ({
-      id: mark.id,
-      text: mark.text,
-      lane,
-      x,
-      y,
-    })),
-    ringed: timeline.panel.ringedMark,
-    states: Object.fromEntries(
-      lanes.map((lane) => [
-        lane.label,
-        [
-          ...new Set(
-            shown?.slices.filter((slice) => slice.lane === lane.id).map((slice) => slice.state),
-          ),
-        ],
-      ]),
-    ),
-  };
-};
+installTimelineHook(timeline.panel);
 bindSettings(preferences);
 followTheme(preferences, (theme) => {
   editor.setAppearance(theme, preferences.value.fontSize);

@@ -1,6 +1,7 @@
 /** What end-to-end tests read: the console's real xterm buffer, and the editor as a user types. */
 import type { Console } from './ui/console';
 import type { Editor } from './ui/editor';
+import type { TimelinePanel } from './ui/timeline-panel';
 
 export interface ProcboxTestHooks {
   /** The xterm active buffer's text: rows joined with '\n', right-trimmed. */
@@ -52,5 +53,25 @@ export function installTestHooks(terminal: Console, editor: Editor): void {
       const at = editor.editor.getPosition();
       return { path: editor.activePath(), line: at?.lineNumber ?? 0, column: at?.column ?? 0 };
     },
+  };
+}
+
+/** What the Timeline shows, for the tests: its lanes, arrows, the console's writes and states. */
+export function installTimelineHook(panel: TimelinePanel): void {
+  window.__procbox!.timeline = () => {
+    const shown = panel.shown;
+    const lanes = shown?.lanes ?? [];
+    const statesOf = (id: string) =>
+      new Set(shown?.slices.filter((slice) => slice.lane === id).map((slice) => slice.state));
+    return {
+      processes: lanes.filter((lane) => lane.parent === null).map((lane) => lane.label),
+      threads: lanes.filter((lane) => lane.parent !== null).map((lane) => lane.label),
+      arrows: shown?.arrows.map((arrow) => arrow.kind) ?? [],
+      marks: panel
+        .markPoints()
+        .map(({ mark, lane, x, y }) => ({ id: mark.id, text: mark.text, lane, x, y })),
+      ringed: panel.ringedMark,
+      states: Object.fromEntries(lanes.map((lane) => [lane.label, [...statesOf(lane.id)]])),
+    };
   };
 }

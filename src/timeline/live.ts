@@ -31,7 +31,7 @@ export class LiveTimeline {
   private reading: Promise<void> | null = null;
   /** A run is going on: the timeline reaches the present, and is read again and again. */
   private live = false;
-  /** Milliseconds the reads have taken since the run began, from asking to showing. */
+  /** Milliseconds the reads made while the run went on have taken, from asking to showing. */
   spentMs = 0;
 
   constructor(
@@ -67,8 +67,9 @@ export class LiveTimeline {
         const timeline = buildTimeline(this.events, this.live ? piece.now : undefined);
         this.show({ timeline, dropped: piece.dropped, events: this.events.length });
         const spent = performance.now() - began;
+        if (!this.live) return; // the last read, after the run
         this.spentMs += spent;
-        if (this.live) this.later(Math.max(REFRESH_MS, spent / SHARE));
+        this.later(Math.max(REFRESH_MS, spent / SHARE));
       })
       .catch(() => undefined) // a kernel gone between runs: the next read tells
       .finally(() => (this.reading = null));

@@ -617,6 +617,27 @@ describe('standard streams', () => {
     ]);
   });
 
+  it('gives each write its thread and time, one piece each unless a flood', async () => {
+    const { kernel, observer } = setup({
+      'main.py': async (_sys, request) => {
+        for (const text of ['one\n', 'two\n', 'three\n']) print(request, 1, bytes(text));
+      },
+    });
+    const chunks: OutputChunk[] = [];
+    const output = observer.output.bind(observer);
+    observer.output = async (batch: OutputChunk[]) => (chunks.push(...batch), output(batch));
+    await run(kernel, 'main.py');
+    await kernel.waitIdle();
+    expect(chunks.map((c) => [c.text, c.tid])).toEqual([
+      ['one\n', 1],
+      ['two\n', 1],
+      ['three\n', 1],
+    ]);
+    const times = chunks.map((c) => c.t!);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[2] - times[0]).toBeLessThan(1000);
+  });
+
   it('stops draining the console while the UI is behind, so a flooding writer must wait', async () => {
     let shown!: () => void;
     const uiBusy = new Promise<void>((resolve) => (shown = resolve));

@@ -15,6 +15,8 @@ interface Arena {
   bytes: Uint8Array;
 }
 
+/** Up to this many records in one drain, each goes to the console as its own piece. */
+const MOST_SEPARATE_WRITES = 64;
 /** How often the drain looks for a copy lock held by a process that has ended. */
 const DEAD_LOCK_CHECK_MS = 100;
 
@@ -40,12 +42,14 @@ export class ConsoleOutput {
     const writes = consoleRead(this.arena.words, this.arena.bytes, this.ring).filter(
       (w) => !this.dead.has(w.pid),
     );
-    // Neighbouring records of one thread's stream decode as one piece, from its first's time.
+    // Each write is its own piece, so that the Timeline shows each print; in a flood,
+    // neighbouring records of one thread's stream go as one piece, from its first's time.
+    const merge = writes.length > MOST_SEPARATE_WRITES;
     let i = 0;
     while (i < writes.length) {
       const { pid, tid, fd, at } = writes[i];
       let j = i + 1;
-      while (j < writes.length && writes[j].pid === pid && writes[j].fd === fd) {
+      while (merge && j < writes.length && writes[j].pid === pid && writes[j].fd === fd) {
         if (writes[j].tid !== tid) break;
         j++;
       }

@@ -16,6 +16,8 @@ type Item =
 
 /** Largest batch of text handed to the UI in one call. */
 const BATCH_CHARS = 64 * 1024;
+/** Up to this many pieces of output in one batch, none is merged with its neighbour. */
+const MOST_SEPARATE_CHUNKS = 64;
 /** Text the kernel holds for the UI before it stops draining the console ring. */
 const BACKLOG_HIGH_WATER = 256 * 1024;
 /** How often, at most, the process list follows socket and wait changes (`tableChangedSoon`). */
@@ -154,7 +156,8 @@ export class Outbox {
     }
   }
 
-  /** Takes the leading run of output items, merging neighbours from the same stream. */
+  /** Takes the leading run of output items: each its own piece (the Timeline shows each write)
+   * until a flood, whose neighbours from one thread's stream are merged. */
   private takeOutputBatch(): { chunk: OutputChunk; shown: (() => void)[] }[] {
     const batch: { chunk: OutputChunk; shown: (() => void)[] }[] = [];
     let chars = 0;
@@ -164,7 +167,9 @@ export class Outbox {
       this.queue.shift();
       chars += item.chunk.text.length;
       const last = batch.at(-1);
-      if (last && last.chunk.pid === item.chunk.pid && last.chunk.fd === item.chunk.fd) {
+      const { pid, fd, tid } = item.chunk;
+      const flood = batch.length >= MOST_SEPARATE_CHUNKS;
+      if (flood && last?.chunk.pid === pid && last.chunk.fd === fd && last.chunk.tid === tid) {
         last.chunk = { ...last.chunk, text: last.chunk.text + item.chunk.text };
         last.shown.push(item.shown);
       } else {
