@@ -289,6 +289,8 @@ const en = {
   timelineHint: 'Wheel: zoom · drag: pan · double click: the whole run',
   timelineLabel: 'Timeline of the run: {lanes} lanes, {arrows} arrows',
   timelineBlocked: 'blocked on {on}',
+  timelineWaiting:
+    'waiting: for a lock, an Event, a Condition or a join in Python, or for the kernel',
   timelineJson: 'Trace JSON',
   timelineJsonHint: 'Download the run as Chrome Trace Event JSON, for Perfetto or chrome://tracing',
   timelinePng: 'Picture',
@@ -595,6 +597,7 @@ const zh: Record<MessageKey, string> = {
   timelineHint: '滚轮：缩放 · 拖动：平移 · 双击：整个运行',
   timelineLabel: '运行时间线：{lanes} 条泳道，{arrows} 个箭头',
   timelineBlocked: '等待 {on}',
+  timelineWaiting: '等待中：在 Python 里等锁、Event、Condition 或 join，或等内核',
   timelineJson: '跟踪 JSON',
   timelineJsonHint:
     '下载本次运行的 Chrome Trace Event JSON，可用 Perfetto 或 chrome://tracing 打开',

@@ -44,7 +44,10 @@ export function chromeTrace(timeline: Timeline): { traceEvents: TraceEventJson[]
     const lane = lanes.get(slice.lane);
     if (!lane || slice.state === 'exited') continue;
     events.push({
-      name: slice.state === 'blocked' ? `blocked: ${slice.detail}` : slice.state,
+      name:
+        slice.state === 'blocked' && slice.detail !== null
+          ? `blocked: ${slice.detail}`
+          : slice.state,
       cat: 'state',
       ph: 'X',
       pid: lane.pid,

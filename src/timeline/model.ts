@@ -139,8 +139,9 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   const exits = new Map<Pid, number>();
   /** Children whose end already has its join arrow. */
   const joinedChildren = new Set<Pid>();
-  /** Per process, its lanes: one of them has the CPU at a time. */
+  /** Per process, its lanes: one of them has the CPU at a time; and the one that got it last. */
   const lanesOfProcess = new Map<Pid, string[]>();
+  const runner = new Map<Pid, string>();
 
   for (const event of events) {
     const t = event.t;
@@ -251,14 +252,17 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         break;
       }
       case 'run': {
-        // A switch: this thread has the CPU, and the others of its process that could run
-        // wait for their turn.
+        // A switch: this thread has the CPU. The one that had it only yielded (it is ready for
+        // its turn) or waits (in Python: a lock, an Event, a join; a kernel wait that lasts
+        // says on what); any other shown running is ready.
         const lane = laneOf(event.pid, event.tid, t);
+        const last = runner.get(event.pid);
         for (const other of lanesOfProcess.get(event.pid) ?? []) {
-          if (other !== lane && open.get(other)?.state === 'running')
-            enter(other, 'ready', t, null);
+          if (other === lane || open.get(other)?.state !== 'running') continue;
+          enter(other, other === last && !event.yielded ? 'blocked' : 'ready', t, null);
         }
         enter(lane, 'running', t, null);
+        runner.set(event.pid, lane);
         break;
       }
       case 'set':

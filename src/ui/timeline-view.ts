@@ -139,7 +139,7 @@ export class TimelineView {
     if (!slice) return '';
     const state =
       slice.state === 'blocked' || slice.state === 'deadlocked'
-        ? `${slice.state === 'deadlocked' ? `${this.t('state_deadlocked')}: ` : ''}${this.t('timelineBlocked', { on: slice.detail ?? '' })}`
+        ? `${slice.state === 'deadlocked' ? `${this.t('state_deadlocked')}: ` : ''}${slice.detail === null ? this.t('timelineWaiting') : this.t('timelineBlocked', { on: slice.detail })}`
         : this.t(`state_${slice.state}`);
     return `${state} · ${ms(slice.start)} – ${ms(slice.end)}`;
   }

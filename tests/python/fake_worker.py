@@ -30,7 +30,7 @@ from collections import deque
 import layer  # noqa: F401  (puts workers/python and fakes/ on sys.path)
 
 from procbox import green
-from procbox.constants import DOORBELL, PARK_BASE, SLOT_BITS
+from procbox.constants import DOORBELL, PARK_BASE, PARK_READY, SLOT_BITS
 
 RUN_TIMEOUT = 10.0
 HOLD = object()  # a kernel call whose reply the test gives later, with ``answer``
@@ -165,6 +165,7 @@ class FakeWorker:
         self.proxied = []
         self.doorbell = None
         self.tids = {}  # by slot, as threadSlot tells the worker
+        self.parked_ready = []  # each park: whether the thread only yielded the CPU
         self.gc = FakeGcGuard()
         self.scheduler = green.Scheduler(
             clock=self.clock,
@@ -327,7 +328,8 @@ class FakeWorker:
             return []  # any other empty poll keeps Emscripten's meaning: return now
         code = timeout - PARK_BASE
         slot = code & ((1 << SLOT_BITS) - 1)
-        nxt = code >> SLOT_BITS
+        nxt = (code & ~PARK_READY) >> SLOT_BITS
+        self.parked_ready.append(bool(code & PARK_READY))
         if self.running != slot:
             self.fail(AssertionError(f"slot {slot} parked while slot {self.running} runs"))
         if not self.sync_allowed:  # JSPI would throw a SuspendError

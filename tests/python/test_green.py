@@ -81,6 +81,20 @@ class ReadyQueueTest(GreenTest):
 
         self.run_main(main)
 
+    def test_a_thread_that_yields_parks_ready_and_one_that_waits_does_not(self):
+        # The worker's trace shows the first ready for its turn, the second waiting.
+        def main():
+            waitlist = deque()
+            handle, thread = self.waiter(waitlist, "A")  # A parks in wait(): not ready
+            self.assertEqual(self.w.parked_ready[-1], False)
+            self.s.wake_one(waitlist)
+            self.w.parked_ready.clear()
+            self.s.yield_now()  # main hands the CPU to A and stays ready
+            self.assertIn(True, self.w.parked_ready)
+            handle.join()
+
+        self.run_main(main)
+
     def test_yield_now_alone_returns_at_once(self):
         def main():
             self.s.yield_now()

@@ -17,22 +17,23 @@ function observer() {
 describe('switches of threads, for the Timeline', () => {
   it('are recorded only where there are threads to switch between, and another had the CPU', () => {
     vi.useFakeTimers();
-    const { watch, ops } = observer();
-    watch.ran(1, 1); // one thread: nothing to show
-    watch.ran(1, 2);
-    watch.ran(1, 2); // the same thread again
+    const { watch, ops, sent } = observer();
+    watch.ran(1, 1, true); // one thread: nothing to show
+    watch.ran(1, 2, true);
+    watch.ran(1, 2, true); // the same thread again
     vi.advanceTimersByTime(1);
-    watch.ran(2, 2);
+    watch.ran(2, 2, false); // 1 waits now, not merely yields
     watch.flush();
     expect(ops()).toEqual(['run 1', 'run 2']);
+    expect(sent.flat().map((op) => op.yielded)).toEqual([true, false]);
   });
 
   it('closer together than half a millisecond are one, naming the last to get the CPU', () => {
     vi.useFakeTimers();
     const { watch, ops } = observer();
-    for (let i = 0; i < 100; i++) watch.ran(i % 2 === 0 ? 1 : 2, 2); // a fast ping-pong
+    for (let i = 0; i < 100; i++) watch.ran(i % 2 === 0 ? 1 : 2, 2, true); // a fast ping-pong
     vi.advanceTimersByTime(1);
-    watch.ran(1, 2);
+    watch.ran(1, 2, true);
     watch.flush();
     expect(ops()).toEqual(['run 2', 'run 1']);
   });

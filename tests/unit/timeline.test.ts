@@ -242,44 +242,46 @@ describe("the program's lines", () => {
 });
 
 describe('running and ready', () => {
-  it('a switch of threads gives the CPU to one lane and leaves the other ready for its turn', () => {
-    const run = (t: number, tid: number): TraceEvent => ({
+  it('a switch gives the CPU to one lane; the one that had it is ready if it yielded, else waits', () => {
+    const run = (t: number, tid: number, yielded: boolean): TraceEvent => ({
       type: 'run',
       t,
       pid: 1,
       tid,
       object: 'GIL',
+      ...(yielded ? { yielded: true as const } : {}),
     });
     const timeline = buildTimeline(
       [
         { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
         { type: 'thread-start', t: 1, pid: 1, tid: 2 },
         { type: 'thread-start', t: 1, pid: 1, tid: 3 },
-        run(2, 2),
-        run(7, 3),
-        { type: 'wait', t: 8, pid: 1, tid: 2, on: 'threading.Lock#1' }, // a ready lane blocks
-        run(12, 2),
+        run(2, 2, true),
+        run(7, 3, true), // the switch interval: 2 was preempted
+        run(9, 2, false), // 3 waits (a lock, in Python)
+        run(12, 3, true),
         { type: 'thread-exit', t: 15, pid: 1, tid: 3 },
       ],
       16,
     );
     const of = (lane: string) =>
       timeline.slices.filter((s) => s.lane === lane).map((s) => [s.state, s.start, s.end]);
-    expect(of('1/2')).toEqual([
-      ['running', 1, 7],
-      ['ready', 7, 8],
-      ['blocked', 8, 12],
-      ['running', 12, 16],
-    ]);
     expect(of('1')).toEqual([
       ['running', 0, 2],
       ['ready', 2, 16],
     ]);
+    expect(of('1/2')).toEqual([
+      ['running', 1, 7],
+      ['ready', 7, 9],
+      ['running', 9, 12],
+      ['ready', 12, 16],
+    ]);
     expect(of('1/3')).toEqual([
       ['running', 1, 2],
       ['ready', 2, 7],
-      ['running', 7, 12],
-      ['ready', 12, 15],
+      ['running', 7, 9],
+      ['blocked', 9, 12],
+      ['running', 12, 15],
       ['exited', 15, 16],
     ]);
   });

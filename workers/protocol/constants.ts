@@ -130,10 +130,13 @@ export const INTERRUPT_BUFFER_BYTES = 20;
 /** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
 export const DOORBELL = 64;
 
-/** How a green thread parks: `poll()` with a timeout of `PARK_BASE | next << SLOT_BITS | slot`
- * (workers/runtime/green-threads.ts, procbox/green.py). */
+/** How a green thread parks: `poll()` with a timeout of
+ * `PARK_BASE | PARK_READY? | next << SLOT_BITS | slot` (workers/runtime/green-threads.ts,
+ * procbox/green.py). `PARK_READY`: the thread only yields the CPU and stays ready to run (the
+ * Timeline shows it ready, not waiting). */
 export const PARK_BASE = 1 << 30;
-export const SLOT_BITS = 15;
+export const PARK_READY = 1 << 28;
+export const SLOT_BITS = 14;
 
 /** Programs the console's command line starts (workers/python/procbox/tools). */
 export const CONSOLE_TOOLS = ['nc', 'curl', 'kill', 'sh'] as const;

@@ -144,6 +144,8 @@ export interface IpcOp {
   bytes?: number;
   /** The program's line that made it (`main.py:12`), when the program made it. */
   site?: string;
+  /** For a `run`: the thread that had the CPU only yielded it (it is ready), not waits. */
+  yielded?: boolean;
 }
 
 /** How a process names the `threading` locks, Events and Conditions its program makes, for the

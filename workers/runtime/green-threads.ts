@@ -10,7 +10,7 @@
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';
 import type { SysError } from '../protocol/common';
-import { Errno, PARK_BASE, SLOT_BITS } from '../protocol/constants';
+import { Errno, PARK_BASE, PARK_READY, SLOT_BITS } from '../protocol/constants';
 import type { LayerCalls, SchedulerBridge } from '../protocol/layer';
 import type { QuietWatch } from './quiet-watch';
 
@@ -125,9 +125,11 @@ export function installGreenThreads(
   onError: (message: string) => void,
   quiet: QuietWatch,
   /** Thread `tid` has the CPU now (a switch of threads; see IpcObserver.ran). */
-  ran: (tid: number, threads: number) => void = () => {},
+  ran: (tid: number, threads: number, yielded: boolean) => void = () => {},
 ): GreenThreads {
   const tids = new Map<number, number>(); // by slot
+  /** Whether the thread that parked last only yielded the CPU (it stays ready) or waits. */
+  let yielded = false;
   const parked = new Map<number, () => void>();
   const woken = new Set<number>(); // resumed before it parked: its next park returns at once
   const results = new Map<number, unknown>(); // by call id
@@ -155,7 +157,7 @@ export function installGreenThreads(
   /** Thread `slot` gets the CPU (every switch of threads comes here). */
   const wake = (slot: number) => {
     const tid = tids.get(slot);
-    if (tid !== undefined) ran(tid, tids.size);
+    if (tid !== undefined) ran(tid, tids.size, yielded);
     const resolve = parked.get(slot);
     if (resolve) {
       parked.delete(slot);
@@ -177,7 +179,8 @@ export function installGreenThreads(
     if (timeout < PARK_BASE) return Promise.resolve(0);
     const code = timeout - PARK_BASE;
     const slot = code & ((1 << SLOT_BITS) - 1);
-    const next = code >>> SLOT_BITS;
+    const next = (code & ~PARK_READY) >>> SLOT_BITS;
+    yielded = (code & PARK_READY) !== 0;
     if (next) resume(next);
     if (woken.delete(slot)) return Promise.resolve(0);
     if (!next) quiet.idle();

@@ -41,15 +41,16 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
       if (typeof object === 'number' && object <= 0) return;
       add({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes, site });
     },
-    /** Thread `tid` got the CPU, one of `threads`: a switch is recorded (as a `run` of the
-     * GIL) when the process has threads to switch between and another had the CPU, at most one
-     * each RUN_GRAIN_MS, naming the last to get it then. Costs no message of its own. */
-    ran(tid: number, threads: number) {
+    /** Thread `tid` got the CPU, one of `threads`; the one that had it `yielded` (it stays
+     * ready) or waits. A switch is recorded (as a `run` of the GIL) when the process has
+     * threads to switch between and another had the CPU, at most one each RUN_GRAIN_MS, naming
+     * the last to get it then. Costs no message of its own. */
+    ran(tid: number, threads: number, yielded: boolean) {
       if (threads < 2 || tid === lastRunner) return;
       lastRunner = tid;
       const at = performance.timeOrigin + performance.now();
       if (lastRun && at - lastRun.at < RUN_GRAIN_MS) lastRun.tid = tid;
-      else add((lastRun = { at, tid, op: 'run', object: 'GIL' }));
+      else add((lastRun = { at, tid, op: 'run', object: 'GIL', yielded }));
     },
     label: (kind: string, objects: number[]) => kernel.ipcLabel(kind, objects),
     /** Shows `tid` as waiting on `objects` while `wait` lasts, if it lasts long enough. */

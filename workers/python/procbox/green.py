@@ -38,7 +38,7 @@ from pyodide.ffi import can_run_sync, create_proxy
 
 from . import gcguard
 from .waitsite import site
-from .constants import DOORBELL, PARK_BASE, SLOT_BITS
+from .constants import DOORBELL, PARK_BASE, PARK_READY, SLOT_BITS
 
 MAX_SLOTS = (1 << SLOT_BITS) - 1
 MAIN_SLOT = 1
@@ -196,10 +196,11 @@ class Scheduler:
 
     # --- parking ----------------------------------------------------------------------------
 
-    def _park(self, me, next_slot):
-        """Suspends ``me`` (after resuming ``next_slot``, if not 0) until something resumes it."""
+    def _park(self, me, next_slot, ready=False):
+        """Suspends ``me`` (after resuming ``next_slot``, if not 0) until something resumes it.
+        ``ready``: it only yields the CPU (the worker's trace shows it ready, not waiting)."""
         self.current = self.outside
-        me.poller.poll(PARK_BASE | (next_slot << SLOT_BITS) | me.slot)
+        me.poller.poll(PARK_BASE | (PARK_READY if ready else 0) | (next_slot << SLOT_BITS) | me.slot)
         self.current = me
         if me.js_wait:
             me.js_wait = False
@@ -243,7 +244,7 @@ class Scheduler:
             self._turn_event_loop(me)
             return
         self.make_ready(me)
-        self._park(me, nxt.slot)
+        self._park(me, nxt.slot, ready=True)
 
     def _cancel_js_wait(self, thread):
         thread.js_wait = False
@@ -255,7 +256,7 @@ class Scheduler:
         self.js_waits += 1
         self.turn_waiters.append(me)
         self.sync.wakeSoon(me.slot)
-        self._park(me, 0)
+        self._park(me, 0, ready=True)
         if me in self.turn_waiters:
             self.turn_waiters.remove(me)
 
@@ -487,7 +488,7 @@ class Scheduler:
             return  # it waits for a kernel call, which the kernel interrupts
         me = self.current
         self.make_ready(me)
-        self._park(me, main.slot)
+        self._park(me, main.slot, ready=True)
 
     def _on_signal_notice(self):
         """The kernel sent a signal while every thread was parked: wake the main thread."""
