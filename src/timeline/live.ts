@@ -31,6 +31,8 @@ export class LiveTimeline {
   private reading: Promise<void> | null = null;
   /** A run is going on: the timeline reaches the present, and is read again and again. */
   private live = false;
+  /** Counts runs: a read that was asked for in an earlier run is let go when it answers. */
+  private run = 0;
   /** Milliseconds the reads made while the run went on have taken, from asking to showing. */
   spentMs = 0;
 
@@ -44,6 +46,7 @@ export class LiveTimeline {
   /** A run began: the timeline starts empty and follows it. */
   start(): void {
     this.live = true;
+    this.run += 1;
     this.events = [];
     this.next = 0;
     this.spentMs = 0;
@@ -51,29 +54,44 @@ export class LiveTimeline {
   }
 
   /** The run ended: one last read, then no more. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.live = false;
     clearTimeout(this.timer);
-    return this.watched() ? this.refresh() : Promise.resolve();
+    // A read under way was asked for before the end: the last read comes after it.
+    await this.reading;
+    if (this.watched()) await this.refresh();
   }
 
   /** Reads what is new and shows the whole. */
   refresh(): Promise<void> {
+    this.reading ??= this.readOnce().finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  private async readOnce(): Promise<void> {
     // The cost counted is the whole read, the kernel's copying and the page's building.
     const began = performance.now();
-    this.reading ??= this.read(this.next)
-      .then((piece) => {
-        this.take(piece);
-        const timeline = buildTimeline(this.events, this.live ? piece.now : undefined);
-        this.show({ timeline, dropped: piece.dropped, events: this.events.length });
-        const spent = performance.now() - began;
-        if (!this.live) return; // the last read, after the run
-        this.spentMs += spent;
-        this.later(Math.max(REFRESH_MS, spent / SHARE));
-      })
-      .catch(() => undefined) // a kernel gone between runs: the next read tells
-      .finally(() => (this.reading = null));
-    return this.reading;
+    const run = this.run;
+    let piece: TraceSince;
+    try {
+      piece = await this.read(this.next);
+    } catch {
+      // A kernel gone between runs, or busy being replaced: try again a little later.
+      if (this.live) this.later(REFRESH_MS);
+      return;
+    }
+    if (run !== this.run) {
+      // A read from the run before: its events are let go, and the new run is read soon.
+      if (this.live) this.later(REFRESH_MS);
+      return;
+    }
+    this.take(piece);
+    const timeline = buildTimeline(this.events, this.live ? piece.now : undefined);
+    this.show({ timeline, dropped: piece.dropped, events: this.events.length });
+    const spent = performance.now() - began;
+    if (!this.live) return; // the last read, after the run
+    this.spentMs += spent;
+    this.later(Math.max(REFRESH_MS, spent / SHARE));
   }
 
   private later(ms: number): void {

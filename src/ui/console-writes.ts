@@ -36,6 +36,12 @@ const ANCHOR_MARGIN = 1000;
 export class ConsoleWrites {
   private writes: Written[] = [];
   private nextId = 1;
+  /** Each chunk keeps its id when shown again (a resize lays the console out anew), so the
+   * Timeline's dots still find their lines. */
+  private readonly ids = new WeakMap<OutputChunk, number>();
+  /** Counts resets: a write under way across one is not remembered (its rows were counted
+   * partly before it). */
+  private epoch = 0;
   /** A marker, the rows let go before it was set, and its row then. */
   private anchor: { marker: IMarker; gone: number; row: number } | null = null;
 
@@ -47,6 +53,7 @@ export class ConsoleWrites {
       return new Promise((resolve) => this.terminal.write(data, resolve));
     }
     let first = 0;
+    const epoch = this.epoch;
     // Output to a line another wrote begins on a new line (Console.format): not the row before.
     const newLine = data.startsWith('\r\n') || /^(?:\x1b\[[0-9;]*m)*\r\n/.test(data); // eslint-disable-line no-control-regex
     this.terminal.write('', () => (first = this.cursorRow() + (newLine ? 1 : 0)));
@@ -55,9 +62,12 @@ export class ConsoleWrites {
         const buffer = this.terminal.buffer.active;
         // A write that ended its line leaves the cursor at the start of the next.
         const last = this.cursorRow() - (buffer.cursorX === 0 ? 1 : 0);
+        if (epoch !== this.epoch) return resolve(); // reset (or rows lost) while it was written
+        let id = this.ids.get(chunk);
+        if (id === undefined) this.ids.set(chunk, (id = this.nextId++));
         this.remember({
           mark: {
-            id: this.nextId++,
+            id,
             pid: chunk.pid,
             tid: chunk.tid ?? chunk.pid,
             t: chunk.t!,
@@ -102,6 +112,7 @@ export class ConsoleWrites {
 
   /** The terminal was reset: its rows are counted anew. */
   clear(): void {
+    this.epoch += 1;
     this.anchor?.marker.dispose();
     this.anchor = null;
     this.writes = [];

@@ -254,6 +254,14 @@ test("a console line and the Timeline's dot for the write that printed it find e
     .poll(() => page.evaluate(() => window.__procbox!.consoleSelection()))
     .toContain('main again');
   expect((await shown(page)).ringed).toBe(marks[2].id);
+  // The console laid out anew (the tags toggled) still finds each write's lines.
+  await page.getByTestId('tags-toggle').uncheck();
+  await expect
+    .poll(async () => {
+      await page.mouse.click(canvas.x + marks[0].x, canvas.y + marks[0].y);
+      return page.evaluate(() => window.__procbox!.consoleSelection());
+    })
+    .toMatch(/from main\s*$/);
 });
 
 test('two busy threads take turns at the GIL: each lane is running, then ready, in turn', async ({

@@ -205,7 +205,10 @@ class FakeWorker:
         self.on_signal_notice = on_signal_notice
 
     def threadSlot(self, slot, tid):
-        self.tids[slot] = tid
+        if tid:
+            self.tids[slot] = tid
+        else:
+            self.tids.pop(slot, None)  # its thread ended
 
     def _wake(self, slot):
         if slot in self.parked:

@@ -78,6 +78,8 @@ class ReadyQueueTest(GreenTest):
             self.assertEqual(thread.tid, 1001)
             self.s.wake_one(thread.waitlist)
             handle.join()
+            # An ended thread's slot names no thread (a later one may take it).
+            self.assertEqual(self.w.tids, {green.MAIN_SLOT: 100})
 
         self.run_main(main)
 

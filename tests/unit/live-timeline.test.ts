@@ -58,6 +58,7 @@ describe('LiveTimeline', () => {
     const pieces: TraceSince[] = [
       { events: [put(1, 2), get(2, 1)], next: 2, dropped: 0, now: 3 },
       { events: [put(7, 2)], next: 1, dropped: 0, now: 8 }, // the kernel was reset
+      { events: [], next: 1, dropped: 0, now: 9 }, // the last read, after the run
     ];
     const shown: TimelineUpdate[] = [];
     const live = new LiveTimeline(
@@ -95,6 +96,66 @@ describe('LiveTimeline', () => {
     await vi.advanceTimersByTimeAsync(2800);
     expect(reads).toBe(1);
     await vi.advanceTimersByTimeAsync(600);
+    expect(reads).toBe(2);
+    await live.stop();
+  });
+
+  it('lets go of a read asked for in the run before, and reads the new run', async () => {
+    let answer: ((piece: TraceSince) => void) | undefined;
+    const reads: number[] = [];
+    const shown: TimelineUpdate[] = [];
+    const live = new LiveTimeline(
+      (from) => {
+        reads.push(from);
+        return new Promise((resolve) => (answer = resolve));
+      },
+      (update) => shown.push(update),
+    );
+    live.start();
+    const stale = live.refresh();
+    live.start(); // a new run while the old read is under way
+    answer!({ events: [put(1, 2)], next: 5, dropped: 0, now: 2 });
+    await stale;
+    expect(shown).toEqual([]);
+    const fresh = live.refresh();
+    answer!({ events: [get(1, 1)], next: 1, dropped: 0, now: 2 });
+    await fresh;
+    expect(reads).toEqual([0, 0]); // the new run is read from its start
+    expect(shown.at(-1)!.events).toBe(1);
+  });
+
+  it('reads once more after a read that was under way when the run ended', async () => {
+    const answers: ((piece: TraceSince) => void)[] = [];
+    const shown: TimelineUpdate[] = [];
+    const live = new LiveTimeline(
+      () => new Promise((resolve) => answers.push(resolve)),
+      (update) => shown.push(update),
+    );
+    live.start();
+    void live.refresh();
+    const stopped = live.stop();
+    answers[0]({ events: [put(1, 2)], next: 1, dropped: 0, now: 2 });
+    await vi.waitFor(() => expect(answers.length).toBe(2));
+    answers[1]({ events: [get(3, 1)], next: 2, dropped: 0, now: 4 });
+    await stopped;
+    expect(shown.at(-1)!.events).toBe(2);
+  });
+
+  it('keeps reading after a read that failed', async () => {
+    vi.useFakeTimers();
+    let reads = 0;
+    const live = new LiveTimeline(
+      async () => {
+        reads += 1;
+        if (reads === 1) throw new Error('kernel gone');
+        return { events: [], next: 0, dropped: 0, now: 0 };
+      },
+      () => undefined,
+    );
+    live.start();
+    await vi.advanceTimersByTimeAsync(REFRESH_MS);
+    expect(reads).toBe(1);
+    await vi.advanceTimersByTimeAsync(REFRESH_MS);
     expect(reads).toBe(2);
     await live.stop();
   });

@@ -254,7 +254,7 @@ export interface SchedulerBridge {
   /** Resumes a parked thread. */
   resume(slot: number): void;
   /** Thread `slot` is `tid` (the main thread's is the pid): who has the CPU at each switch,
-   * for the Timeline's running and ready. */
+   * for the Timeline's running and ready; 0 when its thread has ended. */
   threadSlot(slot: number, tid: number): void;
   /** Starts thread `slot`'s task: it runs `threadMain(slot)`. */
   startThread(slot: number): void;

@@ -203,7 +203,7 @@ export function installGreenThreads(
       onSignalNotice = notice;
     },
     resume,
-    threadSlot: (slot, tid) => void tids.set(slot, tid),
+    threadSlot: (slot, tid) => void (tid ? tids.set(slot, tid) : tids.delete(slot)),
     startThread(slot) {
       if (!threadMain) throw new Error('scheduler not bound');
       quiet.active();

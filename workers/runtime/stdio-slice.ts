@@ -59,8 +59,10 @@ export function stdioSlice(
     for (const resolve of drained.splice(0)) resolve();
   }
 
-  /** `tid`: the thread that writes; C-level writes are the process's. */
-  function writeBytes(fd: number, data: Uint8Array, tid = pid): boolean {
+  /** `tid`: the thread that writes; C-level writes, and those from outside any thread (0),
+   * are the process's. */
+  function writeBytes(fd: number, data: Uint8Array, tid?: number): boolean {
+    tid ||= pid;
     if (waiting.length === 0) {
       const taken = put(fd, data, tid);
       if (taken === data.length) return false;

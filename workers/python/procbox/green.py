@@ -392,6 +392,7 @@ class Scheduler:
         self.free_slots.append(me.slot)
         if me.tid is not None:
             self.sync.threadExit(me.tid)
+        self.sync.threadSlot(me.slot, 0)  # the slot is free: a switch to it names no thread
         if len(self.threads) == 1:
             self.sync.setSwitchInterval(0)
             self.gcguard.resume()

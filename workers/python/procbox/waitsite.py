@@ -55,11 +55,14 @@ def caller_line(depth=1):
             frame = frame.f_back
             continue
         where = id(code) + (frame.f_lasti << 48)
-        line = _shown_lines.get(where)
-        if line is None:
-            if len(_shown_lines) > 10_000:  # code made on the fly, again and again
-                _shown_lines.clear()
-            line = _shown_lines[where] = f"{os.path.basename(code.co_filename)}:{frame.f_lineno}"
+        known = _shown_lines.get(where)
+        # The code is kept with its line: a code object freed may leave its id to another.
+        if known is not None and known[0] is code:
+            return known[1]
+        if len(_shown_lines) > 10_000:  # code made on the fly, again and again
+            _shown_lines.clear()
+        line = f"{os.path.basename(code.co_filename)}:{frame.f_lineno}"
+        _shown_lines[where] = (code, line)
         return line
     return None
 
