@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { createServer, request, type Server as NodeServer } from 'node:http';
+import { defineConfig, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
+import { PREVIEW_PORT_OFFSET } from './src/preview/protocol.ts';
 import {
   EMBED_PATH,
   embedHeaders,
+  previewOriginHeaders,
   isolationHeaders,
   PROCESS_WORKER_CSP,
 } from './workers/protocol/headers.ts';
@@ -144,8 +147,56 @@ self.addEventListener('fetch', (event) => {
   };
 }
 
+/**
+ * The Preview's origin (src/preview/protocol.ts): beside the dev and preview servers, a second
+ * server PREVIEW_PORT_OFFSET ports up, the same site and another origin. It passes every request
+ * on to the first (the relay page, its script and the service worker are all it is asked for:
+ * the service worker answers the rest in the browser), so that they may be embedded across
+ * origins in the playground, and the worker may take the whole origin.
+ */
+function previewOriginServer(): Plugin {
+  const serve = (server: ViteDevServer | PreviewServer) => {
+    const http = server.httpServer as NodeServer | null;
+    if (!http) return;
+    http.once('listening', () => {
+      const address = http.address();
+      if (!address || typeof address === 'string') return;
+      const host = address.address; // where the browser reached the first one, this one too
+      const forward = createServer((req, res) => {
+        const upstream = request(
+          { host, port: address.port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            const headers = { ...answer.headers };
+            for (const [name, value] of Object.entries(previewOriginHeaders)) {
+              headers[name.toLowerCase()] = value;
+            }
+            res.writeHead(answer.statusCode ?? 502, headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.writeHead(502).end());
+        req.pipe(upstream);
+      });
+      forward.on('error', (error) => console.warn(`procbox: no preview origin: ${error.message}`));
+      forward.listen(address.port + PREVIEW_PORT_OFFSET, host);
+      http.once('close', () => forward.close());
+    });
+  };
+  return {
+    name: 'procbox:preview-origin',
+    configureServer: (server) => serve(server),
+    configurePreviewServer: (server) => serve(server),
+  };
+}
+
 export default defineConfig({
-  plugins: [pyodideAssets(), pathHeaders(), headersFile(), isolationServiceWorker()],
+  plugins: [
+    pyodideAssets(),
+    pathHeaders(),
+    headersFile(),
+    isolationServiceWorker(),
+    previewOriginServer(),
+  ],
   define: { __PROCBOX_SNAPSHOT_ID__: JSON.stringify(snapshotId()) },
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
@@ -158,6 +209,13 @@ export default defineConfig({
         main: resolve(import.meta.dirname, 'index.html'),
         headless: resolve(import.meta.dirname, 'headless.html'),
         embed: resolve(import.meta.dirname, 'embed.html'),
+        'preview-relay': resolve(import.meta.dirname, 'preview-relay.html'),
+        'preview-sw': resolve(import.meta.dirname, 'src/preview/preview-sw.ts'),
+      },
+      output: {
+        // The service worker keeps one name: the relay registers it by that name.
+        entryFileNames: (chunk) =>
+          chunk.name === 'preview-sw' ? 'preview-sw.js' : 'assets/[name]-[hash].js',
       },
     },
   },

@@ -41,6 +41,7 @@ import { TracebackReader } from './ui/traceback-links';
 import { GalleryDialog } from './ui/gallery-dialog';
 import { LessonPane, LessonsDialog } from './ui/lessons';
 import { ShareDialog } from './ui/share-dialog';
+import { PreviewView } from './ui/preview-view';
 import { bindToolbar, element } from './ui/toolbar';
 
 const progress = new ProgressStore(storage);
@@ -61,7 +62,7 @@ const processList = new ProcessList(element<HTMLTableElement>('process-list'), s
 const bootProgress = new BootProgressView(element('boot-progress'), t);
 const timeline = new TimelineView(
   document.querySelector<HTMLElement>('.lower-tabs')!,
-  { other: element('process-list'), timeline: element('timeline') },
+  { other: element('process-list'), timeline: element('timeline'), preview: element('preview') },
   () => kernel,
   t,
   {
@@ -72,6 +73,7 @@ const timeline = new TimelineView(
     },
   },
 );
+const preview = new PreviewView(element('preview'), () => kernel, t);
 const preferences = new PreferenceStore(storage);
 const layout = new Layout(element('workspace'), preferences, element('phone-tabs'));
 terminal.linkTracebacks(
@@ -147,7 +149,9 @@ function showOutput(chunks: OutputChunk[]): Promise<void> {
 function showProcesses(table: ProcessInfo[]): void {
   watch.processes(table);
   for (const p of table) maxPidSeen = Math.max(maxPidSeen, p.pid);
-  processList.update(table.filter((p) => p.pid > previousRunMaxPid));
+  const ofThisRun = table.filter((p) => p.pid > previousRunMaxPid);
+  processList.update(ofThisRun);
+  preview.update(ofThisRun);
   jobControl.reportEnded(table);
   reportExits(table);
 }
@@ -162,6 +166,7 @@ let checking = false;
 function beginRun(entries: string[], method: string): void {
   terminal.clear();
   processList.clear();
+  preview.runStarted();
   previousRunMaxPid = maxPidSeen;
   reportedExits.clear();
   jobControl.reset();
@@ -366,6 +371,7 @@ bindToolbar(store, {
   deleteFile: () => editor.deleteActive(),
   localeChanged: (locale) => {
     processList.setLocale(locale);
+    preview.setLocale();
     lessonPane.render();
     bootProgress.relabel();
     terminal.setLabels(t('consoleInput'), t('consoleTooMuchOutput'));

@@ -56,6 +56,7 @@ const api = {
   trace: async () => booted().trace.all(),
   traceSince: async (from) => booted().trace.since(from),
   files: async () => booted().workspace.files(),
+  connectOutside: async (port, channel) => booted().outside.connect(port, channel),
 } satisfies KernelApi;
 
 Comlink.expose(api);

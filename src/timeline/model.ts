@@ -7,6 +7,7 @@
  * each of its threads waiting for the next, in red. No DOM: the panel draws
  * it, the Chrome trace export writes it, the tests read it.
  */
+import { OUTSIDE_PID } from '../../workers/protocol/outside';
 import type { Pid, TraceEvent } from '../../workers/protocol/kernel';
 
 /** `ready`: a thread that could run while another of its process has the CPU (the GIL). */
@@ -123,7 +124,7 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   };
   const laneOf = (pid: Pid, tid: Pid, t: number) =>
     lanes.get(laneId(pid, tid))?.id ??
-    addLane(pid, tid, tid === pid ? `pid ${pid}` : `tid ${tid}`, t);
+    addLane(pid, tid, pid === OUTSIDE_PID ? 'browser' : tid === pid ? `pid ${pid}` : `tid ${tid}`, t);
 
   /** Unmatched gives per object, oldest first; the last release per Lock. */
   const given = new Map<string, (ArrowEnd & { bytes?: number })[]>();

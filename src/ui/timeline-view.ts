@@ -1,6 +1,7 @@
 /**
- * Two views as tabs, the Timeline and another (the playground's process list, the embed's
- * console); and the Timeline kept current while it is shown (timeline/live.ts).
+ * Views as tabs: the Timeline, another (the playground's process list, the embed's console)
+ * and, on the playground, the Preview; and the Timeline kept current while it is shown
+ * (timeline/live.ts).
  */
 import type { Kernel } from '../kernel-client';
 import type { MessageKey } from '../i18n';
@@ -18,14 +19,20 @@ export interface ConsoleLink {
   show(mark: OutputMark): void;
 }
 
+export type LowerView = 'other' | 'timeline' | 'preview';
+
+/** The view a tab shows: its `data-lower`, where that names one (else the other view). */
+const viewOf = (tab: HTMLElement): LowerView =>
+  tab.dataset.lower === 'timeline' || tab.dataset.lower === 'preview' ? tab.dataset.lower : 'other';
+
 export class TimelineView {
   readonly panel: TimelinePanel;
   private readonly live: LiveTimeline;
 
   constructor(
     private readonly tabs: HTMLElement,
-    /** `other`: the view the Timeline takes turns with. */
-    private readonly views: Record<'other' | 'timeline', HTMLElement>,
+    /** `other`: the view the Timeline takes turns with; `preview`, where there is one. */
+    private readonly views: { other: HTMLElement; timeline: HTMLElement; preview?: HTMLElement },
     kernel: () => Kernel | null,
     private readonly t: (key: MessageKey, params?: Record<string, string | number>) => string,
     /** The console: its writes, drawn on their lanes, and where a write clicked is shown. */
@@ -49,13 +56,16 @@ export class TimelineView {
       },
       () => this.showing,
     );
-    for (const tab of tabs.querySelectorAll<HTMLElement>('[data-lower]')) {
-      tab.addEventListener('click', () => this.select(tab.dataset.lower === 'timeline'));
+    for (const tab of this.tabList()) {
+      tab.addEventListener('click', () => this.selectView(viewOf(tab)));
     }
     tabs.addEventListener('keydown', (event) => {
       if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
       event.preventDefault();
-      this.select(!this.showing);
+      const list = this.tabList().filter((tab) => !tab.hidden);
+      const at = list.findIndex((tab) => tab.getAttribute('aria-selected') === 'true');
+      const step = event.key === 'ArrowRight' ? 1 : list.length - 1;
+      this.selectView(viewOf(list[(at + step) % list.length]));
       tabs.querySelector<HTMLElement>('[aria-selected=true]')?.focus();
     });
     element('timeline-json').addEventListener('click', () => {
@@ -75,15 +85,26 @@ export class TimelineView {
   }
 
   select(timeline: boolean): void {
-    this.views.timeline.hidden = !timeline;
-    element('timeline-actions').hidden = !timeline;
-    this.views.other.hidden = timeline;
-    for (const tab of this.tabs.querySelectorAll<HTMLElement>('[data-lower]')) {
-      const selected = (tab.dataset.lower === 'timeline') === timeline;
+    this.selectView(timeline ? 'timeline' : 'other');
+  }
+
+  /** Shows one of the views, its tab selected. */
+  selectView(name: LowerView): void {
+    const view = name === 'preview' && !this.views.preview ? 'other' : name;
+    this.views.timeline.hidden = view !== 'timeline';
+    element('timeline-actions').hidden = view !== 'timeline';
+    this.views.other.hidden = view !== 'other';
+    if (this.views.preview) this.views.preview.hidden = view !== 'preview';
+    for (const tab of this.tabList()) {
+      const selected = viewOf(tab) === view;
       tab.setAttribute('aria-selected', String(selected));
       tab.tabIndex = selected ? 0 : -1;
     }
-    if (timeline) void this.refresh();
+    if (view === 'timeline') void this.refresh();
+  }
+
+  private tabList(): HTMLElement[] {
+    return [...this.tabs.querySelectorAll<HTMLElement>('[data-lower]')];
   }
 
   /** A run began: the Timeline starts empty and follows it while it is shown. */

@@ -25,6 +25,7 @@ import { ipcCallsFor, ipcObserverCallsFor } from './ipc-calls';
 import { IpcTable } from './ipc-table';
 import { netCallsFor } from './net-calls';
 import { NetTable } from './net-table';
+import { OutsideConnections } from './outside-connections';
 import { Outbox } from './outbox';
 import { processCallsFor } from './process-calls';
 import { type PendingCall, type ProcessRecord, ProcessTable } from './process-table';
@@ -100,6 +101,8 @@ export class Kernel {
   /** Every process's descriptors: pipes, sockets and files. */
   readonly fds: FdTable;
   readonly net: NetTable;
+  /** The page's own connections into the network (the Preview). */
+  readonly outside: OutsideConnections;
   /** Killed by a signal's default action, their death not yet seen (see `deliver`). */
   private readonly dying = new Set<Pid>();
   /** Handled signals sent to a process whose worker is still booting: raised once it runs. */
@@ -141,6 +144,7 @@ export class Kernel {
       },
     });
     this.net = new NetTable(this.ipc, this.fds, this.trace);
+    this.outside = new OutsideConnections(this.net, this.ipc);
     this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
     this.console = new ConsoleOutput(
       this.ipc,
@@ -174,6 +178,7 @@ export class Kernel {
   /** Stops the kernel's own timers (tests). */
   dispose(): void {
     clearInterval(this.workspaceSync);
+    this.outside.closeAll();
   }
 
   /**

@@ -284,6 +284,46 @@ export class NetTable {
     if (s.kind === 'connection') return { errno: Errno.EISCONN };
     if (s.family !== AF.UNIX && !isLocal(s.family, addr.host)) return { errno: Errno.ENETUNREACH };
     if (s.kind === 'datagram') return this.connectDatagram(pid, fd, s, addr);
+    const connected = this.connectStream(s, addr, pid);
+    if ('errno' in connected) return connected;
+    this.fds.bind(pid, fd, { read: connected.read, write: connected.write, sock: s.id }, true);
+    return connected;
+  }
+
+  /** A connection from outside the run's processes (the page's Preview) to a TCP port of this
+   * host, made as a process's `connect` is; the kernel holds the client's end, in place of a
+   * descriptor, until `closeOutside`. `pid` is whom the trace names as the client. */
+  connectOutside(pid: Pid, port: number): (Connected & { id: number }) | NetError {
+    const s: Stream = {
+      id: ++this.serial,
+      family: AF.INET,
+      holders: 1,
+      reuse: false,
+      kind: 'stream',
+      local: null,
+    };
+    this.sockets.set(s.id, s);
+    const connected = this.connectStream(s, { host: '127.0.0.1', port }, pid);
+    if ('errno' in connected) {
+      this.sockets.delete(s.id);
+      if (s.local) this.unbind(s);
+      return connected;
+    }
+    this.ipc.holdRings(connected);
+    return { ...connected, id: s.id };
+  }
+
+  /** The outside client's end of connection `id` is closed, as a process's last descriptor. */
+  closeOutside(pid: Pid, id: number): void {
+    const s = this.sockets.get(id);
+    if (s?.kind !== 'connection') return;
+    // As a descriptor's close (fd-table.ts): the socket first, then its rings.
+    this.drop(id, pid);
+    this.ipc.dropRings({ read: s.read, write: s.write });
+  }
+
+  /** Connects stream socket `s` to the listener at `addr`, queueing the server's end there. */
+  private connectStream(s: Stream, addr: SockAddr, pid: Pid): Connected | NetError {
     const listener = this.listenerFor(s.family, addr);
     if (!listener) {
       const unknownPath = s.family === AF.UNIX && !this.bound.has(`unix:${addr.host}`);
@@ -316,7 +356,6 @@ export class NetTable {
     }
     const peer = server.local;
     this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
-    this.fds.bind(pid, fd, { read: back, write: there, sock: s.id }, true);
     const label = `TCP ${formatAddr(local)} → ${formatAddr(peer)}`;
     this.ipc.name(there, label);
     this.ipc.name(back, label);

@@ -27,3 +27,12 @@ export const embedHeaders: Record<string, string> = {
  */
 export const PROCESS_WORKER_CSP =
   "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'none'";
+
+/**
+ * The preview origin (src/preview/protocol.ts) serves the relay frame that the playground embeds
+ * across origins, and the service worker that takes the whole origin.
+ */
+export const previewOriginHeaders: Record<string, string> = {
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+  'Service-Worker-Allowed': '/',
+};

@@ -199,4 +199,8 @@ export interface KernelApi {
   traceSince(from: number): Promise<TraceSince>;
   /** The workspace's files (/home/user) as they are now. */
   files(): Promise<WorkspaceFile[]>;
+  /** Connects to TCP `port` of the virtual host from outside the run (protocol/outside.ts): 0
+   * once connected, with `channel` carrying the bytes both ways, or the errno (ECONNREFUSED
+   * when nothing listens there). */
+  connectOutside(port: number, channel: MessagePort): Promise<number>;
 }

@@ -1,0 +1,201 @@
+/**
+ * The Preview tab (issue 23): a server of the run, seen as a browser sees it, from the preview
+ * origin (src/preview/protocol.ts); and the pages shown when there is no answer to show.
+ */
+import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+
+const consoleText = (page: Page) => page.evaluate(() => window.__procbox?.consoleText() ?? '');
+
+/** Opens the playground, runs `program`, waits for `ready` in the console, shows the Preview. */
+async function serve(page: Page, program: string, ready: RegExp): Promise<FrameLocator> {
+  await page.goto('/');
+  await expect.poll(() => consoleText(page), { timeout: 90_000 }).toMatch(/Ready/);
+  await page.evaluate((code) => window.__procbox?.editorSetValue(code), program);
+  await page.getByTestId('run').click();
+  await expect.poll(() => consoleText(page), { timeout: 60_000 }).toMatch(ready);
+  await page.getByTestId('show-preview').click();
+  return page.frameLocator('[data-testid=preview-frame]');
+}
+
+const HTTP_SERVER = `
+import http.server, socketserver
+pages = {
+    "index.html": '<!doctype html><link rel="stylesheet" href="/style.css">'
+                  '<h1>Hello from http.server</h1><img id="dot" src="dot.svg">'
+                  '<a href="more/page2.html">next</a>',
+    "style.css": "h1 { color: rgb(0, 128, 0); }",
+    "dot.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="12"></svg>',
+}
+import os
+os.makedirs("more", exist_ok=True)
+for name, text in pages.items():
+    with open(name, "w") as f:
+        f.write(text)
+with open("more/page2.html", "w") as f:
+    f.write('<p id="second">the second page</p><a href="/index.html">back</a>')
+with socketserver.TCPServer(("", 8000), http.server.SimpleHTTPRequestHandler) as httpd:
+    print("serving on 8000", flush=True)
+    httpd.serve_forever()
+`;
+
+test('http.server serves the workspace: HTML, CSS and an image, and links stay in the preview', async ({
+  page,
+}) => {
+  const frame = await serve(page, HTTP_SERVER, /serving on 8000/);
+  await expect(frame.locator('h1')).toHaveText('Hello from http.server', { timeout: 30_000 });
+  await expect(frame.locator('h1')).toHaveCSS('color', 'rgb(0, 128, 0)');
+  await expect
+    .poll(() => frame.locator('#dot').evaluate((img: HTMLImageElement) => img.naturalHeight))
+    .toBe(12);
+  await frame.locator('a').click();
+  await expect(frame.locator('#second')).toHaveText('the second page');
+  await frame.locator('a').click(); // an absolute path, within the same preview
+  await expect(frame.locator('h1')).toHaveText('Hello from http.server');
+  // The server logged each request, as it does under CPython, from the browser's connections.
+  await expect.poll(() => consoleText(page)).toMatch(/"GET \/more\/page2\.html HTTP\/1\.1" 200 -/);
+  await expect.poll(() => consoleText(page)).toMatch(/"GET \/dot\.svg HTTP\/1\.1" 200 -/);
+  // The Timeline shows the browser's connections like any other client's.
+  await page.getByTestId('show-timeline').click();
+  const timeline = () => page.evaluate(() => window.__procbox?.timeline?.());
+  await expect.poll(async () => (await timeline())?.processes).toContain('browser');
+  expect((await timeline())?.arrows).toContain('connect');
+});
+
+test('a BaseHTTPRequestHandler form: GET shows it, POST sends it and the answer comes back', async ({
+  page,
+}) => {
+  const program = `
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs
+
+FORM = b'<form method="post" action="/greet"><input name="who" value="Ada"><button>Send</button></form>'
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(FORM)))
+        self.end_headers()
+        self.wfile.write(FORM)
+
+    def do_POST(self):
+        fields = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        body = f'<p id="answer">Hello, {fields["who"][0]}! ({self.command} {self.path})</p>'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+print("ready", flush=True)
+HTTPServer(("127.0.0.1", 8080), Handler).serve_forever()
+`;
+  const frame = await serve(page, program, /ready/);
+  await frame.locator('input[name=who]').fill('Grace');
+  await frame.locator('button').click();
+  await expect(frame.locator('#answer')).toHaveText('Hello, Grace! (POST /greet)', {
+    timeout: 30_000,
+  });
+});
+
+test('a hand-written socket server that answers HTTP/1.0 and closes', async ({ page }) => {
+  const program = `
+import socket
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("0.0.0.0", 9000))
+server.listen()
+print("listening", flush=True)
+while True:
+    conn, addr = server.accept()
+    request = conn.recv(4096).decode()
+    line = request.split("\\r\\n")[0]
+    conn.sendall(b"HTTP/1.0 200 OK\\r\\nContent-Type: text/html\\r\\n\\r\\n"
+                 + f"<p id='line'>{line}</p><p id='from'>{addr[0]}</p>".encode())
+    conn.close()
+`;
+  const frame = await serve(page, program, /listening/);
+  await expect(frame.locator('#line')).toHaveText('GET / HTTP/1.1', { timeout: 30_000 });
+  await expect(frame.locator('#from')).toHaveText('127.0.0.1');
+});
+
+test('no answer, no HTTP, no server: the preview says which, in a page of its own', async ({
+  page,
+}) => {
+  const program = `
+import socket, threading
+def silent():
+    s = socket.socket(); s.bind(("", 8001)); s.listen()
+    kept = []
+    while True:
+        kept.append(s.accept()[0])  # takes the connection and never answers
+def chatty():
+    s = socket.socket(); s.bind(("", 8002)); s.listen()
+    while True:
+        conn, _ = s.accept()
+        conn.sendall(b"SSH-2.0-OpenSSH_9.6\\r\\n")
+        conn.close()
+threading.Thread(target=silent, daemon=True).start()
+threading.Thread(target=chatty, daemon=True).start()
+print("both listening", flush=True)
+threading.Event().wait()
+`;
+  const frame = await serve(page, program, /both listening/);
+  const port = page.getByTestId('preview-port');
+  await expect(port.locator('option')).toHaveText(['8001', '8002']);
+  await expect(frame.locator('body')).toContainText('within 5 seconds', { timeout: 30_000 });
+  await port.selectOption('8002');
+  await expect(frame.locator('body')).toContainText('not in HTTP');
+  await page.getByTestId('stop').click();
+  await page.getByTestId('preview-reload').click();
+  await expect(frame.locator('body')).toContainText('Nothing listens on port 8002');
+});
+
+test("a hostile page served by the program cannot read the playground's saved files or act on its page", async ({
+  page,
+}) => {
+  const program = `
+# secret-marker-in-saved-files
+import http.server, socketserver
+PAGE = b"""<!doctype html><pre id="report"></pre><script>
+const report = [];
+const tryIt = (name, f) => { try { report.push(name + ': ' + JSON.stringify(f())); }
+                             catch (e) { report.push(name + ': ' + e.name); } };
+tryIt('localStorage', () => Object.keys(localStorage).join());
+tryIt('parent', () => parent.document.title);
+tryIt('top', () => top.localStorage.length);
+indexedDB.databases().then((dbs) => {
+  report.push('indexedDB: ' + JSON.stringify(dbs.map((d) => d.name)));
+  caches.keys().then((keys) => {
+    report.push('caches: ' + JSON.stringify(keys));
+    document.getElementById('report').textContent = report.join('\\\\n');
+  });
+});
+</script>"""
+class Hostile(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(PAGE)
+with socketserver.TCPServer(("", 8003), Hostile) as httpd:
+    print("hostile", flush=True)
+    httpd.serve_forever()
+`;
+  const frame = await serve(page, program, /hostile/);
+  const report = frame.locator('#report');
+  await expect(report).toContainText('caches:', { timeout: 30_000 });
+  const text = await report.textContent();
+  expect(text).toContain('localStorage: ""'); // its own origin's storage, empty
+  expect(text).toContain('parent: SecurityError');
+  expect(text).toContain('top: SecurityError');
+  expect(text).toContain('indexedDB: []');
+  expect(text).toContain('caches: []');
+  expect(text).not.toContain('secret-marker');
+  // The playground's own storage does hold the program (so there was something to steal).
+  const saved = await page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    return names.length + Object.keys(localStorage).length;
+  });
+  expect(saved).toBeGreaterThan(0);
+});
