@@ -105,6 +105,11 @@ function headersFile(): Plugin {
         `  Content-Security-Policy: ${PROCESS_WORKER_CSP}`,
         EMBED_PATH,
         ...Object.entries(embedHeaders).map(([k, v]) => `  ${k}: ${v}`),
+        // The preview origin's (src/preview/protocol.ts): its relay is framed across origins.
+        '/preview-relay.html',
+        ...Object.entries(previewOriginHeaders).map(([k, v]) => `  ${k}: ${v}`),
+        '/preview-sw.js',
+        ...Object.entries(previewOriginHeaders).map(([k, v]) => `  ${k}: ${v}`),
         '',
       ].join('\n');
       this.emitFile({ type: 'asset', fileName: '_headers', source });

@@ -45,6 +45,7 @@ import {
   BURST_START,
   sleepLateness,
 } from './programs.mjs';
+import { benchPreview } from './preview.mjs';
 
 const onlyAt = process.argv.indexOf('--only');
 const onlyWords =
@@ -380,6 +381,8 @@ if (wanted('memory per idle process')) {
   report('memory per idle process (fork children)', await idleMiB('fork'), nativeIdle, 'MiB');
   report('memory per idle process (spawn children)', await idleMiB('spawn'), nativeIdle, 'MiB');
 }
+
+if (wanted('Preview')) await benchPreview({ browser, report, work, root });
 
 await browser.close();
 server.close();

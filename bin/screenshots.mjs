@@ -2,13 +2,30 @@
 /**
  * Takes the README's screenshots into docs/: the examples gallery and the Share dialog, with
  * an example that has run; a lesson after a failed Check; the light theme with a traceback
- * marked in the editor; a phone in Chinese; the embed; the Timeline; a deadlock. Usage:
+ * marked in the editor; a phone in Chinese; the embed; the Timeline; a deadlock; the
+ * Preview. Usage:
  * node bin/screenshots.mjs
  */
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build.mjs';
 import { launchChromium } from './driver.mjs';
 import { serveStatic } from './static-server.mjs';
+import { preview } from 'vite';
+
+/** A page of the workspace, served by http.server, for the Preview's picture. */
+const PREVIEW_PROGRAM = `import http.server, os
+
+with open("index.html", "w") as f:
+    f.write("""<!doctype html><title>Hello</title>
+<link rel="stylesheet" href="style.css">
+<h1>Hello from http.server</h1>
+<p>This page is a file in the workspace, served by a Python process in this tab.</p>
+<form method="get" action="/"><input name="q" placeholder="Search"> <button>Go</button></form>""")
+with open("style.css", "w") as f:
+    f.write("body { font: 16px system-ui; margin: 2rem; } h1 { color: #2b6cb0; }")
+
+http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=8000, bind="127.0.0.1")
+`;
 
 /** Threads that fail: the traceback's lines are links, and the failing line is marked. */
 const FAILING_PROGRAM = `import threading
@@ -121,8 +138,34 @@ await deadlock.waitForTimeout(1200); // the panel's next read
 await deadlock.screenshot({ path: join(root, 'docs/deadlock.png') });
 await deadlock.getByTestId('stop').click();
 
+// The Preview: http.server serving a page from the workspace. `vite preview` serves the
+// preview origin beside the playground (vite.config.ts); the CLI's static server does not.
+const previewServer = await preview({
+  root,
+  preview: { port: 4391, strictPort: true },
+  logLevel: 'silent',
+});
+const previewContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+const previewPage = await previewContext.newPage();
+await previewPage.goto('http://localhost:4391/');
+await previewPage.waitForFunction(() => /Ready/.test(window.__procbox?.consoleText() ?? ''), null, {
+  timeout: 120_000,
+});
+await previewPage.evaluate((code) => window.__procbox?.editorSetValue(code), PREVIEW_PROGRAM);
+await previewPage.getByTestId('run').click();
+await previewPage.waitForFunction(() => /Serving HTTP/.test(window.__procbox?.consoleText() ?? ''));
+await previewPage.getByTestId('show-preview').click();
+await previewPage
+  .frameLocator('[data-testid=preview-frame]')
+  .locator('h1')
+  .waitFor({ timeout: 60_000 });
+await previewPage.waitForTimeout(500); // the server's log lines reach the console
+await previewPage.screenshot({ path: join(root, 'docs/preview.png') });
+await previewContext.close();
+await previewServer.close();
+
 await browser.close();
 server.close();
 console.log(
-  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png, docs/timeline.png, docs/deadlock.png',
+  'docs/gallery.png, docs/share.png, docs/lesson.png, docs/light-traceback.png, docs/phone-zh.png, docs/embed.png, docs/timeline.png, docs/deadlock.png, docs/preview.png',
 );

@@ -119,6 +119,83 @@ while True:
   await expect(frame.locator('#from')).toHaveText('127.0.0.1');
 });
 
+test('an asyncio streams server answers the preview', async ({ page }) => {
+  const program = `
+import asyncio
+
+async def handle(reader, writer):
+    request_line = (await reader.readline()).decode().strip()
+    while (await reader.readline()) not in (b"\\r\\n", b""):
+        pass
+    body = f"<p id='seen'>asyncio saw {request_line}</p>".encode()
+    writer.write(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n"
+                 + b"Content-Length: %d\\r\\n\\r\\n" % len(body) + body)
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 8100)
+    print("asyncio serving", flush=True)
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
+`;
+  const frame = await serve(page, program, /asyncio serving/);
+  await expect(frame.locator('#seen')).toHaveText('asyncio saw GET / HTTP/1.1', {
+    timeout: 30_000,
+  });
+  await page.getByTestId('preview-path').fill('/again?x=1');
+  await page.getByTestId('preview-path').press('Enter');
+  await expect(frame.locator('#seen')).toHaveText('asyncio saw GET /again?x=1 HTTP/1.1');
+});
+
+test('a 100 MB answer streams to the page, which stays responsive', async ({ page }) => {
+  const program = `
+import http.server, socketserver
+SIZE = 100 * 1024 * 1024
+BLOCK = b"x" * (1 << 20)
+PAGE = b"""<p id="n">reading</p><script>
+fetch("/big").then(async (response) => {
+  const reader = response.body.getReader();
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+  }
+  document.getElementById("n").textContent = "read " + n;
+});
+</script>"""
+class Big(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = PAGE if self.path == "/" else None
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body) if body else SIZE))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+        else:
+            for _ in range(SIZE // len(BLOCK)):
+                self.wfile.write(BLOCK)
+    def log_message(self, *args):
+        pass
+with socketserver.TCPServer(("", 8200), Big) as httpd:
+    print("big", flush=True)
+    httpd.serve_forever()
+`;
+  const frame = await serve(page, program, /big/);
+  let slowest = 0;
+  while (!/read/.test((await frame.locator('#n').textContent({ timeout: 30_000 })) ?? '')) {
+    const started = Date.now();
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    slowest = Math.max(slowest, Date.now() - started);
+  }
+  await expect(frame.locator('#n')).toHaveText(`read ${100 * 1024 * 1024}`);
+  expect(slowest).toBeLessThan(1000);
+});
+
 test('no answer, no HTTP, no server: the preview says which, in a page of its own', async ({
   page,
 }) => {
@@ -164,12 +241,12 @@ const tryIt = (name, f) => { try { report.push(name + ': ' + JSON.stringify(f())
 tryIt('localStorage', () => Object.keys(localStorage).join());
 tryIt('parent', () => parent.document.title);
 tryIt('top', () => top.localStorage.length);
-indexedDB.databases().then((dbs) => {
-  report.push('indexedDB: ' + JSON.stringify(dbs.map((d) => d.name)));
-  caches.keys().then((keys) => {
-    report.push('caches: ' + JSON.stringify(keys));
-    document.getElementById('report').textContent = report.join('\\\\n');
-  });
+Promise.all([
+  fetch('https://example.org/').then(() => 'network: reached', (e) => 'network: ' + e.name),
+  indexedDB.databases().then((dbs) => 'indexedDB: ' + JSON.stringify(dbs.map((d) => d.name))),
+  caches.keys().then((keys) => 'caches: ' + JSON.stringify(keys)),
+]).then((more) => {
+  document.getElementById('report').textContent = [...report, ...more].join('\\\\n');
 });
 </script>"""
 class Hostile(http.server.BaseHTTPRequestHandler):
@@ -191,6 +268,7 @@ with socketserver.TCPServer(("", 8003), Hostile) as httpd:
   expect(text).toContain('top: SecurityError');
   expect(text).toContain('indexedDB: []');
   expect(text).toContain('caches: []');
+  expect(text).toContain('network: TypeError'); // refused by the page's CSP: only the run
   expect(text).not.toContain('secret-marker');
   // The playground's own storage does hold the program (so there was something to steal).
   const saved = await page.evaluate(async () => {
