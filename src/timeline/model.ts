@@ -124,7 +124,12 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   };
   const laneOf = (pid: Pid, tid: Pid, t: number) =>
     lanes.get(laneId(pid, tid))?.id ??
-    addLane(pid, tid, pid === OUTSIDE_PID ? 'browser' : tid === pid ? `pid ${pid}` : `tid ${tid}`, t);
+    addLane(
+      pid,
+      tid,
+      pid === OUTSIDE_PID ? 'browser' : tid === pid ? `pid ${pid}` : `tid ${tid}`,
+      t,
+    );
 
   /** Unmatched gives per object, oldest first; the last release per Lock. */
   const given = new Map<string, (ArrowEnd & { bytes?: number })[]>();
@@ -329,7 +334,8 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         break;
       }
       case 'connect':
-        connecting.set(`${event.from}→${event.to}`, { lane: String(event.pid), t });
+        // The Preview's browser has no spawn: its first connection makes its lane.
+        connecting.set(`${event.from}→${event.to}`, { lane: laneOf(event.pid, event.pid, t), t });
         break;
       case 'accept': {
         const from = connecting.get(`${event.from}→${event.to}`);

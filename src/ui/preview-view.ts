@@ -39,6 +39,8 @@ export class PreviewView {
   private readonly broker: PreviewBroker;
   private relay: HTMLIFrameElement | null = null;
   private ready = false;
+  /** The frame shows the chosen port's page (else the tab loads it when shown). */
+  private loaded = false;
   /** The relay did not come (no preview origin served, or service workers refused there). */
   private failed = false;
   private ports: number[] = [];
@@ -50,7 +52,7 @@ export class PreviewView {
   private readonly frame: HTMLIFrameElement;
 
   constructor(
-    root: HTMLElement,
+    private readonly root: HTMLElement,
     kernel: () => Kernel | null,
     private readonly t: Translate,
   ) {
@@ -73,6 +75,11 @@ export class PreviewView {
     root.querySelector('[data-testid=preview-reload]')!.addEventListener('click', () => this.go());
     this.select.addEventListener('change', () => this.go());
     addEventListener('message', (event) => this.fromRelay(event));
+    // The tab shown (ui/timeline-view.ts unhides it): its page loads then, not before.
+    new MutationObserver(() => !root.hidden && !this.loaded && this.go()).observe(root, {
+      attributes: true,
+      attributeFilter: ['hidden'],
+    });
     this.showNote();
   }
 
@@ -93,7 +100,8 @@ export class PreviewView {
       ),
     );
     if (ports.length > 0) this.openRelay();
-    if (first) this.go();
+    if (first) this.loaded = false;
+    if (!this.loaded) this.go();
     this.showNote();
   }
 
@@ -101,6 +109,7 @@ export class PreviewView {
   runStarted(): void {
     this.broker.closeIdle();
     this.shown = null;
+    this.loaded = false;
   }
 
   setLocale(): void {
@@ -110,7 +119,10 @@ export class PreviewView {
   /** Shows the chosen port's page at the address bar's path. */
   go(): void {
     const port = Number(this.select.value);
-    if (!this.origin || !this.ready || !port) return this.showNote();
+    // Only a preview someone looks at connects: a server that takes one client must not find
+    // the browser was it.
+    if (!this.origin || !this.ready || !port || this.root.hidden) return this.showNote();
+    this.loaded = true;
     const path = this.path.value.startsWith('/') ? this.path.value : `/${this.path.value}`;
     this.shown = port;
     this.frame.title = this.t('previewFrame', { port });

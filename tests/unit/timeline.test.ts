@@ -100,6 +100,18 @@ describe('buildTimeline', () => {
       ['message', '2', '1'],
     ]);
   });
+
+  it('gives the Preview’s browser a lane of its own, from its first connection', () => {
+    const preview = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'server.py', method: 'script' },
+      { type: 'connect', t: 1, pid: 0, from: '127.0.0.1:32768', to: '127.0.0.1:8000' },
+      { type: 'accept', t: 2, pid: 1, from: '127.0.0.1:32768', to: '127.0.0.1:8000' },
+    ]);
+    expect(preview.lanes.map((lane) => lane.label)).toEqual(['server.py (1)', 'browser']);
+    expect(preview.arrows.map((a) => [a.kind, a.from.lane, a.to.lane])).toEqual([
+      ['connect', '0', '1'],
+    ]);
+  });
 });
 
 it('lists each process’s threads right under it', () => {
