@@ -4,7 +4,7 @@
  * streams: by Content-Length, chunked, or until the server closes).
  */
 
-export interface PreviewRequest {
+export interface HttpRequest {
   method: string;
   /** The path and query, as the server is asked for them (`/a/b?c=1`). */
   target: string;
@@ -33,7 +33,7 @@ const DROPPED = new Set([
 const encoder = new TextEncoder();
 
 /** The request as it goes on the wire, to the server at `host` (`127.0.0.1:8000`). */
-export function encodeRequest(request: PreviewRequest, host: string): Uint8Array {
+export function encodeRequest(request: HttpRequest, host: string): Uint8Array {
   const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: ${host}`];
   for (const [name, value] of request.headers) {
     if (!DROPPED.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
