@@ -10,6 +10,7 @@ import type {
   WorkspaceChange,
   WorkspaceFile,
 } from '../workers/protocol/kernel';
+import type { SocketInfo } from '../workers/protocol/net';
 import { translate, type MessageKey } from './i18n';
 import { bootSandbox, errorText } from './boot';
 import type { Kernel } from './kernel-client';
@@ -146,11 +147,11 @@ function showOutput(chunks: OutputChunk[]): Promise<void> {
   return written.then(() => advice.forEach((key) => terminal.note(t(key), 'yellow', true)));
 }
 
-function showProcesses(table: ProcessInfo[]): void {
+function showProcesses(table: ProcessInfo[], browser: SocketInfo[]): void {
   watch.processes(table);
   for (const p of table) maxPidSeen = Math.max(maxPidSeen, p.pid);
   const ofThisRun = table.filter((p) => p.pid > previousRunMaxPid);
-  processList.update(ofThisRun);
+  processList.update(ofThisRun, browser);
   preview.update(ofThisRun);
   jobControl.reportEnded(table);
   reportExits(table);

@@ -4,11 +4,11 @@
  * client `browser`), and the answer streams back to the frame. Connections the server keeps
  * alive carry the next request to that port, as a browser's do.
  */
-import * as Comlink from 'comlink';
 import type { Kernel } from '../kernel-client';
 import { Errno } from '../../workers/protocol/constants';
-import type { FromServer, ToServer } from '../../workers/protocol/outside';
 import { encodeRequest, type ResponseError, ResponseReader } from './http';
+import { Link } from './link';
+import { isPreviewSocketRequest, SocketSessions } from './websocket-session';
 import type { PreviewAnswer, PreviewPull, PreviewRequest } from './protocol';
 
 /** How long a server may take to begin its answer before the preview says it did not. */
@@ -16,44 +16,6 @@ export const ANSWER_TIMEOUT_MS = 5000;
 
 /** Why the preview shows a page of its own instead of the server's. */
 export type PreviewFailure = 'refused' | 'timeout' | 'not-http' | 'gone';
-
-/** One connection into the kernel's network. */
-class Link {
-  ended = false;
-  private listener: (message: FromServer) => void = () => {};
-
-  constructor(private readonly port: MessagePort) {
-    port.onmessage = ({ data }: MessageEvent<FromServer>) => {
-      if (!('data' in data)) this.ended = true;
-      this.listener(data);
-    };
-  }
-
-  /** Connects to `port`: the link, or the errno. */
-  static async open(kernel: Kernel, port: number): Promise<Link | number> {
-    const channel = new MessageChannel();
-    const errno = await kernel.connectOutside(
-      port,
-      Comlink.transfer(channel.port2, [channel.port2]),
-    );
-    if (errno !== 0) return errno;
-    return new Link(channel.port1);
-  }
-
-  listen(listener: (message: FromServer) => void): void {
-    this.listener = listener;
-  }
-
-  send(message: ToServer): void {
-    this.port.postMessage(message);
-  }
-
-  close(): void {
-    this.ended = true;
-    this.send({ close: true });
-    this.port.close();
-  }
-}
 
 /** Whether `data` is a request this page serves. The relay's origin also runs the program's
  * pages, which can reach the relay: what comes from there is checked, and a line break that
@@ -84,25 +46,30 @@ export function isPreviewRequest(data: unknown): data is PreviewRequest {
 export class PreviewBroker {
   /** Connections kept alive by their server, by port, ready for another request. */
   private readonly idle = new Map<number, Link[]>();
+  private readonly sockets: SocketSessions;
 
   constructor(
     private readonly kernel: () => Kernel | null,
     /** The page shown for a failure, as HTML (in the page's language). */
     private readonly failurePage: (failure: PreviewFailure, port: number) => string,
-  ) {}
+  ) {
+    this.sockets = new SocketSessions(kernel);
+  }
 
   /** Takes the requests the relay passes on. */
   attach(relay: MessagePort): void {
     relay.onmessage = ({ data, ports }: MessageEvent<unknown>) => {
       if (ports[0] && isPreviewRequest(data)) void this.serve(data, ports[0]);
+      else if (ports[0] && isPreviewSocketRequest(data)) this.sockets.start(data.socket, ports[0]);
       else ports[0]?.close();
     };
   }
 
-  /** The run ended or a new one began: kept connections go. */
-  closeIdle(): void {
+  /** A new run began: kept connections and WebSockets go. */
+  closeAll(): void {
     for (const links of this.idle.values()) for (const link of links) link.close();
     this.idle.clear();
+    this.sockets.closeAll();
   }
 
   private async serve(request: PreviewRequest, answer: MessagePort): Promise<void> {

@@ -32,8 +32,13 @@ const DROPPED = new Set([
 
 const encoder = new TextEncoder();
 
-/** The request as it goes on the wire, to the server at `host` (`127.0.0.1:8000`). */
-export function encodeRequest(request: HttpRequest, host: string): Uint8Array {
+/** The request as it goes on the wire, to the server at `host` (`127.0.0.1:8000`);
+ * `connection`: its Connection header (`Upgrade` for a WebSocket's handshake). */
+export function encodeRequest(
+  request: HttpRequest,
+  host: string,
+  connection = 'keep-alive',
+): Uint8Array {
   const lines = [`${request.method} ${request.target} HTTP/1.1`, `Host: ${host}`];
   for (const [name, value] of request.headers) {
     if (!DROPPED.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
@@ -42,7 +47,7 @@ export function encodeRequest(request: HttpRequest, host: string): Uint8Array {
   if (body.length > 0 || !['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(request.method)) {
     lines.push(`Content-Length: ${body.length}`);
   }
-  lines.push('Connection: keep-alive', '', '');
+  lines.push(`Connection: ${connection}`, '', '');
   const head = encoder.encode(lines.join('\r\n'));
   const wire = new Uint8Array(head.length + body.length);
   wire.set(head);

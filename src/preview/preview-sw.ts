@@ -5,15 +5,20 @@
  * the answer streams back. It keeps no state that matters: a worker stopped while idle and
  * started again finds the relay anew for each request.
  */
+import { injectShim } from './inject';
 import {
   parsePreviewPath,
   type PreviewAnswer,
   previewPrefix,
   type PreviewPull,
   type PreviewRequest,
+  type PreviewSocketRequest,
   RELAY_PATH,
   SERVICE_WORKER_PATH,
+  type SocketToPage,
+  WEBSOCKET_SHIM_PATH,
 } from './protocol';
+import { installWebSocketShim } from './websocket-shim';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -48,8 +53,42 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;
   if ([RELAY_PATH, SERVICE_WORKER_PATH].includes(url.pathname)) return;
+  if (url.pathname === WEBSOCKET_SHIM_PATH) return event.respondWith(shimScript());
   event.respondWith(answer(event, url));
 });
+
+// A preview page's WebSocket: its port goes to the playground as a request's does.
+self.addEventListener('message', (event) => {
+  const data = event.data as PreviewSocketRequest | null;
+  const port = event.ports[0];
+  if (!port) return;
+  if (typeof data?.socket?.token !== 'string') return port.close();
+  event.waitUntil(
+    relayFor(data.socket.token).then((relay) => {
+      if (relay) return relay.postMessage(data, [port]);
+      const failed: SocketToPage = {
+        closed: { code: 1006, reason: '', wasClean: false, failed: true },
+      };
+      port.postMessage(failed);
+      port.close();
+    }),
+  );
+});
+
+function shimScript(): Response {
+  return new Response(`(${installWebSocketShim.toString()})();`, {
+    headers: { ...PAGE_HEADERS, 'Content-Type': 'text/javascript; charset=utf-8' },
+  });
+}
+
+/** The relay frame of the playground page that made `token`'s previews, if it is open. */
+async function relayFor(token: string): Promise<Client | undefined> {
+  const relays = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  return relays.find((client) => {
+    const at = new URL(client.url);
+    return at.pathname === RELAY_PATH && at.searchParams.get('token') === token;
+  });
+}
 
 async function answer(event: FetchEvent, url: URL): Promise<Response> {
   const request = event.request;
@@ -67,11 +106,7 @@ async function answer(event: FetchEvent, url: URL): Promise<Response> {
     if (request.mode === 'navigate') prefixOfClient.set(event.resultingClientId, prefix);
     target = within;
   }
-  const relays = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const relay = relays.find((client) => {
-    const at = new URL(client.url);
-    return at.pathname === RELAY_PATH && at.searchParams.get('token') === target.token;
-  });
+  const relay = await relayFor(target.token);
   if (!relay) {
     return page(
       503,
@@ -122,8 +157,11 @@ function streamed(port: MessagePort, head: boolean, token: string): Promise<Resp
           }
         }
         const empty = head || NULL_BODY.has(status);
+        // An HTML page gets the preview's WebSocket first (inject.ts).
+        const html =
+          /^text\/html/i.test(out.get('Content-Type') ?? '') && !out.has('Content-Encoding');
         resolve(
-          new Response(empty ? null : stream, {
+          new Response(empty ? null : html ? stream.pipeThrough(injectShim()) : stream, {
             status: Math.min(Math.max(status, 200), 599),
             statusText,
             headers: out,

@@ -8,11 +8,18 @@
  *
  * Service worker → relay → playground: a `PreviewRequest`, with the port the answer goes on.
  * On that port the playground sends `PreviewAnswer`s and the service worker `PreviewPull`s.
+ *
+ * A service worker never sees WebSocket, so the worker puts a small script first in every HTML
+ * page (websocket-shim.ts): its `WebSocket` posts a `PreviewSocketRequest` with a port to the
+ * worker, which passes it on the same way. On that port the page sends `SocketToServer`s and
+ * the playground, speaking RFC 6455 to the server (websocket-session.ts), `SocketToPage`s.
  */
 
 /** Where the preview origin serves its own files (everything else there is the program's). */
 export const RELAY_PATH = '/preview-relay.html';
 export const SERVICE_WORKER_PATH = '/preview-sw.js';
+/** The WebSocket script the service worker serves itself and adds to every HTML page. */
+export const WEBSOCKET_SHIM_PATH = '/preview-websocket.js';
 
 /** One request of the preview frame, for the server on `port`. */
 export interface PreviewRequest {
@@ -43,6 +50,32 @@ export type PreviewAnswer =
 /** The service worker to the playground: bytes taken by the frame (more may come), or the
  * frame does not want the rest. */
 export type PreviewPull = { read: number } | { cancel: true };
+
+/** A preview page's `new WebSocket(url)`, for the server on `port`. */
+export interface PreviewSocketRequest {
+  socket: {
+    token: string;
+    port: number;
+    /** Path and query, as the handshake asks for them. */
+    target: string;
+    /** `Sec-WebSocket-Protocol`s asked for, in order. */
+    protocols: string[];
+    /** The port of the server whose page this is (the handshake's `Origin`). */
+    pagePort: number;
+  };
+}
+
+/** The page's WebSocket to the playground. `close` without `code`: no status (1005). */
+export type SocketToServer =
+  { text: string } | { binary: ArrayBuffer } | { close: { code?: number; reason: string } };
+
+/** The playground to the page's WebSocket. `sent`: bytes gone to the server (bufferedAmount).
+ * `closed.failed`: the connection failed (the page gets `error` before `close`). */
+export type SocketToPage =
+  | { open: { protocol: string; extensions: string } }
+  | { message: string | ArrayBuffer }
+  | { sent: number }
+  | { closed: { code: number; reason: string; wasClean: boolean; failed: boolean } };
 
 /** The relay to the playground page: registered and ready for requests. */
 export interface RelayReady {

@@ -6,16 +6,18 @@
  * Another page of this origin (a preview page) could reach this frame and make requests through
  * it: those are requests to the program's servers, which that page can make anyway.
  */
-import type { PreviewRequest, RelayReady } from './protocol';
+import type { PreviewRequest, PreviewSocketRequest, RelayReady } from './protocol';
 import { SERVICE_WORKER_PATH } from './protocol';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 let playground: MessagePort | null = null;
-const early: MessageEvent<PreviewRequest>[] = [];
+type Relayed = MessageEvent<PreviewRequest | PreviewSocketRequest>;
+const early: Relayed[] = [];
 
-const forward = ({ data, ports }: MessageEvent<PreviewRequest>) => {
-  if (!playground) return void early.push({ data, ports } as MessageEvent<PreviewRequest>);
-  playground.postMessage(data, [...ports, ...(data.body ? [data.body] : [])]);
+const forward = ({ data, ports }: Relayed) => {
+  if (!playground) return void early.push({ data, ports } as Relayed);
+  const body = 'body' in data && data.body instanceof ArrayBuffer ? [data.body] : [];
+  playground.postMessage(data, [...ports, ...body]);
 };
 
 // The playground's port: the one message this frame takes from its parent.

@@ -107,7 +107,7 @@ export class PreviewView {
 
   /** A new run: connections kept alive for the last one go. */
   runStarted(): void {
-    this.broker.closeIdle();
+    this.broker.closeAll();
     this.shown = null;
     this.loaded = false;
   }

@@ -1,7 +1,8 @@
 /**
  * The process list: pid, name, state, exit code, what a blocked process waits on, and its
  * sockets (listening ports and connections); under each process, its running threads (TID and
- * name), as `ps -L` lists them.
+ * name), as `ps -L` lists them. Last, while the Preview holds connections, the browser: their
+ * client, which is no process of the run.
  */
 import type { Pid, ProcessInfo } from '../../workers/protocol/kernel';
 import type { SocketInfo } from '../../workers/protocol/net';
@@ -10,6 +11,7 @@ import { tagColour } from './palette';
 
 export class ProcessList {
   private rows: ProcessInfo[] = [];
+  private browser: SocketInfo[] = [];
 
   constructor(
     private readonly table: HTMLTableElement,
@@ -24,8 +26,9 @@ export class ProcessList {
   }
 
   /** The kernel's table: it keeps the exited processes of the current run until the next. */
-  update(rows: ProcessInfo[]): void {
+  update(rows: ProcessInfo[], browser: SocketInfo[] = []): void {
     this.rows = rows;
+    this.browser = browser;
     this.render();
   }
 
@@ -88,7 +91,23 @@ export class ProcessList {
         });
         return [tr, ...threads];
       }),
+      ...this.browserRow(t),
     );
+  }
+
+  private browserRow(t: (key: MessageKey) => string): HTMLTableRowElement[] {
+    if (this.browser.length === 0) return [];
+    const tr = row('td', [
+      '',
+      t('browserClient'),
+      '',
+      '',
+      '',
+      this.browser.map(socketText).join('\n'),
+    ]);
+    tr.dataset.testid = 'browser-row';
+    tr.className = 'browser';
+    return [tr];
   }
 }
 

@@ -71,6 +71,8 @@ from urllib.parse import parse_qs
 FORM = b'<form method="post" action="/greet"><input name="who" value="Ada"><button>Send</button></form>'
 
 class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: the browser holds its connection between requests
+
     def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -96,6 +98,11 @@ HTTPServer(("127.0.0.1", 8080), Handler).serve_forever()
   await expect(frame.locator('#answer')).toHaveText('Hello, Grace! (POST /greet)', {
     timeout: 30_000,
   });
+  // The process list shows the connection the browser keeps, from its side and the server's.
+  const browserRow = page.getByTestId('browser-row');
+  await expect(browserRow).toContainText(/ESTAB 127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:8080/);
+  const client = /ESTAB (127\.0\.0\.1:\d+)/.exec((await browserRow.textContent()) ?? '')![1];
+  await expect(page.getByTestId('proc-row').first()).toContainText(`127.0.0.1:8080 ↔ ${client}`);
 });
 
 test('a hand-written socket server that answers HTTP/1.0 and closes', async ({ page }) => {
@@ -245,6 +252,11 @@ Promise.all([
   fetch('https://example.org/').then(() => 'network: reached', (e) => 'network: ' + e.name),
   indexedDB.databases().then((dbs) => 'indexedDB: ' + JSON.stringify(dbs.map((d) => d.name))),
   caches.keys().then((keys) => 'caches: ' + JSON.stringify(keys)),
+  new Promise((done) => {
+    const ws = new WebSocket('wss://example.org/');
+    ws.onopen = () => done('websocket: open');
+    ws.onclose = (e) => done('websocket: closed ' + e.code);
+  }),
 ]).then((more) => {
   document.getElementById('report').textContent = [...report, ...more].join('\\\\n');
 });
@@ -269,6 +281,7 @@ with socketserver.TCPServer(("", 8003), Hostile) as httpd:
   expect(text).toContain('indexedDB: []');
   expect(text).toContain('caches: []');
   expect(text).toContain('network: TypeError'); // refused by the page's CSP: only the run
+  expect(text).toContain('websocket: closed 1006');
   expect(text).not.toContain('secret-marker');
   // The playground's own storage does hold the program (so there was something to steal).
   const saved = await page.evaluate(async () => {
@@ -276,4 +289,109 @@ with socketserver.TCPServer(("", 8003), Hostile) as httpd:
     return names.length + Object.keys(localStorage).length;
   });
   expect(saved).toBeGreaterThan(0);
+});
+
+test('WebSocket: a page talks to a hand-written server that implements the upgrade', async ({
+  page,
+}) => {
+  const program = String.raw`
+import base64, hashlib, socket, struct, threading
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+PAGE = b"""<!doctype html><p id="log"></p><script>
+const log = (line) => { document.getElementById('log').textContent += line + ';'; };
+const one = new WebSocket('ws://' + location.host + '/echo');
+one.binaryType = 'arraybuffer';
+one.onopen = () => { log('open'); one.send('hello'); one.send(new Uint8Array([1, 2, 3])); };
+one.onmessage = (e) => {
+  log(typeof e.data === 'string' ? 'text:' + e.data : 'bytes:' + new Uint8Array(e.data).join(','));
+  if (typeof e.data !== 'string') one.close(1000, 'done');
+};
+one.onclose = (e) => {
+  log('close:' + e.code + ':' + e.reason + ':' + e.wasClean);
+  const two = new WebSocket('ws://127.0.0.1:8300/echo');
+  two.onopen = () => two.send('bye');
+  two.onmessage = async (e) => log('two:' + (await e.data.text?.() ?? e.data));
+  two.addEventListener('close', (e) => log('two-close:' + e.code + ':' + e.reason + ':' + e.wasClean));
+};
+</script>"""
+
+def recv_exact(conn, n):
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("closed")
+        data += chunk
+    return data
+
+def read_frame(conn):
+    b0, b1 = recv_exact(conn, 2)
+    length = b1 & 0x7F
+    if length == 126:
+        (length,) = struct.unpack("!H", recv_exact(conn, 2))
+    elif length == 127:
+        (length,) = struct.unpack("!Q", recv_exact(conn, 8))
+    mask = recv_exact(conn, 4)
+    return b0 & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(recv_exact(conn, length)))
+
+def send_frame(conn, opcode, payload):
+    conn.sendall(bytes([0x80 | opcode, len(payload)]) + payload)
+
+def serve(conn):
+    request = b""
+    while b"\r\n\r\n" not in request:
+        request += conn.recv(4096)
+    lines = request.decode().split("\r\n")
+    headers = {k.lower(): v for k, v in (l.split(": ", 1) for l in lines[1:] if ": " in l)}
+    if headers.get("upgrade", "").lower() != "websocket":
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(PAGE) + PAGE)
+        conn.close()
+        return
+    digest = hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()
+    conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                 b"Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                 + base64.b64encode(digest) + b"\r\n\r\n")
+    print("upgraded", lines[0], "from", headers["origin"], flush=True)
+    while True:
+        opcode, payload = read_frame(conn)
+        if opcode == 8:
+            print("close", struct.unpack("!H", payload[:2])[0], payload[2:].decode(), flush=True)
+            send_frame(conn, 8, payload[:2])
+            break
+        print("got", opcode, payload, flush=True)
+        send_frame(conn, opcode, payload)
+        if payload == b"bye":
+            send_frame(conn, 8, struct.pack("!H", 1000) + b"server done")
+            opcode, payload = read_frame(conn)
+            print("answered", opcode, struct.unpack("!H", payload)[0], flush=True)
+            break
+    conn.close()
+
+server = socket.create_server(("127.0.0.1", 8300))
+print("ws ready", flush=True)
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=serve, args=(conn,)).start()
+`;
+  const frame = await serve(page, program, /ws ready/);
+  await expect(frame.locator('#log')).toHaveText(
+    // The reason a close event gives is the server's (its close frame echoed the code only).
+    'open;text:hello;bytes:1,2,3;close:1000::true;two:bye;two-close:1000:server done:true;',
+    { timeout: 30_000 },
+  );
+  await expect.poll(() => consoleText(page)).toMatch(/answered 8 1000/);
+  const lines = (await consoleText(page))
+    .split('\n')
+    .filter((l) => /upgraded|got|close|answered/.test(l));
+  expect(lines.map((l) => l.replace(/^\[\d+\] /, '').trim())).toEqual([
+    'upgraded GET /echo HTTP/1.1 from http://127.0.0.1:8300',
+    "got 1 b'hello'",
+    "got 2 b'\\x01\\x02\\x03'",
+    'close 1000 done',
+    'upgraded GET /echo HTTP/1.1 from http://127.0.0.1:8300',
+    "got 1 b'bye'",
+    'answered 8 1000',
+  ]);
 });

@@ -27,7 +27,8 @@ function setup() {
   const fds = new FdTable(ipc, { closeAll: () => {} });
   const trace = new Trace(() => 0);
   const net = new NetTable(ipc, fds, trace);
-  const outside = new OutsideConnections(net, ipc);
+  const changes = { count: 0 };
+  const outside = new OutsideConnections(net, ipc, () => changes.count++);
   expect(net.create(SERVER, 3, AF.INET, SOCK.STREAM)).toBe(0);
   net.bind(SERVER, 3, { host: '0.0.0.0', port: 8000 }, false);
   net.listen(SERVER, 3, 5);
@@ -55,7 +56,7 @@ function setup() {
     const n = ringRead(ipc.words, ipc.bytes, ring, dest, SERVER);
     return n < 0 ? n : new TextDecoder().decode(dest.subarray(0, n));
   };
-  return { ipc, fds, net, trace, outside, page, readServer };
+  return { ipc, fds, net, trace, outside, page, readServer, changes };
 }
 
 describe('connections from outside the run', () => {
@@ -65,11 +66,22 @@ describe('connections from outside the run', () => {
   });
 
   it('carries a request in and the response out, then the end, named as the browser', async () => {
-    const { ipc, fds, net, trace, outside, page, readServer } = setup();
+    const { ipc, fds, net, trace, outside, page, readServer, changes } = setup();
     const browser = page();
     expect(outside.connect(8000, browser.channel)).toBe(0);
     const server = net.accept(SERVER, 3, 4) as Connected;
     expect(server.peer.host).toBe('127.0.0.1');
+    // The process list shows the browser's end, the server's mirrored.
+    const client = `127.0.0.1:${server.peer.port}`;
+    expect(changes.count).toBe(1);
+    expect(net.describeOutside()).toEqual([
+      { state: 'ESTAB', local: client, peer: '127.0.0.1:8000' },
+    ]);
+    expect(net.describe(SERVER)).toContainEqual({
+      state: 'ESTAB',
+      local: '127.0.0.1:8000',
+      peer: client,
+    });
     browser.send({ data: bytesOf('GET / HTTP/1.0\r\n\r\n') });
     await expect.poll(() => readServer(server.read)).toBe('GET / HTTP/1.0\r\n\r\n');
     ringWrite(ipc.words, ipc.bytes, server.write, bytesOf('HTTP/1.0 200 OK\r\n\r\nhi'), SERVER);
@@ -84,6 +96,8 @@ describe('connections from outside the run', () => {
     ]);
     browser.send({ close: true });
     await expect.poll(() => trace.all().length).toBe(5); // the browser's close
+    expect(net.describeOutside()).toEqual([]);
+    expect(changes.count).toBe(2);
     browser.close();
   });
 

@@ -144,8 +144,14 @@ export class Kernel {
       },
     });
     this.net = new NetTable(this.ipc, this.fds, this.trace);
-    this.outside = new OutsideConnections(this.net, this.ipc);
-    this.outbox = new Outbox(observer, () => this.table.snapshot((pid) => this.net.describe(pid)));
+    this.outbox = new Outbox(
+      observer,
+      () => this.table.snapshot((pid) => this.net.describe(pid)),
+      () => this.net.describeOutside(),
+    );
+    this.outside = new OutsideConnections(this.net, this.ipc, () =>
+      this.outbox.tableChangedSoon(),
+    );
     this.console = new ConsoleOutput(
       this.ipc,
       this.ipc.newConsoleRing(),

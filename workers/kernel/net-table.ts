@@ -111,6 +111,8 @@ const peerOf = (s: Socket): SockAddr | null =>
 
 export class NetTable {
   private readonly sockets = new Map<number, Socket>();
+  /** Connections whose client end the kernel holds for the page (connectOutside). */
+  private readonly outside = new Set<number>();
   /** Bound sockets by protocol and port (`tcp:8888`), or AF_UNIX path (`unix:/tmp/s`). */
   private readonly bound = new Map<string, Bound[]>();
   private serial = 0;
@@ -310,6 +312,7 @@ export class NetTable {
       return connected;
     }
     this.ipc.holdRings(connected);
+    this.outside.add(s.id);
     return { ...connected, id: s.id };
   }
 
@@ -317,6 +320,7 @@ export class NetTable {
   closeOutside(pid: Pid, id: number): void {
     const s = this.sockets.get(id);
     if (s?.kind !== 'connection') return;
+    this.outside.delete(id);
     // As a descriptor's close (fd-table.ts): the socket first, then its rings.
     this.drop(id, pid);
     this.ipc.dropRings({ read: s.read, write: s.write });
@@ -535,14 +539,21 @@ export class NetTable {
 
   /** What the process list shows of `pid`'s sockets. */
   describe(pid: Pid): SocketInfo[] {
-    return this.fds.socketsOf(pid).flatMap((id): SocketInfo[] => {
-      const s = this.sockets.get(id);
-      if (!s?.local) return [];
-      const local = formatAddr(s.local);
-      if (s.kind === 'listener') return [{ state: 'LISTEN', local, peer: null }];
-      if (s.kind === 'connection') return [{ state: 'ESTAB', local, peer: formatAddr(s.peer) }];
-      if (s.kind === 'stream') return [{ state: 'BOUND', local, peer: null }];
-      return [{ state: 'UDP', local, peer: s.peer ? formatAddr(s.peer) : null }];
-    });
+    return this.fds.socketsOf(pid).flatMap((id) => this.describeSocket(id));
+  }
+
+  /** What the process list shows of the connections from outside the run (the Preview's). */
+  describeOutside(): SocketInfo[] {
+    return [...this.outside].flatMap((id) => this.describeSocket(id));
+  }
+
+  private describeSocket(id: number): SocketInfo[] {
+    const s = this.sockets.get(id);
+    if (!s?.local) return [];
+    const local = formatAddr(s.local);
+    if (s.kind === 'listener') return [{ state: 'LISTEN', local, peer: null }];
+    if (s.kind === 'connection') return [{ state: 'ESTAB', local, peer: formatAddr(s.peer) }];
+    if (s.kind === 'stream') return [{ state: 'BOUND', local, peer: null }];
+    return [{ state: 'UDP', local, peer: s.peer ? formatAddr(s.peer) : null }];
   }
 }

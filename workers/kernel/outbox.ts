@@ -6,6 +6,7 @@ import type {
   OutputChunk,
   ProcessInfo,
 } from '../protocol/kernel';
+import type { SocketInfo } from '../protocol/net';
 
 type Item =
   | { kind: 'output'; chunk: OutputChunk; shown: () => void }
@@ -47,6 +48,7 @@ export class Outbox {
   constructor(
     private readonly observer: () => KernelObserver | null,
     private readonly table: () => ProcessInfo[],
+    private readonly browserSockets: () => SocketInfo[] = () => [],
   ) {}
 
   /** Output in the console ring's order (the console's reader queues it). */
@@ -144,7 +146,7 @@ export class Outbox {
           }
         } else {
           this.queue.shift();
-          if (item.kind === 'table') observer?.processes(this.table());
+          if (item.kind === 'table') observer?.processes(this.table(), this.browserSockets());
           else if (item.kind === 'files') observer?.files(item.changes);
           else if (item.kind === 'deadlock') observer?.deadlock(item.report);
           else observer?.notice(item.key, item.detail);

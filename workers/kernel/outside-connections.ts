@@ -43,6 +43,8 @@ export class OutsideConnections {
   constructor(
     private readonly net: NetTable,
     private readonly ipc: IpcTable,
+    /** A connection opened or closed: the process list shows the browser's. */
+    private readonly changed: () => void,
   ) {}
 
   /** Connects to `port`; returns 0, or the errno. */
@@ -66,6 +68,7 @@ export class OutsideConnections {
     this.open.add(c);
     channel.onmessage = ({ data }: MessageEvent<ToServer>) => this.fromPage(c, data);
     void this.toPage(c);
+    this.changed();
     return 0;
   }
 
@@ -150,5 +153,6 @@ export class OutsideConnections {
     this.open.delete(c);
     this.net.closeOutside(OUTSIDE_PID, c.id);
     c.channel.close();
+    this.changed();
   }
 }

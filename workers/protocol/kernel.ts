@@ -123,7 +123,9 @@ export type TraceEvent =
 export interface KernelObserver {
   /** Resolves once the UI has shown the chunks: that is the back-pressure on printing processes. */
   output(chunks: OutputChunk[]): Promise<void>;
-  processes(table: ProcessInfo[]): void;
+  /** The process table, and the sockets the browser holds (the Preview's connections: the
+   * client `browser`, which is no process of the run). */
+  processes(table: ProcessInfo[], browser: SocketInfo[]): void;
   /** A message from the kernel itself (process limit reached, …); `key` indexes the i18n table. */
   notice(key: KernelNoticeKey, detail: string): void;
   /** Files the program created, changed or removed in `/home/user`, as it runs. */
