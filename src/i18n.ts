@@ -306,6 +306,9 @@ const en = {
   previewPath: 'Path',
   previewGo: 'Go',
   previewReload: 'Reload',
+  previewOpen: 'New tab ↗',
+  previewOpenHint:
+    'Open this page in a tab of its own (it reaches the server through this playground, which must stay open)',
   previewNone: 'When a program listens on a TCP port (an HTTP server), its pages show here.',
   previewUnavailable:
     'Preview needs a second origin beside this page ({origin}), and it did not answer. See the README.',
@@ -632,6 +635,8 @@ const zh: Record<MessageKey, string> = {
   previewPath: '路径',
   previewGo: '打开',
   previewReload: '重新加载',
+  previewOpen: '新标签页 ↗',
+  previewOpenHint: '在单独的标签页中打开此页（它经由本练习场连接服务器，本练习场须保持打开）',
   previewNone: '程序在 TCP 端口上监听（如 HTTP 服务器）时，它的网页会显示在这里。',
   previewUnavailable: '预览需要本页旁边的另一个源（{origin}），但它没有响应。请参阅 README。',
   previewFrame: '端口 {port} 的预览',

@@ -9,7 +9,7 @@ import { Errno } from '../../workers/protocol/constants';
 import { encodeRequest, type ResponseError, ResponseReader } from './http';
 import { Link } from './link';
 import { isPreviewSocketRequest, SocketSessions } from './websocket-session';
-import type { PreviewAnswer, PreviewPull, PreviewRequest } from './protocol';
+import type { PreviewAnswer, PreviewPull, PreviewRequest, PreviewShown } from './protocol';
 
 /** How long a server may take to begin its answer before the preview says it did not. */
 export const ANSWER_TIMEOUT_MS = 5000;
@@ -43,6 +43,17 @@ export function isPreviewRequest(data: unknown): data is PreviewRequest {
   );
 }
 
+function isPreviewShown(data: unknown): data is PreviewShown {
+  const shown = (data as PreviewShown | null)?.shown;
+  return (
+    typeof shown === 'object' &&
+    shown !== null &&
+    Number.isInteger(shown.port) &&
+    typeof shown.path === 'string' &&
+    shown.path.startsWith('/')
+  );
+}
+
 export class PreviewBroker {
   /** Connections kept alive by their server, by port, ready for another request. */
   private readonly idle = new Map<number, Link[]>();
@@ -52,6 +63,8 @@ export class PreviewBroker {
     private readonly kernel: () => Kernel | null,
     /** The page shown for a failure, as HTML (in the page's language). */
     private readonly failurePage: (failure: PreviewFailure, port: number) => string,
+    /** The preview frame shows `path` of `port` (its address bar follows). */
+    private readonly shown: (port: number, path: string) => void = () => {},
   ) {
     this.sockets = new SocketSessions(kernel);
   }
@@ -61,6 +74,7 @@ export class PreviewBroker {
     relay.onmessage = ({ data, ports }: MessageEvent<unknown>) => {
       if (ports[0] && isPreviewRequest(data)) void this.serve(data, ports[0]);
       else if (ports[0] && isPreviewSocketRequest(data)) this.sockets.start(data.socket, ports[0]);
+      else if (isPreviewShown(data)) this.shown(data.shown.port, data.shown.path);
       else ports[0]?.close();
     };
   }

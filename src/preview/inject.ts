@@ -1,19 +1,19 @@
 /**
- * Puts the preview's WebSocket script (websocket-shim.ts) first in an HTML answer as it streams
+ * Puts the preview's WebSocket script (page-script.ts) first in an HTML answer as it streams
  * through the service worker, where it runs before any script of the page: after a byte order
  * mark and a doctype, which must stay first (a document without its doctype first is rendered
  * in quirks mode).
  */
-import { WEBSOCKET_SHIM_PATH } from './protocol';
+import { PAGE_SCRIPT_PATH } from './protocol';
 
-export const SHIM_TAG = `<script src="${WEBSOCKET_SHIM_PATH}"></script>`;
+export const SCRIPT_TAG = `<script src="${PAGE_SCRIPT_PATH}"></script>`;
 
 /** The bytes looked at for a doctype before the tag goes in. */
 const LOOK_BYTES = 1024;
 
 /** Where the tag goes in a document beginning with `head` (all of it, if shorter than
  * LOOK_BYTES): after a BOM, comments and a doctype, if there. */
-export function shimInsertAt(head: Uint8Array): number {
+export function scriptInsertAt(head: Uint8Array): number {
   const text = new TextDecoder('latin1').decode(head.subarray(0, LOOK_BYTES));
   const doctype = /^(?:\xEF\xBB\xBF)?(?:\s|<!--[\s\S]*?-->)*<!doctype[^>]*>/i.exec(text);
   if (doctype) return doctype[0].length;
@@ -22,7 +22,7 @@ export function shimInsertAt(head: Uint8Array): number {
 
 /** Whether `head` is enough to know where the tag goes (a page may send its first bytes and
  * pause: they are not held for more than they need). */
-export function shimPlaceKnown(head: Uint8Array): boolean {
+export function scriptPlaceKnown(head: Uint8Array): boolean {
   if (head.length >= LOOK_BYTES) return true;
   let text = new TextDecoder('latin1').decode(head).replace(/^(?:\xEF\xBB\xBF)?/, '');
   for (;;) {
@@ -41,12 +41,12 @@ export function shimPlaceKnown(head: Uint8Array): boolean {
 }
 
 /** A stream that passes an HTML body through with the tag put in. */
-export function injectShim(): TransformStream<Uint8Array, Uint8Array> {
-  const tag = new TextEncoder().encode(SHIM_TAG);
+export function injectPageScript(): TransformStream<Uint8Array, Uint8Array> {
+  const tag = new TextEncoder().encode(SCRIPT_TAG);
   let held: Uint8Array | null = new Uint8Array(0);
   const release = (controller: TransformStreamDefaultController<Uint8Array>) => {
     if (!held) return;
-    const at = shimInsertAt(held);
+    const at = scriptInsertAt(held);
     controller.enqueue(held.slice(0, at));
     controller.enqueue(tag);
     if (at < held.length) controller.enqueue(held.slice(at));
@@ -59,7 +59,7 @@ export function injectShim(): TransformStream<Uint8Array, Uint8Array> {
       joined.set(held);
       joined.set(chunk, held.length);
       held = joined;
-      if (shimPlaceKnown(held)) release(controller);
+      if (scriptPlaceKnown(held)) release(controller);
     },
     flush: release,
   });

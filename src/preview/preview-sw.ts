@@ -5,20 +5,21 @@
  * the answer streams back. It keeps no state that matters: a worker stopped while idle and
  * started again finds the relay anew for each request.
  */
-import { injectShim } from './inject';
+import { injectPageScript } from './inject';
 import {
   parsePreviewPath,
   type PreviewAnswer,
   previewPrefix,
   type PreviewPull,
   type PreviewRequest,
+  type PreviewShown,
   type PreviewSocketRequest,
   RELAY_PATH,
   SERVICE_WORKER_PATH,
   type SocketToPage,
-  WEBSOCKET_SHIM_PATH,
+  PAGE_SCRIPT_PATH,
 } from './protocol';
-import { installWebSocketShim } from './websocket-shim';
+import { installPageScript } from './page-script';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -53,19 +54,21 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;
   if ([RELAY_PATH, SERVICE_WORKER_PATH].includes(url.pathname)) return;
-  if (url.pathname === WEBSOCKET_SHIM_PATH) return event.respondWith(shimScript());
+  if (url.pathname === PAGE_SCRIPT_PATH) return event.respondWith(pageScript());
   event.respondWith(answer(event, url));
 });
 
-// A preview page's WebSocket: its port goes to the playground as a request's does.
+// From a preview page's script (page-script.ts): a WebSocket, whose port goes to the playground
+// as a request's does; or which page the preview frame shows.
 self.addEventListener('message', (event) => {
-  const data = event.data as PreviewSocketRequest | null;
+  const data = event.data as Partial<PreviewSocketRequest & PreviewShown> | null;
   const port = event.ports[0];
-  if (!port) return;
-  if (typeof data?.socket?.token !== 'string') return port.close();
+  const token = data?.socket?.token ?? data?.shown?.token;
+  if (typeof token !== 'string') return port?.close();
   event.waitUntil(
-    relayFor(data.socket.token).then((relay) => {
-      if (relay) return relay.postMessage(data, [port]);
+    relayFor(token).then((relay) => {
+      if (relay) return relay.postMessage(data, port ? [port] : []);
+      if (!port) return;
       const failed: SocketToPage = {
         closed: { code: 1006, reason: '', wasClean: false, failed: true },
       };
@@ -75,8 +78,8 @@ self.addEventListener('message', (event) => {
   );
 });
 
-function shimScript(): Response {
-  return new Response(`(${installWebSocketShim.toString()})();`, {
+function pageScript(): Response {
+  return new Response(`(${installPageScript.toString()})();`, {
     headers: { ...PAGE_HEADERS, 'Content-Type': 'text/javascript; charset=utf-8' },
   });
 }
@@ -161,7 +164,7 @@ function streamed(port: MessagePort, head: boolean, token: string): Promise<Resp
         const html =
           /^text\/html/i.test(out.get('Content-Type') ?? '') && !out.has('Content-Encoding');
         resolve(
-          new Response(empty ? null : html ? stream.pipeThrough(injectShim()) : stream, {
+          new Response(empty ? null : html ? stream.pipeThrough(injectPageScript()) : stream, {
             status: Math.min(Math.max(status, 200), 599),
             statusText,
             headers: out,

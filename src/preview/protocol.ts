@@ -10,16 +10,18 @@
  * On that port the playground sends `PreviewAnswer`s and the service worker `PreviewPull`s.
  *
  * A service worker never sees WebSocket, so the worker puts a small script first in every HTML
- * page (websocket-shim.ts): its `WebSocket` posts a `PreviewSocketRequest` with a port to the
- * worker, which passes it on the same way. On that port the page sends `SocketToServer`s and
+ * page (page-script.ts): its `WebSocket` posts a `PreviewSocketRequest` with a port to the
+ * worker, which passes it on the same way. The script also says which page the preview frame
+ * shows (`PreviewShown`), so the address bar follows the links clicked there. On that port the page sends `SocketToServer`s and
  * the playground, speaking RFC 6455 to the server (websocket-session.ts), `SocketToPage`s.
  */
 
 /** Where the preview origin serves its own files (everything else there is the program's). */
 export const RELAY_PATH = '/preview-relay.html';
 export const SERVICE_WORKER_PATH = '/preview-sw.js';
-/** The WebSocket script the service worker serves itself and adds to every HTML page. */
-export const WEBSOCKET_SHIM_PATH = '/preview-websocket.js';
+/** The script the service worker serves itself and puts first in every HTML page
+ * (page-script.ts): the page's WebSocket, and where the preview frame is now. */
+export const PAGE_SCRIPT_PATH = '/preview-page.js';
 
 /** One request of the preview frame, for the server on `port`. */
 export interface PreviewRequest {
@@ -63,6 +65,11 @@ export interface PreviewSocketRequest {
     /** The port of the server whose page this is (the handshake's `Origin`). */
     pagePort: number;
   };
+}
+
+/** The preview frame (not a page in a tab of its own) shows `path` of `port`'s server. */
+export interface PreviewShown {
+  shown: { token: string; port: number; path: string };
 }
 
 /** The page's WebSocket to the playground. `close` without `code`: no status (1005). */

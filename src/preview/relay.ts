@@ -6,12 +6,12 @@
  * Another page of this origin (a preview page) could reach this frame and make requests through
  * it: those are requests to the program's servers, which that page can make anyway.
  */
-import type { PreviewRequest, PreviewSocketRequest, RelayReady } from './protocol';
+import type { PreviewRequest, PreviewShown, PreviewSocketRequest, RelayReady } from './protocol';
 import { SERVICE_WORKER_PATH } from './protocol';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 let playground: MessagePort | null = null;
-type Relayed = MessageEvent<PreviewRequest | PreviewSocketRequest>;
+type Relayed = MessageEvent<PreviewRequest | PreviewSocketRequest | PreviewShown>;
 const early: Relayed[] = [];
 
 const forward = ({ data, ports }: Relayed) => {

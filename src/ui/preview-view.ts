@@ -50,6 +50,7 @@ export class PreviewView {
   private readonly path: HTMLInputElement;
   private readonly note: HTMLElement;
   private readonly frame: HTMLIFrameElement;
+  private readonly open: HTMLAnchorElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -57,11 +58,16 @@ export class PreviewView {
     private readonly t: Translate,
   ) {
     this.origin = previewOrigin(location, import.meta.env.VITE_PROCBOX_PREVIEW_ORIGIN);
-    this.broker = new PreviewBroker(kernel, (failure, port) => this.failurePage(failure, port));
+    this.broker = new PreviewBroker(
+      kernel,
+      (failure, port) => this.failurePage(failure, port),
+      (port, path) => this.followed(port, path),
+    );
     this.select = root.querySelector('select')!;
     this.path = root.querySelector('input')!;
     this.note = root.querySelector('.preview-note')!;
     this.frame = root.querySelector('iframe')!;
+    this.open = root.querySelector('a.preview-open')!;
     // Its own origin already keeps the page from the playground's storage; the sandbox also
     // keeps it from navigating the playground away.
     this.frame.setAttribute(
@@ -73,7 +79,10 @@ export class PreviewView {
       this.go();
     });
     root.querySelector('[data-testid=preview-reload]')!.addEventListener('click', () => this.go());
-    this.select.addEventListener('change', () => this.go());
+    this.select.addEventListener('change', () => {
+      this.path.value = '/'; // another server: its first page
+      this.go();
+    });
     addEventListener('message', (event) => this.fromRelay(event));
     // The tab shown (ui/timeline-view.ts unhides it): its page loads then, not before.
     new MutationObserver(() => !root.hidden && !this.loaded && this.go()).observe(root, {
@@ -131,7 +140,15 @@ export class PreviewView {
     const url = new URL(this.origin + previewPrefix(this.token, port) + path);
     this.frame.src = 'about:blank';
     this.frame.src = url.href;
+    this.open.href = url.href;
     this.showNote();
+  }
+
+  /** The frame went to another page of its server (a link, a form, a redirect). */
+  private followed(port: number, path: string): void {
+    if (port !== this.shown || !this.origin) return;
+    if (document.activeElement !== this.path) this.path.value = path;
+    this.open.href = this.origin + previewPrefix(this.token, port) + path;
   }
 
   private openRelay(): void {
@@ -171,7 +188,10 @@ export class PreviewView {
     }
     this.note.textContent = text;
     this.note.hidden = text === '';
-    if (text) this.frame.hidden = true;
+    if (text) {
+      this.frame.hidden = true;
+      this.open.removeAttribute('href');
+    }
   }
 
   private failurePage(failure: PreviewFailure, port: number): string {

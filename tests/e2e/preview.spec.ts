@@ -38,7 +38,7 @@ with socketserver.TCPServer(("", 8000), http.server.SimpleHTTPRequestHandler) as
     httpd.serve_forever()
 `;
 
-test('http.server serves the workspace: HTML, CSS and an image, and links stay in the preview', async ({
+test('http.server serves the workspace: HTML, CSS and an image; links stay in the preview, and open in a new tab', async ({
   page,
 }) => {
   const frame = await serve(page, HTTP_SERVER, /serving on 8000/);
@@ -49,8 +49,20 @@ test('http.server serves the workspace: HTML, CSS and an image, and links stay i
     .toBe(12);
   await frame.locator('a').click();
   await expect(frame.locator('#second')).toHaveText('the second page');
+  // The address bar follows the link, so Reload and New tab take the page now shown.
+  await expect(page.getByTestId('preview-path')).toHaveValue('/more/page2.html');
+  const [tab] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.getByTestId('preview-open').click(),
+  ]);
+  await expect(tab.locator('#second')).toHaveText('the second page', { timeout: 30_000 });
+  expect(await tab.evaluate(() => window.opener)).toBeNull(); // it cannot reach the playground
+  await tab.locator('a').click(); // an absolute path, in a tab of its own
+  await expect(tab.locator('h1')).toHaveCSS('color', 'rgb(0, 128, 0)');
+  await tab.close();
   await frame.locator('a').click(); // an absolute path, within the same preview
   await expect(frame.locator('h1')).toHaveText('Hello from http.server');
+  await expect(page.getByTestId('preview-path')).toHaveValue('/index.html');
   // The server logged each request, as it does under CPython, from the browser's connections.
   await expect.poll(() => consoleText(page)).toMatch(/"GET \/more\/page2\.html HTTP\/1\.1" 200 -/);
   await expect.poll(() => consoleText(page)).toMatch(/"GET \/dot\.svg HTTP\/1\.1" 200 -/);

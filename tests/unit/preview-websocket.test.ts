@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Kernel } from '../../src/kernel-client';
-import { injectShim, SHIM_TAG, shimInsertAt, shimPlaceKnown } from '../../src/preview/inject';
+import {
+  injectPageScript,
+  SCRIPT_TAG,
+  scriptInsertAt,
+  scriptPlaceKnown,
+} from '../../src/preview/inject';
 import type { SocketToPage } from '../../src/preview/protocol';
 import {
   acceptFor,
@@ -126,7 +131,7 @@ describe('WebSocket frames', () => {
 describe("the WebSocket script's place in an HTML answer", () => {
   it('goes after a doctype, a BOM and comments, else first', () => {
     const at = (html: string) =>
-      shimInsertAt(new Uint8Array([...html].map((c) => c.charCodeAt(0))));
+      scriptInsertAt(new Uint8Array([...html].map((c) => c.charCodeAt(0))));
     expect(at('<!DOCTYPE html><p>x')).toBe(15);
     expect(at('\xEF\xBB\xBF<!doctype html>')).toBe(18);
     expect(at('<!-- a --> \n<!doctype html>x')).toBe(27);
@@ -135,7 +140,7 @@ describe("the WebSocket script's place in an HTML answer", () => {
   });
 
   it('is known as soon as the first bytes tell, and not before', () => {
-    const known = (html: string) => shimPlaceKnown(bytes(html));
+    const known = (html: string) => scriptPlaceKnown(bytes(html));
     expect(known('<!DOCTY')).toBe(false);
     expect(known('<!doctype html')).toBe(false);
     expect(known('<!doctype html>')).toBe(true);
@@ -155,9 +160,9 @@ describe("the WebSocket script's place in an HTML answer", () => {
             controller.close();
           },
         }),
-      ).body!.pipeThrough(injectShim()),
+      ).body!.pipeThrough(injectPageScript()),
     ).text();
-    expect(out).toBe(`<!doctype html>${SHIM_TAG}<script>alert(WebSocket)</script>`);
+    expect(out).toBe(`<!doctype html>${SCRIPT_TAG}<script>alert(WebSocket)</script>`);
   });
 });
 

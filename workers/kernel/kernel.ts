@@ -149,9 +149,7 @@ export class Kernel {
       () => this.table.snapshot((pid) => this.net.describe(pid)),
       () => this.net.describeOutside(),
     );
-    this.outside = new OutsideConnections(this.net, this.ipc, () =>
-      this.outbox.tableChangedSoon(),
-    );
+    this.outside = new OutsideConnections(this.net, this.ipc, () => this.outbox.tableChangedSoon());
     this.console = new ConsoleOutput(
       this.ipc,
       this.ipc.newConsoleRing(),

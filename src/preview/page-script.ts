@@ -1,15 +1,16 @@
 /**
- * `WebSocket` in a preview page (protocol.ts). A service worker never sees WebSocket, and the
- * page may reach nothing but its own origin; so the preview's service worker serves this
- * function's source as a script that every HTML page loads first, and it puts in the page a
- * `WebSocket` that reaches the program's servers through the worker and the playground.
+ * The script every preview page loads first (protocol.ts): the preview's service worker serves
+ * this function's source. A service worker never sees WebSocket, and the page may reach nothing
+ * but its own origin; so it puts in the page a `WebSocket` that reaches the program's servers
+ * through the worker and the playground. In the preview frame it also tells the playground
+ * which page is shown, for the address bar.
  *
  * Its source runs alone in the page: it may use only globals, never what this module imports
  * (types aside).
  */
-import type { PreviewSocketRequest, SocketToPage, SocketToServer } from './protocol';
+import type { PreviewShown, PreviewSocketRequest, SocketToPage, SocketToServer } from './protocol';
 
-export function installWebSocketShim(): void {
+export function installPageScript(): void {
   const page = /^\/preview\/([A-Za-z0-9_-]+)\/(\d{1,5})(\/.*)?$/.exec(location.pathname);
   if (!page) return;
   const token = page[1];
@@ -210,4 +211,19 @@ export function installWebSocketShim(): void {
   addEventListener('pagehide', () => {
     for (const socket of live) socket.leave();
   });
+  // The preview frame's own page (its parent is the playground, of another origin; a frame in
+  // a preview page has a parent of this one).
+  let framedByPlayground = false;
+  try {
+    framedByPlayground = parent !== window && !parent.location.href;
+  } catch {
+    framedByPlayground = true;
+  }
+  if (framedByPlayground) {
+    const path = location.pathname.slice(prefix.length) || '/';
+    const shown: PreviewShown = {
+      shown: { token, port: pagePort, path: path + location.search + location.hash },
+    };
+    navigator.serviceWorker?.controller?.postMessage(shown);
+  }
 }
