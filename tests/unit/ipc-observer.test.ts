@@ -37,4 +37,19 @@ describe('switches of threads, for the Timeline', () => {
     watch.flush();
     expect(ops()).toEqual(['run 2', 'run 1']);
   });
+
+  it('say how the previous runner last left the CPU, when switches are merged', () => {
+    vi.useFakeTimers();
+    const { watch, ops, sent } = observer();
+    watch.ran(1, 3, true); // the main thread (1) runs
+    vi.advanceTimersByTime(1);
+    // Within one grain: 1 yields to 2, 2 yields back, then 1 waits in join() and 3 runs.
+    watch.ran(2, 3, true);
+    watch.ran(1, 3, true);
+    watch.ran(3, 3, false);
+    watch.flush();
+    expect(ops()).toEqual(['run 1', 'run 3']);
+    // Without this, the merged switch said 1 only yielded, and 1 was drawn ready, not waiting.
+    expect(sent.flat().map((op) => op.yielded)).toEqual([true, false]);
+  });
 });

@@ -19,6 +19,8 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The last switch recorded, while still in the batch, and whose it was. */
   let lastRun: IpcOp | null = null;
+  /** Who had the CPU before `lastRun` (the Timeline's previous runner for that record). */
+  let lastRunFrom: number | null = null;
   let lastRunner: number | null = null;
 
   const flush = () => {
@@ -47,10 +49,17 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
      * the last to get it then. Costs no message of its own. */
     ran(tid: number, threads: number, yielded: boolean) {
       if (threads < 2 || tid === lastRunner) return;
+      const leaving = lastRunner;
       lastRunner = tid;
       const at = performance.timeOrigin + performance.now();
-      if (lastRun && at - lastRun.at < RUN_GRAIN_MS) lastRun.tid = tid;
-      else add((lastRun = { at, tid, op: 'run', object: 'GIL', yielded }));
+      if (lastRun && at - lastRun.at < RUN_GRAIN_MS) {
+        lastRun.tid = tid;
+        // The record says how its previous runner left the CPU: the last time it did.
+        if (leaving === lastRunFrom) lastRun.yielded = yielded;
+      } else {
+        lastRunFrom = leaving;
+        add((lastRun = { at, tid, op: 'run', object: 'GIL', yielded }));
+      }
     },
     label: (kind: string, objects: number[]) => kernel.ipcLabel(kind, objects),
     /** Shows `tid` as waiting on `objects` while `wait` lasts, if it lasts long enough. */
