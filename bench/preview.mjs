@@ -1,8 +1,8 @@
 /**
  * The Preview's figures (issue 23), each beside the same server under native python3 and the
  * same page in the same browser: a page of ten 100 KB images from `http.server`, loaded in the
- * preview frame, and small `BaseHTTPRequestHandler` replies fetched one after another by a
- * script in the page. Procbox's side runs on `vite preview`, which also serves the preview
+ * preview frame; small `BaseHTTPRequestHandler` replies fetched one after another by a script
+ * in the page; and a WebSocket message echoed by a hand-written server, one at a time. Procbox's side runs on `vite preview`, which also serves the preview
  * origin (vite.config.ts).
  */
 import { spawn } from 'node:child_process';
@@ -38,17 +38,31 @@ const FETCHES = `<!doctype html><p id="done"></p><script>
 })();
 </script>`;
 
+/** A page that sends a WebSocket message to the server beside the HTTP one and waits for its
+ * echo, for FETCH_SECONDS, and says the mean round trip in µs. */
+const ECHOES = (port) => `<!doctype html><p id="done"></p><script>
+const ws = new WebSocket('ws://127.0.0.1:${port}/');
+let count = 0, until = 0;
+ws.onopen = () => { until = performance.now() + ${FETCH_SECONDS * 1000}; ws.send('ping'); };
+ws.onmessage = () => {
+  count += 1;
+  if (performance.now() < until) return ws.send('ping');
+  document.getElementById('done').textContent = 'echoes ' + (${FETCH_SECONDS * 1e6} / count);
+};
+</script>`;
+
 /** An SVG of about IMAGE_BYTES (a comment fills it), different for each image. */
 const image = (i) => {
   const head = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#${(i * 1234567).toString(16).slice(0, 6).padEnd(6, '0')}"/><!--`;
   return head + 'x'.repeat(IMAGE_BYTES - head.length - 10) + '--></svg>';
 };
 
-/** The server both sides run: the workspace's files, and `/small`. */
+/** The server both sides run: the workspace's files, and `/small`; on the next port, a
+ * WebSocket echo server written by hand, as the tutorials write it. */
 const SERVER = (port) => `
-import http.server, socketserver, os
+import http.server, socketserver, os, base64, hashlib, socket, threading
 os.chdir(os.path.dirname(os.path.abspath(__file__)) or ".")
-pages = ${JSON.stringify({ 'index.html': INDEX, 'fetches.html': FETCHES })}
+pages = ${JSON.stringify({ 'index.html': INDEX, 'fetches.html': FETCHES, 'echoes.html': ECHOES(port + 1) })}
 for name, text in pages.items():
     with open(name, "w") as f:
         f.write(text)
@@ -67,6 +81,27 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *args):
         pass
+def echo(conn):
+    request = b""
+    while b"\\r\\n\\r\\n" not in request:
+        request += conn.recv(4096)
+    key = [l.split(b": ")[1] for l in request.split(b"\\r\\n") if l.lower().startswith(b"sec-websocket-key")][0]
+    accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+    conn.sendall(b"HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + b"\\r\\n\\r\\n")
+    while True:
+        head = conn.recv(2)
+        if len(head) < 2 or head[0] & 0x0F == 8:
+            break
+        length = head[1] & 0x7F
+        mask = conn.recv(4)
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(conn.recv(length)))
+        conn.sendall(bytes([0x81, len(payload)]) + payload)
+    conn.close()
+def echoes():
+    listener = socket.create_server(("127.0.0.1", ${port + 1}))
+    while True:
+        threading.Thread(target=echo, args=(listener.accept()[0],), daemon=True).start()
+threading.Thread(target=echoes, daemon=True).start()
 socketserver.TCPServer.allow_reuse_address = True
 with socketserver.TCPServer(("127.0.0.1", ${port}), Handler) as httpd:
     print("serving", flush=True)
@@ -92,6 +127,8 @@ export async function benchPreview({ browser, report, work, root }) {
   const nativeImages = await figure(page.mainFrame(), 'images');
   await page.goto('http://127.0.0.1:8765/fetches.html');
   const nativeFetches = (await figure(page.mainFrame(), 'fetches')) / FETCH_SECONDS;
+  await page.goto('http://127.0.0.1:8765/echoes.html');
+  const nativeEchoes = await figure(page.mainFrame(), 'echoes');
   native.kill();
 
   // Procbox: the playground, the same server, the Preview tab.
@@ -120,6 +157,9 @@ export async function benchPreview({ browser, report, work, root }) {
   await playground.getByTestId('preview-path').fill('/fetches.html');
   await playground.getByTestId('preview-path').press('Enter');
   const fetches = (await figure(frame, 'fetches')) / FETCH_SECONDS;
+  await playground.getByTestId('preview-path').fill('/echoes.html');
+  await playground.getByTestId('preview-path').press('Enter');
+  const echoes = await figure(frame, 'echoes');
   await playground.close();
   await server.close();
 
@@ -134,5 +174,11 @@ export async function benchPreview({ browser, report, work, root }) {
     fetches,
     nativeFetches,
     'req/s',
+  );
+  report(
+    'Preview: a WebSocket message echoed by a hand-written server',
+    echoes,
+    nativeEchoes,
+    'µs',
   );
 }
