@@ -234,7 +234,7 @@ const runtime = {
       calls,
       (message) => writeBytes(2, new TextEncoder().encode(`procbox: ${message}\n`)),
       quiet,
-      observer.ran,
+      observer,
     ));
     const bridge: LayerBridge = {
       ...stdio.bridge,

@@ -145,9 +145,8 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   const exits = new Map<Pid, number>();
   /** Children whose end already has its join arrow. */
   const joinedChildren = new Set<Pid>();
-  /** Per process, its lanes: one of them has the CPU at a time; and the one that got it last. */
+  /** Per process, its lanes: one of them has the CPU at a time. */
   const lanesOfProcess = new Map<Pid, string[]>();
-  const runner = new Map<Pid, string>();
 
   for (const event of events) {
     const t = event.t;
@@ -258,17 +257,19 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         break;
       }
       case 'run': {
-        // A switch: this thread has the CPU. The one that had it only yielded (it is ready for
-        // its turn) or waits (in Python: a lock, an Event, a join; a kernel wait that lasts
-        // says on what); any other shown running is ready.
+        // A switch: this thread has the CPU. The others are ready for their turn, but for
+        // those that wait (in Python: a lock, an Event, a join; a kernel wait that lasts says
+        // on what).
         const lane = laneOf(event.pid, event.tid, t);
-        const last = runner.get(event.pid);
+        const waits = new Set((event.waits ?? []).map((tid) => laneId(event.pid, tid)));
         for (const other of lanesOfProcess.get(event.pid) ?? []) {
-          if (other === lane || open.get(other)?.state !== 'running') continue;
-          enter(other, other === last && !event.yielded ? 'blocked' : 'ready', t, null);
+          const state = open.get(other)?.state;
+          if (other === lane) continue;
+          if (waits.has(other) && (state === 'running' || state === 'ready')) {
+            enter(other, 'blocked', t, null);
+          } else if (state === 'running') enter(other, 'ready', t, null);
         }
         enter(lane, 'running', t, null);
-        runner.set(event.pid, lane);
         break;
       }
       case 'set':

@@ -254,24 +254,24 @@ describe("the program's lines", () => {
 });
 
 describe('running and ready', () => {
-  it('a switch gives the CPU to one lane; the one that had it is ready if it yielded, else waits', () => {
-    const run = (t: number, tid: number, yielded: boolean): TraceEvent => ({
+  it('a switch gives the CPU to one lane; the others are ready, but for those that wait', () => {
+    const run = (t: number, tid: number, waits: number[] = []): TraceEvent => ({
       type: 'run',
       t,
       pid: 1,
       tid,
       object: 'GIL',
-      ...(yielded ? { yielded: true as const } : {}),
+      ...(waits.length ? { waits } : {}),
     });
     const timeline = buildTimeline(
       [
         { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'main.py', method: 'script' },
         { type: 'thread-start', t: 1, pid: 1, tid: 2 },
         { type: 'thread-start', t: 1, pid: 1, tid: 3 },
-        run(2, 2, true),
-        run(7, 3, true), // the switch interval: 2 was preempted
-        run(9, 2, false), // 3 waits (a lock, in Python)
-        run(12, 3, true),
+        run(2, 2),
+        run(7, 3), // the switch interval: 2 was preempted
+        run(9, 2, [3, 1]), // 3 waits (a lock, in Python), and so does 1 (a join)
+        run(12, 3, [1]),
         { type: 'thread-exit', t: 15, pid: 1, tid: 3 },
       ],
       16,
@@ -280,7 +280,8 @@ describe('running and ready', () => {
       timeline.slices.filter((s) => s.lane === lane).map((s) => [s.state, s.start, s.end]);
     expect(of('1')).toEqual([
       ['running', 0, 2],
-      ['ready', 2, 16],
+      ['ready', 2, 9],
+      ['blocked', 9, 16],
     ]);
     expect(of('1/2')).toEqual([
       ['running', 1, 7],

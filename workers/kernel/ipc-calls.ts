@@ -81,7 +81,7 @@ export function ipcObserverCallsFor(
       if (!Array.isArray(ops)) return;
       // From the clock all workers share to the trace's.
       const offset = trace.now() - (performance.timeOrigin + performance.now());
-      for (const { at, tid, op, object, bytes, site, yielded } of ops.slice(0, 10_000)) {
+      for (const { at, tid, op, object, bytes, site, waits } of ops.slice(0, 10_000)) {
         const name =
           typeof object === 'string'
             ? THREAD_LOCK_NAME.test(object) || (op === 'run' && object === 'GIL')
@@ -93,7 +93,10 @@ export function ipcObserverCallsFor(
         const thread = Number.isInteger(tid) ? tid : self.pid;
         const size = Number.isInteger(bytes) && bytes! >= 0 ? { bytes } : {};
         const line = typeof site === 'string' && site.length <= 300 ? { site } : {};
-        const turn = op === 'run' && yielded === true ? { yielded } : {};
+        const turn =
+          op === 'run' && Array.isArray(waits) && waits.length > 0
+            ? { waits: waits.filter((w) => Number.isInteger(w)).slice(0, 1000) }
+            : {};
         trace.record(
           { type: op, pid: self.pid, tid: thread, object: name, ...size, ...line, ...turn },
           Math.min(at + offset, trace.now()),

@@ -144,8 +144,9 @@ export interface IpcOp {
   bytes?: number;
   /** The program's line that made it (`main.py:12`), when the program made it. */
   site?: string;
-  /** For a `run`: the thread that had the CPU only yielded it (it is ready), not waits. */
-  yielded?: boolean;
+  /** For a `run`: the process's threads that wait (a lock, an Event, a join, a kernel call)
+   * rather than merely wait for their turn; the rest are ready. */
+  waits?: number[];
 }
 
 /** How a process names the `threading` locks, Events and Conditions its program makes, for the

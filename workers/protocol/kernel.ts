@@ -106,8 +106,8 @@ export type TraceEvent =
       object: string;
       bytes?: number;
       site?: string;
-      /** A `run`'s: the thread that had the CPU only yielded it (it is ready), not waits. */
-      yielded?: true;
+      /** A `run`'s: the process's threads that wait rather than wait for their turn. */
+      waits?: Pid[];
     }
   /** A thread (the main one: `tid` is the pid) begins to wait on `on` (`Queue#1`, `sleep`,
    * `input()`, `join(3)`, `accept 0.0.0.0:8888`), or, with null, runs again. */

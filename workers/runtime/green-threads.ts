@@ -119,17 +119,23 @@ class WakeUp {
   }
 }
 
+/** Who parks, and how, and who gets the CPU: every switch of threads passes here. */
+export interface SwitchWatch {
+  /** Thread `tid` parked: it only `yielded` the CPU, or it waits. */
+  parked(tid: number, yielded: boolean): void;
+  /** Thread `tid` has the CPU now, one of `threads`. */
+  ran(tid: number, threads: number): void;
+}
+
 export function installGreenThreads(
   py: PyodideAPI,
   calls: LayerCalls,
   onError: (message: string) => void,
   quiet: QuietWatch,
-  /** Thread `tid` has the CPU now (a switch of threads; see IpcObserver.ran). */
-  ran: (tid: number, threads: number, yielded: boolean) => void = () => {},
+  /** Switches of threads, for the Timeline (IpcObserver.parked and .ran). */
+  switches: SwitchWatch = { parked: () => {}, ran: () => {} },
 ): GreenThreads {
   const tids = new Map<number, number>(); // by slot
-  /** Whether the thread that parked last only yielded the CPU (it stays ready) or waits. */
-  let yielded = false;
   const parked = new Map<number, () => void>();
   const woken = new Set<number>(); // resumed before it parked: its next park returns at once
   const results = new Map<number, unknown>(); // by call id
@@ -157,7 +163,7 @@ export function installGreenThreads(
   /** Thread `slot` gets the CPU (every switch of threads comes here). */
   const wake = (slot: number) => {
     const tid = tids.get(slot);
-    if (tid !== undefined) ran(tid, tids.size, yielded);
+    if (tid !== undefined) switches.ran(tid, tids.size);
     const resolve = parked.get(slot);
     if (resolve) {
       parked.delete(slot);
@@ -180,7 +186,11 @@ export function installGreenThreads(
     const code = timeout - PARK_BASE;
     const slot = code & ((1 << SLOT_BITS) - 1);
     const next = (code & ~PARK_READY) >>> SLOT_BITS;
-    yielded = (code & PARK_READY) !== 0;
+    const parker = tids.get(slot);
+    // A thread resumed before it parked goes on at once: it never left the CPU.
+    if (parker !== undefined && !woken.has(slot)) {
+      switches.parked(parker, (code & PARK_READY) !== 0);
+    }
     if (next) resume(next);
     if (woken.delete(slot)) return Promise.resolve(0);
     if (!next) quiet.idle();

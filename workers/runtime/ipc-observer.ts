@@ -19,10 +19,9 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The last switch recorded, while still in the batch, and whose it was. */
   let lastRun: IpcOp | null = null;
-  /** Who had the CPU before `lastRun` (the Timeline's previous runner for that record). */
-  let lastRunFrom: number | null = null;
   let lastRunner: number | null = null;
-
+  /** Threads whose last park was a wait, not a yield, and that have not run since. */
+  const waiting = new Set<number>();
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -43,23 +42,24 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
       if (typeof object === 'number' && object <= 0) return;
       add({ at: performance.timeOrigin + performance.now(), tid, op, object, bytes, site });
     },
-    /** Thread `tid` got the CPU, one of `threads`; the one that had it `yielded` (it stays
-     * ready) or waits. A switch is recorded (as a `run` of the GIL) when the process has
-     * threads to switch between and another had the CPU, at most one each RUN_GRAIN_MS, naming
-     * the last to get it then. Costs no message of its own. */
-    ran(tid: number, threads: number, yielded: boolean) {
+    /** Thread `tid` parked: it only `yielded` the CPU (it is ready for its turn), or waits. */
+    parked(tid: number, yielded: boolean) {
+      if (yielded) waiting.delete(tid);
+      else waiting.add(tid); // the next switch says so
+    },
+    /** Thread `tid` got the CPU, one of `threads`. A switch is recorded (as a `run` of the GIL,
+     * with the threads that wait) when the process has threads to switch between and another
+     * had the CPU, at most one each RUN_GRAIN_MS, naming the last to get it then. Costs no
+     * message of its own. */
+    ran(tid: number, threads: number) {
+      waiting.delete(tid);
       if (threads < 2 || tid === lastRunner) return;
-      const leaving = lastRunner;
       lastRunner = tid;
       const at = performance.timeOrigin + performance.now();
       if (lastRun && at - lastRun.at < RUN_GRAIN_MS) {
         lastRun.tid = tid;
-        // The record says how its previous runner left the CPU: the last time it did.
-        if (leaving === lastRunFrom) lastRun.yielded = yielded;
-      } else {
-        lastRunFrom = leaving;
-        add((lastRun = { at, tid, op: 'run', object: 'GIL', yielded }));
-      }
+        lastRun.waits = [...waiting];
+      } else add((lastRun = { at, tid, op: 'run', object: 'GIL', waits: [...waiting] }));
     },
     label: (kind: string, objects: number[]) => kernel.ipcLabel(kind, objects),
     /** Shows `tid` as waiting on `objects` while `wait` lasts, if it lasts long enough. */
