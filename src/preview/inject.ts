@@ -40,12 +40,27 @@ export function scriptPlaceKnown(head: Uint8Array): boolean {
   return start !== '<!doctype' || text.includes('>');
 }
 
-/** A stream that passes an HTML body through with the tag put in. */
-export function injectPageScript(): TransformStream<Uint8Array, Uint8Array> {
+/** Whether a body sent without a Content-Type begins as the browser takes for HTML (the
+ * signatures of the MIME Sniffing standard's HTML pattern, in short). */
+export function looksLikeHtml(head: Uint8Array): boolean {
+  const text = new TextDecoder('latin1').decode(head.subarray(0, LOOK_BYTES));
+  return /^(?:\xEF\xBB\xBF)?[\t\n\f\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--)[ >]/i.test(
+    text,
+  );
+}
+
+/** A stream that passes an HTML body through with the tag put in; `sniff`: the answer had no
+ * Content-Type, and the tag goes in only if the body looks like HTML. */
+export function injectPageScript(sniff = false): TransformStream<Uint8Array, Uint8Array> {
   const tag = new TextEncoder().encode(SCRIPT_TAG);
   let held: Uint8Array | null = new Uint8Array(0);
   const release = (controller: TransformStreamDefaultController<Uint8Array>) => {
     if (!held) return;
+    if (sniff && !looksLikeHtml(held)) {
+      controller.enqueue(held);
+      held = null;
+      return;
+    }
     const at = scriptInsertAt(held);
     controller.enqueue(held.slice(0, at));
     controller.enqueue(tag);

@@ -9,7 +9,9 @@ import type { FromServer, ToServer } from '../../workers/protocol/outside';
 /** One connection into the kernel's network. */
 export class Link {
   ended = false;
-  private listener: (message: FromServer) => void = () => {};
+  /** What came before anyone listened, for the first listener. */
+  private early: FromServer[] = [];
+  private listener: (message: FromServer) => void = (message) => this.early.push(message);
 
   constructor(private readonly port: MessagePort) {
     port.onmessage = ({ data }: MessageEvent<FromServer>) => {
@@ -31,6 +33,7 @@ export class Link {
 
   listen(listener: (message: FromServer) => void): void {
     this.listener = listener;
+    for (const message of this.early.splice(0)) listener(message);
   }
 
   send(message: ToServer): void {

@@ -161,10 +161,11 @@ function streamed(port: MessagePort, head: boolean, token: string): Promise<Resp
         }
         const empty = head || NULL_BODY.has(status);
         // An HTML page gets the preview's WebSocket first (inject.ts).
-        const html =
-          /^text\/html/i.test(out.get('Content-Type') ?? '') && !out.has('Content-Encoding');
+        const type = out.get('Content-Type');
+        const html = (type === null || /^text\/html/i.test(type)) && !out.has('Content-Encoding');
+        const body = html ? stream.pipeThrough(injectPageScript(type === null)) : stream;
         resolve(
-          new Response(empty ? null : html ? stream.pipeThrough(injectPageScript()) : stream, {
+          new Response(empty ? null : body, {
             status: Math.min(Math.max(status, 200), 599),
             statusText,
             headers: out,

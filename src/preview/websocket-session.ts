@@ -82,6 +82,7 @@ class Session {
     this.link = link;
     const key = handshakeKey();
     const accept = await acceptFor(key);
+    if ((this.state as string) === 'closed') return; // the page gave up meanwhile
     this.timer = setTimeout(() => this.fail(), SOCKET_WAIT_MS);
     const frames = new FrameReader({
       message: (data) => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Kernel } from '../../src/kernel-client';
 import {
   injectPageScript,
+  looksLikeHtml,
   SCRIPT_TAG,
   scriptInsertAt,
   scriptPlaceKnown,
@@ -147,6 +148,17 @@ describe("the WebSocket script's place in an HTML answer", () => {
     expect(known('<!-- unclosed')).toBe(false);
     expect(known('<html>')).toBe(true);
     expect(known('   ')).toBe(false);
+  });
+
+  it('goes into an answer without a Content-Type only if the browser would take it for HTML', async () => {
+    expect(looksLikeHtml(bytes('  <html><body>'))).toBe(true);
+    expect(looksLikeHtml(bytes('<P>hi'))).toBe(true);
+    expect(looksLikeHtml(bytes('<?xml version="1.0"?>'))).toBe(false);
+    expect(looksLikeHtml(bytes('plain text <p>'))).toBe(false);
+    const through = (text: string) =>
+      new Response(new Response(text).body!.pipeThrough(injectPageScript(true))).text();
+    expect(await through('{"json": true}')).toBe('{"json": true}');
+    expect(await through('<p>hand-written</p>')).toBe(`${SCRIPT_TAG}<p>hand-written</p>`);
   });
 
   it('streams through with the tag in, however the body is cut', async () => {
