@@ -22,6 +22,9 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
   let lastRunner: number | null = null;
   /** Threads whose last park was a wait, not a yield, and that have not run since. */
   const waiting = new Set<number>();
+  /** `waiting` as records carry it: made again only after it changed (switches are hot). */
+  let waits: number[] = [];
+  let waitsChanged = false;
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -44,22 +47,31 @@ export function makeIpcObserver(kernel: IpcObserverCalls) {
     },
     /** Thread `tid` parked: it only `yielded` the CPU (it is ready for its turn), or waits. */
     parked(tid: number, yielded: boolean) {
-      if (yielded) waiting.delete(tid);
-      else waiting.add(tid); // the next switch says so
+      // The next switch says so.
+      if (yielded) {
+        if (waiting.delete(tid)) waitsChanged = true;
+      } else if (!waiting.has(tid)) {
+        waiting.add(tid);
+        waitsChanged = true;
+      }
     },
     /** Thread `tid` got the CPU, one of `threads`. A switch is recorded (as a `run` of the GIL,
      * with the threads that wait) when the process has threads to switch between and another
      * had the CPU, at most one each RUN_GRAIN_MS, naming the last to get it then. Costs no
      * message of its own. */
     ran(tid: number, threads: number) {
-      waiting.delete(tid);
+      if (waiting.delete(tid)) waitsChanged = true;
       if (threads < 2 || tid === lastRunner) return;
       lastRunner = tid;
+      if (waitsChanged) {
+        waits = [...waiting];
+        waitsChanged = false;
+      }
       const at = performance.timeOrigin + performance.now();
       if (lastRun && at - lastRun.at < RUN_GRAIN_MS) {
         lastRun.tid = tid;
-        lastRun.waits = [...waiting];
-      } else add((lastRun = { at, tid, op: 'run', object: 'GIL', waits: [...waiting] }));
+        lastRun.waits = waits;
+      } else add((lastRun = { at, tid, op: 'run', object: 'GIL', waits }));
     },
     label: (kind: string, objects: number[]) => kernel.ipcLabel(kind, objects),
     /** Shows `tid` as waiting on `objects` while `wait` lasts, if it lasts long enough. */
