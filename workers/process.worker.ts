@@ -41,10 +41,13 @@ import { withCompiledPyodide } from './runtime/shared-wasm';
 import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
 import { release, withSharedSnapshot } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
+import { plainCalls } from './runtime/plain-calls';
 import { InterruptibleWaits } from './runtime/waits';
 
 let pyodide: PyodideAPI | null = null;
 let syscalls: Comlink.Remote<Syscalls> | null = null;
+/** The port `syscalls` wraps: `netNow` calls go on it unwrapped (protocol/net.ts). */
+let syscallPort: MessagePort | null = null;
 let interruptBuffer: Int32Array | null = null;
 let threads: GreenThreads | null = null;
 /** Pyodide's JavaScript references as boot left them: a forked child has its own of these. */
@@ -107,6 +110,7 @@ const runtime = {
     pyodide = py;
     booted = bootRefs(forkable(py));
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
+    syscallPort = request.syscallPort;
     interruptBuffer = new Int32Array(request.interruptBuffer); // read from exec on (see there)
     return { snapshot: null, writtenBeforeRestore: written, bootMs: performance.now() - started };
   },
@@ -114,8 +118,9 @@ const runtime = {
   async exec(request: ExecRequest): Promise<void> {
     const py = pyodide;
     const kernel = syscalls;
+    const port = syscallPort;
     const signals = interruptBuffer;
-    if (!py || !kernel || !signals) throw new Error('exec before boot');
+    if (!py || !kernel || !port || !signals) throw new Error('exec before boot');
     lockDown();
     const module = forkable(py);
     const { job } = request;
@@ -144,9 +149,10 @@ const runtime = {
       pid: request.pid,
       fence,
     };
+    const plain = plainCalls(port, signals);
     const observer = makeIpcObserver({
       ipcLabel: (kind, objects) => void kernel.ipcLabel(kind, objects),
-      ipcOps: (ops) => void kernel.ipcOps(ops),
+      ipcOps: (ops) => plain.tell('ipcOps', ops),
       ipcWaiting: (tid, objects) => void kernel.ipcWaiting(tid, objects),
     });
     // C-level writes to fds 1 and 2 (os.write) take the same way as sys.stdout. Set before the
@@ -159,8 +165,8 @@ const runtime = {
       py,
       {
         // Reported operations go first: the kernel names their objects only while they live.
-        fdClose: (fd, seq) => (observer.flush(), void kernel.fdClose(fd, seq)),
-        fdDup: (fd, from) => void kernel.fdDup(fd, from),
+        fdClose: (fd, seq) => (observer.flush(), plain.tell('fdClose', fd, seq)),
+        fdDup: (fd, from) => plain.tell('fdDup', fd, from),
         brokenPipe: () => void kernel.kill(request.pid, Signal.SIGPIPE),
       },
       request.ipc,
@@ -197,7 +203,7 @@ const runtime = {
       },
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
-    const net = netSlice(kernel, fds, arena);
+    const net = netSlice(fds, arena, plain);
     const files = fileSlice(
       kernel,
       py,
@@ -211,7 +217,6 @@ const runtime = {
         ...stdio.calls,
         ...proc.calls,
         ...ipc.calls,
-        ...net.calls,
         ...files.calls,
         threadStart: () => kernel.threadStart(),
       },
@@ -240,7 +245,7 @@ const runtime = {
       ...stdio.bridge,
       ...proc.bridge,
       ...ipc.bridge,
-      ...net.bridge,
+      ...net,
       ...files.bridge,
       ...green.bridge,
       threadName: (tid, name) => void kernel.threadName(tid, name),

@@ -64,13 +64,6 @@ const callsAreTheSlices: Same<
   | 'shmCreate'
   | 'fdWait'
   | 'semWait'
-  | 'sockBind'
-  | 'sockListen'
-  | 'sockConnect'
-  | 'sockAccept'
-  | 'sockSendTo'
-  | 'sockShutdown'
-  | 'sockInfo'
   | 'fileLock'
   | 'threadStart'
 > = true;

@@ -25,6 +25,8 @@ export type Program = (sys: Syscalls, request: ExecRequest) => Promise<number | 
 export class ScriptedHost implements ProcessHost {
   readonly raised: { pid: number; signal: number }[] = [];
   readonly closes: { pid: number; seq: number }[] = [];
+  /** What the kernel answered in each process's interrupt buffer (Syscalls.netNow). */
+  readonly answers: { pid: number; seq: number; value: unknown }[] = [];
   readonly terminated = new Set<number>();
   readonly switchIntervals: { pid: number; ms: number }[] = [];
   /** Each terminal size handed to a process, as [columns, rows]. */
@@ -63,6 +65,7 @@ export class ScriptedHost implements ProcessHost {
       raise: (signal) => this.raised.push({ pid, signal }),
       signalPending: () => false,
       closed: (seq) => this.closes.push({ pid, seq }),
+      answer: (seq, value) => this.answers.push({ pid, seq, value }),
       setSwitchInterval: (ms) => this.switchIntervals.push({ pid, ms }),
       setTerminalSize: (columns, rows) => this.terminalSizes.push([columns, rows]),
       terminate: () => {

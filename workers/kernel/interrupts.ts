@@ -1,10 +1,15 @@
 import {
+  ANSWER_AT,
+  ANSWER_CAPACITY,
+  ANSWER_LENGTH_INDEX,
+  ANSWERED_INDEX,
   CLOSED_INDEX,
   COLUMNS_INDEX,
   DOORBELL,
   DOORBELL_INDEX,
   PENDING_INDEX,
   ROWS_INDEX,
+  Errno,
 } from '../protocol/constants';
 
 /** How often the kernel rings again while a signal waits untaken (a ring can be lost). */
@@ -44,6 +49,16 @@ export class InterruptLine {
   closed(seq: number): void {
     Atomics.store(this.buffer, CLOSED_INDEX, seq);
     Atomics.notify(this.buffer, CLOSED_INDEX);
+  }
+
+  /** The process's call number `seq` answered `value` (JSON): its worker, waiting, reads it. */
+  answer(seq: number, value: unknown): void {
+    let json = new TextEncoder().encode(JSON.stringify(value ?? null));
+    if (json.length > ANSWER_CAPACITY) json = new TextEncoder().encode(`{"errno":${Errno.EIO}}`);
+    new Uint8Array(this.buffer.buffer, ANSWER_AT, json.length).set(json);
+    Atomics.store(this.buffer, ANSWER_LENGTH_INDEX, json.length);
+    Atomics.store(this.buffer, ANSWERED_INDEX, seq);
+    Atomics.notify(this.buffer, ANSWERED_INDEX);
   }
 
   pending(): boolean {

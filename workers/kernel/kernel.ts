@@ -48,6 +48,8 @@ export interface ProcessHandle {
   signalPending(): boolean;
   /** The process's close number `seq` is done (IpcSyscalls.fdClose). */
   closed(seq: number): void;
+  /** The process's call number `seq` answered `value` (Syscalls.netNow). */
+  answer(seq: number, value: unknown): void;
   /** Rings the doorbell every `ms` (green-thread preemption); 0 stops. */
   setSwitchInterval(ms: number): void;
   /** The terminal's size, as `os.get_terminal_size()` reports it. */
@@ -505,7 +507,12 @@ export class Kernel {
         return started;
       },
       ...ipcCallsFor(this.ipc, this.fds, self.pid, closed),
-      ...netCallsFor(this.net, self.pid, () => this.outbox.tableChangedSoon()),
+      ...netCallsFor(
+        this.net,
+        self.pid,
+        () => this.outbox.tableChangedSoon(),
+        (seq, value) => this.handles.get(self.pid)?.answer(seq, value),
+      ),
       ...ipcObserverCallsFor(
         this.ipc,
         self,

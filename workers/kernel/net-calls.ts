@@ -1,6 +1,12 @@
 /** The network's system calls for one process (objects in net-table.ts); errors are `{errno}`. */
 import type { Pid } from '../protocol/kernel';
-import type { NetSyscalls, SockAddr } from '../protocol/net';
+import {
+  NET_NOW_CALLS,
+  type NetNowName,
+  type NetNowSyscalls,
+  type NetSyscalls,
+  type SockAddr,
+} from '../protocol/net';
 import { Errno } from '../protocol/constants';
 import type { NetTable } from './net-table';
 
@@ -13,8 +19,16 @@ function sockAddr(value: unknown): SockAddr | null {
     : null;
 }
 
-/** The calls of process `pid`; `changed` tells the process list its sockets may have changed. */
-export function netCallsFor(net: NetTable, pid: Pid, changed: () => void): NetSyscalls {
+const answerable = new Set<string>(NET_NOW_CALLS);
+
+/** The calls of process `pid`; `changed` tells the process list its sockets may have changed,
+ * and `answer` answers a `netNow` call in the process's interrupt buffer. */
+export function netCallsFor(
+  net: NetTable,
+  pid: Pid,
+  changed: () => void,
+  answer: (seq: number, value: unknown) => void,
+): NetSyscalls & NetNowSyscalls {
   const calls: NetSyscalls = {
     sockCreate: async (fd, family, type) => net.create(pid, fd, family, type),
     sockBind: async (fd, addr, reuse) => {
@@ -41,5 +55,13 @@ export function netCallsFor(net: NetTable, pid: Pid, changed: () => void): NetSy
     (calls as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
       call(...args).finally(changed);
   }
-  return calls;
+  return {
+    ...calls,
+    netNow: (seq, name, args) => {
+      if (!Number.isInteger(seq)) return;
+      if (!answerable.has(name) || !Array.isArray(args)) return answer(seq, EINVAL);
+      const call = calls[name as NetNowName] as (...args: unknown[]) => Promise<unknown>;
+      void call(...args).then((value) => answer(seq, value));
+    },
+  };
 }

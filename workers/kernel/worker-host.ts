@@ -1,7 +1,12 @@
 import * as Comlink from 'comlink';
 import { INTERRUPT_BUFFER_BYTES } from '../protocol/constants';
 import type { BootProgress, BootReport, SnapshotSource } from '../protocol/kernel';
-import type { BootRequest, ProcessRuntimeApi, Syscalls } from '../protocol/process';
+import {
+  type BootRequest,
+  type ProcessRuntimeApi,
+  type Syscalls,
+  isPlainCallMessage,
+} from '../protocol/process';
 import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
@@ -124,6 +129,16 @@ export class WorkerHost implements ProcessHost {
     this.shrinkLater();
     const booted = await next;
     booted.worker.onerror = (event) => onCrash(event.message || 'the process worker crashed');
+    // Before Comlink's listener, which must not see these (it would answer them).
+    booted.syscallPort.addEventListener('message', (event) => {
+      if (!isPlainCallMessage(event.data)) return;
+      event.stopImmediatePropagation();
+      const call = event.data.plain;
+      if (call.seq === null) {
+        const told = syscalls[call.name] as (...args: unknown[]) => unknown;
+        void (async () => told(...call.args))().catch(() => undefined); // as Comlink would
+      } else syscalls.netNow(call.seq, call.name, call.args as never);
+    });
     Comlink.expose(syscalls, booted.syscallPort);
     let ended = false;
     const line = new InterruptLine(booted.interrupt);
@@ -141,6 +156,7 @@ export class WorkerHost implements ProcessHost {
       },
       signalPending: () => line.pending(),
       closed: (seq) => line.closed(seq),
+      answer: (seq, value) => line.answer(seq, value),
       setSwitchInterval: (ms) => line.setTicker(ms),
       setTerminalSize: (columns, rows) => line.setTerminalSize(columns, rows),
       terminate: () => {

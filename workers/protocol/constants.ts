@@ -120,13 +120,22 @@ export const ITimer = { REAL: 0, VIRTUAL: 1, PROF: 2 } as const;
  *   `os.get_terminal_size()`.
  * - `CLOSED_INDEX` holds the number of the process's last `fdClose` the kernel has carried out:
  *   the worker waits for it, so a close is seen at once by every process, as on Linux.
+ * - `ANSWERED_INDEX` holds the number of the process's last call the kernel answered in this
+ *   buffer (`Syscalls.netNow`): its JSON, `ANSWER_LENGTH_INDEX` bytes long, is at byte
+ *   `ANSWER_AT`. The worker waits for it blocked, which takes a third of the time a reply by
+ *   message takes (a stack switch and two event-loop turns).
  */
 export const DOORBELL_INDEX = 0;
 export const PENDING_INDEX = 1;
 export const COLUMNS_INDEX = 2;
 export const ROWS_INDEX = 3;
 export const CLOSED_INDEX = 4;
-export const INTERRUPT_BUFFER_BYTES = 20;
+export const ANSWERED_INDEX = 5;
+export const ANSWER_LENGTH_INDEX = 6;
+export const ANSWER_AT = 28;
+/** Room for an answer: a socket's state with two AF_UNIX paths fits many times over. */
+export const ANSWER_CAPACITY = 4096;
+export const INTERRUPT_BUFFER_BYTES = ANSWER_AT + ANSWER_CAPACITY;
 /** SIGRTMAX: a signal no Procbox program sends, so its handler is the layer's own. */
 export const DOORBELL = 64;
 

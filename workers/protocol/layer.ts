@@ -17,7 +17,7 @@
  * A slice of each kind exists per capability, so the worker is assembled from parts that each
  * own one concern.
  */
-import type { Reply, StartMethod } from './common';
+import type { Reply, StartMethod, SysError } from './common';
 import type { IpcOpName } from './ipc';
 import type { Connected, SockAddr, SocketState } from './net';
 import type { Job, ProcessRow, SignalSyscalls, SpawnResult, WaitResult } from './process';
@@ -171,16 +171,21 @@ export interface IpcBridge {
 
 // --- the network ----------------------------------------------------------------------------
 
-export interface NetCalls {
+/** The network's setup and teardown, answered at once by the kernel (protocol/net.ts
+ * `netNow`): the whole worker waits for the answer, as CPython in a system call that does not
+ * block. Each returns its value or `{errno}`. */
+export interface NetBridge {
   sockBind(
     fd: number,
     host: string,
     port: number,
     reuse: boolean,
-  ): Reply<{ local: SockAddr; ring: number }>;
-  sockListen(fd: number, backlog: number): Reply<number>;
-  sockConnect(fd: number, host: string, port: number): Reply<Connected>;
-  sockAccept(listenerFd: number, fd: number): Reply<Connected>;
+  ): { local: SockAddr; ring: number } | SysError;
+  sockListen(fd: number, backlog: number): number | SysError;
+  /** connect(2); a stream socket's rings come back (see NetSyscalls.sockConnect). */
+  sockConnect(fd: number, host: string, port: number): Connected | SysError;
+  /** accept(2) as `fd`: EAGAIN while no connection waits. */
+  sockAccept(listenerFd: number, fd: number): Connected | SysError;
   /** One datagram; to the connected peer when `host` is undefined (Python's None). */
   sockSendTo(
     fd: number,
@@ -188,12 +193,9 @@ export interface NetCalls {
     host: string | undefined,
     port: number,
     tid: number,
-  ): Reply<{ sent: number; ring: number }>;
-  sockShutdown(fd: number, how: number): Reply<0>;
-  sockInfo(fd: number): Reply<SocketState>;
-}
-
-export interface NetBridge {
+  ): { sent: number; ring: number } | SysError;
+  sockShutdown(fd: number, how: number): 0 | SysError;
+  sockInfo(fd: number): SocketState | SysError;
   /** socket(2) at descriptor `fd` (reserved): the errno of a family or type the network has
    * not, else null at once; the kernel makes it on its way, before any later call of this
    * process (NetSyscalls.sockCreate). */
@@ -281,8 +283,7 @@ export interface SchedulerBridge {
 
 // --- the whole boundary ---------------------------------------------------------------------
 
-export interface LayerCalls
-  extends StdioCalls, ProcessCalls, IpcCalls, NetCalls, FileCalls, ThreadCalls {}
+export interface LayerCalls extends StdioCalls, ProcessCalls, IpcCalls, FileCalls, ThreadCalls {}
 
 export interface LayerBridge
   extends

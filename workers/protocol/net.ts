@@ -83,6 +83,30 @@ export interface NetSyscalls {
   sockShutdown(fd: number, how: number): Reply<0>;
 }
 
+/** The calls a worker makes through `netNow`: each is answered at once, never waits. */
+export const NET_NOW_CALLS = [
+  'sockBind',
+  'sockListen',
+  'sockConnect',
+  'sockAccept',
+  'sockSendTo',
+  'sockShutdown',
+  'sockInfo',
+] as const;
+export type NetNowName = (typeof NET_NOW_CALLS)[number];
+/** What `netNow` answers for call `Name`: its value, or `{errno}`. */
+export type NetAnswer<Name extends NetNowName> = Awaited<ReturnType<NetSyscalls[Name]>>;
+
+export interface NetNowSyscalls {
+  /** Call `name`, answered in the process's interrupt buffer as number `seq` (see
+   * protocol/constants.ts `ANSWERED_INDEX`) rather than by a reply message. */
+  netNow<Name extends NetNowName>(
+    seq: number,
+    name: Name,
+    args: Parameters<NetSyscalls[Name]>,
+  ): void;
+}
+
 export interface SocketState {
   family: number;
   type: number;

@@ -7,7 +7,7 @@
  */
 import type { IpcInheritance, IpcObserverCalls, IpcSyscalls } from './ipc';
 import type { FileLockSyscalls, InheritedFile } from './fs';
-import type { NetSyscalls } from './net';
+import { NET_NOW_CALLS, type NetNowName, type NetNowSyscalls, type NetSyscalls } from './net';
 import type { Pid, Reply, StartMethod, SysError } from './common';
 import type { StuckThread } from './deadlock';
 
@@ -206,7 +206,13 @@ export interface SignalSyscalls {
  * signal into the process's interrupt buffer and cuts its pending calls short, as Linux does.
  */
 export interface Syscalls
-  extends IpcSyscalls, IpcObserverCalls, NetSyscalls, SignalSyscalls, FileLockSyscalls {
+  extends
+    IpcSyscalls,
+    IpcObserverCalls,
+    NetSyscalls,
+    NetNowSyscalls,
+    SignalSyscalls,
+    FileLockSyscalls {
   /** Sleeps on a kernel timer. */
   sleep(ms: number): Reply<0>;
   /** Up to `max` bytes; an empty array is end of file; `{errno}` when interrupted. */
@@ -234,4 +240,35 @@ export interface Syscalls
   /** Every thread waits, untimed, on another thread or process (what each waits on), or, with
    * null, one runs again: what the kernel's deadlock detector reads. */
   quiet(threads: StuckThread[] | null): void;
+}
+
+/**
+ * Calls a worker posts as a plain message on its syscall port, which the kernel takes before
+ * Comlink sees it: in order with the process's other calls, without Comlink's wrapping (a
+ * proxy, an id, a reply nobody reads), which costs more than these calls do. With a `seq` it is
+ * one of `NET_NOW_CALLS`, answered in the interrupt buffer (`netNow`); without, one of
+ * `TOLD_CALLS`, which nobody waits for.
+ */
+export const TOLD_CALLS = ['sockCreate', 'fdClose', 'fdDup', 'ipcOps'] as const;
+export type ToldName = (typeof TOLD_CALLS)[number];
+
+export type PlainCall =
+  | { seq: number; name: NetNowName; args: unknown[] }
+  | { seq: null; name: ToldName; args: unknown[] };
+
+export interface PlainCallMessage {
+  plain: PlainCall;
+}
+
+const plainNames = new Set<string>([...NET_NOW_CALLS, ...TOLD_CALLS]);
+
+export function isPlainCallMessage(data: unknown): data is PlainCallMessage {
+  const call = (data as Partial<PlainCallMessage> | null)?.plain;
+  return (
+    typeof call === 'object' &&
+    call !== null &&
+    plainNames.has(call.name) &&
+    Array.isArray(call.args) &&
+    (call.seq === null) === (TOLD_CALLS as readonly string[]).includes(call.name)
+  );
 }

@@ -11,7 +11,8 @@ each use below ``procbox/`` against those types (their names and arities are gen
 - ``sync`` is the worker's ``LayerBridge``, whose members answer at once:
   ``bridge.sync.fdReserve("rw")``, ``bridge.sync.pid``. It is None until the process starts
   (and so in the memory snapshot, which must hold no JavaScript object).
-- ``ask(name, *args)`` is ``call`` raising the OSError CPython raises for a failure.
+- ``ask(name, *args)`` is ``call`` raising the OSError CPython raises for a failure;
+  ``checked(value)`` does the same for a ``sync`` member's answer (the network's calls).
 """
 
 from . import green, signals
@@ -49,6 +50,14 @@ def call(name, *args):
 def ask(name, *args):
     """``call``, but a failure raises the OSError CPython on Linux raises for its errno."""
     result, code = call(name, *args)
+    if code is not None:
+        raise error(code)
+    return result
+
+
+def checked(result):
+    """A ``sync`` member's answer, or the OSError CPython on Linux raises for its errno."""
+    code = errno_of(result)
     if code is not None:
         raise error(code)
     return result

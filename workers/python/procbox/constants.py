@@ -5,6 +5,10 @@ workers/protocol/layer.ts: do not edit (`npm run constants` writes it again, and
 fails while it is stale).
 """
 
+ANSWERED_INDEX = 5
+ANSWER_AT = 28
+ANSWER_CAPACITY = 4096
+ANSWER_LENGTH_INDEX = 6
 CLOSED_INDEX = 4
 COLUMNS_INDEX = 2
 CONSOLE_TOOLS = ("nc", "curl", "kill", "sh")
@@ -129,7 +133,7 @@ ERRNO = {
     "ESTALE": 116,
 }
 
-INTERRUPT_BUFFER_BYTES = 20
+INTERRUPT_BUFFER_BYTES = 4124
 # ITimer
 REAL = 0
 VIRTUAL = 1
@@ -242,13 +246,6 @@ LAYER_CALLS = {
     "sigpending": (0, 0),
     "sigwait": (1, 1),
     "sleep": (1, 1),
-    "sockAccept": (2, 2),
-    "sockBind": (4, 4),
-    "sockConnect": (3, 3),
-    "sockInfo": (1, 1),
-    "sockListen": (2, 2),
-    "sockSendTo": (5, 5),
-    "sockShutdown": (2, 2),
     "socketpair": (2, 2),
     "spawn": (5, 5),
     "threadStart": (0, 0),
@@ -297,7 +294,14 @@ LAYER_BRIDGE = {
     "shmUnmap": (2, 2),
     "sigactionPosted": (2, 2),
     "signalsPending": (0, 0),
+    "sockAccept": (2, 2),
+    "sockBind": (4, 4),
+    "sockConnect": (3, 3),
     "sockCreate": (3, 3),
+    "sockInfo": (1, 1),
+    "sockListen": (2, 2),
+    "sockSendTo": (5, 5),
+    "sockShutdown": (2, 2),
     "startMethod": None,
     "startThread": (1, 1),
     "takeResult": (1, 1),

@@ -52,7 +52,7 @@ class socket:
         else:
             self._fd = fileno
             if family == -1 or type == -1:
-                state = bridge.ask("sockInfo", fileno)
+                state = bridge.checked(bridge.sync.sockInfo(fileno))
                 family = state.family if family == -1 else family
                 type = state.type if type == -1 else type
         self._family = int(family)
@@ -215,14 +215,14 @@ class socket:
         return (host, port) if self._family == AF_INET else (host, port, 0, 0)
 
     def getsockname(self):
-        state = bridge.ask("sockInfo", self._open_fd())
+        state = bridge.checked(bridge.sync.sockInfo(self._open_fd()))
         if state.local is None:
             unbound = {AF_INET: ("0.0.0.0", 0), AF_INET6: ("::", 0, 0, 0), AF_UNIX: ""}
             return unbound[self._family]
         return self._pyaddr(_addr(state.local))
 
     def getpeername(self):
-        state = bridge.ask("sockInfo", self._open_fd())
+        state = bridge.checked(bridge.sync.sockInfo(self._open_fd()))
         if state.peer is None:
             raise error(ENOTCONN)
         return self._pyaddr(_addr(state.peer))
@@ -232,13 +232,13 @@ class socket:
     def bind(self, address):
         host, port = self._sockaddr(address)
         reuse = bool(self._options.get((_socket_module.SOL_SOCKET, _socket_module.SO_REUSEADDR)))
-        result = bridge.ask("sockBind", self._open_fd(), host, port, reuse)
+        result = bridge.checked(bridge.sync.sockBind(self._open_fd(), host, port, reuse))
         self._bound_by_kernel(int(result.ring))
         if self._family == AF_UNIX:
             _make_socket_file(host)
 
     def listen(self, backlog=128):
-        ring = bridge.ask("sockListen", self._open_fd(), int(backlog))
+        ring = bridge.checked(bridge.sync.sockListen(self._open_fd(), int(backlog)))
         bridge.sync.fdRebind(self._fd, int(ring), -1)
         self.settimeout(self._timeout)
 
@@ -248,7 +248,7 @@ class socket:
         # reports a refusal later through SO_ERROR; asyncio's sock_connect reads it there.
         in_progress = self._timeout == 0.0 and self._type == SOCK_STREAM and self._family != AF_UNIX
         try:
-            conn = bridge.ask("sockConnect", self._open_fd(), host, port)
+            conn = bridge.checked(bridge.sync.sockConnect(self._open_fd(), host, port))
         except ConnectionRefusedError:
             if not in_progress:
                 raise
@@ -278,7 +278,8 @@ class socket:
         fd = bridge.sync.fdReserve("rw")
         try:
             while True:
-                result, code = bridge.call("sockAccept", listener, fd)
+                result = bridge.sync.sockAccept(listener, fd)
+                code = bridge.errno_of(result)
                 if code is None:
                     break
                 if code != EAGAIN:
@@ -300,7 +301,7 @@ class socket:
     def shutdown(self, how):
         if how not in (0, 1, 2):
             raise error(EINVAL)
-        bridge.ask("sockShutdown", self._open_fd(), how)
+        bridge.checked(bridge.sync.sockShutdown(self._open_fd(), how))
         if how in (0, 2):
             self._shut_rd = True
 
@@ -377,7 +378,7 @@ class socket:
             address = flags_or_address
         to = (None, 0) if address is None else self._sockaddr(address)
         fd, tid = self._open_fd(), green.native_id()  # the kernel traces the send
-        result = bridge.ask("sockSendTo", fd, to_js(bytes(data)), to[0], to[1], tid)
+        result = bridge.checked(bridge.sync.sockSendTo(fd, to_js(bytes(data)), to[0], to[1], tid))
         self._bound_by_kernel(int(result.ring))
         return int(result.sent)
 
