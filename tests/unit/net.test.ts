@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import {
   BROKEN_PIPE,
   CONNECTION_RESET,
+  LENGTH_BYTES,
   WOULD_BLOCK,
+  ringFlags,
+  ringFree,
+  ringWriteMessage,
   ringPoll,
   ringsPoll,
   ringRead,
@@ -17,8 +21,16 @@ import { FdTable } from '../../workers/kernel/fd-table';
 import { IpcTable } from '../../workers/kernel/ipc-table';
 import { NetTable } from '../../workers/kernel/net-table';
 import { Trace } from '../../workers/kernel/trace';
-import { Poll } from '../../workers/protocol/ipc';
-import { AF, type Connected, SHUT, SOCK, socketKindError } from '../../workers/protocol/net';
+import { Poll, RingFlag } from '../../workers/protocol/ipc';
+import {
+  AF,
+  type Connected,
+  SHUT,
+  SOCK,
+  decodeAcceptRecord,
+  encodeAcceptRecord,
+  socketKindError,
+} from '../../workers/protocol/net';
 import { Errno } from '../../workers/protocol/constants';
 
 const SERVER = 1;
@@ -212,18 +224,41 @@ describe('virtual network', () => {
   it('a swamped listener refuses a connection and keeps no trace of it', () => {
     const { ipc, net, bytes, listen, connect } = setup();
     const acceptRing = listen(8888);
-    // Fill the accept ring as 4,096 waiting connections would (the arena holds fewer).
-    expect(ringWrite(ipc.words, bytes, acceptRing, new Uint8Array(4096), 0x7ffffffe)).toBe(4096);
+    // Fill the accept ring to within a few bytes (4,096 waiting connections come first, and the
+    // arena holds fewer), so that the next record does not fit.
+    const room = ringFree(ipc.words, acceptRing) - LENGTH_BYTES - 8;
+    expect(ringWriteMessage(ipc.words, bytes, acceptRing, 0x7ffffffe, new Uint8Array(room))).toBe(
+      room,
+    );
     const objects = ipc.objectCount;
     expect(connect(8888)).toEqual({ errno: 111 }); // ECONNREFUSED, as a full SYN queue
     expect(ipc.objectCount).toBe(objects); // its rings are freed
     expect(net.describe(SERVER).map((s) => s.state)).toEqual(['LISTEN']);
     // Once the queue drains, accept finds no stale connection behind the refused one.
-    expect(ringRead(ipc.words, bytes, acceptRing, new Uint8Array(4096), SERVER)).toBe(4096);
+    expect(ringReadMessage(ipc.words, bytes, acceptRing, SERVER)).toHaveLength(room);
     const client = connect(8888, 4) as Connected;
     const server = net.accept(SERVER, 3, 4) as Connected;
     expect(server.peer).toEqual(client.local);
     expect([server.read, server.write]).toEqual([client.write, client.read]);
+  });
+
+  it("a worker's accept reads the waiting connection from the ring and tells the kernel", () => {
+    const { ipc, fds, net, bytes, trace, listen, connect } = setup();
+    const acceptRing = listen(8888);
+    expect(ringFlags(ipc.words, acceptRing) & RingFlag.ACCEPT).toBe(RingFlag.ACCEPT);
+    const client = connect(8888) as Connected;
+    const message = ringReadMessage(ipc.words, bytes, acceptRing, SERVER) as Uint8Array;
+    const record = decodeAcceptRecord(message);
+    expect(record).toMatchObject({ read: client.write, write: client.read, peer: client.local });
+    expect(net.accepted(SERVER, 3, 4, record.id + 1)).toEqual({ errno: Errno.EINVAL }); // none
+    expect(net.accepted(SERVER, 3, 4, record.id)).toMatchObject({ peer: client.local });
+    expect(fds.get(SERVER, 4)).toMatchObject({ read: client.write, write: client.read });
+    expect(net.accepted(SERVER, 3, 5, record.id)).toEqual({ errno: Errno.EINVAL }); // once
+    expect(trace.all().map((e) => e.type)).toContain('accept');
+    expect(net.describe(SERVER).map((s) => s.state)).toEqual(['LISTEN', 'ESTAB']);
+    // A host with spaces (an AF_UNIX path) comes back whole.
+    const unix = { id: 7, read: 64, write: 128, peer: { host: '/tmp/a b', port: -1 } };
+    expect(decodeAcceptRecord(encodeAcceptRecord(unix))).toEqual(unix);
   });
 
   it('closing a listener resets the connections it never accepted, and frees the port', () => {

@@ -41,6 +41,11 @@ export function netCallsFor(
       return at ? net.connect(pid, fd, at) : EINVAL;
     },
     sockAccept: async (listenerFd, fd) => net.accept(pid, listenerFd, fd),
+    sockAccepted: (listenerFd, fd, id) => {
+      if (![listenerFd, fd, id].every(Number.isInteger)) return;
+      net.accepted(pid, listenerFd, fd, id);
+      changed();
+    },
     sockSendTo: async (fd, data, addr, tid) => {
       if (!(data instanceof Uint8Array)) return EINVAL;
       const at = addr === null ? null : sockAddr(addr);

@@ -21,12 +21,14 @@ import {
   type SockAddr,
   type SocketInfo,
   type SocketState,
+  decodeAcceptRecord,
+  encodeAcceptRecord,
   socketKindError,
 } from '../protocol/net';
 import type { SysError } from '../protocol/common';
 import { Errno } from '../protocol/constants';
 import type { Pid } from '../protocol/kernel';
-import { ringRead, ringSetFlag, ringUsed, ringWrite, ringWriteMessage } from '../ipc/ring';
+import { ringReadMessage, ringSetFlag, ringUsed, ringWriteMessage } from '../ipc/ring';
 import type { FdTable } from './fd-table';
 import type { IpcTable } from './ipc-table';
 import {
@@ -48,8 +50,10 @@ type NetError = SysError;
 
 /** The kernel's own pid in ring copy locks. */
 const KERNEL = 0x7ffffffe;
-/** An accept ring holds a byte per waiting connection: this many at most (Linux's SOMAXCONN). */
-const ACCEPT_CAPACITY = 4096;
+/** Connections waiting in one listener's accept ring, at most (Linux's SOMAXCONN), and the
+ * ring's room for their records (protocol/net.ts `AcceptRecord`, about 40 bytes each). */
+const ACCEPT_BACKLOG = 4096;
+const ACCEPT_RING_BYTES = ACCEPT_BACKLOG * 64;
 /** A datagram socket's receive buffer. */
 const DGRAM_CAPACITY = 256 * 1024;
 const MAX_DATAGRAM = 65507;
@@ -71,13 +75,13 @@ interface Stream extends SocketBase {
   local: SockAddr | null;
 }
 
-/** A stream socket after listen(2). Its descriptor reads `ring`, a byte a waiting connection. */
+/** A stream socket after listen(2). Its descriptor reads `ring`, a record a waiting connection. */
 interface Listener extends SocketBase {
   kind: 'listener';
   local: SockAddr;
   ring: number;
-  /** Connections made but not yet accepted, oldest first. */
-  pending: Connection[];
+  /** Connections made but not yet accepted, by the server end's id. */
+  pending: Map<number, Connection>;
 }
 
 /** A connected stream socket (either end): it reads and writes a pair of crossed rings. */
@@ -259,11 +263,12 @@ export class NetTable {
       if ('errno' in taken) return taken;
       local = taken;
     }
-    const ring = this.ipc.newPipe(ACCEPT_CAPACITY);
+    const ring = this.ipc.newPipe(ACCEPT_RING_BYTES);
     if (ring === null) return { errno: Errno.EMFILE };
+    ringSetFlag(this.ipc.words, ring, RingFlag.ACCEPT); // a worker's accept reads it itself
     // What a server waits on in accept() (its socket shows as LISTEN beside, under Sockets).
     this.ipc.name(ring, `accept ${formatAddr(local)}`);
-    this.become(s, { ...s, kind: 'listener', local, ring, pending: [] });
+    this.become(s, { ...s, kind: 'listener', local, ring, pending: new Map() });
     void backlog; // Connections wait up to SOMAXCONN whatever the backlog, as with SYN cookies.
     this.trace.record({ type: 'listen', pid, address: formatAddr(local) });
     return this.receiveOn(pid, fd, s.id, ring);
@@ -344,6 +349,8 @@ export class NetTable {
         local = taken;
       }
     }
+    // A full queue means the listener is swamped, as a full SYN queue: refused.
+    if (listener.pending.size >= ACCEPT_BACKLOG) return { errno: Errno.ECONNREFUSED };
     const pair = this.ipc.newCrossedRings();
     if (pair === null) return { errno: Errno.EMFILE };
     const [there, back] = pair;
@@ -351,10 +358,10 @@ export class NetTable {
       for (const ring of pair) ringSetFlag(this.ipc.words, ring, RingFlag.TCP);
     const rings = { read: there, write: back };
     const server = this.newConnectedSocket(listener, { family: s.family, local }, rings);
-    // The accept ring counts it: full means the listener is swamped, as a full SYN queue.
-    if (ringWrite(this.ipc.words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL) !== 1) {
-      listener.pending.pop(); // the queue stays in step with the ring's bytes
-      this.ipc.dropRings({ read: there, write: back });
+    const record = encodeAcceptRecord({ id: server.id, ...rings, peer: server.peer });
+    if (ringWriteMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL, record) < 0) {
+      listener.pending.delete(server.id); // no room for the record (long AF_UNIX paths)
+      this.ipc.dropRings(rings);
       this.sockets.delete(server.id);
       return { errno: Errno.ECONNREFUSED };
     }
@@ -385,7 +392,7 @@ export class NetTable {
     this.sockets.set(server.id, server);
     this.ipc.holdRings(rings); // the kernel's hold while it waits in the queue
     server.holders += 1;
-    listener.pending.push(server);
+    listener.pending.set(server.id, server);
     return server;
   }
 
@@ -403,21 +410,30 @@ export class NetTable {
     return this.bind(pid, fd, { host: isV6(toward) ? '::' : '0.0.0.0', port: 0 }, false);
   }
 
+  /** accept(2) in the kernel: takes the next record of the accept ring, as a worker's accept
+   * does itself (runtime/net-slice.ts); for a descriptor that is no listener, the error. */
   accept(pid: Pid, listenerFd: number, fd: number): Connected | NetError {
     const listener = this.socketAt(pid, listenerFd);
     if (!listener) return { errno: Errno.EBADF };
     if (listener.kind !== 'listener') return { errno: Errno.EINVAL };
-    const words = this.ipc.words;
-    if (ringRead(words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL) !== 1) {
-      return { errno: Errno.EAGAIN };
-    }
-    // Never empty here: every byte of the accept ring stands for a pending connection.
-    const server = listener.pending.shift();
-    if (!server) return { errno: Errno.EAGAIN };
+    const message = ringReadMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL);
+    if (typeof message === 'number') return { errno: Errno.EAGAIN };
+    const { id } = decodeAcceptRecord(message);
+    return this.accepted(pid, listenerFd, fd, id);
+  }
+
+  /** Process `pid` took connection `id` from its listener's accept ring as descriptor `fd`. */
+  accepted(pid: Pid, listenerFd: number, fd: number, id: number): Connected | NetError {
+    const listener = this.socketAt(pid, listenerFd);
+    const server = listener?.kind === 'listener' ? listener.pending.get(id) : undefined;
+    if (!listener || !server) return { errno: Errno.EINVAL };
+    (listener as Listener).pending.delete(id);
     const rings = { read: server.read, write: server.write };
     if (!this.fds.bind(pid, fd, { ...rings, sock: server.id })) {
-      listener.pending.unshift(server);
-      ringWrite(words, this.ipc.bytes, listener.ring, new Uint8Array(1), KERNEL);
+      // The descriptor is taken: the connection is refused, as if never accepted.
+      ringSetFlag(this.ipc.words, server.write, RingFlag.RESET);
+      this.ipc.dropRings(rings);
+      this.sockets.delete(server.id);
       return { errno: Errno.EBADF };
     }
     this.ipc.dropRings(rings); // the kernel's own hold while it waited
@@ -501,7 +517,7 @@ export class NetTable {
     switch (s.kind) {
       case 'listener':
         // Connections nobody accepted are reset, as Linux does when a listener closes.
-        for (const pending of s.pending) {
+        for (const pending of s.pending.values()) {
           ringSetFlag(words, pending.write, RingFlag.RESET);
           this.ipc.dropRings({ read: pending.read, write: pending.write });
           this.sockets.delete(pending.id);

@@ -51,9 +51,10 @@ export const Ring = {
  * reset (the reader's peer closed with data unread, as TCP's RST: ECONNRESET once empty).
  * `TCP` marks a TCP connection's ring: the first write after its reader is gone is taken and
  * lost (`LOST` then set), as TCP accepts it before the peer's RST comes back; later ones fail
- * with EPIPE. A pipe's or AF_UNIX socket's write fails at once.
+ * with EPIPE. A pipe's or AF_UNIX socket's write fails at once. `ACCEPT` marks a listener's
+ * accept ring, whose messages are connections waiting (protocol/net.ts `AcceptRecord`).
  */
-export const RingFlag = { SHUT: 1, RESET: 2, TCP: 4, LOST: 8 } as const;
+export const RingFlag = { SHUT: 1, RESET: 2, TCP: 4, LOST: 8, ACCEPT: 16 } as const;
 
 /** Linux's default pipe capacity and atomic-write size. */
 export const PIPE_CAPACITY = 65536;

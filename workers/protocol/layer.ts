@@ -184,8 +184,8 @@ export interface NetBridge {
   sockListen(fd: number, backlog: number): number | SysError;
   /** connect(2); a stream socket's rings come back (see NetSyscalls.sockConnect). */
   sockConnect(fd: number, host: string, port: number): Connected | SysError;
-  /** accept(2) as `fd`: EAGAIN while no connection waits. */
-  sockAccept(listenerFd: number, fd: number): Connected | SysError;
+  /** accept(2) as `fd`, bound to the connection's rings: EAGAIN while no connection waits. */
+  sockAccept(listenerFd: number, fd: number): Omit<Connected, 'local'> | SysError;
   /** One datagram; to the connected peer when `host` is undefined (Python's None). */
   sockSendTo(
     fd: number,

@@ -4,8 +4,10 @@
  * A socket is a kernel descriptor (protocol/ipc.ts). The kernel brokers only its setup and
  * teardown: bind, listen, connect, accept, close. A connected stream socket then reads and writes
  * a pair of crossed rings in the shared arena directly, as a socket pair does, so data never
- * passes through the kernel. A listener's descriptor reads its accept ring (one byte a waiting
- * connection), and a datagram socket's its receive ring, so `select` and `poll` work on both.
+ * passes through the kernel. A listener's descriptor reads its accept ring (a message a waiting
+ * connection, `AcceptRecord`), and a datagram socket's its receive ring, so `select` and `poll`
+ * work on both. accept(2) takes a connection from the ring itself and tells the kernel after
+ * (`NetSyscalls.sockAccepted`), so no answer is waited for.
  */
 import type { Pid, Reply } from './common';
 import { Errno, type ErrnoValue } from './constants';
@@ -30,6 +32,33 @@ export interface Connected {
   write: number;
   local: SockAddr;
   peer: SockAddr;
+}
+
+/** A connection waiting in a listener's accept ring: the server's end (socket `id`), its
+ * rings, and the client's address. */
+export interface AcceptRecord {
+  id: number;
+  read: number;
+  write: number;
+  peer: SockAddr;
+}
+
+/** An accept ring message: numbers first, the host last (an AF_UNIX path may hold spaces). */
+export function encodeAcceptRecord({ id, read, write, peer }: AcceptRecord): Uint8Array {
+  return new TextEncoder().encode(`${id} ${read} ${write} ${peer.port} ${peer.host}`);
+}
+
+export function decodeAcceptRecord(message: Uint8Array): AcceptRecord {
+  const text = new TextDecoder().decode(message);
+  const numbers: number[] = [];
+  let at = 0;
+  for (let i = 0; i < 4; i++) {
+    const space = text.indexOf(' ', at);
+    numbers.push(Number(text.slice(at, space)));
+    at = space + 1;
+  }
+  const [id, read, write, port] = numbers;
+  return { id, read, write, peer: { host: text.slice(at), port } };
 }
 
 /** Linux's socket types past the two this network has: raw, sequenced packets, and the last
@@ -66,8 +95,11 @@ export interface NetSyscalls {
   /** connect(2) of a stream socket, or the default peer of a datagram socket (`write` -1;
    * `read` its receive ring if this bound it, else -1). */
   sockConnect(fd: number, addr: SockAddr): Reply<Connected>;
-  /** accept(2) as `fd`: EAGAIN while no connection waits (poll the listener for POLLIN). */
+  /** accept(2) as `fd`: EAGAIN while no connection waits (poll the listener for POLLIN). A
+   * worker asks this only of a descriptor whose ring is no accept ring: for the error. */
   sockAccept(listenerFd: number, fd: number): Reply<Connected>;
+  /** The worker took connection `id` from the accept ring of `listenerFd` as descriptor `fd`. */
+  sockAccepted(listenerFd: number, fd: number, id: number): void;
   /** sendto(2) of one datagram; to the connected peer when `addr` is null. `ring` is the
    * socket's receive ring when this send bound it (else -1). */
   /** One datagram; the trace records it as thread `tid`'s send, once delivered. */

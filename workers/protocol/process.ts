@@ -249,7 +249,7 @@ export interface Syscalls
  * one of `NET_NOW_CALLS`, answered in the interrupt buffer (`netNow`); without, one of
  * `TOLD_CALLS`, which nobody waits for.
  */
-export const TOLD_CALLS = ['sockCreate', 'fdClose', 'fdDup', 'ipcOps'] as const;
+export const TOLD_CALLS = ['sockCreate', 'sockAccepted', 'fdClose', 'fdDup', 'ipcOps'] as const;
 export type ToldName = (typeof TOLD_CALLS)[number];
 
 export type PlainCall =

@@ -1,12 +1,20 @@
 /**
  * The network slice of the Python layer's boundary (protocol/layer.ts `NetBridge`): the kernel
  * brokers sockets' setup and teardown and answers each at once, in shared memory
- * (plain-calls.ts); their data flows through arena rings, read here for what CPython's own
+ * (plain-calls.ts); accept takes a connection from the listener's ring itself and tells the
+ * kernel after. Their data flows through arena rings, read here for what CPython's own
  * calls cannot express (a datagram at a time, MSG_PEEK).
  */
 import type { NetBridge } from '../protocol/layer';
-import { type NetNowName, type NetSyscalls, socketKindError } from '../protocol/net';
-import { CONNECTION_RESET, WOULD_BLOCK, ringRead, ringReadMessage } from '../ipc/ring';
+import { Errno } from '../protocol/constants';
+import { RingFlag } from '../protocol/ipc';
+import {
+  type NetNowName,
+  type NetSyscalls,
+  decodeAcceptRecord,
+  socketKindError,
+} from '../protocol/net';
+import { CONNECTION_RESET, WOULD_BLOCK, ringFlags, ringRead, ringReadMessage } from '../ipc/ring';
 import type { PlainCalls } from './plain-calls';
 import type { ArenaAccess, KernelFds } from './kernel-fds';
 
@@ -26,7 +34,20 @@ export function netSlice(
     sockBind: (fd, host, port, reuse) => now('sockBind', fd, { host, port }, reuse),
     sockListen: (fd, backlog) => now('sockListen', fd, backlog),
     sockConnect: (fd, host, port) => now('sockConnect', fd, { host, port }),
-    sockAccept: (listenerFd, fd) => now('sockAccept', listenerFd, fd),
+    sockAccept(listenerFd, fd) {
+      const ring = fds.rings(listenerFd)?.read;
+      // Not a listener (nor a socket): the kernel answers with the error.
+      if (ring == null || !(ringFlags(words, ring) & RingFlag.ACCEPT)) {
+        return now('sockAccept', listenerFd, fd);
+      }
+      const message = ringReadMessage(words, bytes, ring, pid);
+      if (typeof message === 'number') return { errno: Errno.EAGAIN };
+      fence();
+      const { id, read, write, peer } = decodeAcceptRecord(message);
+      fds.bind(fd, read, write);
+      kernelNow.tell('sockAccepted', listenerFd, fd, id);
+      return { read, write, peer };
+    },
     sockSendTo: (fd, data, host, port, tid) =>
       now('sockSendTo', fd, data, host === undefined ? null : { host, port }, tid),
     sockShutdown: (fd, how) => now('sockShutdown', fd, how),
