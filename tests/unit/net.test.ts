@@ -10,6 +10,7 @@ import {
   WOULD_BLOCK,
   ringFlags,
   ringFree,
+  ringUsed,
   ringWriteMessage,
   ringPoll,
   ringsPoll,
@@ -240,6 +241,22 @@ describe('virtual network', () => {
     const server = net.accept(SERVER, 3, 4) as Connected;
     expect(server.peer).toEqual(client.local);
     expect([server.read, server.write]).toEqual([client.write, client.read]);
+  });
+
+  it("the client's end is held before its record reaches the accept ring", () => {
+    // A server takes the record at once, on another thread: a ring nobody held yet would read
+    // as end of file there (the request lost, as a concurrent http.server client saw).
+    const { ipc, fds, listen, connect } = setup();
+    const acceptRing = listen(8888);
+    const bind = fds.bind.bind(fds);
+    const recordsAtBind: number[] = [];
+    fds.bind = (pid, fd, entry, replace) => {
+      if (pid === CLIENT) recordsAtBind.push(ringUsed(ipc.words, acceptRing));
+      return bind(pid, fd, entry, replace);
+    };
+    const client = connect(8888) as Connected;
+    expect(recordsAtBind.at(-1)).toBe(0);
+    expect(ringPoll(ipc.words, client.write, 'w') & Poll.OUT).toBe(Poll.OUT);
   });
 
   it("a worker's accept reads the waiting connection from the ring and tells the kernel", () => {

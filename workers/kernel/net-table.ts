@@ -28,7 +28,14 @@ import {
 import type { SysError } from '../protocol/common';
 import { Errno } from '../protocol/constants';
 import type { Pid } from '../protocol/kernel';
-import { ringReadMessage, ringSetFlag, ringUsed, ringWriteMessage } from '../ipc/ring';
+import {
+  LENGTH_BYTES,
+  ringFree,
+  ringReadMessage,
+  ringSetFlag,
+  ringUsed,
+  ringWriteMessage,
+} from '../ipc/ring';
 import type { FdTable } from './fd-table';
 import type { IpcTable } from './ipc-table';
 import {
@@ -291,10 +298,9 @@ export class NetTable {
     if (s.kind === 'connection') return { errno: Errno.EISCONN };
     if (s.family !== AF.UNIX && !isLocal(s.family, addr.host)) return { errno: Errno.ENETUNREACH };
     if (s.kind === 'datagram') return this.connectDatagram(pid, fd, s, addr);
-    const connected = this.connectStream(s, addr, pid);
-    if ('errno' in connected) return connected;
-    this.fds.bind(pid, fd, { read: connected.read, write: connected.write, sock: s.id }, true);
-    return connected;
+    return this.connectStream(s, addr, pid, (rings) => {
+      this.fds.bind(pid, fd, { ...rings, sock: s.id }, true);
+    });
   }
 
   /** A connection from outside the run's processes (the page's Preview) to a TCP port of this
@@ -310,13 +316,14 @@ export class NetTable {
       local: null,
     };
     this.sockets.set(s.id, s);
-    const connected = this.connectStream(s, { host: '127.0.0.1', port }, pid);
+    const connected = this.connectStream(s, { host: '127.0.0.1', port }, pid, (rings) =>
+      this.ipc.holdRings(rings),
+    );
     if ('errno' in connected) {
       this.sockets.delete(s.id);
       if (s.local) this.unbind(s);
       return connected;
     }
-    this.ipc.holdRings(connected);
     this.outside.add(s.id);
     return { ...connected, id: s.id };
   }
@@ -331,8 +338,16 @@ export class NetTable {
     this.ipc.dropRings({ read: s.read, write: s.write });
   }
 
-  /** Connects stream socket `s` to the listener at `addr`, queueing the server's end there. */
-  private connectStream(s: Stream, addr: SockAddr, pid: Pid): Connected | NetError {
+  /** Connects stream socket `s` to the listener at `addr`, queueing the server's end there.
+   * `holdClient` holds the client's end of the rings before the server can see them: a server
+   * takes its end from the accept ring at once, and reads end of file from a ring nobody
+   * writes yet. */
+  private connectStream(
+    s: Stream,
+    addr: SockAddr,
+    pid: Pid,
+    holdClient: (rings: { read: number; write: number }) => void,
+  ): Connected | NetError {
     const listener = this.listenerFor(s.family, addr);
     if (!listener) {
       const unknownPath = s.family === AF.UNIX && !this.bound.has(`unix:${addr.host}`);
@@ -359,12 +374,15 @@ export class NetTable {
     const rings = { read: there, write: back };
     const server = this.newConnectedSocket(listener, { family: s.family, local }, rings);
     const record = encodeAcceptRecord({ id: server.id, ...rings, peer: server.peer });
-    if (ringWriteMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL, record) < 0) {
+    // Only the kernel writes an accept ring: room found now is there for the write below.
+    if (ringFree(this.ipc.words, listener.ring) < LENGTH_BYTES + record.length) {
       listener.pending.delete(server.id); // no room for the record (long AF_UNIX paths)
       this.ipc.dropRings(rings);
       this.sockets.delete(server.id);
       return { errno: Errno.ECONNREFUSED };
     }
+    holdClient({ read: back, write: there });
+    ringWriteMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL, record);
     const peer = server.local;
     this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
     const label = `TCP ${formatAddr(local)} → ${formatAddr(peer)}`;
