@@ -165,8 +165,11 @@ const runtime = {
       py,
       {
         // Reported operations go first: the kernel names their objects only while they live.
-        fdClose: (fd, seq) => (observer.flush(), plain.tell('fdClose', fd, seq)),
-        fdDup: (fd, from) => plain.tell('fdDup', fd, from),
+        fdClose: (fd, seq, released) => (
+          observer.flush(),
+          plain.tell('fdClose', fd, seq, released)
+        ),
+        fdDup: (fd, from, counted) => plain.tell('fdDup', fd, from, counted),
         brokenPipe: () => void kernel.kill(request.pid, Signal.SIGPIPE),
       },
       request.ipc,

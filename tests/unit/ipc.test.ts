@@ -4,7 +4,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { BROKEN_PIPE, WOULD_BLOCK, ringPoll, ringRead, ringWrite } from '../../workers/ipc/ring';
+import {
+  BROKEN_PIPE,
+  WOULD_BLOCK,
+  ringAddHolders,
+  ringPoll,
+  ringRead,
+  ringWrite,
+} from '../../workers/ipc/ring';
 import { semRelease, semTryAcquire, semValue, semWaitChange } from '../../workers/ipc/semaphore';
 import { SharedMirrors, fenceBlock } from '../../workers/ipc/mirror';
 import { ArenaAllocator } from '../../workers/kernel/arena';
@@ -206,6 +213,27 @@ describe('kernel IPC and descriptor tables', () => {
     expect(read(table, back, 10, 1)).toEqual(new Uint8Array(0));
     expect(ringWrite(words, bytes, there, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
     fds.close(1, 3);
+    expect(table.objectCount).toBe(0);
+  });
+
+  it("a worker's own count of a connected socket's descriptors is not counted twice", () => {
+    const { table, fds, words, bytes } = setup();
+    const [there, back] = fds.socketpair(1, 3, 4) as [number, number];
+    // The worker dups fd 3 to 5 and counts it itself, then closes 3 and 5 the same way
+    // (runtime/kernel-fds.ts); the kernel hears of each afterwards.
+    ringAddHolders(words, back, 'r', 1);
+    ringAddHolders(words, there, 'w', 1);
+    fds.dup(1, 5, 3, true);
+    for (const fd of [3, 5]) {
+      ringAddHolders(words, back, 'r', -1);
+      ringAddHolders(words, there, 'w', -1);
+      if (fd === 3) expect(read(table, there, 10, 1)).toBe(WOULD_BLOCK); // 5 still writes
+      fds.close(1, fd, true);
+    }
+    expect(read(table, there, 10, 1)).toEqual(new Uint8Array(0)); // end of file, once
+    expect(ringWrite(words, bytes, back, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
+    expect(table.objectCount).toBe(2); // fd 4 holds both rings still
+    fds.close(1, 4); // the kernel's own count
     expect(table.objectCount).toBe(0);
   });
 

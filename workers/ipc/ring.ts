@@ -310,7 +310,8 @@ export function ringsPoll(arena: Int32Array, read: number | null, write: number 
   return events & Poll.RDHUP && sendShut ? events | Poll.HUP : events;
 }
 
-/** Adds `delta` to the open descriptors of one end (the kernel's bookkeeping). */
+/** Adds `delta` to the open descriptors of one end: the kernel's bookkeeping, and a worker's for
+ * its connected sockets (runtime/kernel-fds.ts). */
 export function ringAddHolders(
   arena: Int32Array,
   pipe: number,

@@ -100,17 +100,17 @@ export class FdTable {
   }
 
   /** `fd` names `entry` now; what it named before loses a holder. */
-  private put(p: ProcessFds, fd: number, entry: FdObject): void {
+  private put(p: ProcessFds, fd: number, entry: FdObject, counted = false): void {
     const old = p.fds.get(fd);
-    this.ipc.holdRings(entry);
+    this.ipc.holdRings(entry, counted);
     if (entry.sock !== undefined) this.sockets?.hold(entry.sock);
     p.fds.set(fd, { ...entry });
     if (old) this.drop(p.pid, old);
   }
 
-  private drop(pid: Pid, entry: FdObject): void {
+  private drop(pid: Pid, entry: FdObject, released = false): void {
     if (entry.sock !== undefined) this.sockets?.drop(entry.sock, pid);
-    this.ipc.dropRings(entry);
+    this.ipc.dropRings(entry, released);
   }
 
   /** Gives `fd` of `pid` these rings and socket (it must be free, or `replace` it). */
@@ -140,18 +140,20 @@ export class FdTable {
     return p ? [...new Set([...p.fds.values()].flatMap((e) => e.sock ?? []))] : [];
   }
 
-  dup(pid: Pid, fd: number, from: number): void {
+  /** dup(2); `counted`: the worker has counted the new descriptor on the rings already. */
+  dup(pid: Pid, fd: number, from: number, counted = false): void {
     const p = this.of(pid);
     const source = p.fds.get(from);
-    if (source && validFd(fd)) this.put(p, fd, source);
+    if (source && validFd(fd)) this.put(p, fd, source, counted);
   }
 
-  close(pid: Pid, fd: number): void {
+  /** close(2); `released`: the worker has taken the descriptor off the rings' counts already. */
+  close(pid: Pid, fd: number, released = false): void {
     const p = this.of(pid);
     const entry = p.fds.get(fd);
     if (!entry) return;
     p.fds.delete(fd);
-    this.drop(pid, entry);
+    this.drop(pid, entry, released);
   }
 
   /** `pid`'s kernel descriptors, as its worker installs them at start. */

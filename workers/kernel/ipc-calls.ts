@@ -39,10 +39,10 @@ export function ipcCallsFor(
   return {
     pipe: async (rfd, wfd) => fds.pipe(pid, rfd, wfd),
     socketpair: async (fd1, fd2) => fds.socketpair(pid, fd1, fd2),
-    fdDup: (fd, from) => fds.dup(pid, fd, from),
-    fdClose: (fd, seq) => {
-      fds.close(pid, fd);
-      if (Number.isInteger(seq)) closed(seq);
+    fdDup: (fd, from, counted) => fds.dup(pid, fd, from, counted === true),
+    fdClose: (fd, seq, released) => {
+      fds.close(pid, fd, released === true);
+      if (Number.isInteger(seq)) closed(seq!);
     },
     semCreate: async (value, maxvalue, name) => {
       if (!Number.isInteger(value) || value < 0 || !Number.isInteger(maxvalue) || maxvalue < 1) {

@@ -131,14 +131,16 @@ export class IpcTable {
     return at;
   }
 
-  holdRings({ read, write }: Rings): void {
-    if (read !== null) this.hold(read, 'r');
-    if (write !== null) this.hold(write, 'w');
+  /** `counted`: a worker has added this hold to the rings' shared counts already. */
+  holdRings({ read, write }: Rings, counted = false): void {
+    if (read !== null) this.hold(read, 'r', counted);
+    if (write !== null) this.hold(write, 'w', counted);
   }
 
-  dropRings({ read, write }: Rings): void {
-    if (read !== null) this.drop(read, 'r');
-    if (write !== null) this.drop(write, 'w');
+  /** `released`: a worker has taken this hold off the rings' shared counts already. */
+  dropRings({ read, write }: Rings, released = false): void {
+    if (read !== null) this.drop(read, 'r', released);
+    if (write !== null) this.drop(write, 'w', released);
   }
 
   /** A process died holding these rings' copy locks: they are free again. */
@@ -148,18 +150,18 @@ export class IpcTable {
     }
   }
 
-  private hold(pipe: number, end: PipeEnd): void {
+  private hold(pipe: number, end: PipeEnd, counted: boolean): void {
     const o = this.objects.get(pipe);
     if (o?.kind !== 'pipe') return;
     o.holders += 1;
-    ringAddHolders(this.words, pipe, end, 1);
+    if (!counted) ringAddHolders(this.words, pipe, end, 1);
   }
 
-  private drop(pipe: number, end: PipeEnd): void {
+  private drop(pipe: number, end: PipeEnd, released: boolean): void {
     const o = this.objects.get(pipe);
     if (o?.kind !== 'pipe') return;
     o.holders -= 1;
-    ringAddHolders(this.words, pipe, end, -1);
+    if (!released) ringAddHolders(this.words, pipe, end, -1);
     if (o.holders === 0) this.free(pipe);
   }
 

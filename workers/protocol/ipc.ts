@@ -109,10 +109,14 @@ export interface IpcSyscalls {
   pipe(rfd: number, wfd: number): Reply<number>;
   /** Two connected stream sockets at `fd1` and `fd2`: returns the rings `[fd1 → fd2, fd2 → fd1]`. */
   socketpair(fd1: number, fd2: number): Reply<[number, number]>;
-  /** `fd` now refers to the same end as `from` (dup, dup2). */
-  fdDup(fd: number, from: number): void;
-  /** Closes `fd`, then stores `seq` at the caller's CLOSED_INDEX (protocol/constants.ts). */
-  fdClose(fd: number, seq: number): void;
+  /** `fd` now refers to the same end as `from` (dup, dup2). `counted`: the worker added the
+   * new descriptor to its rings' holder counts itself (a connected socket's, see fdClose). */
+  fdDup(fd: number, from: number, counted?: boolean): void;
+  /** Closes `fd`, then stores `seq` (if a number) at the caller's CLOSED_INDEX
+   * (protocol/constants.ts). `released`: the worker took the descriptor off its rings' holder
+   * counts itself and did not wait (a connected socket with nothing unread: its peer sees the
+   * end at once, the kernel's bookkeeping follows). */
+  fdClose(fd: number, seq: number | null, released?: boolean): void;
   semCreate(value: number, maxvalue: number, name: string | null): Reply<number>;
   /** sem_open of an existing name: the spawn start method rebuilds semaphores by name. */
   semOpen(name: string): Reply<number>;

@@ -7,10 +7,11 @@
  * copies straight between the arena ring and the WebAssembly heap and never waits: it raises
  * EAGAIN, and the Python layer (procbox/fds.py) parks the thread until the ring changes (the
  * IPC slice's `fdWait`). Closing and duplicating tell the kernel, which keeps the reader and
- * writer counts.
+ * writer counts. A connected socket's descriptor (both rings) is counted on and off its rings
+ * here, at once, so its close needs no wait: its peer sees the end as the call returns.
  */
 import type { PyodideAPI } from 'pyodide';
-import type { FdEntry, IpcInheritance, IpcSyscalls, Rings } from '../protocol/ipc';
+import type { FdEntry, IpcInheritance, Rings } from '../protocol/ipc';
 import { Poll } from '../protocol/ipc';
 import type { FdKind } from '../protocol/layer';
 import type { CloseWait } from './close-wait';
@@ -18,8 +19,10 @@ import {
   BROKEN_PIPE,
   CONNECTION_RESET,
   WOULD_BLOCK,
+  ringAddHolders,
   ringsPoll,
   ringRead,
+  ringUsed,
   ringWrite,
 } from '../ipc/ring';
 
@@ -50,7 +53,9 @@ type Emscripten = PyodideAPI['FS'] & {
   closeStream(fd: number): void;
 };
 
-export interface FdKernel extends Pick<IpcSyscalls, 'fdClose' | 'fdDup'> {
+export interface FdKernel {
+  fdClose(fd: number, seq: number | null, released: boolean): void;
+  fdDup(fd: number, from: number, counted: boolean): void;
   /** A write found no reader: the kernel sends the writer SIGPIPE (Python ignores it). */
   brokenPipe(): void;
 }
@@ -100,6 +105,10 @@ export function installKernelFds(
     throw new FS.ErrnoError(errno[code]);
   };
   const ringsOf = (stream: IpcStream) => stream.ipc ?? fail('EBADF');
+  /** A connected socket (or socket pair end): this worker counts its descriptors on its rings
+   * itself, a dup at once so that a close right after cannot end the stream for its peer. */
+  const connected = (ipc: Rings | null): ipc is { read: number; write: number } =>
+    ipc?.read != null && ipc.write !== null;
   const heap = (buffer: Int8Array | Uint8Array, offset: number, length: number) =>
     new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
 
@@ -127,11 +136,26 @@ export function installKernelFds(
     },
     llseek: () => fail('ESPIPE'),
     close(stream: IpcStream) {
+      const { ipc } = stream;
+      if (!ipc) return;
+      // With data unread the close resets the connection: the kernel does that, waited for.
+      if (connected(ipc) && ringUsed(words, ipc.read) === 0) {
+        ringAddHolders(words, ipc.read, 'r', -1);
+        ringAddHolders(words, ipc.write, 'w', -1);
+        kernel.fdClose(stream.fd, null, true);
+        return;
+      }
       // Other processes then see the end closed at once (poll's POLLHUP, a reader's end of file).
-      if (stream.ipc) closeWait((seq) => kernel.fdClose(stream.fd, seq));
+      closeWait((seq) => kernel.fdClose(stream.fd, seq, false));
     },
     dup(stream: IpcStream) {
-      if (stream.ipc) kernel.fdDup(stream.fd, stream.ipcFd);
+      const { ipc } = stream;
+      const counted = connected(ipc);
+      if (counted) {
+        ringAddHolders(words, ipc.read, 'r', 1);
+        ringAddHolders(words, ipc.write, 'w', 1);
+      }
+      if (ipc) kernel.fdDup(stream.fd, stream.ipcFd, counted);
       stream.ipcFd = stream.fd;
     },
   };
