@@ -165,10 +165,11 @@ const runtime = {
       py,
       {
         // Reported operations go first: the kernel names their objects only while they live.
-        fdClose: (fd, seq, released) => (
-          observer.flush(),
-          plain.tell('fdClose', fd, seq, released)
-        ),
+        fdClose: (fd, seq, released) =>
+          plain.together(() => {
+            observer.flush();
+            plain.tell('fdClose', fd, seq, released);
+          }),
         fdDup: (fd, from, counted) => plain.tell('fdDup', fd, from, counted),
         brokenPipe: () => void kernel.kill(request.pid, Signal.SIGPIPE),
       },
@@ -206,7 +207,7 @@ const runtime = {
       },
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);
-    const net = netSlice(fds, arena, plain);
+    const net = netSlice(fds, arena, request.ipc.ports, plain);
     const files = fileSlice(
       kernel,
       py,

@@ -18,6 +18,7 @@ import {
   ringReadMessage,
   ringWrite,
 } from '../../workers/ipc/ring';
+import { stockAt, stockClaim } from '../../workers/ipc/connect-stock';
 import { FdTable } from '../../workers/kernel/fd-table';
 import { IpcTable } from '../../workers/kernel/ipc-table';
 import { NetTable } from '../../workers/kernel/net-table';
@@ -354,5 +355,91 @@ describe('virtual network', () => {
     net.accept(SERVER, 3, 4);
     fds.close(CLIENT, 3);
     expect(trace.all().map((e) => e.type)).toEqual(['listen', 'connect', 'accept', 'close']);
+  });
+});
+
+describe('connections made ahead (ipc/connect-stock.ts)', () => {
+  /** What a client's worker does to connect with a stock slot (runtime/net-slice.ts). */
+  function connectAhead(env: ReturnType<typeof setup>, fd: number, port: number) {
+    const { ipc, net, bytes } = env;
+    const stock = stockAt(ipc.words, net.portDirectory, port);
+    const claim = stock ? stockClaim(ipc.words, stock, CLIENT) : null;
+    if (!claim) return null;
+    const local = { host: '127.0.0.1', port: claim.clientPort };
+    const record = { id: claim.serverId, read: claim.there, write: claim.back, peer: local };
+    ringWriteMessage(ipc.words, bytes, claim.acceptRing, CLIENT, encodeAcceptRecord(record));
+    net.connected(CLIENT, fd, stock, claim.slot); // what the worker tells after
+    return { read: claim.back, write: claim.there, local };
+  }
+
+  it('a listener gets a stock once a client connected through the kernel', () => {
+    const env = setup();
+    const { ipc, net, listen, connect } = env;
+    listen(8888, '0.0.0.0');
+    expect(stockAt(ipc.words, net.portDirectory, 8888)).toBe(0); // nobody connected yet
+    expect(connect(8888)).toMatchObject({ peer: { port: 8888 } });
+    expect(stockAt(ipc.words, net.portDirectory, 8888)).not.toBe(0);
+  });
+
+  it('a client takes a connection made ahead: the server accepts it, bytes flow, the kernel knows it', () => {
+    const env = setup();
+    const { ipc, fds, net, trace, read, write, listen, connect } = env;
+    listen(8888, '0.0.0.0');
+    connect(8888, 3); // through the kernel: the stock is made
+    net.create(CLIENT, 4, AF.INET, SOCK.STREAM);
+    const client = connectAhead(env, 4, 8888)!;
+    expect(client.local.port).toBeGreaterThanOrEqual(32768);
+    net.accept(SERVER, 3, 10); // the first connection
+    const server = net.accept(SERVER, 3, 11) as Connected;
+    expect(server.peer).toEqual(client.local);
+    expect(server.local).toEqual({ host: '127.0.0.1', port: 8888 });
+    expect([server.read, server.write]).toEqual([client.write, client.read]);
+    write(client.write, 'hello', CLIENT);
+    expect(read(server.read, SERVER)).toBe('hello');
+    expect(net.info(CLIENT, 4)).toMatchObject({ local: client.local, peer: server.local });
+    expect(fds.get(CLIENT, 4)).toMatchObject({ read: client.read, write: client.write });
+    expect(net.describe(CLIENT).map((s) => s.state)).toEqual(['ESTAB', 'ESTAB']);
+    const connects = trace.all().filter((e) => e.type === 'connect');
+    expect(connects).toHaveLength(2);
+    // Its port is taken while it lives: no other socket gets it.
+    expect(net.create(CLIENT, 5, AF.INET, SOCK.STREAM)).toBe(0);
+    expect(net.bind(CLIENT, 5, { host: '127.0.0.1', port: client.local.port }, false)).toEqual({
+      errno: Errno.EADDRINUSE,
+    });
+    // Both ends close: end of file each way, and only the stock's own rings are left.
+    fds.close(CLIENT, 4);
+    expect(read(server.read, SERVER)).toBe('');
+    fds.close(SERVER, 11);
+    fds.release(CLIENT);
+    fds.release(SERVER); // the listener: its stock goes with it
+    expect(ipc.objectCount).toBe(0);
+    expect(stockAt(ipc.words, net.portDirectory, 8888)).toBe(0);
+  });
+
+  it('a claim told after its listener closed reads as reset, and leaves nothing behind', () => {
+    const env = setup();
+    const { ipc, fds, net, read, listen, connect } = env;
+    listen(8888, '0.0.0.0');
+    connect(8888, 3);
+    net.create(CLIENT, 4, AF.INET, SOCK.STREAM);
+    const stock = stockAt(ipc.words, net.portDirectory, 8888);
+    const claim = stockClaim(ipc.words, stock, CLIENT)!;
+    fds.release(SERVER); // the listener closes before the client's message arrives
+    net.connected(CLIENT, 4, stock, claim.slot);
+    expect(read(claim.back, CLIENT)).toBe(CONNECTION_RESET);
+    fds.release(CLIENT);
+    expect(ipc.objectCount).toBe(0);
+  });
+
+  it('a claim nobody made is ignored', () => {
+    const env = setup();
+    const { ipc, fds, net, listen, connect } = env;
+    listen(8888, '0.0.0.0');
+    connect(8888, 3);
+    net.create(CLIENT, 4, AF.INET, SOCK.STREAM);
+    const stock = stockAt(ipc.words, net.portDirectory, 8888);
+    net.connected(CLIENT, 4, stock, 0); // slot 0 is READY, not claimed by CLIENT
+    expect(fds.get(CLIENT, 4)).toMatchObject({ read: null, write: null });
+    expect(connectAhead(env, 4, 8888)).not.toBeNull(); // still there to take
   });
 });

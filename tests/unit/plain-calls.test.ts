@@ -20,13 +20,20 @@ const interrupts = () => new Int32Array(new SharedArrayBuffer(INTERRUPT_BUFFER_B
 describe('plain kernel calls', () => {
   it('takes only the calls it knows, asked ones with a number and told ones without', () => {
     const args: unknown[] = [3];
-    expect(isPlainCallMessage({ plain: { seq: 1, name: 'sockInfo', args } })).toBe(true);
-    expect(isPlainCallMessage({ plain: { seq: null, name: 'fdClose', args } })).toBe(true);
+    expect(isPlainCallMessage({ plain: [{ seq: 1, name: 'sockInfo', args }] })).toBe(true);
+    expect(isPlainCallMessage({ plain: [{ seq: null, name: 'fdClose', args }] })).toBe(true);
     // A told call waited for, an asked call not waited for, a name of no plain call.
-    expect(isPlainCallMessage({ plain: { seq: 1, name: 'fdClose', args } })).toBe(false);
-    expect(isPlainCallMessage({ plain: { seq: null, name: 'sockInfo', args } })).toBe(false);
-    expect(isPlainCallMessage({ plain: { seq: 1, name: 'kill', args } })).toBe(false);
-    expect(isPlainCallMessage({ plain: { seq: 1, name: 'sockInfo', args: 3 } })).toBe(false);
+    expect(isPlainCallMessage({ plain: [{ seq: 1, name: 'fdClose', args }] })).toBe(false);
+    expect(isPlainCallMessage({ plain: [{ seq: null, name: 'sockInfo', args }] })).toBe(false);
+    expect(isPlainCallMessage({ plain: [{ seq: 1, name: 'kill', args }] })).toBe(false);
+    expect(isPlainCallMessage({ plain: [{ seq: 1, name: 'sockInfo', args: 3 }] })).toBe(false);
+    // Calls made together: every one must be a plain call.
+    const close = { seq: null, name: 'fdClose', args };
+    expect(isPlainCallMessage({ plain: [{ seq: null, name: 'ipcOps', args: [[]] }, close] })).toBe(
+      true,
+    );
+    expect(isPlainCallMessage({ plain: [close, { seq: null, name: 'kill', args }] })).toBe(false);
+    expect(isPlainCallMessage({ plain: close })).toBe(false);
     // Comlink's own messages pass on to Comlink.
     expect(isPlainCallMessage({ id: 'x', type: 'APPLY', path: ['sockInfo'] })).toBe(false);
     expect(isPlainCallMessage(null)).toBe(false);

@@ -338,6 +338,11 @@ export function ringClearLocks(arena: Int32Array, pipe: number, pid: number): vo
   ringChanged(arena, pipe);
 }
 
+/** Blocks the calling thread until the pipe's state changes from `seq`, or `timeoutMs` pass. */
+export function ringWaitSync(arena: Int32Array, pipe: number, seq: number, timeoutMs: number) {
+  Atomics.wait(arena, words(arena, pipe, Ring.SEQ), seq, timeoutMs);
+}
+
 /** Resolves when the pipe's state changes from `seq`, or after `timeoutMs`. */
 export async function ringWaitChange(
   arena: Int32Array,

@@ -122,6 +122,17 @@ export class IpcTable {
     return at;
   }
 
+  /** A zeroed block the kernel lays out itself (the port directory, connection stocks). */
+  newBlock(bytes: number): number | null {
+    const at = this.allocator.allocate(bytes);
+    if (at !== null) new Uint8Array(this.arena, at, bytes).fill(0);
+    return at;
+  }
+
+  freeBlock(at: number): void {
+    this.allocator.release(at);
+  }
+
   /** A new ring that nothing holds yet (the caller binds or holds it at once). */
   newPipe(capacity: number): number | null {
     const at = this.allocator.allocate(Ring.HEADER_BYTES + capacity);

@@ -393,7 +393,12 @@ export class Kernel {
       isatty: this.terminal.info.isatty.map(
         (tty, fd) => tty && (stdio?.[fd] ?? STDIO_CONSOLE) === STDIO_CONSOLE,
       ) as [boolean, boolean, boolean],
-      ipc: { arena: this.ipc.arena, console: this.console.ring, fds: this.fds.list(record.pid) },
+      ipc: {
+        arena: this.ipc.arena,
+        console: this.console.ring,
+        ports: this.net.portDirectory,
+        fds: this.fds.list(record.pid),
+      },
     };
     handle.exec(request).catch((error: unknown) => this.crashed(record, String(error)));
     for (const signal of this.raisedEarly.get(record.pid) ?? []) handle.raise(signal);

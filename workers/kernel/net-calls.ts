@@ -41,6 +41,11 @@ export function netCallsFor(
       return at ? net.connect(pid, fd, at) : EINVAL;
     },
     sockAccept: async (listenerFd, fd) => net.accept(pid, listenerFd, fd),
+    sockConnected: (fd, stock, slot) => {
+      if (![fd, stock, slot].every(Number.isInteger)) return;
+      net.connected(pid, fd, stock, slot);
+      changed();
+    },
     sockAccepted: (listenerFd, fd, id) => {
       if (![listenerFd, fd, id].every(Number.isInteger)) return;
       net.accepted(pid, listenerFd, fd, id);

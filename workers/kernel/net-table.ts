@@ -28,14 +28,7 @@ import {
 import type { SysError } from '../protocol/common';
 import { Errno } from '../protocol/constants';
 import type { Pid } from '../protocol/kernel';
-import {
-  LENGTH_BYTES,
-  ringFree,
-  ringReadMessage,
-  ringSetFlag,
-  ringUsed,
-  ringWriteMessage,
-} from '../ipc/ring';
+import { ringReadMessage, ringSetFlag, ringUsed, ringWriteMessage } from '../ipc/ring';
 import type { FdTable } from './fd-table';
 import type { IpcTable } from './ipc-table';
 import {
@@ -50,6 +43,7 @@ import {
   sourceAddr,
 } from './net-addr';
 import type { Trace } from './trace';
+import { ConnectStocks, type Prepared } from './connect-stocks';
 
 export { formatAddr };
 
@@ -110,6 +104,15 @@ interface Datagram extends SocketBase {
   ring: number | null;
 }
 
+/** A connection made ahead for a listener's stock (connect-stocks.ts): `client` holds the
+ * client's port until a client takes it; `peer` is the server's end's address. */
+interface PreparedConnection extends Prepared {
+  client: Stream & { local: SockAddr };
+  peer: SockAddr;
+  /** The listener's queue, where the server's end waits. */
+  queue: Map<number, Connection>;
+}
+
 /** A socket changes kind only by becoming a listener or a connection (see `become`). */
 type Socket = Stream | Listener | Connection | Datagram;
 /** What bind(2) can give an address to. */
@@ -128,12 +131,18 @@ export class NetTable {
   private readonly bound = new Map<string, Bound[]>();
   private serial = 0;
   private nextEphemeral: number = EPHEMERAL.first;
+  /** Connections made ahead, which clients take without the kernel (ipc/connect-stock.ts). */
+  private readonly stocks: ConnectStocks<PreparedConnection>;
 
   constructor(
     private readonly ipc: IpcTable,
     private readonly fds: FdTable,
     private readonly trace: Trace,
   ) {
+    this.stocks = new ConnectStocks(ipc, {
+      prepare: (id) => this.prepare(id),
+      discard: (prepared) => this.discard(prepared),
+    });
     fds.sockets = {
       hold: (id) => {
         const s = this.sockets.get(id);
@@ -141,6 +150,11 @@ export class NetTable {
       },
       drop: (id, pid) => this.drop(id, pid),
     };
+  }
+
+  /** The port directory's arena offset, which every process worker reads. */
+  get portDirectory(): number {
+    return this.stocks.directory;
   }
 
   private socketAt(pid: Pid, fd: number): Socket | null {
@@ -298,9 +312,14 @@ export class NetTable {
     if (s.kind === 'connection') return { errno: Errno.EISCONN };
     if (s.family !== AF.UNIX && !isLocal(s.family, addr.host)) return { errno: Errno.ENETUNREACH };
     if (s.kind === 'datagram') return this.connectDatagram(pid, fd, s, addr);
-    return this.connectStream(s, addr, pid, (rings) => {
+    const connected = this.connectStream(s, addr, pid, (rings) => {
       this.fds.bind(pid, fd, { ...rings, sock: s.id }, true);
+      return () => this.fds.bind(pid, fd, { read: null, write: null, sock: s.id }, true);
     });
+    if (!('errno' in connected) && s.family === AF.INET && addr.host === '127.0.0.1') {
+      this.stockUp(addr.port);
+    }
+    return connected;
   }
 
   /** A connection from outside the run's processes (the page's Preview) to a TCP port of this
@@ -316,9 +335,10 @@ export class NetTable {
       local: null,
     };
     this.sockets.set(s.id, s);
-    const connected = this.connectStream(s, { host: '127.0.0.1', port }, pid, (rings) =>
-      this.ipc.holdRings(rings),
-    );
+    const connected = this.connectStream(s, { host: '127.0.0.1', port }, pid, (rings) => {
+      this.ipc.holdRings(rings);
+      return () => this.ipc.dropRings(rings);
+    });
     if ('errno' in connected) {
       this.sockets.delete(s.id);
       if (s.local) this.unbind(s);
@@ -346,7 +366,7 @@ export class NetTable {
     s: Stream,
     addr: SockAddr,
     pid: Pid,
-    holdClient: (rings: { read: number; write: number }) => void,
+    holdClient: (rings: { read: number; write: number }) => () => void,
   ): Connected | NetError {
     const listener = this.listenerFor(s.family, addr);
     if (!listener) {
@@ -374,15 +394,14 @@ export class NetTable {
     const rings = { read: there, write: back };
     const server = this.newConnectedSocket(listener, { family: s.family, local }, rings);
     const record = encodeAcceptRecord({ id: server.id, ...rings, peer: server.peer });
-    // Only the kernel writes an accept ring: room found now is there for the write below.
-    if (ringFree(this.ipc.words, listener.ring) < LENGTH_BYTES + record.length) {
-      listener.pending.delete(server.id); // no room for the record (long AF_UNIX paths)
+    const unhold = holdClient({ read: back, write: there });
+    if (ringWriteMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL, record) < 0) {
+      unhold(); // no room for the record (a swamped listener, long AF_UNIX paths)
+      listener.pending.delete(server.id);
       this.ipc.dropRings(rings);
       this.sockets.delete(server.id);
       return { errno: Errno.ECONNREFUSED };
     }
-    holdClient({ read: back, write: there });
-    ringWriteMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL, record);
     const peer = server.local;
     this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
     const label = `TCP ${formatAddr(local)} → ${formatAddr(peer)}`;
@@ -426,6 +445,90 @@ export class NetTable {
   private autobind(pid: Pid, fd: number, s: Datagram, toward: string) {
     if (s.local) return { local: s.local, ring: -1 };
     return this.bind(pid, fd, { host: isV6(toward) ? '::' : '0.0.0.0', port: 0 }, false);
+  }
+
+  /** A client reached TCP `port` of 127.0.0.1 through the kernel: if an IPv4 listener takes
+   * it there, its stock grows (connect-stocks.ts). */
+  private stockUp(port: number): void {
+    const listener = this.listenerFor(AF.INET, { host: '127.0.0.1', port });
+    if (listener?.family !== AF.INET) return;
+    this.stocks.wanted(listener.id, port, listener.ring);
+  }
+
+  /** A connection to listener `id` made ahead: its server's end waits in `pending` (with no
+   * record in the accept ring yet), and the kernel holds the client's end and port. */
+  private prepare(id: number): PreparedConnection | null {
+    const listener = this.sockets.get(id);
+    if (listener?.kind !== 'listener') return null;
+    const client: Stream = {
+      id: ++this.serial,
+      family: AF.INET,
+      holders: 0,
+      reuse: false,
+      kind: 'stream',
+      local: null,
+    };
+    const local = this.take(client, { host: '127.0.0.1', port: 0 });
+    if ('errno' in local) return null;
+    const pair = this.ipc.newCrossedRings();
+    if (pair === null) {
+      this.unbind(client);
+      return null;
+    }
+    const [there, back] = pair;
+    for (const ring of pair) ringSetFlag(this.ipc.words, ring, RingFlag.TCP);
+    this.ipc.holdRings({ read: back, write: there });
+    const server = this.newConnectedSocket(
+      listener,
+      { family: AF.INET, local },
+      {
+        read: there,
+        write: back,
+      },
+    );
+    const label = `TCP ${formatAddr(local)} → ${formatAddr(server.local)}`;
+    this.ipc.name(there, label);
+    this.ipc.name(back, label);
+    const bound = client as Stream & { local: SockAddr };
+    return {
+      serverId: server.id,
+      there,
+      back,
+      clientPort: local.port,
+      client: bound,
+      peer: server.local,
+      queue: listener.pending,
+    };
+  }
+
+  /** A connection made ahead that no client took (its listener closes). */
+  private discard({ serverId, there, back, client, queue }: PreparedConnection): void {
+    this.unbind(client);
+    this.ipc.dropRings({ read: back, write: there }); // the client's end
+    queue.delete(serverId);
+    this.ipc.dropRings({ read: there, write: back }); // the server's end, held while queued
+    this.sockets.delete(serverId);
+  }
+
+  /** Process `pid` connected `fd` with slot `slot` of the stock at `stock` (it wrote the
+   * record into the accept ring): its socket becomes the client's end made ahead. */
+  connected(pid: Pid, fd: number, stock: number, slot: number): void {
+    const prepared = this.stocks.claimed(stock, slot, pid);
+    if (!prepared) return;
+    const { there, back, client, peer } = prepared;
+    const s = this.socketAt(pid, fd);
+    this.unbind(client); // its port passes to `s`
+    if (s?.kind === 'stream' && !s.local && s.family === AF.INET) {
+      const bound = this.claim(s, client.local);
+      const local = bound;
+      this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
+      this.fds.bind(pid, fd, { read: back, write: there, sock: s.id }, true);
+      this.trace.record({ type: 'connect', pid, from: formatAddr(local), to: formatAddr(peer) });
+    } else {
+      // Not what the worker took it for (it checks): the rings stay the descriptor's.
+      this.fds.bind(pid, fd, { read: back, write: there }, true);
+    }
+    this.ipc.dropRings({ read: back, write: there }); // the hold that stood for the descriptor
   }
 
   /** accept(2) in the kernel: takes the next record of the accept ring, as a worker's accept
@@ -534,6 +637,7 @@ export class NetTable {
     const words = this.ipc.words;
     switch (s.kind) {
       case 'listener':
+        this.stocks.close(s.id); // what no client took is undone, and leaves `pending`
         // Connections nobody accepted are reset, as Linux does when a listener closes.
         for (const pending of s.pending.values()) {
           ringSetFlag(words, pending.write, RingFlag.RESET);

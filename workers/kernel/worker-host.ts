@@ -133,11 +133,12 @@ export class WorkerHost implements ProcessHost {
     booted.syscallPort.addEventListener('message', (event) => {
       if (!isPlainCallMessage(event.data)) return;
       event.stopImmediatePropagation();
-      const call = event.data.plain;
-      if (call.seq === null) {
-        const told = syscalls[call.name] as (...args: unknown[]) => unknown;
-        void (async () => told(...call.args))().catch(() => undefined); // as Comlink would
-      } else syscalls.netNow(call.seq, call.name, call.args as never);
+      for (const call of event.data.plain) {
+        if (call.seq === null) {
+          const told = syscalls[call.name] as (...args: unknown[]) => unknown;
+          void (async () => told(...call.args))().catch(() => undefined); // as Comlink would
+        } else syscalls.netNow(call.seq, call.name, call.args as never);
+      }
     });
     Comlink.expose(syscalls, booted.syscallPort);
     let ended = false;

@@ -100,6 +100,8 @@ export const CONSOLE_RECORD_MAX = 16 * 1024;
 export interface IpcInheritance {
   arena: SharedArrayBuffer;
   console: number;
+  /** The network's port directory (ipc/connect-stock.ts). */
+  ports: number;
   fds: FdEntry[];
 }
 

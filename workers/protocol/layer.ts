@@ -149,9 +149,11 @@ export interface IpcBridge {
   kernelFds(): number[];
   /** os.set_blocking: Emscripten's F_SETFL can set O_NONBLOCK but never clears it. */
   fdSetBlocking(fd: number, blocking: boolean): void;
-  /** Spins up to `ms` for `fd` to be ready for `events`: a peer often answers within
-   * microseconds, and then the thread need not park. */
-  fdSpin(fd: number, events: number, ms: number): boolean;
+  /** Waits up to `ms` for `fd` to be ready for `events`, spinning or, with `block`, blocked in
+   * `Atomics.wait` (the whole worker waits: only for a process with one thread). A peer often
+   * answers within that, and then the thread need not park, which costs a stack switch and
+   * an event-loop turn on each side. */
+  fdSpin(fd: number, events: number, ms: number, block: boolean): boolean;
   /** The ring a descriptor reads (else writes), as the trace names it; -1 for none. */
   fdRing(fd: number): number;
   semTryAcquire(sem: number): boolean;
@@ -182,8 +184,10 @@ export interface NetBridge {
     reuse: boolean,
   ): { local: SockAddr; ring: number } | SysError;
   sockListen(fd: number, backlog: number): number | SysError;
-  /** connect(2); a stream socket's rings come back (see NetSyscalls.sockConnect). */
-  sockConnect(fd: number, host: string, port: number): Connected | SysError;
+  /** connect(2); a stream socket's rings come back (see NetSyscalls.sockConnect). `fresh`: an
+   * IPv4 stream socket neither bound nor connected before, which may take a connection made
+   * ahead for the listener there (ipc/connect-stock.ts) without asking the kernel. */
+  sockConnect(fd: number, host: string, port: number, fresh: boolean): Connected | SysError;
   /** accept(2) as `fd`, bound to the connection's rings: EAGAIN while no connection waits. */
   sockAccept(listenerFd: number, fd: number): Omit<Connected, 'local'> | SysError;
   /** One datagram; to the connected peer when `host` is undefined (Python's None). */

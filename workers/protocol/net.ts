@@ -34,6 +34,31 @@ export interface Connected {
   peer: SockAddr;
 }
 
+/** The port directory (ipc/connect-stock.ts): a word a TCP port. */
+export const PORT_DIRECTORY_BYTES = 65536 * 4;
+
+/** A listener's stock of connections made ahead (ipc/connect-stock.ts): word indexes. */
+export const Stock = {
+  ACCEPT_RING: 0,
+  SLOTS: 1,
+  HEADER_WORDS: 4,
+  SLOT_WORDS: 8,
+  /** Slots a stock has room for; the kernel keeps fewer prepared until clients come quickly. */
+  MAX_SLOTS: 32,
+  BYTES: (4 + 32 * 8) * 4,
+} as const;
+
+/** A slot's words; its state is EMPTY, READY, or -pid of the client that claimed it. */
+export const StockSlot = {
+  STATE: 0,
+  SERVER_ID: 1,
+  THERE: 2,
+  BACK: 3,
+  CLIENT_PORT: 4,
+  EMPTY: 0,
+  READY: 1,
+} as const;
+
 /** A connection waiting in a listener's accept ring: the server's end (socket `id`), its
  * rings, and the client's address. */
 export interface AcceptRecord {
@@ -100,6 +125,9 @@ export interface NetSyscalls {
   sockAccept(listenerFd: number, fd: number): Reply<Connected>;
   /** The worker took connection `id` from the accept ring of `listenerFd` as descriptor `fd`. */
   sockAccepted(listenerFd: number, fd: number, id: number): void;
+  /** The worker connected `fd` with slot `slot` of the stock at `stock` (ipc/connect-stock.ts),
+   * whose record it wrote into the listener's accept ring. */
+  sockConnected(fd: number, stock: number, slot: number): void;
   /** sendto(2) of one datagram; to the connected peer when `addr` is null. `ring` is the
    * socket's receive ring when this send bound it (else -1). */
   /** One datagram; the trace records it as thread `tid`'s send, once delivered. */

@@ -249,26 +249,38 @@ export interface Syscalls
  * one of `NET_NOW_CALLS`, answered in the interrupt buffer (`netNow`); without, one of
  * `TOLD_CALLS`, which nobody waits for.
  */
-export const TOLD_CALLS = ['sockCreate', 'sockAccepted', 'fdClose', 'fdDup', 'ipcOps'] as const;
+export const TOLD_CALLS = [
+  'sockCreate',
+  'sockAccepted',
+  'sockConnected',
+  'fdClose',
+  'fdDup',
+  'ipcOps',
+] as const;
 export type ToldName = (typeof TOLD_CALLS)[number];
 
 export type PlainCall =
   | { seq: number; name: NetNowName; args: unknown[] }
   | { seq: null; name: ToldName; args: unknown[] };
 
+/** Calls made together (a close and the trace operations before it) go in one message. */
 export interface PlainCallMessage {
-  plain: PlainCall;
+  plain: PlainCall[];
 }
 
 const plainNames = new Set<string>([...NET_NOW_CALLS, ...TOLD_CALLS]);
 
 export function isPlainCallMessage(data: unknown): data is PlainCallMessage {
-  const call = (data as Partial<PlainCallMessage> | null)?.plain;
+  const calls = (data as Partial<PlainCallMessage> | null)?.plain;
+  return Array.isArray(calls) && calls.every(isPlainCall);
+}
+
+function isPlainCall(call: unknown): call is PlainCall {
+  const { seq, name, args } = (call ?? {}) as Partial<PlainCall>;
   return (
-    typeof call === 'object' &&
-    call !== null &&
-    plainNames.has(call.name) &&
-    Array.isArray(call.args) &&
-    (call.seq === null) === (TOLD_CALLS as readonly string[]).includes(call.name)
+    typeof name === 'string' &&
+    plainNames.has(name) &&
+    Array.isArray(args) &&
+    (seq === null) === (TOLD_CALLS as readonly string[]).includes(name)
   );
 }

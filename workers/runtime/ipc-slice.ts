@@ -7,7 +7,7 @@ import type * as Comlink from 'comlink';
 import { Poll } from '../protocol/ipc';
 import type { IpcBridge, IpcCalls, LayerSlice } from '../protocol/layer';
 import type { Syscalls } from '../protocol/process';
-import { ringSeq, ringWaitChange } from '../ipc/ring';
+import { ringSeq, ringWaitChange, ringWaitSync } from '../ipc/ring';
 import { semRelease, semTryAcquire, semValue, semWaitChange } from '../ipc/semaphore';
 import type { SharedMirrors } from '../ipc/mirror';
 import type { IpcObserver } from './ipc-observer';
@@ -70,14 +70,19 @@ export function ipcSlice(
       isPipe: fds.isPipe,
       kernelFds: fds.list,
       fdSetBlocking: fds.setBlocking,
-      fdSpin(fd, events, ms) {
+      fdSpin(fd, events, ms, block) {
         const rings = fds.rings(fd);
         if (!rings) return true;
+        // Reading waits for its ring to change (data, its writers gone, a reset); writing, for room.
+        const ring = events & (Poll.IN | Poll.PRI) ? rings.read : rings.write;
         const until = performance.now() + ms;
-        do {
+        for (;;) {
+          const seq = ring === null ? 0 : ringSeq(words, ring);
           if (pollRings(words, rings) & (events | Poll.ERR | Poll.HUP)) return true;
-        } while (performance.now() < until);
-        return false;
+          const left = until - performance.now();
+          if (left <= 0) return false;
+          if (block && ring !== null) ringWaitSync(words, ring, seq, left);
+        }
       },
       fdRing(fd) {
         const rings = fds.rings(fd);

@@ -9,20 +9,54 @@ import type { NetBridge } from '../protocol/layer';
 import { Errno } from '../protocol/constants';
 import { RingFlag } from '../protocol/ipc';
 import {
+  type Connected,
   type NetNowName,
   type NetSyscalls,
   decodeAcceptRecord,
+  encodeAcceptRecord,
   socketKindError,
 } from '../protocol/net';
-import { CONNECTION_RESET, WOULD_BLOCK, ringFlags, ringRead, ringReadMessage } from '../ipc/ring';
+import {
+  CONNECTION_RESET,
+  WOULD_BLOCK,
+  ringFlags,
+  ringRead,
+  ringReadMessage,
+  ringWriteMessage,
+} from '../ipc/ring';
+import { stockAt, stockClaim, stockUnclaim } from '../ipc/connect-stock';
+
+const LOOPBACK = '127.0.0.1';
 import type { PlainCalls } from './plain-calls';
 import type { ArenaAccess, KernelFds } from './kernel-fds';
 
 export function netSlice(
   fds: KernelFds,
   { words, bytes, pid, fence }: ArenaAccess,
+  portDirectory: number,
   kernelNow: PlainCalls,
 ): NetBridge {
+  /** connect(2) to 127.0.0.1:`port` with a connection made ahead, if one is ready. */
+  const connectAhead = (fd: number, port: number): Connected | null => {
+    const stock = stockAt(words, portDirectory, port);
+    const claim = stock ? stockClaim(words, stock, pid) : null;
+    if (!claim) return null;
+    const local = { host: LOOPBACK, port: claim.clientPort };
+    const record = encodeAcceptRecord({
+      id: claim.serverId,
+      read: claim.there,
+      write: claim.back,
+      peer: local,
+    });
+    fence();
+    if (ringWriteMessage(words, bytes, claim.acceptRing, pid, record) < 0) {
+      stockUnclaim(words, stock, claim.slot, pid); // the listener is swamped: the kernel says so
+      return null;
+    }
+    fds.rebind(fd, claim.back, claim.there);
+    kernelNow.tell('sockConnected', fd, stock, claim.slot);
+    return { read: claim.back, write: claim.there, local, peer: { host: LOOPBACK, port } };
+  };
   // Shared memory is synchronised on both sides of a call, as for every other kernel call.
   const now = <Name extends NetNowName>(name: Name, ...args: Parameters<NetSyscalls[Name]>) => {
     fence();
@@ -33,7 +67,9 @@ export function netSlice(
   return {
     sockBind: (fd, host, port, reuse) => now('sockBind', fd, { host, port }, reuse),
     sockListen: (fd, backlog) => now('sockListen', fd, backlog),
-    sockConnect: (fd, host, port) => now('sockConnect', fd, { host, port }),
+    sockConnect: (fd, host, port, fresh) =>
+      (fresh && host === LOOPBACK && connectAhead(fd, port)) ||
+      now('sockConnect', fd, { host, port }),
     sockAccept(listenerFd, fd) {
       const ring = fds.rings(listenerFd)?.read;
       // Not a listener (nor a socket): the kernel answers with the error.

@@ -11,13 +11,15 @@
 import type { SysError } from '../protocol/common';
 import { ANSWER_AT, ANSWER_LENGTH_INDEX, ANSWERED_INDEX, Errno } from '../protocol/constants';
 import type { NetAnswer, NetNowName, NetSyscalls } from '../protocol/net';
-import type { PlainCallMessage, Syscalls, ToldName } from '../protocol/process';
+import type { PlainCall, PlainCallMessage, Syscalls, ToldName } from '../protocol/process';
 
 /** How long an answer may take before the call fails with EIO (the kernel is gone or stuck). */
 const ANSWER_WAIT_MS = 30_000;
 
 export interface PlainCalls {
   tell<Name extends ToldName>(name: Name, ...args: Parameters<Syscalls[Name]>): void;
+  /** Runs `make`; what it tells goes in one message, at its end. */
+  together(make: () => void): void;
   ask<Name extends NetNowName>(
     name: Name,
     ...args: Parameters<NetSyscalls[Name]>
@@ -26,10 +28,28 @@ export interface PlainCalls {
 
 export function plainCalls(port: MessagePort, interrupts: Int32Array): PlainCalls {
   let asked = 0;
-  const post = (plain: PlainCallMessage['plain']) => port.postMessage({ plain });
+  let gathered: PlainCall[] | null = null;
+  const post = (call: PlainCall) => {
+    if (gathered) gathered.push(call);
+    else port.postMessage({ plain: [call] } satisfies PlainCallMessage);
+  };
   return {
     tell: (name, ...args) => post({ seq: null, name, args }),
+    together(make) {
+      const outer = gathered;
+      gathered ??= [];
+      const mine = gathered;
+      try {
+        make();
+      } finally {
+        if (!outer) {
+          gathered = null;
+          if (mine.length) port.postMessage({ plain: mine } satisfies PlainCallMessage);
+        }
+      }
+    },
     ask(name, ...args) {
+      if (gathered) throw new Error('procbox: a call asked while tells are gathered');
       const seq = ++asked;
       post({ seq, name, args });
       const until = performance.now() + ANSWER_WAIT_MS;

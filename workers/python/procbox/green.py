@@ -214,6 +214,10 @@ class Scheduler:
         """No other thread is ready to run: spinning a moment takes no one's turn."""
         return not self.ready
 
+    def only(self):
+        """The process has one thread: blocking the worker a moment delays no other."""
+        return len(self.threads) == 1
+
     def can_block(self):
         return self.current is not self.outside and self.sync is not None and self.can_run_sync()
 
@@ -546,6 +550,7 @@ get_ident = scheduler.get_ident
 count = scheduler.count
 in_main = scheduler.in_main
 alone = scheduler.alone
+only = scheduler.only
 can_block = scheduler.can_block
 make_ready = scheduler.make_ready
 yield_now = scheduler.yield_now

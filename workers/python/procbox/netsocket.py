@@ -39,6 +39,9 @@ class socket:
         self._options = {}
         self._shut_rd = False
         self._so_error = 0  # a refusal that a non-blocking connect reports later
+        # Neither bound nor connected yet, as far as this object knows: connect may take a
+        # connection made ahead (workers/ipc/connect-stock.ts).
+        self._fresh = fileno is None
         if fileno is None:
             family = AF_INET if family == -1 else family
             type = SOCK_STREAM if type == -1 else type
@@ -232,12 +235,14 @@ class socket:
     def bind(self, address):
         host, port = self._sockaddr(address)
         reuse = bool(self._options.get((_socket_module.SOL_SOCKET, _socket_module.SO_REUSEADDR)))
+        self._fresh = False
         result = bridge.checked(bridge.sync.sockBind(self._open_fd(), host, port, reuse))
         self._bound_by_kernel(int(result.ring))
         if self._family == AF_UNIX:
             _make_socket_file(host)
 
     def listen(self, backlog=128):
+        self._fresh = False
         ring = bridge.checked(bridge.sync.sockListen(self._open_fd(), int(backlog)))
         bridge.sync.fdRebind(self._fd, int(ring), -1)
         self.settimeout(self._timeout)
@@ -248,7 +253,9 @@ class socket:
         # reports a refusal later through SO_ERROR; asyncio's sock_connect reads it there.
         in_progress = self._timeout == 0.0 and self._type == SOCK_STREAM and self._family != AF_UNIX
         try:
-            conn = bridge.checked(bridge.sync.sockConnect(self._open_fd(), host, port))
+            fresh = self._fresh and self._family == AF_INET and self._type == SOCK_STREAM
+            self._fresh = False
+            conn = bridge.checked(bridge.sync.sockConnect(self._open_fd(), host, port, fresh))
         except ConnectionRefusedError:
             if not in_progress:
                 raise
@@ -326,7 +333,7 @@ class socket:
                 continue
             except OSError as exc:
                 raise linux(exc) from None
-            if not peek:
+            if data and not peek:  # end of file is no message
                 _trace("recv", bridge.sync.fdRing(fd), len(data))
             return data
 
