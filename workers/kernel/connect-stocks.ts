@@ -7,6 +7,7 @@
  * connects to holds no rings for it.
  */
 import { setStockAt, stockEmpty, stockFill, stockInit } from '../ipc/connect-stock';
+import { ARENA_BYTES } from '../protocol/ipc';
 import { PORT_DIRECTORY_BYTES, Stock, StockSlot } from '../protocol/net';
 import type { IpcTable } from './ipc-table';
 
@@ -74,6 +75,8 @@ export class ConnectStocks<P extends Prepared> {
   private refill(stock: ListenerStock<P>): void {
     for (let slot = 0; slot < stock.target; slot++) {
       if (stock.slots[slot]) continue;
+      // The arena is for what programs make: stocks take none of its last quarter.
+      if (this.ipc.usedBytes > ARENA_BYTES * 0.75) return;
       const prepared = this.host.prepare(stock.listenerId);
       if (!prepared) return;
       stock.slots[slot] = prepared;

@@ -3,14 +3,16 @@
  *
  * The kernel brokers setup and teardown only. `connect` makes a pair of crossed rings (64 KiB a
  * direction, so a writer blocks when its reader does not read, as TCP's windows make it) and
- * queues the server's end on the listener; from then on both processes copy through the rings
- * themselves. A socket lives while a descriptor names it, in any process (fd-table.ts keeps the
- * descriptors), so a socket passed to a child stays open there when the parent closes it.
+ * queues the server's end on the listener, with a record in its accept ring, which a server's
+ * worker takes itself (telling the kernel after); from then on both processes copy through the
+ * rings themselves. A listener that clients reach keeps connections made ahead, which an IPv4
+ * client takes without the kernel (connect-stocks.ts) and tells it after (`connected`). A
+ * socket lives while a descriptor names it, in any process (fd-table.ts keeps the descriptors),
+ * so a socket passed to a child stays open there when the parent closes it.
  *
- * Linux's rules where a program can see them: port 0 picks an ephemeral port; a second bind
- * of an overlapping address is EADDRINUSE unless both set SO_REUSEADDR and neither listens;
- * closing with unread data resets the connection (the peer reads ECONNRESET). Which addresses
- * are this host, and which socket a wildcard address reaches, are in net-addr.ts.
+ * Linux's rules where a program can see them: ports as port-table.ts gives them out; closing
+ * with unread data resets the connection (the peer reads ECONNRESET). Which addresses are this
+ * host, and which socket a wildcard address reaches, are in net-addr.ts.
  */
 import { RingFlag } from '../protocol/ipc';
 import {
@@ -37,13 +39,14 @@ import {
   isLocal,
   isV6,
   listenerAt,
-  overlaps,
   receiverAt,
   serverEnds,
   sourceAddr,
 } from './net-addr';
 import type { Trace } from './trace';
 import { ConnectStocks, type Prepared } from './connect-stocks';
+import type { Bound, Connection, Datagram, Listener, Socket, Stream } from './net-sockets';
+import { PortTable } from './port-table';
 
 export { formatAddr };
 
@@ -58,51 +61,6 @@ const ACCEPT_RING_BYTES = ACCEPT_BACKLOG * 64;
 /** A datagram socket's receive buffer. */
 const DGRAM_CAPACITY = 256 * 1024;
 const MAX_DATAGRAM = 65507;
-const EPHEMERAL = { first: 32768, last: 60999 } as const;
-
-/** What every socket has, in any state. */
-interface SocketBase {
-  id: number;
-  family: number;
-  /** Descriptors naming it, in any process, and the kernel while a connection waits in accept. */
-  holders: number;
-  /** SO_REUSEADDR, as of its bind. */
-  reuse: boolean;
-}
-
-/** A stream socket neither listening nor connected: new, or bound (`local`). */
-interface Stream extends SocketBase {
-  kind: 'stream';
-  local: SockAddr | null;
-}
-
-/** A stream socket after listen(2). Its descriptor reads `ring`, a record a waiting connection. */
-interface Listener extends SocketBase {
-  kind: 'listener';
-  local: SockAddr;
-  ring: number;
-  /** Connections made but not yet accepted, by the server end's id. */
-  pending: Map<number, Connection>;
-}
-
-/** A connected stream socket (either end): it reads and writes a pair of crossed rings. */
-interface Connection extends SocketBase {
-  kind: 'connection';
-  local: SockAddr;
-  peer: SockAddr;
-  read: number;
-  write: number;
-}
-
-/** A UDP socket: bound (`local`) explicitly or by its first connect or send; the kernel writes
- * each datagram to `ring`, which its descriptor reads (null until bound, or if that failed). */
-interface Datagram extends SocketBase {
-  kind: 'datagram';
-  local: SockAddr | null;
-  /** The default destination, and the only source taken (connect(2)). */
-  peer: SockAddr | null;
-  ring: number | null;
-}
 
 /** A connection made ahead for a listener's stock (connect-stocks.ts): `client` holds the
  * client's port until a client takes it; `peer` is the server's end's address. */
@@ -113,13 +71,6 @@ interface PreparedConnection extends Prepared {
   queue: Map<number, Connection>;
 }
 
-/** A socket changes kind only by becoming a listener or a connection (see `become`). */
-type Socket = Stream | Listener | Connection | Datagram;
-/** What bind(2) can give an address to. */
-type Bindable = Stream | Datagram;
-/** A socket with its address: what the `bound` index lists. */
-type Bound = Socket & { local: SockAddr };
-
 const peerOf = (s: Socket): SockAddr | null =>
   s.kind === 'connection' || s.kind === 'datagram' ? s.peer : null;
 
@@ -127,10 +78,8 @@ export class NetTable {
   private readonly sockets = new Map<number, Socket>();
   /** Connections whose client end the kernel holds for the page (connectOutside). */
   private readonly outside = new Set<number>();
-  /** Bound sockets by protocol and port (`tcp:8888`), or AF_UNIX path (`unix:/tmp/s`). */
-  private readonly bound = new Map<string, Bound[]>();
+  private readonly ports = new PortTable();
   private serial = 0;
-  private nextEphemeral: number = EPHEMERAL.first;
   /** Connections made ahead, which clients take without the kernel (ipc/connect-stock.ts). */
   private readonly stocks: ConnectStocks<PreparedConnection>;
 
@@ -178,22 +127,11 @@ export class NetTable {
     return 0;
   }
 
-  private key(s: Socket, port: number | string): string {
-    if (s.family === AF.UNIX) return `unix:${port}`;
-    return `${s.kind === 'datagram' ? 'udp' : 'tcp'}:${port}`;
-  }
-
-  private keyOf(s: Bound): string {
-    return this.key(s, s.family === AF.UNIX ? s.local.host : s.local.port);
-  }
-
   /** `s` as a listener or connection: a new object of the new kind, with the same id, takes its
    * place here and in `bound` (the caller's `s` is stale from then on). */
   private become<T extends Bound>(s: Socket, next: T): T {
     this.sockets.set(next.id, next);
-    const key = this.keyOf(next);
-    const list = this.bound.get(key)?.map((other) => (other === s ? next : other));
-    if (list) this.bound.set(key, list);
+    this.ports.replace(s, next);
     return next;
   }
 
@@ -203,7 +141,7 @@ export class NetTable {
     // A listener or connection has its address already, as a socket bound before.
     if (s.kind === 'listener' || s.kind === 'connection' || s.local) return { errno: Errno.EINVAL };
     s.reuse = reuse;
-    const local = this.take(s, addr);
+    const local = this.ports.take(s, addr);
     if ('errno' in local) return local;
     let ring = -1;
     if (s.kind === 'datagram') {
@@ -224,54 +162,6 @@ export class NetTable {
     return ring;
   }
 
-  /** Claims `addr` (port 0: an ephemeral one) for `s`; returns the address it got. */
-  private take(s: Bindable, addr: SockAddr): SockAddr | NetError {
-    if (s.family === AF.UNIX) {
-      if (addr.host === '' || addr.host.length > 107) return { errno: Errno.EINVAL };
-      if (this.bound.has(this.key(s, addr.host))) return { errno: Errno.EADDRINUSE };
-      return this.claim(s, { host: addr.host, port: -1 });
-    }
-    if (!isLocal(s.family, addr.host)) return { errno: Errno.EADDRNOTAVAIL };
-    if (!Number.isInteger(addr.port) || addr.port < 0 || addr.port > 65535) {
-      return { errno: Errno.EINVAL };
-    }
-    let port = addr.port;
-    if (port === 0) {
-      const free = this.ephemeral(s, addr.host);
-      if (free === null) return { errno: Errno.EADDRINUSE };
-      port = free;
-    } else if (this.collides(s, addr.host, port)) {
-      return { errno: Errno.EADDRINUSE };
-    }
-    return this.claim(s, { host: addr.host, port });
-  }
-
-  /** Sets `s`'s address and lists it there (Object.assign keeps the object, typed as bound). */
-  private claim(s: Bindable, local: SockAddr): SockAddr {
-    const bound = Object.assign(s, { local });
-    const key = this.keyOf(bound);
-    this.bound.set(key, [...(this.bound.get(key) ?? []), bound]);
-    return local;
-  }
-
-  private collides(s: Bindable, host: string, port: number): boolean {
-    return (this.bound.get(this.key(s, port)) ?? []).some(
-      (other) =>
-        overlaps(host, other.local.host) &&
-        !(s.reuse && other.reuse && other.kind !== 'listener' && s.kind === 'stream'),
-    );
-  }
-
-  private ephemeral(s: Bindable, host: string): number | null {
-    const span = EPHEMERAL.last - EPHEMERAL.first + 1;
-    for (let i = 0; i < span; i++) {
-      const port = this.nextEphemeral;
-      this.nextEphemeral = port === EPHEMERAL.last ? EPHEMERAL.first : port + 1;
-      if (!this.collides(s, host, port)) return port;
-    }
-    return null;
-  }
-
   listen(pid: Pid, fd: number, backlog: number): number | NetError {
     const s = this.socketAt(pid, fd);
     if (!s) return { errno: Errno.EBADF };
@@ -280,7 +170,7 @@ export class NetTable {
     let local = s.local;
     if (!local) {
       if (s.family === AF.UNIX) return { errno: Errno.EINVAL };
-      const taken = this.take(s, { host: s.family === AF.INET6 ? '::' : '0.0.0.0', port: 0 });
+      const taken = this.ports.take(s, { host: s.family === AF.INET6 ? '::' : '0.0.0.0', port: 0 });
       if ('errno' in taken) return taken;
       local = taken;
     }
@@ -298,10 +188,10 @@ export class NetTable {
   /** The listener a connection to `addr` reaches, if any. */
   private listenerFor(family: number, addr: SockAddr): Listener | null {
     if (family === AF.UNIX) {
-      const [s] = this.bound.get(`unix:${addr.host}`) ?? [];
+      const [s] = this.ports.at(`unix:${addr.host}`);
       return s?.kind === 'listener' ? s : null;
     }
-    const listening = this.bound.get(`tcp:${addr.port}`)?.filter((s) => s.kind === 'listener');
+    const listening = this.ports.at(`tcp:${addr.port}`).filter((s) => s.kind === 'listener');
     return listenerAt(listening ?? [], addr.host);
   }
 
@@ -341,7 +231,7 @@ export class NetTable {
     });
     if ('errno' in connected) {
       this.sockets.delete(s.id);
-      if (s.local) this.unbind(s);
+      if (s.local) this.ports.unbind(s);
       return connected;
     }
     this.outside.add(s.id);
@@ -370,7 +260,7 @@ export class NetTable {
   ): Connected | NetError {
     const listener = this.listenerFor(s.family, addr);
     if (!listener) {
-      const unknownPath = s.family === AF.UNIX && !this.bound.has(`unix:${addr.host}`);
+      const unknownPath = s.family === AF.UNIX && !this.ports.has(`unix:${addr.host}`);
       return { errno: unknownPath ? Errno.ENOENT : Errno.ECONNREFUSED };
     }
     let local = s.local;
@@ -379,7 +269,7 @@ export class NetTable {
       if (s.family === AF.UNIX) local = s.local = { host: '', port: -1 };
       else {
         const loopback = s.family === AF.INET6 ? '::1' : '127.0.0.1';
-        const taken = this.take(s, { host: loopback, port: 0 });
+        const taken = this.ports.take(s, { host: loopback, port: 0 });
         if ('errno' in taken) return taken;
         local = taken;
       }
@@ -468,11 +358,11 @@ export class NetTable {
       kind: 'stream',
       local: null,
     };
-    const local = this.take(client, { host: '127.0.0.1', port: 0 });
+    const local = this.ports.take(client, { host: '127.0.0.1', port: 0 });
     if ('errno' in local) return null;
     const pair = this.ipc.newCrossedRings();
     if (pair === null) {
-      this.unbind(client);
+      this.ports.unbind(client);
       return null;
     }
     const [there, back] = pair;
@@ -503,7 +393,7 @@ export class NetTable {
 
   /** A connection made ahead that no client took (its listener closes). */
   private discard({ serverId, there, back, client, queue }: PreparedConnection): void {
-    this.unbind(client);
+    this.ports.unbind(client);
     this.ipc.dropRings({ read: back, write: there }); // the client's end
     queue.delete(serverId);
     this.ipc.dropRings({ read: there, write: back }); // the server's end, held while queued
@@ -517,9 +407,9 @@ export class NetTable {
     if (!prepared) return;
     const { there, back, client, peer } = prepared;
     const s = this.socketAt(pid, fd);
-    this.unbind(client); // its port passes to `s`
+    this.ports.unbind(client); // its port passes to `s`
     if (s?.kind === 'stream' && !s.local && s.family === AF.INET) {
-      const bound = this.claim(s, client.local);
+      const bound = this.ports.claim(s, client.local);
       const local = bound;
       this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
       this.fds.bind(pid, fd, { read: back, write: there, sock: s.id }, true);
@@ -602,7 +492,7 @@ export class NetTable {
 
   private datagramTarget(to: SockAddr): Datagram | null {
     // Only datagram sockets are listed under `udp:`; the filter tells the compiler so.
-    const bound = this.bound.get(`udp:${to.port}`)?.filter((s) => s.kind === 'datagram');
+    const bound = this.ports.at(`udp:${to.port}`).filter((s) => s.kind === 'datagram');
     return receiverAt(bound ?? [], to.host);
   }
 
@@ -664,15 +554,7 @@ export class NetTable {
         if (s.ring !== null) this.ipc.dropRings({ read: null, write: s.ring });
         break;
     }
-    this.unbind(s);
-  }
-
-  private unbind(s: Socket): void {
-    if (!s.local) return;
-    const key = this.key(s, s.family === AF.UNIX ? s.local.host : s.local.port);
-    const rest = (this.bound.get(key) ?? []).filter((other) => other !== s);
-    if (rest.length) this.bound.set(key, rest);
-    else this.bound.delete(key);
+    this.ports.unbind(s);
   }
 
   /** What the process list shows of `pid`'s sockets. */
