@@ -10,6 +10,8 @@ import {
   ringAddHolders,
   ringPoll,
   ringRead,
+  ringSeq,
+  ringWaitSync,
   ringWrite,
 } from '../../workers/ipc/ring';
 import { semRelease, semTryAcquire, semValue, semWaitChange } from '../../workers/ipc/semaphore';
@@ -214,6 +216,23 @@ describe('kernel IPC and descriptor tables', () => {
     expect(ringWrite(words, bytes, there, bytesOf('x'), 1)).toBe(BROKEN_PIPE);
     fds.close(1, 3);
     expect(table.objectCount).toBe(0);
+  });
+
+  it('a blocked wait on a ring ends when another thread writes it, not at its timeout', async () => {
+    const { table, words } = setup();
+    const pipe = table.newPipe(PIPE_CAPACITY)!;
+    ringAddHolders(words, pipe, 'w', 1); // a writer holds it: no end of file
+    const writer = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const words = new Int32Array(workerData.arena);
+       setTimeout(() => { Atomics.add(words, workerData.seq, 1); Atomics.notify(words, workerData.seq); }, 50);`,
+      { eval: true, workerData: { arena: table.arena, seq: pipe >> 2 } },
+    );
+    const started = Date.now();
+    ringWaitSync(words, pipe, ringSeq(words, pipe), 10_000); // as fdSpin blocks (ipc-slice.ts)
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(read(table, pipe, 10)).toBe(WOULD_BLOCK); // a change, no data: the caller polls again
+    await writer.terminate();
   });
 
   it("a worker's own count of a connected socket's descriptors is not counted twice", () => {

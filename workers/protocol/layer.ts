@@ -149,11 +149,11 @@ export interface IpcBridge {
   kernelFds(): number[];
   /** os.set_blocking: Emscripten's F_SETFL can set O_NONBLOCK but never clears it. */
   fdSetBlocking(fd: number, blocking: boolean): void;
-  /** Waits up to `ms` for `fd` to be ready for `events`, spinning or, with `block`, blocked in
-   * `Atomics.wait` (the whole worker waits: only for a process with one thread). A peer often
-   * answers within that, and then the thread need not park, which costs a stack switch and
-   * an event-loop turn on each side. */
-  fdSpin(fd: number, events: number, ms: number, block: boolean): boolean;
+  /** Waits for `fd` to be ready for `events`: spinning up to `spinMs`, then blocked in
+   * `Atomics.wait` until `blockMs` (the whole worker waits: only for a process with one
+   * thread). A peer often answers within that, and then the thread need not park, which costs
+   * a stack switch and an event-loop turn on each side. */
+  fdSpin(fd: number, events: number, spinMs: number, blockMs: number): boolean;
   /** The ring a descriptor reads (else writes), as the trace names it; -1 for none. */
   fdRing(fd: number): number;
   semTryAcquire(sem: number): boolean;

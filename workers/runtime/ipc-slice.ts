@@ -70,18 +70,20 @@ export function ipcSlice(
       isPipe: fds.isPipe,
       kernelFds: fds.list,
       fdSetBlocking: fds.setBlocking,
-      fdSpin(fd, events, ms, block) {
+      fdSpin(fd, events, spinMs, blockMs) {
         const rings = fds.rings(fd);
         if (!rings) return true;
         // Reading waits for its ring to change (data, its writers gone, a reset); writing, for room.
         const ring = events & (Poll.IN | Poll.PRI) ? rings.read : rings.write;
-        const until = performance.now() + ms;
+        const start = performance.now();
         for (;;) {
           const seq = ring === null ? 0 : ringSeq(words, ring);
           if (pollRings(words, rings) & (events | Poll.ERR | Poll.HUP)) return true;
-          const left = until - performance.now();
-          if (left <= 0) return false;
-          if (block && ring !== null) ringWaitSync(words, ring, seq, left);
+          const waited = performance.now() - start;
+          if (waited >= Math.max(spinMs, blockMs)) return false;
+          // A peer on the other core often answers within the spin; a wake from a blocked
+          // wait costs tens of microseconds more.
+          if (waited >= spinMs && ring !== null) ringWaitSync(words, ring, seq, blockMs - waited);
         }
       },
       fdRing(fd) {

@@ -33,9 +33,10 @@ _READ_EVENTS = select.POLLIN | select.POLLPRI
 _WRITE_EVENTS = select.POLLOUT
 
 
-# How long a wait on one descriptor first spins, or, in a process with one thread, waits
-# blocked (which costs no CPU): a peer process often answers within that. Signals and the
-# worker's timers wait as long, at most.
+# A wait on one descriptor first spins (a peer on the other core often answers within that),
+# then, in a process with one thread, waits blocked until BLOCK_MS (no CPU, and no stack switch
+# or event-loop turn to come back from); only then does the thread park. Signals and the
+# worker's timers wait that long at most.
 SPIN_MS = 0.1
 BLOCK_MS = 2.0
 
@@ -44,11 +45,10 @@ def _wait(fds, events, timeout):
     """Parks this thread until one of ``fds`` may be ready or ``timeout`` seconds pass (None:
     no limit). A signal ends the wait early; its handler runs here, in the main thread."""
     if len(fds) == 1 and green.alone():
-        block = green.only()
-        ms = BLOCK_MS if block else SPIN_MS
+        spin_ms, block_ms = SPIN_MS, BLOCK_MS if green.only() else 0.0
         if timeout is not None:
-            ms = min(ms, timeout * 1000.0)
-        if bridge.sync.fdSpin(fds[0], events[0], ms, block):
+            spin_ms, block_ms = min(spin_ms, timeout * 1000.0), min(block_ms, timeout * 1000.0)
+        if bridge.sync.fdSpin(fds[0], events[0], spin_ms, block_ms):
             return
     ms = -1 if timeout is None else max(0.0, timeout * 1000.0)
     tid = green.native_id()  # the process list shows what this thread waits on
