@@ -268,6 +268,7 @@ describe('virtual network', () => {
     const message = ringReadMessage(ipc.words, bytes, acceptRing, SERVER) as Uint8Array;
     const record = decodeAcceptRecord(message);
     expect(record).toMatchObject({ read: client.write, write: client.read, peer: client.local });
+    expect(record.local).toEqual(client.peer); // the server's end's address: getsockname
     expect(net.accepted(SERVER, 3, 4, record.id + 1)).toEqual({ errno: Errno.EINVAL }); // none
     expect(net.accepted(SERVER, 3, 4, record.id)).toMatchObject({ peer: client.local });
     expect(fds.get(SERVER, 4)).toMatchObject({ read: client.write, write: client.read });
@@ -275,7 +276,13 @@ describe('virtual network', () => {
     expect(trace.all().map((e) => e.type)).toContain('accept');
     expect(net.describe(SERVER).map((s) => s.state)).toEqual(['LISTEN', 'ESTAB']);
     // A host with spaces (an AF_UNIX path) comes back whole.
-    const unix = { id: 7, read: 64, write: 128, peer: { host: '/tmp/a b', port: -1 } };
+    const unix = {
+      id: 7,
+      read: 64,
+      write: 128,
+      local: { host: '/tmp/s', port: -1 },
+      peer: { host: '/tmp/a b "c"', port: -1 },
+    };
     expect(decodeAcceptRecord(encodeAcceptRecord(unix))).toEqual(unix);
   });
 
@@ -366,7 +373,14 @@ describe('connections made ahead (ipc/connect-stock.ts)', () => {
     const claim = stock ? stockClaim(ipc.words, stock, CLIENT) : null;
     if (!claim) return null;
     const local = { host: '127.0.0.1', port: claim.clientPort };
-    const record = { id: claim.serverId, read: claim.there, write: claim.back, peer: local };
+    const server = { host: '127.0.0.1', port };
+    const record = {
+      id: claim.serverId,
+      read: claim.there,
+      write: claim.back,
+      local: server,
+      peer: local,
+    };
     ringWriteMessage(ipc.words, bytes, claim.acceptRing, CLIENT, encodeAcceptRecord(record));
     net.connected(CLIENT, fd, stock, claim.slot); // what the worker tells after
     return { read: claim.back, write: claim.there, local };

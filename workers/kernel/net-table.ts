@@ -283,7 +283,13 @@ export class NetTable {
       for (const ring of pair) ringSetFlag(this.ipc.words, ring, RingFlag.TCP);
     const rings = { read: there, write: back };
     const server = this.newConnectedSocket(listener, { family: s.family, local }, rings);
-    const record = encodeAcceptRecord({ id: server.id, ...rings, peer: server.peer });
+    const { local: serverLocal, peer: serverPeer } = server;
+    const record = encodeAcceptRecord({
+      id: server.id,
+      ...rings,
+      local: serverLocal,
+      peer: serverPeer,
+    });
     const unhold = holdClient({ read: back, write: there });
     if (ringWriteMessage(this.ipc.words, this.ipc.bytes, listener.ring, KERNEL, record) < 0) {
       unhold(); // no room for the record (a swamped listener, long AF_UNIX paths)

@@ -189,7 +189,7 @@ export interface NetBridge {
    * ahead for the listener there (ipc/connect-stock.ts) without asking the kernel. */
   sockConnect(fd: number, host: string, port: number, fresh: boolean): Connected | SysError;
   /** accept(2) as `fd`, bound to the connection's rings: EAGAIN while no connection waits. */
-  sockAccept(listenerFd: number, fd: number): Omit<Connected, 'local'> | SysError;
+  sockAccept(listenerFd: number, fd: number): Connected | SysError;
   /** One datagram; to the connected peer when `host` is undefined (Python's None). */
   sockSendTo(
     fd: number,

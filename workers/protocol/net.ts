@@ -60,30 +60,33 @@ export const StockSlot = {
 } as const;
 
 /** A connection waiting in a listener's accept ring: the server's end (socket `id`), its
- * rings, and the client's address. */
+ * rings, its address and the client's. */
 export interface AcceptRecord {
   id: number;
   read: number;
   write: number;
+  local: SockAddr;
   peer: SockAddr;
 }
 
-/** An accept ring message: numbers first, the host last (an AF_UNIX path may hold spaces). */
-export function encodeAcceptRecord({ id, read, write, peer }: AcceptRecord): Uint8Array {
-  return new TextEncoder().encode(`${id} ${read} ${write} ${peer.port} ${peer.host}`);
+/** An accept ring message: the numbers, then the addresses as JSON (an AF_UNIX path may hold
+ * any character). */
+export function encodeAcceptRecord({ id, read, write, local, peer }: AcceptRecord): Uint8Array {
+  return new TextEncoder().encode(`${id} ${read} ${write} ${JSON.stringify([local, peer])}`);
 }
 
 export function decodeAcceptRecord(message: Uint8Array): AcceptRecord {
   const text = new TextDecoder().decode(message);
   const numbers: number[] = [];
   let at = 0;
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 3; i++) {
     const space = text.indexOf(' ', at);
     numbers.push(Number(text.slice(at, space)));
     at = space + 1;
   }
-  const [id, read, write, port] = numbers;
-  return { id, read, write, peer: { host: text.slice(at), port } };
+  const [id, read, write] = numbers;
+  const [local, peer] = JSON.parse(text.slice(at)) as [SockAddr, SockAddr];
+  return { id, read, write, local, peer };
 }
 
 /** Linux's socket types past the two this network has: raw, sequenced packets, and the last

@@ -42,10 +42,12 @@ export function netSlice(
     const claim = stock ? stockClaim(words, stock, pid) : null;
     if (!claim) return null;
     const local = { host: LOOPBACK, port: claim.clientPort };
+    const peer = { host: LOOPBACK, port };
     const record = encodeAcceptRecord({
       id: claim.serverId,
       read: claim.there,
       write: claim.back,
+      local: peer,
       peer: local,
     });
     fence();
@@ -55,7 +57,7 @@ export function netSlice(
     }
     fds.rebind(fd, claim.back, claim.there);
     kernelNow.tell('sockConnected', fd, stock, claim.slot);
-    return { read: claim.back, write: claim.there, local, peer: { host: LOOPBACK, port } };
+    return { read: claim.back, write: claim.there, local, peer };
   };
   // Shared memory is synchronised on both sides of a call, as for every other kernel call.
   const now = <Name extends NetNowName>(name: Name, ...args: Parameters<NetSyscalls[Name]>) => {
@@ -79,10 +81,10 @@ export function netSlice(
       const message = ringReadMessage(words, bytes, ring, pid);
       if (typeof message === 'number') return { errno: Errno.EAGAIN };
       fence();
-      const { id, read, write, peer } = decodeAcceptRecord(message);
+      const { id, read, write, local, peer } = decodeAcceptRecord(message);
       fds.bind(fd, read, write);
       kernelNow.tell('sockAccepted', listenerFd, fd, id);
-      return { read, write, peer };
+      return { read, write, local, peer };
     },
     sockSendTo: (fd, data, host, port, tid) =>
       now('sockSendTo', fd, data, host === undefined ? null : { host, port }, tid),

@@ -42,6 +42,9 @@ class socket:
         # Neither bound nor connected yet, as far as this object knows: connect may take a
         # connection made ahead (workers/ipc/connect-stock.ts).
         self._fresh = fileno is None
+        # A connected stream socket's (local, peer) addresses, once known: they never change,
+        # and asyncio asks for both at every connection.
+        self._names = None
         if fileno is None:
             family = AF_INET if family == -1 else family
             type = SOCK_STREAM if type == -1 else type
@@ -218,14 +221,20 @@ class socket:
         return (host, port) if self._family == AF_INET else (host, port, 0, 0)
 
     def getsockname(self):
-        state = bridge.checked(bridge.sync.sockInfo(self._open_fd()))
+        fd = self._open_fd()
+        if self._names:
+            return self._pyaddr(self._names[0])
+        state = bridge.checked(bridge.sync.sockInfo(fd))
         if state.local is None:
             unbound = {AF_INET: ("0.0.0.0", 0), AF_INET6: ("::", 0, 0, 0), AF_UNIX: ""}
             return unbound[self._family]
         return self._pyaddr(_addr(state.local))
 
     def getpeername(self):
-        state = bridge.checked(bridge.sync.sockInfo(self._open_fd()))
+        fd = self._open_fd()
+        if self._names:
+            return self._pyaddr(self._names[1])
+        state = bridge.checked(bridge.sync.sockInfo(fd))
         if state.peer is None:
             raise error(ENOTCONN)
         return self._pyaddr(_addr(state.peer))
@@ -263,6 +272,7 @@ class socket:
             raise error(EINPROGRESS) from None
         if self._type == SOCK_STREAM:
             bridge.sync.fdRebind(self._fd, int(conn.read), int(conn.write))
+            self._names = (_addr(conn.local), _addr(conn.peer))
             self.settimeout(self._timeout)
             if in_progress:
                 raise error(EINPROGRESS)
@@ -297,6 +307,7 @@ class socket:
             raise
         bridge.sync.fdBind(fd, int(result.read), int(result.write))
         conn = socket(self._family, self._type, self.proto, fileno=fd)
+        conn._names = (_addr(result.local), _addr(result.peer))
         if _socket_module.getdefaulttimeout() is None and self.gettimeout():
             conn.setblocking(True)
         return conn, self._pyaddr(_addr(result.peer))
