@@ -140,8 +140,10 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
   const taken = new Map<string, string>();
   /** The last set or notify per Event or Condition: the waits that end next were its doing. */
   const signalled = new Map<string, ArrowEnd>();
-  /** Connections awaiting their accept, by `client end → server end`. */
+  /** Connections awaiting their accept, by `client end → server end`; and accepts whose
+   * connect comes later in the trace (a client and a server stamp them each on its own). */
   const connecting = new Map<string, { lane: string; t: number }>();
+  const acceptedFirst = new Map<string, ArrowEnd>();
   const exits = new Map<Pid, number>();
   /** Children whose end already has its join arrow. */
   const joinedChildren = new Set<Pid>();
@@ -334,21 +336,23 @@ export function buildTimeline(trace: readonly TraceEvent[], now?: number): Timel
         taken.set(key, to);
         break;
       }
-      case 'connect':
+      case 'connect': {
         // The Preview's browser has no spawn: its first connection makes its lane.
-        connecting.set(`${event.from}→${event.to}`, { lane: laneOf(event.pid, event.pid, t), t });
+        const key = `${event.from}→${event.to}`;
+        const from = { lane: laneOf(event.pid, event.pid, t), t };
+        const to = acceptedFirst.get(key);
+        acceptedFirst.delete(key);
+        if (to) arrows.push({ kind: 'connect', from, to, object: `${event.from} → ${event.to}` });
+        else connecting.set(key, from);
         break;
+      }
       case 'accept': {
-        const from = connecting.get(`${event.from}→${event.to}`);
-        if (from) {
-          connecting.delete(`${event.from}→${event.to}`);
-          arrows.push({
-            kind: 'connect',
-            from,
-            to: { lane: String(event.pid), t },
-            object: `${event.from} → ${event.to}`,
-          });
-        }
+        const key = `${event.from}→${event.to}`;
+        const from = connecting.get(key);
+        const to = { lane: String(event.pid), t };
+        connecting.delete(key);
+        if (from) arrows.push({ kind: 'connect', from, to, object: `${event.from} → ${event.to}` });
+        else acceptedFirst.set(key, to);
         break;
       }
     }

@@ -101,6 +101,18 @@ describe('buildTimeline', () => {
     ]);
   });
 
+  it('matches an accept that the trace holds before its connect (each side stamps its own)', () => {
+    const net = buildTimeline([
+      { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'server.py', method: 'script' },
+      { type: 'spawn', t: 0, pid: 2, ppid: 0, name: 'client.py', method: 'script' },
+      { type: 'accept', t: 1, pid: 1, from: '127.0.0.1:32768', to: '127.0.0.1:8888' },
+      { type: 'connect', t: 1, pid: 2, from: '127.0.0.1:32768', to: '127.0.0.1:8888' },
+    ]);
+    expect(net.arrows.map((a) => [a.kind, a.from.lane, a.to.lane])).toEqual([
+      ['connect', '2', '1'],
+    ]);
+  });
+
   it('gives the Preview’s browser a lane of its own, from its first connection', () => {
     const preview = buildTimeline([
       { type: 'spawn', t: 0, pid: 1, ppid: 0, name: 'server.py', method: 'script' },

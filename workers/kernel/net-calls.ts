@@ -41,14 +41,14 @@ export function netCallsFor(
       return at ? net.connect(pid, fd, at) : EINVAL;
     },
     sockAccept: async (listenerFd, fd) => net.accept(pid, listenerFd, fd),
-    sockConnected: (fd, stock, slot) => {
+    sockConnected: (fd, stock, slot, at) => {
       if (![fd, stock, slot].every(Number.isInteger)) return;
-      net.connected(pid, fd, stock, slot);
+      net.connected(pid, fd, stock, slot, typeof at === 'number' ? at : undefined);
       changed();
     },
-    sockAccepted: (listenerFd, fd, id) => {
+    sockAccepted: (listenerFd, fd, id, at) => {
       if (![listenerFd, fd, id].every(Number.isInteger)) return;
-      net.accepted(pid, listenerFd, fd, id);
+      net.accepted(pid, listenerFd, fd, id, typeof at === 'number' ? at : undefined);
       changed();
     },
     sockSendTo: async (fd, data, addr, tid) => {

@@ -343,6 +343,14 @@ export class NetTable {
     return this.bind(pid, fd, { host: isV6(toward) ? '::' : '0.0.0.0', port: 0 }, false);
   }
 
+  /** When a worker says something happened (the clock workers share), on the trace's clock;
+   * now if it did not say, and never later than now. */
+  private traceTime(at: number | undefined): number {
+    const now = this.trace.now();
+    if (at === undefined) return now;
+    return Math.min(now, at + now - (performance.timeOrigin + performance.now()));
+  }
+
   /** A client reached TCP `port` of 127.0.0.1 through the kernel: if an IPv4 listener takes
    * it there, its stock grows (connect-stocks.ts). */
   private stockUp(port: number): void {
@@ -408,7 +416,7 @@ export class NetTable {
 
   /** Process `pid` connected `fd` with slot `slot` of the stock at `stock` (it wrote the
    * record into the accept ring): its socket becomes the client's end made ahead. */
-  connected(pid: Pid, fd: number, stock: number, slot: number): void {
+  connected(pid: Pid, fd: number, stock: number, slot: number, at?: number): void {
     const prepared = this.stocks.claimed(stock, slot, pid);
     if (!prepared) return;
     const { there, back, client, peer } = prepared;
@@ -419,7 +427,13 @@ export class NetTable {
       const local = bound;
       this.become(s, { ...s, kind: 'connection', local, peer, read: back, write: there });
       this.fds.bind(pid, fd, { read: back, write: there, sock: s.id }, true);
-      this.trace.record({ type: 'connect', pid, from: formatAddr(local), to: formatAddr(peer) });
+      const event = {
+        type: 'connect',
+        pid,
+        from: formatAddr(local),
+        to: formatAddr(peer),
+      } as const;
+      this.trace.record(event, this.traceTime(at));
     } else {
       // Not what the worker took it for (it checks): the rings stay the descriptor's.
       this.fds.bind(pid, fd, { read: back, write: there }, true);
@@ -440,7 +454,13 @@ export class NetTable {
   }
 
   /** Process `pid` took connection `id` from its listener's accept ring as descriptor `fd`. */
-  accepted(pid: Pid, listenerFd: number, fd: number, id: number): Connected | NetError {
+  accepted(
+    pid: Pid,
+    listenerFd: number,
+    fd: number,
+    id: number,
+    at?: number,
+  ): Connected | NetError {
     const listener = this.socketAt(pid, listenerFd);
     const server = listener?.kind === 'listener' ? listener.pending.get(id) : undefined;
     if (!listener || !server) return { errno: Errno.EINVAL };
@@ -456,7 +476,8 @@ export class NetTable {
     this.ipc.dropRings(rings); // the kernel's own hold while it waited
     server.holders -= 1;
     const { local, peer } = server;
-    this.trace.record({ type: 'accept', pid, from: formatAddr(peer), to: formatAddr(local) });
+    const event = { type: 'accept', pid, from: formatAddr(peer), to: formatAddr(local) } as const;
+    this.trace.record(event, this.traceTime(at));
     return { ...rings, local, peer };
   }
 

@@ -126,11 +126,13 @@ export interface NetSyscalls {
   /** accept(2) as `fd`: EAGAIN while no connection waits (poll the listener for POLLIN). A
    * worker asks this only of a descriptor whose ring is no accept ring: for the error. */
   sockAccept(listenerFd: number, fd: number): Reply<Connected>;
-  /** The worker took connection `id` from the accept ring of `listenerFd` as descriptor `fd`. */
-  sockAccepted(listenerFd: number, fd: number, id: number): void;
+  /** The worker took connection `id` from the accept ring of `listenerFd` as descriptor `fd`,
+   * at `at` (the clock workers share: `performance.timeOrigin + performance.now()`), which the
+   * trace keeps: a client's message about the same connection may come to the kernel later. */
+  sockAccepted(listenerFd: number, fd: number, id: number, at: number): void;
   /** The worker connected `fd` with slot `slot` of the stock at `stock` (ipc/connect-stock.ts),
    * whose record it wrote into the listener's accept ring. */
-  sockConnected(fd: number, stock: number, slot: number): void;
+  sockConnected(fd: number, stock: number, slot: number, at: number): void;
   /** sendto(2) of one datagram; to the connected peer when `addr` is null. `ring` is the
    * socket's receive ring when this send bound it (else -1). */
   /** One datagram; the trace records it as thread `tid`'s send, once delivered. */

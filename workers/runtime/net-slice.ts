@@ -27,6 +27,8 @@ import {
 import { stockAt, stockClaim, stockUnclaim } from '../ipc/connect-stock';
 
 const LOOPBACK = '127.0.0.1';
+/** The clock every worker shares, which the kernel turns into the trace's. */
+const sharedNow = () => performance.timeOrigin + performance.now();
 import type { PlainCalls } from './plain-calls';
 import type { ArenaAccess, KernelFds } from './kernel-fds';
 
@@ -56,7 +58,7 @@ export function netSlice(
       return null;
     }
     fds.rebind(fd, claim.back, claim.there);
-    kernelNow.tell('sockConnected', fd, stock, claim.slot);
+    kernelNow.tell('sockConnected', fd, stock, claim.slot, sharedNow());
     return { read: claim.back, write: claim.there, local, peer };
   };
   // Shared memory is synchronised on both sides of a call, as for every other kernel call.
@@ -83,7 +85,7 @@ export function netSlice(
       fence();
       const { id, read, write, local, peer } = decodeAcceptRecord(message);
       fds.bind(fd, read, write);
-      kernelNow.tell('sockAccepted', listenerFd, fd, id);
+      kernelNow.tell('sockAccepted', listenerFd, fd, id, sharedNow());
       return { read, write, local, peer };
     },
     sockSendTo: (fd, data, host, port, tid) =>
