@@ -136,6 +136,22 @@ print("result", lates[len(lates) // 2] * 1000)
 `;
 }
 
+/** A selector's timed wait on a socket nobody writes (asyncio's call_later waits so): how late
+ * select(0.01) returns, median of 50, in ms. */
+export const SELECT_LATENESS = `import selectors, socket, time
+
+a, b = socket.socketpair()
+selector = selectors.DefaultSelector()
+selector.register(a, selectors.EVENT_READ)
+lates = []
+for _ in range(50):
+    t0 = time.perf_counter()
+    selector.select(0.01)
+    lates.append(time.perf_counter() - t0 - 0.01)
+lates.sort()
+print("result", lates[len(lates) // 2] * 1000)
+`;
+
 /** Two threads handing two locks back and forth 10,000 times: µs per handoff. */
 export const LOCK_PING_PONG = `import threading, time
 

@@ -44,6 +44,7 @@ import {
   SUBPROCESS_PIPE,
   BURST_START,
   sleepLateness,
+  SELECT_LATENESS,
 } from './programs.mjs';
 import { benchPreview } from './preview.mjs';
 
@@ -235,6 +236,7 @@ for (const [figure, program, unit] of [
   ['thread switch (time.sleep(0) between two threads)', THREAD_SWITCH, 'µs'],
   ['time.sleep(0.01) wakes late by (median)', sleepLateness(false), 'ms'],
   ['time.sleep(0.01) beside a busy thread wakes late by (median)', sleepLateness(true), 'ms'],
+  ['selector.select(0.01) on an idle socket returns late by (median)', SELECT_LATENESS, 'ms'],
   ['lock handoff ping-pong between two threads', LOCK_PING_PONG, 'µs'],
   ['12_counter_lock.py (2 threads × 1M locked increments)', counterLock, 'ms'],
   ['multiprocessing.Queue throughput (one producer process)', QUEUE_THROUGHPUT, 'msg/s'],

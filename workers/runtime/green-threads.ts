@@ -7,6 +7,7 @@
  * minus the asyncio Task it wraps around every call. Here that promise is the thread's parking
  * spot; resuming a thread resolves it.
  */
+import { WakeUp, messageSoon } from './wake-up';
 import type { PyodideAPI } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';
 import type { SysError } from '../protocol/common';
@@ -78,47 +79,6 @@ function jsFrameInside(): boolean {
   return false;
 }
 
-/** HTML clamps a timeout set inside a timer's task (five deep) to at least this. */
-const NESTED_TIMEOUT_MS = 4;
-
-/**
- * A wake-up at `due` (performance.now()'s time). A timeout can fire about a millisecond early,
- * and a short one set from inside a timer's task (a chain of timed waits is one) is clamped to
- * 4 ms: a 1 ms wait, or the rest of one woken early, would sleep on for 4 ms. So the last few
- * milliseconds are waited out by `soon` (a message to itself, which no rule clamps) instead.
- */
-class WakeUp {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private cancelled = false;
-
-  constructor(
-    readonly due: number,
-    private readonly wake: () => void,
-    private readonly soon: (then: () => void) => void,
-  ) {
-    this.fire();
-  }
-
-  readonly fire = () => {
-    if (this.cancelled) return;
-    clearTimeout(this.timer); // when an event-loop turn fires it before its timeout
-    const left = this.due - performance.now();
-    if (left <= 0) {
-      this.cancelled = true;
-      this.wake();
-    } else if (left > NESTED_TIMEOUT_MS) {
-      this.timer = setTimeout(this.fire, left);
-    } else {
-      this.soon(this.fire);
-    }
-  };
-
-  cancel(): void {
-    this.cancelled = true;
-    clearTimeout(this.timer);
-  }
-}
-
 /** Who parks, and how, and who gets the CPU: every switch of threads passes here. */
 export interface SwitchWatch {
   /** Thread `tid` parked: it only `yielded` the CPU, or it waits. */
@@ -146,13 +106,7 @@ export function installGreenThreads(
   const soon: number[] = [];
   const timers = new Map<number, WakeUp>();
   let lastTimer = 0;
-  const poke = new MessageChannel();
-  const poked: (() => void)[] = [];
-  poke.port1.onmessage = () => poked.shift()?.();
-  const soonAfterEvents = (then: () => void) => {
-    poked.push(then);
-    poke.port2.postMessage(0);
-  };
+  const soonAfterEvents = messageSoon();
 
   // A name the protocol lacks fails in the caller, at once (tests/python checks them all).
   const layerCall = (name: string) => {

@@ -3,24 +3,28 @@
  * main thread must get back to Python to run its handler, as a blocking call returns EINTR.
  */
 
+import { messageSoon, wakeAfter } from './wake-up';
+
 /** A blocking wait ends at least this often, so no waiter is parked forever on a lost object. */
 export const MAX_WAIT_MS = 1000;
 
 export class InterruptibleWaits {
   readonly #pending = new Set<() => void>();
+  readonly #soon = messageSoon();
 
-  /** Resolves when `wait` does, after `timeoutMs` (negative: never), or at `interrupt()`. */
+  /** Resolves when `wait` does, after `timeoutMs` (negative: never), or at `interrupt()`. The
+   * timeout is kept to the millisecond: select(0.001) in a loop must not take 4 ms a turn. */
   wait(wait: Promise<void>, timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timer = timeoutMs >= 0 ? wakeAfter(timeoutMs, this.#soon) : null;
       const done = () => {
         this.#pending.delete(done);
-        clearTimeout(timer);
+        timer?.cancel();
         resolve();
       };
       this.#pending.add(done);
       void wait.then(done);
-      if (timeoutMs >= 0) timer = setTimeout(done, timeoutMs);
+      void timer?.done.then(done);
     });
   }
 

@@ -44,13 +44,17 @@ BLOCK_MS = 2.0
 def _wait(fds, events, timeout):
     """Parks this thread until one of ``fds`` may be ready or ``timeout`` seconds pass (None:
     no limit). A signal ends the wait early; its handler runs here, in the main thread."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     if len(fds) == 1 and green.alone():
         spin_ms, block_ms = SPIN_MS, BLOCK_MS if green.only() else 0.0
         if timeout is not None:
             spin_ms, block_ms = min(spin_ms, timeout * 1000.0), min(block_ms, timeout * 1000.0)
         if bridge.sync.fdSpin(fds[0], events[0], spin_ms, block_ms):
             return
-    ms = -1 if timeout is None else max(0.0, timeout * 1000.0)
+    # What the spin took comes off the timeout.
+    ms = -1 if deadline is None else max(0.0, (deadline - time.monotonic()) * 1000.0)
+    if ms == 0.0:
+        return
     tid = green.native_id()  # the process list shows what this thread waits on
     bridge.call("fdWait", to_js(list(fds)), to_js(list(events)), ms, tid)
 
