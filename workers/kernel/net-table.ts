@@ -212,18 +212,23 @@ export class NetTable {
     return connected;
   }
 
-  /** A connection from outside the run's processes (the page's Preview) to a TCP port of this
-   * host, made as a process's `connect` is; the kernel holds the client's end, in place of a
-   * descriptor, until `closeOutside`. `pid` is whom the trace names as the client. */
-  connectOutside(pid: Pid, port: number): (Connected & { id: number }) | NetError {
-    const s: Stream = {
+  /** A new IPv4 stream socket of the kernel's own (no descriptor names it). */
+  private kernelStream(holders: number): Stream {
+    return {
       id: ++this.serial,
       family: AF.INET,
-      holders: 1,
+      holders,
       reuse: false,
       kind: 'stream',
       local: null,
     };
+  }
+
+  /** A connection from outside the run's processes (the page's Preview) to a TCP port of this
+   * host, made as a process's `connect` is; the kernel holds the client's end, in place of a
+   * descriptor, until `closeOutside`. `pid` is whom the trace names as the client. */
+  connectOutside(pid: Pid, port: number): (Connected & { id: number }) | NetError {
+    const s = this.kernelStream(1);
     this.sockets.set(s.id, s);
     const connected = this.connectStream(s, { host: '127.0.0.1', port }, pid, (rings) => {
       this.ipc.holdRings(rings);
@@ -364,14 +369,7 @@ export class NetTable {
   private prepare(id: number): PreparedConnection | null {
     const listener = this.sockets.get(id);
     if (listener?.kind !== 'listener') return null;
-    const client: Stream = {
-      id: ++this.serial,
-      family: AF.INET,
-      holders: 0,
-      reuse: false,
-      kind: 'stream',
-      local: null,
-    };
+    const client = this.kernelStream(0);
     const local = this.ports.take(client, { host: '127.0.0.1', port: 0 });
     if ('errno' in local) return null;
     const pair = this.ipc.newCrossedRings();
