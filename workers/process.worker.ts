@@ -168,7 +168,7 @@ const runtime = {
         fdClose: (fd, seq, released) =>
           plain.together(() => {
             observer.flush();
-            plain.tell('fdClose', fd, seq, released);
+            plain.tell('fdClose', fd, seq, released, performance.timeOrigin + performance.now());
           }),
         fdDup: (fd, from, counted) => plain.tell('fdDup', fd, from, counted),
         brokenPipe: () => void kernel.kill(request.pid, Signal.SIGPIPE),

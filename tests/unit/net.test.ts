@@ -363,6 +363,31 @@ describe('virtual network', () => {
     fds.close(CLIENT, 3);
     expect(trace.all().map((e) => e.type)).toEqual(['listen', 'connect', 'accept', 'close']);
   });
+
+  it('a close told late keeps the time its worker closed it', () => {
+    let clock = 10;
+    const ipc = new IpcTable();
+    const fds = new FdTable(ipc, { closeAll: () => {} });
+    const trace = new Trace(() => clock);
+    const net = new NetTable(ipc, fds, trace);
+    const connectFrom = (fd: number) => {
+      net.create(CLIENT, fd, AF.INET, SOCK.STREAM);
+      return net.connect(CLIENT, fd, { host: '127.0.0.1', port: 8888 });
+    };
+    net.create(SERVER, 3, AF.INET, SOCK.STREAM);
+    net.bind(SERVER, 3, { host: '127.0.0.1', port: 8888 }, false);
+    net.listen(SERVER, 3, 5);
+    connectFrom(3);
+    net.accept(SERVER, 3, 4);
+    clock = 25;
+    connectFrom(4); // the next client, after the first one closed
+    clock = 30;
+    // The first client closed 10 ms ago (at 20), without waiting for the kernel.
+    fds.close(CLIENT, 3, false, performance.timeOrigin + performance.now() - 10);
+    const events = trace.all();
+    expect(events.map((e) => e.type)).toEqual(['listen', 'connect', 'accept', 'close', 'connect']);
+    expect(events[3].t).toBeCloseTo(20, 0);
+  });
 });
 
 describe('connections made ahead (ipc/connect-stock.ts)', () => {

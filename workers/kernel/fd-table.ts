@@ -26,8 +26,9 @@ export interface FdObject extends Rings {
 /** The network's side of descriptors that are sockets: a socket lives while one names it. */
 export interface SocketHolders {
   hold(sock: number): void;
-  /** Called before the descriptor's rings are dropped, so a reset can still be flagged. */
-  drop(sock: number, pid: Pid): void;
+  /** Called before the descriptor's rings are dropped, so a reset can still be flagged.
+   * `at`: when the process closed it (the clock workers share), if it said. */
+  drop(sock: number, pid: Pid, at?: number): void;
 }
 
 /** The volume's side of descriptors that are files. */
@@ -108,8 +109,8 @@ export class FdTable {
     if (old) this.drop(p.pid, old);
   }
 
-  private drop(pid: Pid, entry: FdObject, released = false): void {
-    if (entry.sock !== undefined) this.sockets?.drop(entry.sock, pid);
+  private drop(pid: Pid, entry: FdObject, released = false, at?: number): void {
+    if (entry.sock !== undefined) this.sockets?.drop(entry.sock, pid, at);
     this.ipc.dropRings(entry, released);
   }
 
@@ -147,13 +148,14 @@ export class FdTable {
     if (source && validFd(fd)) this.put(p, fd, source, counted);
   }
 
-  /** close(2); `released`: the worker has taken the descriptor off the rings' counts already. */
-  close(pid: Pid, fd: number, released = false): void {
+  /** close(2); `released`: the worker has taken the descriptor off the rings' counts already;
+   * `at`: when the worker closed it (the clock workers share). */
+  close(pid: Pid, fd: number, released = false, at?: number): void {
     const p = this.of(pid);
     const entry = p.fds.get(fd);
     if (!entry) return;
     p.fds.delete(fd);
-    this.drop(pid, entry, released);
+    this.drop(pid, entry, released, at);
   }
 
   /** `pid`'s kernel descriptors, as its worker installs them at start. */

@@ -40,8 +40,8 @@ export function ipcCallsFor(
     pipe: async (rfd, wfd) => fds.pipe(pid, rfd, wfd),
     socketpair: async (fd1, fd2) => fds.socketpair(pid, fd1, fd2),
     fdDup: (fd, from, counted) => fds.dup(pid, fd, from, counted === true),
-    fdClose: (fd, seq, released) => {
-      fds.close(pid, fd, released === true);
+    fdClose: (fd, seq, released, at) => {
+      fds.close(pid, fd, released === true, typeof at === 'number' ? at : undefined);
       if (Number.isInteger(seq)) closed(seq!);
     },
     semCreate: async (value, maxvalue, name) => {

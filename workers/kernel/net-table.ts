@@ -97,7 +97,7 @@ export class NetTable {
         const s = this.sockets.get(id);
         if (s) s.holders += 1;
       },
-      drop: (id, pid) => this.drop(id, pid),
+      drop: (id, pid, at) => this.drop(id, pid, at),
     };
   }
 
@@ -542,8 +542,9 @@ export class NetTable {
     return 0;
   }
 
-  /** A descriptor naming socket `id` is gone; the last one closes the socket. */
-  private drop(id: number, pid: Pid): void {
+  /** A descriptor naming socket `id` is gone (at `at`, if its worker said); the last one closes
+   * the socket. */
+  private drop(id: number, pid: Pid, at?: number): void {
     const s = this.sockets.get(id);
     if (!s) return;
     s.holders -= 1;
@@ -567,12 +568,12 @@ export class NetTable {
           ringSetFlag(words, s.write, RingFlag.RESET);
           ringSetFlag(words, s.read, RingFlag.LOST);
         }
-        this.trace.record({
-          type: 'close',
-          pid,
-          from: formatAddr(s.local),
-          to: formatAddr(s.peer),
-        });
+        // Stamped when the worker closed it: the kernel hears of a close late (kernel-fds.ts),
+        // after the next connection's accept, which its worker stamps.
+        this.trace.record(
+          { type: 'close', pid, from: formatAddr(s.local), to: formatAddr(s.peer) },
+          this.traceTime(at),
+        );
         break;
       case 'datagram':
         // The kernel's writer hold, as a listener's.

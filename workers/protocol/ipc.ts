@@ -117,8 +117,9 @@ export interface IpcSyscalls {
   /** Closes `fd`, then stores `seq` (if a number) at the caller's CLOSED_INDEX
    * (protocol/constants.ts). `released`: the worker took the descriptor off its rings' holder
    * counts itself and did not wait (a connected socket with nothing unread: its peer sees the
-   * end at once, the kernel's bookkeeping follows). */
-  fdClose(fd: number, seq: number | null, released?: boolean): void;
+   * end at once, the kernel's bookkeeping follows). `at`: when the worker closed it (the clock
+   * workers share), which the timeline keeps: the kernel may hear of it late. */
+  fdClose(fd: number, seq: number | null, released?: boolean, at?: number): void;
   semCreate(value: number, maxvalue: number, name: string | null): Reply<number>;
   /** sem_open of an existing name: the spawn start method rebuilds semaphores by name. */
   semOpen(name: string): Reply<number>;
