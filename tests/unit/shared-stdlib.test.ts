@@ -14,13 +14,16 @@ function pyodideLike() {
     readdir: () => ['.', '..', 'python3.13', 'python313.zip'],
     lookupPath: () => ({ node }),
   };
+  const taken: Uint8Array[] = []; // what the boot fetched, and MEMFS's copy of it
   const boot = async () => {
     const response = await fetch(`https://procbox.test/assets/${STDLIB_FILE}`);
-    node.contents = new Uint8Array(await response.arrayBuffer()); // MEMFS's own copy
+    const fetched = new Uint8Array(await response.arrayBuffer());
+    node.contents = fetched.slice(); // MEMFS's own copy
     node.usedBytes = node.contents.length;
+    taken.push(fetched, node.contents);
     return fs;
   };
-  return { node, boot };
+  return { node, boot, taken };
 }
 
 describe('withSharedStdlib', () => {
@@ -32,7 +35,7 @@ describe('withSharedStdlib', () => {
       others.push(String(input));
       return new Response('{}');
     };
-    const { node, boot } = pyodideLike();
+    const { node, boot, taken } = pyodideLike();
     await withSharedStdlib(
       shared,
       async () => {
@@ -43,6 +46,11 @@ describe('withSharedStdlib', () => {
     );
     expect(others).toEqual(['https://procbox.test/assets/pyodide-lock.json']);
     expect(node.contents).toBe(shared);
+    // The worker's own copies are freed at once, not left for a garbage collection.
+    expect(taken.map((bytes) => [bytes.length, bytes.buffer.byteLength])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(globalThis.fetch).not.toBe(realFetch); // the test's own, put back as it was
     expect(String(globalThis.fetch)).toContain('others.push');
   });

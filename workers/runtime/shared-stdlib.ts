@@ -10,6 +10,8 @@
  * shared-wasm.ts recognises its `instantiateStreaming`; a boot whose Pyodide fetched otherwise
  * simply keeps its own copy.
  */
+import { release } from './sparse-copy';
+
 export const STDLIB_FILE = 'python_stdlib.zip';
 /** Where Pyodide puts it: `/lib/python313.zip` for Python 3.13. */
 const STDLIB_PATH = /^python\d+\.zip$/;
@@ -32,12 +34,16 @@ export async function withSharedStdlib<T>(
 ): Promise<T> {
   if (!shared) return load();
   const plainFetch = globalThis.fetch;
-  let answered = false;
+  let given: Uint8Array<ArrayBuffer> | null = null;
   globalThis.fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (answered || !url.endsWith('/' + STDLIB_FILE)) return plainFetch(input, init);
-    answered = true;
-    return Promise.resolve(new Response(shared.slice())); // a Response takes no shared memory
+    if (given || !url.endsWith('/' + STDLIB_FILE)) return plainFetch(input, init);
+    // A Response takes no shared memory, and one made from bytes would hold a copy of its own
+    // until a garbage collection: Pyodide takes the bytes with arrayBuffer(), given here.
+    const bytes = (given = shared.slice());
+    const response = new Response();
+    response.arrayBuffer = () => Promise.resolve(bytes.buffer);
+    return Promise.resolve(response);
   };
   let loaded: T;
   try {
@@ -48,6 +54,12 @@ export async function withSharedStdlib<T>(
   const fs = fsOf(loaded);
   const name = fs.readdir('/lib').find((entry) => STDLIB_PATH.test(entry));
   const node = name === undefined ? null : fs.lookupPath(`/lib/${name}`).node;
-  if (answered && node && node.usedBytes === shared.length) node.contents = shared;
+  if (given && node && node.usedBytes === shared.length) {
+    const own = node.contents;
+    node.contents = shared;
+    // The copies are garbage now, 2.5 MB each, which an idle worker may keep for long.
+    if (own && own.byteLength === own.buffer.byteLength) release(own);
+    release(given);
+  }
   return loaded;
 }
