@@ -5,6 +5,7 @@ import {
   type ForkableModule,
   restoreImage,
 } from '../../workers/runtime/fork-image';
+import { PAGE_BYTES } from '../../workers/runtime/sparse-copy';
 
 /** Pyodide's module as fork reads it: a memory, the reference and interned tables (indexes
  * past the end throw, as a WebAssembly table's do), malloc's end, CPython's fork steps. */
@@ -17,6 +18,7 @@ function fakeModule(memory: number, refs: unknown[], interned: string[]) {
   const module = {
     HEAPU8: new Uint8Array(memory),
     end: memory,
+    stack: [0, 0], // its low end, and its pointer: none
     refs,
     interned,
     calls,
@@ -24,9 +26,12 @@ function fakeModule(memory: number, refs: unknown[], interned: string[]) {
       const grown = new Uint8Array(module.HEAPU8.length + bytes);
       grown.set(module.HEAPU8);
       module.HEAPU8 = grown;
+      module.end = grown.length;
       return 8;
     },
     _sbrk: () => module.end,
+    _emscripten_stack_get_end: () => module.stack[0],
+    _emscripten_stack_get_current: () => module.stack[1],
     __hiwire_get: (index: number) => table(module.refs)(index),
     __hiwire_set(index: number, value: unknown) {
       if (index >= module.refs.length) return -1;
@@ -88,5 +93,38 @@ describe('fork image', () => {
     // The child forks in turn: its placeholder stays a placeholder in the grandchild.
     const again = captureImage(child, childAtBoot).state;
     expect(again.jsRefs.at(-1)).toEqual({ kind: 'gone', what: 'Object' });
+  });
+
+  it('leaves the stack below its pointer, and the child’s memory past its own end, unread', () => {
+    const page = PAGE_BYTES;
+    const parent = fakeModule(8 * page, [...pyodideOwn()], Array(7).fill('x'));
+    parent.HEAPU8.fill(1, 0, page); // static data
+    parent.HEAPU8.fill(2, page, 4 * page); // returned frames, below the stack pointer
+    parent.HEAPU8.fill(3, 4 * page, 5 * page); // live frames
+    parent.HEAPU8.fill(4, 5 * page, 6 * page); // the heap, up to malloc's end
+    parent.stack = [page, 4 * page];
+    parent.end = 6 * page;
+    const { heap, state } = captureImage(parent, bootRefs(parent));
+    expect(heap.length).toBe(3 * page); // the returned frames are not sent
+    expect([...state.imagePages]).toEqual([1, 2, 2, 2, 1, 1]);
+
+    const child = fakeModule(8 * page, [...pyodideOwn()], Array(7).fill('x'));
+    child.HEAPU8.fill(7, page, 2 * page); // its own returned frames
+    child.HEAPU8.fill(9, 7 * page); // (never so: past its end memory is zero; this shows it unread)
+    child.end = 5 * page;
+    restoreImage(child, heap, state);
+    const at = (p: number) => child.HEAPU8[p * page];
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(at)).toEqual([1, 7, 0, 0, 3, 4, 0, 9]);
+  });
+
+  it('grows a smaller child to the parent’s length, though malloc first uses its free end', () => {
+    const parent = fakeModule(64, [...pyodideOwn()], Array(7).fill('x'));
+    parent.HEAPU8.fill(6);
+    const { heap, state } = captureImage(parent, bootRefs(parent));
+    const child = fakeModule(16, [...pyodideOwn()], Array(7).fill('x'));
+    const grow = child._malloc;
+    child._malloc = (bytes: number) => grow(Math.ceil(bytes / 2)); // part came from its free end
+    restoreImage(child, heap, state);
+    expect([...child.HEAPU8.subarray(0, 64)]).toEqual([...parent.HEAPU8]);
   });
 });

@@ -20,12 +20,19 @@ import { clearSparse, packPages, unpackPages } from './sparse-copy';
  * process worker's: shared-memory blocks and file mappings). */
 export type ImageState = Pick<ForkState, 'imageLength' | 'imagePages' | 'jsRefs' | 'interned'>;
 
+/** Gives the bytes a fork's packed pages are written to. */
+export type ImagePlace = (bytes: number) => Uint8Array;
+
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
 export interface ForkableModule {
   HEAPU8: Uint8Array;
   _malloc(bytes: number): number;
-  /** The end of the memory in use (what malloc has taken from the system). */
+  /** The end of the memory in use (what malloc has taken from the system). It never moves
+   * back (Emscripten's malloc does not give memory back), so past it memory was never written. */
   _sbrk(increment: number): number;
+  /** The C stack's low end, and its pointer: the stack grows down to its end. */
+  _emscripten_stack_get_end(): number;
+  _emscripten_stack_get_current(): number;
   /** Pyodide's stack switching: ends the running task's hold on the interpreter. */
   _captureThreadState(): number;
   __hiwire_get(index: number): unknown;
@@ -81,11 +88,19 @@ function describe(value: unknown, booted: unknown): JsRefCopy {
 export function captureImage(
   module: ForkableModule,
   booted: unknown[],
+  place?: ImagePlace,
 ): { heap: Uint8Array; state: ImageState } {
   module._PyOS_BeforeFork();
   try {
-    // Past malloc's end the memory is untouched: the child zeroes its own instead.
-    const { length, pages, packed: heap } = packPages(module.HEAPU8.subarray(0, module._sbrk(0)));
+    // Past malloc's end the memory is untouched: the child zeroes its own instead. Below the
+    // stack pointer lie only frames that have returned: the child keeps its own pages there,
+    // unread (reading a page makes it resident on some systems).
+    const stack: [number, number] = [
+      module._emscripten_stack_get_end(),
+      module._emscripten_stack_get_current(),
+    ];
+    const memory = module.HEAPU8.subarray(0, module._sbrk(0));
+    const { length, pages, packed: heap } = packPages(memory, stack, place);
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
     const state: ImageState = {
       imageLength: length,
@@ -134,11 +149,13 @@ export function restoreImage(module: ForkableModule, heap: Uint8Array, state: Im
   while (!exists(last)) module._hiwire_new(null);
   const own = bootRefs(module);
   const length = state.imageLength;
-  if (module.HEAPU8.length < length) {
-    module._malloc(length - module.HEAPU8.length); // grows the memory (and its views)
-  }
+  // Grows the memory (and its views); malloc may first use what is free at its end, so again
+  // until it is long enough. What it takes is overwritten: the parent's heap replaces it all.
+  while (module.HEAPU8.length < length) module._malloc(length - module.HEAPU8.length);
+  const ownEnd = module._sbrk(0); // the child's own: past it, its memory is still zero
   unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap });
-  clearSparse(module.HEAPU8, length); // as fresh memory is: calloc counts on it
+  // As fresh memory is, past the parent's end: malloc counts on it.
+  if (ownEnd > length) clearSparse(module.HEAPU8.subarray(0, ownEnd), length);
   state.jsRefs.forEach((copy, offset) => {
     module.__hiwire_set(FIRST_REF + offset, resolve(copy, own[offset]));
   });

@@ -32,11 +32,17 @@ function isZero(bytes: Uint8Array, asWords: Uint32Array | null, start: number, e
   return true;
 }
 
-/** The pages of `memory` that are not zero (reading every one of them). */
-export function writtenPages(memory: Uint8Array): WrittenPages {
+/** The pages of `memory` that are not zero (reading every one of them but those wholly in the
+ * byte range `unused`, marked UNUSED). */
+export function writtenPages(memory: Uint8Array, unused: [number, number] = [0, 0]): WrittenPages {
   const asWords = words(memory);
   const pages = new Uint8Array(Math.ceil(memory.length / PAGE_BYTES));
+  const [firstUnused, pastUnused] = [Math.ceil(unused[0] / PAGE_BYTES), unused[1] / PAGE_BYTES];
   for (let page = 0; page < pages.length; page++) {
+    if (page >= firstUnused && page + 1 <= pastUnused) {
+      pages[page] = UNUSED;
+      continue;
+    }
     const start = page * PAGE_BYTES;
     pages[page] = isZero(memory, asWords, start, Math.min(start + PAGE_BYTES, memory.length))
       ? 0
@@ -57,28 +63,38 @@ export function copySparse(target: Uint8Array, source: Uint8Array, written: Writ
   }
 }
 
-/** A memory image as only its pages that are not zero: `pages` marks them, `packed` holds them
- * in order. A fork sends its memory so: less to copy, and fresh pages cost a fault each. */
+/** A memory image as only its pages that are not zero: `pages` marks them (`WRITTEN`),
+ * `packed` holds them in order. A fork sends its memory so: less to copy, and fresh pages cost
+ * a fault each. A page marked `UNUSED` holds nothing anyone will read before writing it (the
+ * stack below its pointer): a copy leaves the target's page as it is, read or not. */
 export interface PackedImage {
   length: number;
   pages: WrittenPages;
   packed: Uint8Array;
 }
+export const WRITTEN = 1;
+export const UNUSED = 2;
 
 /** The bytes the pages `pages` marks take, of a memory `length` long (its last page may be
  * partial). */
 function packedLength(length: number, pages: WrittenPages): number {
-  const count = pages.reduce((sum, page) => sum + page, 0);
+  const count = pages.reduce((sum, page) => sum + (page === WRITTEN ? 1 : 0), 0);
   const lastPage = length - (pages.length - 1) * PAGE_BYTES; // bytes in the last page
-  return count * PAGE_BYTES - (pages.at(-1) ? PAGE_BYTES - lastPage : 0);
+  return count * PAGE_BYTES - (pages.at(-1) === WRITTEN ? PAGE_BYTES - lastPage : 0);
 }
 
-export function packPages(memory: Uint8Array): PackedImage {
-  const pages = writtenPages(memory);
-  const packed = new Uint8Array(packedLength(memory.length, pages));
+/** `memory` packed; the whole pages in `unused` (a byte range) are marked UNUSED, unread.
+ * `place` gives the bytes the packed pages go to. */
+export function packPages(
+  memory: Uint8Array,
+  unused: [number, number] = [0, 0],
+  place: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes),
+): PackedImage {
+  const pages = writtenPages(memory, unused);
+  const packed = place(packedLength(memory.length, pages));
   let at = 0;
   pages.forEach((written, page) => {
-    if (!written) return;
+    if (written !== WRITTEN) return;
     const start = page * PAGE_BYTES;
     const bytes = memory.subarray(start, Math.min(start + PAGE_BYTES, memory.length));
     packed.set(bytes, at);
@@ -88,17 +104,18 @@ export function packPages(memory: Uint8Array): PackedImage {
 }
 
 /** `target.set(memory)` for the memory `image` packs; pages zero on both sides are left alone
- * (all of them when the target is `fresh`: known to be zero, and so not read). */
+ * (all of them when the target is `fresh`: known to be zero, and so not read), and so are the
+ * image's UNUSED pages. */
 export function unpackPages(target: Uint8Array, image: PackedImage, fresh = false): void {
   const targetWords = words(target);
   let at = 0;
   image.pages.forEach((written, page) => {
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, image.length);
-    if (written) {
+    if (written === WRITTEN) {
       target.set(image.packed.subarray(at, at + end - start), start);
       at += end - start;
-    } else if (!fresh && !isZero(target, targetWords, start, end)) {
+    } else if (written === 0 && !fresh && !isZero(target, targetWords, start, end)) {
       target.fill(0, start, end);
     }
   });
@@ -146,6 +163,7 @@ export function clearSparse(target: Uint8Array, from: number): void {
  * a garbage collection. (Detaching by a transfer where `ArrayBuffer.transfer` is missing.) */
 export function release(bytes: Uint8Array): void {
   const buffer = bytes.buffer as ArrayBuffer;
+  if (buffer.byteLength === 0) return; // released already (detached), or nothing to free
   if (typeof buffer.transfer === 'function') buffer.transfer(0);
   else structuredClone(buffer, { transfer: [buffer] });
 }
