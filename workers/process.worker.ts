@@ -11,9 +11,11 @@ import type {
   BootRequest,
   BootResult,
   ExecRequest,
+  ForkSlot,
   ProcessRuntimeApi,
   Syscalls,
 } from './protocol/process';
+import { claimForkSlot, forkSlotBytes, freeForkSlot } from './ipc/fork-area';
 import { SharedMirrors } from './ipc/mirror';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
 import { ipcSlice } from './runtime/ipc-slice';
@@ -39,7 +41,7 @@ import {
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
 import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
-import { release, withSharedSnapshot } from './runtime/sparse-copy';
+import { withSharedSnapshot } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
 import { plainCalls } from './runtime/plain-calls';
 import { InterruptibleWaits } from './runtime/waits';
@@ -103,6 +105,14 @@ const runtime = {
     if (makeSnapshot) {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);
       py.runPython('import procbox.preload');
+      // Below the stack pointer lie only returned frames: zero, they need no page in any
+      // process that restores the snapshot.
+      const module = forkable(py);
+      module.HEAPU8.fill(
+        0,
+        module._emscripten_stack_get_end(),
+        module._emscripten_stack_get_current(),
+      );
       const snapshot = py.makeMemorySnapshot();
       const made = { snapshot, writtenBeforeRestore: null, bootMs: performance.now() - started };
       return Comlink.transfer(made, [snapshot.buffer]);
@@ -127,8 +137,13 @@ const runtime = {
     const fork = job.kind === 'child' ? job.fork : undefined;
     // A forked child's memory is its parent's from here on: nothing may run Python before.
     if (job.kind === 'child' && fork) {
-      restoreImage(module, job.payload, fork);
-      release(job.payload); // the request stays referenced while the program runs
+      const { imageSlot } = fork;
+      const area = request.ipc.forkArea;
+      restoreImage(module, imageSlot ? forkSlotBytes(area, imageSlot) : job.payload, fork);
+      if (imageSlot) freeForkSlot(area, imageSlot);
+      // Its bytes go with the buffer's last reference, at a garbage collection: the request
+      // lives as long as the program, and a detach would not free a buffer sent by transfer.
+      else job.payload = new Uint8Array(0);
     }
     const heap: WasmHeap = module;
     const mirrors = new SharedMirrors(request.ipc.arena, () => heap.HEAPU8);
@@ -201,9 +216,16 @@ const runtime = {
       },
       () => {
         fence(); // shared memory and file mappings as other processes see them, then the copy
-        const { heap, state } = captureImage(module, booted);
+        let imageSlot = null as ForkSlot | null;
+        const { heap, state } = captureImage(module, booted, (bytes) => {
+          const claimed = claimForkSlot(request.ipc.forkArea, bytes);
+          imageSlot = claimed?.held ?? null;
+          return claimed?.into ?? new Uint8Array(bytes);
+        });
         const inherited = { sharedBlocks: mirrors.list(), fileMappings: mappings.list() };
-        return { heap, state: { ...state, ...inherited } };
+        // An image in a slot of the fork area is not sent: the child reads it there.
+        const payload = imageSlot ? new Uint8Array(0) : heap;
+        return { heap: payload, state: { ...state, ...inherited, imageSlot } };
       },
     );
     const ipc = ipcSlice(kernel, fds, arena, mirrors, observer, waits);

@@ -4,7 +4,8 @@ import { Trace } from '../../workers/kernel/trace';
 import type { OutputChunk } from '../../workers/protocol/kernel';
 import { Device, ROOT_INODE } from '../../workers/protocol/fs';
 import { listFiles, writeFile } from '../../workers/fs/tree';
-import type { ExecRequest, SpawnRequest } from '../../workers/protocol/process';
+import type { ExecRequest, ForkSlot, SpawnRequest } from '../../workers/protocol/process';
+import { FORK_SLOTS, claimForkSlot } from '../../workers/ipc/fork-area';
 import { Disposition, Errno, ITimer, Signal } from '../../workers/protocol/constants';
 import { Ring } from '../../workers/protocol/ipc';
 
@@ -209,6 +210,36 @@ describe('process table', () => {
     await kernel.waitIdle();
     expect(result).toBeNull();
     expect(kernel.table.get(2)?.exitCode).toBe(-9);
+  });
+
+  it('takes back a fork-area slot when the child ends before its restore, or never starts', async () => {
+    let freeAfter = -1;
+    const { kernel } = setup(
+      {
+        'main.py': async (sys, request) => {
+          const area = request.ipc.forkArea;
+          const forkFrom = (held: ForkSlot) => {
+            const fork = { ...spawnRequest('Process-1', 'fork').fork!, imageSlot: held };
+            return sys.spawn({ ...spawnRequest('Process-1', 'fork'), fork });
+          };
+          const child = pidOf(await forkFrom(claimForkSlot(area, 8)!.held));
+          await sys.waitpid(child, null); // it ended without giving its slot back
+          pidOf(await sys.spawn(spawnRequest('Process-2', 'spawn'))); // now at the limit
+          expect(await forkFrom(claimForkSlot(area, 8)!.held)).toEqual({ errno: Errno.EAGAIN });
+          let free = 0;
+          while (claimForkSlot(area, 8)) free += 1;
+          freeAfter = free;
+        },
+        // The forked child ends at once; the spawned one stays.
+        child: async (_sys, request) =>
+          request.job.kind === 'child' && request.job.fork ? 0 : never(),
+      },
+      2,
+    );
+    await run(kernel, 'main.py');
+    await expect.poll(() => freeAfter).toBe(FORK_SLOTS);
+    kernel.stop();
+    await kernel.waitIdle();
   });
 
   it('stops a fork bomb at the process limit with EAGAIN and a notice', async () => {

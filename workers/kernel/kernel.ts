@@ -13,6 +13,7 @@ import type { KernelObserver, Pid, RunRequest, StartMethod } from '../protocol/k
 import type {
   ExecCommand,
   ExecRequest,
+  ForkSlot,
   ForkState,
   Job,
   SpawnRequest,
@@ -37,6 +38,7 @@ import { Trace } from './trace';
 import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
 import { FileLocks, fileLockCallsFor } from './file-locks';
 import { DeadlockWatch, kernelWaitWorld } from './deadlock-watch';
+import { FORK_AREA_BYTES, freeForkSlot, isForkSlot } from '../ipc/fork-area';
 import type { InheritedFile } from '../protocol/fs';
 
 /** A booted process worker, as the kernel drives it. */
@@ -114,6 +116,10 @@ export class Kernel {
   private readonly outbox: Outbox;
   private readonly console: ConsoleOutput;
   private readonly handles = new Map<Pid, ProcessHandle>();
+  /** Where fork images wait for their children, and the slot each child has yet to give back
+   * (ipc/fork-area.ts). */
+  private readonly forkArea = new SharedArrayBuffer(FORK_AREA_BYTES);
+  private readonly forkSlots = new Map<Pid, ForkSlot>();
   /** The console: its input, size and foreground process. */
   private readonly terminal: Terminal;
   /** The one filesystem every process mounts. */
@@ -397,6 +403,7 @@ export class Kernel {
         arena: this.ipc.arena,
         console: this.console.ring,
         ports: this.net.portDirectory,
+        forkArea: this.forkArea,
         fds: this.fds.list(record.pid),
       },
     };
@@ -481,6 +488,10 @@ export class Kernel {
       files,
       stdio: redirect,
     });
+    // A fork image in the fork area is given back by the child once restored, or here.
+    const imageSlot = job.kind === 'child' ? job.fork?.imageSlot : null;
+    if (imageSlot && 'pid' in started) this.forkSlots.set(started.pid, imageSlot);
+    else if (imageSlot) freeForkSlot(this.forkArea, imageSlot);
     return 'pid' in started ? { pid: started.pid, sentinel: started.sentinel } : started;
   }
 
@@ -668,6 +679,9 @@ export class Kernel {
     this.workspace.released(self.pid);
     this.fds.release(self.pid);
     this.ipc.release(self.pid);
+    const imageSlot = this.forkSlots.get(self.pid);
+    if (imageSlot) freeForkSlot(this.forkArea, imageSlot); // it ended before its restore
+    this.forkSlots.delete(self.pid);
     this.fileLocks.released(self.pid);
     this.console.exited(self.pid);
     self.signals.close();
@@ -716,6 +730,7 @@ function isForkState(state: ForkState | undefined): state is ForkState {
     state !== null &&
     Number.isInteger(state.imageLength) &&
     state.imagePages instanceof Uint8Array &&
+    (state.imageSlot === null || isForkSlot(state.imageSlot)) &&
     Array.isArray(state.jsRefs) &&
     Array.isArray(state.interned) &&
     Array.isArray(state.sharedBlocks) &&

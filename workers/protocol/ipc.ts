@@ -102,6 +102,8 @@ export interface IpcInheritance {
   console: number;
   /** The network's port directory (ipc/connect-stock.ts). */
   ports: number;
+  /** Where fork images wait for their children (ipc/fork-area.ts). */
+  forkArea: SharedArrayBuffer;
   fds: FdEntry[];
 }
 

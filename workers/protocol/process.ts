@@ -93,6 +93,9 @@ export interface ForkState {
    * (one byte each). The job's payload holds those pages, in order (runtime/sparse-copy.ts). */
   imageLength: number;
   imagePages: Uint8Array;
+  /** The fork-area slot that holds those pages (ipc/fork-area.ts), or null: the job's payload
+   * holds them. */
+  imageSlot: ForkSlot | null;
   /** The JavaScript values Python held, by their index in Pyodide's table (from 7). */
   jsRefs: JsRefCopy[];
   /** The strings Pyodide interned (its immortal table, from 7). */
@@ -101,6 +104,12 @@ export interface ForkState {
   sharedBlocks: [number, number, number][];
   /** Shared file mappings (mmap), at the same addresses. */
   fileMappings: InheritedMapping[];
+}
+
+/** A slot of the fork area that a fork holds, by its token (ipc/fork-area.ts). */
+export interface ForkSlot {
+  slot: number;
+  token: number;
 }
 
 /** A shared file mapping as a forked child takes it over (runtime/file-mappings.ts). */
