@@ -358,11 +358,15 @@ function processTree(root) {
 const chromiumPids = () => processTree(process.pid).slice(1);
 /** The browser's added memory (all of Chromium's processes) per process, with eight idle
  * children and their parent running, in a fresh page: its warm pool holds its usual two
- * workers before and after (a page that ran a burst keeps more, for a while). */
+ * workers before and after (a page that ran a burst keeps more, for a while). Read 6 s after
+ * the program said `idle`, and again once settled: V8 frees what a worker's start left behind
+ * only when its memory reducer runs, 15–40 s after the worker goes quiet. The page is settled
+ * the same way before the run. */
+const SETTLE_MS = 60000;
 async function idleMiB(startMethod) {
   let said = '';
   const page = await openRunner(browser, server.url, { onOutput: (c) => (said += c.text) });
-  await new Promise((resolve) => setTimeout(resolve, 6000)); // the pool settles
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // the pool settles
   const before = rssKiB(chromiumPids());
   const running = page.run({
     files: [{ path: 'idle.py', content: IDLE_CHILDREN }],
@@ -371,17 +375,32 @@ async function idleMiB(startMethod) {
   });
   while (!said.includes('idle')) await new Promise((resolve) => setTimeout(resolve, 100));
   await new Promise((resolve) => setTimeout(resolve, 6000)); // the pool refills to its size
-  const perProcess = (rssKiB(chromiumPids()) - before) / 9 / 1024;
+  const started = (rssKiB(chromiumPids()) - before) / 9 / 1024;
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS - 6000));
+  const settled = (rssKiB(chromiumPids()) - before) / 9 / 1024;
   await page.stop();
   await running;
   await page.close();
-  return perProcess;
+  return { started, settled };
 }
 await runner.close(); // its grown pool would shrink during the measurement
 if (wanted('memory per idle process')) {
   const nativeIdle = await nativeIdleMiB();
-  report('memory per idle process (fork children)', await idleMiB('fork'), nativeIdle, 'MiB');
-  report('memory per idle process (spawn children)', await idleMiB('spawn'), nativeIdle, 'MiB');
+  for (const method of ['fork', 'spawn']) {
+    const { started, settled } = await idleMiB(method);
+    report(
+      `memory per idle process (${method} children), 6 s after start`,
+      started,
+      nativeIdle,
+      'MiB',
+    );
+    report(
+      `memory per idle process (${method} children), settled (60 s)`,
+      settled,
+      nativeIdle,
+      'MiB',
+    );
+  }
 }
 
 if (wanted('Preview')) await benchPreview({ browser, report, work, root });
