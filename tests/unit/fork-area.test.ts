@@ -9,6 +9,8 @@ import {
   freeForkSlot,
   isForkSlot,
 } from '../../workers/ipc/fork-area';
+import { processSlice } from '../../workers/runtime/process-slice';
+import type { ExecRequest, ForkState } from '../../workers/protocol/process';
 import {
   bootRefs,
   captureImage,
@@ -78,5 +80,41 @@ describe('fork area', () => {
     const child = module(new Uint8Array(memory).fill(9));
     restoreImage(child, forkSlotBytes(area, held!.held), state);
     expect([...child.HEAPU8]).toEqual([...parent.HEAPU8]);
+  });
+
+  it('a copy never sent, its fork failed in Python, gives its slot back at the next fork or exit', async () => {
+    const area = new SharedArrayBuffer(FORK_AREA_BYTES);
+    const spawned: unknown[] = [];
+    const kernel = {
+      spawn: async (request: unknown) => (spawned.push(request), { pid: 2, sentinel: null }),
+      exit: async () => {},
+    };
+    const request = {
+      ipc: { forkArea: area },
+      isatty: [false, false, false],
+    } as unknown as ExecRequest;
+    const capture = () => {
+      const claimed = claimForkSlot(area, 8);
+      if (!claimed) throw new Error('no slot free');
+      const state = { imageSlot: claimed.held } as ForkState;
+      return { heap: new Uint8Array(0), state };
+    };
+    Object.assign(globalThis, { navigator: globalThis.navigator ?? { hardwareConcurrency: 2 } });
+    const { calls, bridge } = processSlice(
+      kernel as never,
+      request,
+      new Int32Array(8),
+      () => [],
+      () => ({ cwd: '/home/user', files: [] }),
+      () => [],
+      capture,
+    );
+    for (let i = 0; i <= FORK_SLOTS; i++) bridge.forkCapture(); // each drops the one before
+    await calls.spawn('Process-1', 'fork', new Uint8Array(0), [], null);
+    expect(spawned).toHaveLength(1); // its slot is the kernel's and the child's now
+    bridge.forkCapture();
+    bridge.exit(0); // this copy was never sent
+    const free = Array.from({ length: FORK_SLOTS }, () => claimForkSlot(area, 8));
+    expect(free.filter((claim) => claim !== null)).toHaveLength(FORK_SLOTS - 1);
   });
 });

@@ -8,6 +8,7 @@ import type { LayerSlice, ProcessBridge, ProcessCalls } from '../protocol/layer'
 import type { StartMethod } from '../protocol/common';
 import type { InheritedFile } from '../protocol/fs';
 import type { ExecRequest, ForkState, Syscalls } from '../protocol/process';
+import { freeForkSlot } from '../ipc/fork-area';
 
 export function processSlice(
   kernel: Comlink.Remote<Syscalls>,
@@ -26,6 +27,11 @@ export function processSlice(
   forkCapture: () => { heap: Uint8Array; state: ForkState },
 ): LayerSlice<ProcessCalls, ProcessBridge> {
   let forked: { heap: Uint8Array; state: ForkState } | null = null;
+  /** A copy that was never sent (its fork failed in Python) gives its fork-area slot back. */
+  const dropUnsent = () => {
+    if (forked?.state.imageSlot) freeForkSlot(request.ipc.forkArea, forked.state.imageSlot);
+    forked = null;
+  };
   return {
     calls: {
       sleep: (ms) => kernel.sleep(ms),
@@ -105,9 +111,11 @@ export function processSlice(
       isatty: (fd) => request.isatty[fd] === true,
       terminalSize: () => [Atomics.load(signals, COLUMNS_INDEX), Atomics.load(signals, ROWS_INDEX)],
       forkCapture() {
+        dropUnsent();
         forked = forkCapture();
       },
       exit(code) {
+        dropUnsent();
         void kernel.exit(code, beforeExit());
       },
       // The exit message is already posted; block until the kernel ends this worker.
