@@ -93,10 +93,8 @@ export function packPages(
   const pages = writtenPages(memory, unused);
   const packed = place(packedLength(memory.length, pages));
   let at = 0;
-  pages.forEach((written, page) => {
-    if (written !== WRITTEN) return;
-    const start = page * PAGE_BYTES;
-    const bytes = memory.subarray(start, Math.min(start + PAGE_BYTES, memory.length));
+  forEachRun(pages, (first, past) => {
+    const bytes = memory.subarray(first * PAGE_BYTES, Math.min(past * PAGE_BYTES, memory.length));
     packed.set(bytes, at);
     at += bytes.length;
   });
@@ -109,16 +107,31 @@ export function packPages(
 export function unpackPages(target: Uint8Array, image: PackedImage, fresh = false): void {
   const targetWords = words(target);
   let at = 0;
+  forEachRun(image.pages, (first, past) => {
+    const [start, end] = [first * PAGE_BYTES, Math.min(past * PAGE_BYTES, image.length)];
+    target.set(image.packed.subarray(at, at + end - start), start);
+    at += end - start;
+  });
+  if (fresh) return;
   image.pages.forEach((written, page) => {
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, image.length);
-    if (written === WRITTEN) {
-      target.set(image.packed.subarray(at, at + end - start), start);
-      at += end - start;
-    } else if (written === 0 && !fresh && !isZero(target, targetWords, start, end)) {
-      target.fill(0, start, end);
-    }
+    if (written === 0 && !isZero(target, targetWords, start, end)) target.fill(0, start, end);
   });
+}
+
+/** Calls `run(first, past)` for each run of WRITTEN pages, in order: one copy a run, not a
+ * page. */
+function forEachRun(pages: WrittenPages, run: (first: number, past: number) => void): void {
+  for (let page = 0; page < pages.length; ) {
+    if (pages[page] !== WRITTEN) {
+      page += 1;
+      continue;
+    }
+    const first = page;
+    while (page < pages.length && pages[page] === WRITTEN) page += 1;
+    run(first, page);
+  }
 }
 
 /** A packed image kept as one buffer: this tag, its length, its page map, then its pages. */

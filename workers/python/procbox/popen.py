@@ -5,7 +5,9 @@ CPython's ``popen_fork.Popen`` already polls through ``os.waitpid`` and signals 
 """
 
 import io
+import os
 import pickle
+import select
 import sys
 
 from multiprocessing import context, popen_fork, popen_forkserver, popen_spawn_posix, spawn, util
@@ -15,6 +17,23 @@ from . import forking, kernel
 
 
 class KernelPopen(popen_fork.Popen):
+    def poll(self, flag=os.WNOHANG):
+        # multiprocessing polls every child it started at each start() (process._cleanup). The
+        # child's exit sentinel reaches end of file only when the child has ended (its one
+        # writer is the child itself, let go as it exits): while it is open, the child runs,
+        # and the answer needs no kernel call.
+        if self.returncode is None and flag == os.WNOHANG and self._sentinel_open():
+            return None
+        return super().poll(flag)
+
+    def _sentinel_open(self):
+        if self.sentinel is None:
+            return False
+        try:
+            return not select.select([self.sentinel], [], [], 0)[0]
+        except (OSError, ValueError):
+            return False
+
     def wait(self, timeout=None):
         if self.returncode is None:
             code = kernel.waitpid(self.pid, timeout)
