@@ -123,7 +123,7 @@ export function unpackPages(target: Uint8Array, image: PackedImage, fresh = fals
 /** Calls `run(first, past)` for each run of WRITTEN pages, in order: one copy a run, not a
  * page. */
 function forEachRun(pages: WrittenPages, run: (first: number, past: number) => void): void {
-  for (let page = 0; page < pages.length; ) {
+  for (let page = 0; page < pages.length;) {
     if (pages[page] !== WRITTEN) {
       page += 1;
       continue;
