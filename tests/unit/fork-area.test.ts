@@ -110,7 +110,7 @@ describe('fork area', () => {
       capture,
     );
     for (let i = 0; i <= FORK_SLOTS; i++) bridge.forkCapture(); // each drops the one before
-    await calls.spawn('Process-1', 'fork', new Uint8Array(0), [], null);
+    await calls.spawn('Process-1', 'fork', new Uint8Array(0), [], 5); // the sentinel at fd 5
     expect(spawned).toHaveLength(1); // its slot is the kernel's and the child's now
     bridge.forkCapture();
     bridge.exit(0); // this copy was never sent
