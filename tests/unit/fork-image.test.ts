@@ -127,4 +127,12 @@ describe('fork image', () => {
     restoreImage(child, heap, state);
     expect([...child.HEAPU8.subarray(0, 64)]).toEqual([...parent.HEAPU8]);
   });
+
+  it('fails, rather than spin, when the child cannot grow to its parent’s length', () => {
+    const parent = fakeModule(64, [...pyodideOwn()], Array(7).fill('x'));
+    const { heap, state } = captureImage(parent, bootRefs(parent));
+    const child = fakeModule(16, [...pyodideOwn()], Array(7).fill('x'));
+    child._malloc = () => 0; // out of memory
+    expect(() => restoreImage(child, heap, state)).toThrow(/cannot grow/);
+  });
 });

@@ -151,7 +151,12 @@ export function restoreImage(module: ForkableModule, heap: Uint8Array, state: Im
   const length = state.imageLength;
   // Grows the memory (and its views); malloc may first use what is free at its end, so again
   // until it is long enough. What it takes is overwritten: the parent's heap replaces it all.
-  while (module.HEAPU8.length < length) module._malloc(length - module.HEAPU8.length);
+  while (module.HEAPU8.length < length) {
+    const before = module.HEAPU8.length;
+    if (module._malloc(length - before) === 0 && module.HEAPU8.length === before) {
+      throw new Error("fork: the child's memory cannot grow to its parent's");
+    }
+  }
   const ownEnd = module._sbrk(0); // the child's own: past it, its memory is still zero
   unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap });
   // As fresh memory is, past the parent's end: malloc counts on it.
