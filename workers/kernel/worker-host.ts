@@ -177,11 +177,11 @@ export class WorkerHost implements ProcessHost {
 
   /**
    * Booting a worker takes a core for a few hundred milliseconds; doing it while the process
-   * just started runs would slow that process down. So the pool refills a moment later, even
-   * once empty (a start that finds it empty boots its own worker): the last children of a
-   * burst that emptied it would otherwise share the cores with two boots.
+   * just started runs would slow that process down. So the pool refills a moment later, unless
+   * it is empty.
    */
   private refillSoon(): void {
+    if (this.idle.length === 0) return this.refill();
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
   }
