@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WarmPoolSize } from '../../workers/kernel/pool-size';
+import { StartingProcesses, WarmPoolSize } from '../../workers/kernel/pool-size';
 
 describe('WarmPoolSize', () => {
   it('grows to the most processes run at once, up to its most, booted once nothing runs', () => {
@@ -25,5 +25,35 @@ describe('WarmPoolSize', () => {
     expect(size.target(60_000, 0)).toBe(2);
     size.launched(70_000, 1);
     expect(size.target(70_001, 0)).toBe(2);
+  });
+});
+
+describe('StartingProcesses', () => {
+  it("holds an empty pool's refill until the processes just started are all up", () => {
+    const starting = new StartingProcesses();
+    let refills = 0;
+    const first = starting.begin();
+    const second = starting.begin();
+    starting.whenAllUp(() => refills++);
+    expect(refills).toBe(0); // the burst's last children still copy their memory in
+    first();
+    first(); // said twice (its first call, then its end): counted once
+    expect(refills).toBe(0);
+    second();
+    expect(refills).toBe(1);
+    starting.begin()();
+    expect(refills).toBe(1); // released once
+  });
+
+  it('refills at once when nothing is starting, and not again once refilled another way', () => {
+    const starting = new StartingProcesses();
+    let refills = 0;
+    starting.whenAllUp(() => refills++);
+    expect(refills).toBe(1);
+    const up = starting.begin();
+    starting.whenAllUp(() => refills++);
+    starting.cancel(); // the pool's timer refilled it meanwhile
+    up();
+    expect(refills).toBe(1);
   });
 });

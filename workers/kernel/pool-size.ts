@@ -33,3 +33,42 @@ export class WarmPoolSize {
     return running > 0 ? this.usual : this.grown;
   }
 }
+
+/**
+ * The processes just given a worker that have not yet called the kernel. A start takes a core
+ * (a forked child copies its parent's memory in), so a pool emptied by a burst refills once they
+ * are all up: booting at once would give the burst's last children a core between two boots.
+ */
+export class StartingProcesses {
+  private count = 0;
+  private waiting: (() => void) | null = null;
+
+  /** One more starts; the call it returns says it is up (once; later calls do nothing). */
+  begin(): () => void {
+    this.count += 1;
+    let up = false;
+    return () => {
+      if (up) return;
+      up = true;
+      this.count -= 1;
+      if (this.count === 0) this.release();
+    };
+  }
+
+  /** Runs `refill` now if none is starting, else once all are up (a later call replaces it). */
+  whenAllUp(refill: () => void): void {
+    this.waiting = refill;
+    if (this.count === 0) this.release();
+  }
+
+  /** The refill ran by another way: nothing waits any more. */
+  cancel(): void {
+    this.waiting = null;
+  }
+
+  private release(): void {
+    const refill = this.waiting;
+    this.waiting = null;
+    refill?.();
+  }
+}

@@ -11,7 +11,7 @@ import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
 import { DownloadMeter } from './download-meter';
-import { WarmPoolSize } from './pool-size';
+import { StartingProcesses, WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
 import { decodePacked, unpackPages } from '../runtime/sparse-copy';
@@ -95,6 +95,7 @@ export class WorkerHost implements ProcessHost {
   private readonly poolSize: WarmPoolSize;
   /** Processes holding a worker now. */
   private running = 0;
+  private readonly starting = new StartingProcesses();
 
   constructor(private readonly options: WorkerHostOptions) {
     this.snapshots = new SnapshotStore(options.snapshotCacheURL);
@@ -123,11 +124,17 @@ export class WorkerHost implements ProcessHost {
     const next = this.idle.shift() ?? this.boot();
     this.unholdFront(next);
     this.running += 1;
+    const up = this.starting.begin();
     // A burst of children that each end at once still wants its workers at once, run again.
     this.poolSize.launched(performance.now(), Math.max(this.running, wanted));
     this.refillSoon();
     this.shrinkLater();
-    const booted = await next;
+    const booted = await next.catch((error: unknown) => {
+      up();
+      throw error;
+    });
+    // Its first call comes once its start is done: a fork child's copy, or a program's boot.
+    booted.syscallPort.addEventListener('message', up, { once: true });
     booted.worker.onerror = (event) => onCrash(event.message || 'the process worker crashed');
     // Before Comlink's listener, which must not see these (it would answer them).
     booted.syscallPort.addEventListener('message', (event) => {
@@ -164,6 +171,7 @@ export class WorkerHost implements ProcessHost {
         if (ended) return;
         ended = true;
         this.running -= 1;
+        up();
         if (this.running === 0) {
           this.nextBoot(); // spare boots held while it ran
           this.refillSoon(); // the extra workers a burst needs, now
@@ -178,10 +186,10 @@ export class WorkerHost implements ProcessHost {
   /**
    * Booting a worker takes a core for a few hundred milliseconds; doing it while the process
    * just started runs would slow that process down. So the pool refills a moment later, unless
-   * it is empty.
+   * it is empty: then as soon as the processes just started are up.
    */
   private refillSoon(): void {
-    if (this.idle.length === 0) return this.refill();
+    if (this.idle.length === 0) return this.starting.whenAllUp(() => this.refill());
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
   }
@@ -210,6 +218,7 @@ export class WorkerHost implements ProcessHost {
   }
 
   private refill(): void {
+    this.starting.cancel();
     while (this.idle.length < this.poolSize.target(performance.now(), this.running)) {
       const ticket = { spare: this.idle.length >= this.options.warmPoolSize };
       const booting = this.boot(ticket);
