@@ -267,6 +267,22 @@ describe('process table', () => {
   });
 });
 
+describe('process ends', () => {
+  it('ends a worker that exited by itself as halted, one killed at once', async () => {
+    const { kernel, host } = setup({
+      'a.py': async () => 0,
+      'b.py': () => never(),
+    });
+    await run(kernel, 'a.py', 'b.py');
+    await expect.poll(() => kernel.table.get(1)?.exitCode).toBe(0);
+    expect(kernel.signal(null, 2, Signal.SIGKILL)).toBe(0);
+    expect([...host.terminated]).toEqual([1, 2]);
+    expect([...host.halted]).toEqual([1]); // its teardown may wait for the starts
+    kernel.stop();
+    await kernel.waitIdle();
+  });
+});
+
 describe('signals', () => {
   it('ends a process with SIGTERM or SIGKILL as a negative exit code', async () => {
     const { kernel, host } = setup({ 'a.py': () => never(), 'b.py': () => never() });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { StartingProcesses, WarmPoolSize } from '../../workers/kernel/pool-size';
+import { describe, expect, it, vi } from 'vitest';
+import { HeldTeardowns, StartingProcesses, WarmPoolSize } from '../../workers/kernel/pool-size';
 
 describe('WarmPoolSize', () => {
   it('grows to the most processes run at once, up to its most, booted once nothing runs', () => {
@@ -55,5 +55,39 @@ describe('StartingProcesses', () => {
     starting.cancel(); // the pool's timer refilled it meanwhile
     up();
     expect(refills).toBe(1);
+  });
+});
+
+describe('HeldTeardowns', () => {
+  it('ends workers once no process has started for a moment, at most a second after', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      const teardowns = new HeldTeardowns(() => now);
+      const ended: string[] = [];
+      const advance = (ms: number) => {
+        now += ms;
+        vi.advanceTimersByTime(ms);
+      };
+      teardowns.started();
+      teardowns.hold(() => ended.push('first child'));
+      advance(200);
+      teardowns.started(); // the burst goes on
+      advance(200);
+      expect(ended).toEqual([]);
+      advance(100); // 300 ms without a start
+      expect(ended).toEqual(['first child']);
+      teardowns.started();
+      teardowns.hold(() => ended.push('second child'));
+      for (let i = 0; i < 9; i++) {
+        advance(100);
+        teardowns.started(); // starts without end
+      }
+      expect(ended).toHaveLength(1);
+      advance(100); // a second after it was held
+      expect(ended).toEqual(['first child', 'second child']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -28,6 +28,8 @@ export class ScriptedHost implements ProcessHost {
   /** What the kernel answered in each process's interrupt buffer (Syscalls.netNow). */
   readonly answers: { pid: number; seq: number; value: unknown }[] = [];
   readonly terminated = new Set<number>();
+  /** Of those, the ones that halted (exited by themselves): the host may end them later. */
+  readonly halted = new Set<number>();
   readonly switchIntervals: { pid: number; ms: number }[] = [];
   /** Each terminal size handed to a process, as [columns, rows]. */
   readonly terminalSizes: [number, number][] = [];
@@ -68,9 +70,10 @@ export class ScriptedHost implements ProcessHost {
       answer: (seq, value) => this.answers.push({ pid, seq, value }),
       setSwitchInterval: (ms) => this.switchIntervals.push({ pid, ms }),
       setTerminalSize: (columns, rows) => this.terminalSizes.push([columns, rows]),
-      terminate: () => {
+      terminate: (halted) => {
         ended = true;
         this.terminated.add(pid);
+        if (halted) this.halted.add(pid);
       },
     };
   }

@@ -56,7 +56,9 @@ export interface ProcessHandle {
   setSwitchInterval(ms: number): void;
   /** The terminal's size, as `os.get_terminal_size()` reports it. */
   setTerminalSize(columns: number, rows: number): void;
-  terminate(): void;
+  /** Ends the process's worker at once; one that `halted` (it exited by itself and waits for
+   * its end) may be torn down a moment later. */
+  terminate(halted?: boolean): void;
 }
 
 /** Where processes come from: Web Workers in the browser, scripted processes in unit tests. */
@@ -549,6 +551,7 @@ export class Kernel {
         for (const { fd, data } of Array.isArray(unwritten) ? unwritten : []) {
           if (data instanceof Uint8Array) this.console.append(self.pid, fd, data);
         }
+        this.handles.get(self.pid)?.terminate(true); // its worker halts after this call
         this.exited(self, Number.isInteger(code) ? code : 1);
       },
       setSwitchInterval: (ms) => {

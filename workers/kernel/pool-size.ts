@@ -72,3 +72,47 @@ export class StartingProcesses {
     refill?.();
   }
 }
+
+/** How long after a process took a worker the teardowns of ended workers wait: a burst's
+ * starts come a few milliseconds apart. */
+const STARTS_QUIET_MS = 300;
+/** The most a teardown waits, however starts go on. */
+const MOST_HELD_MS = 1000;
+
+/**
+ * The teardowns of workers whose processes ended by themselves (they halt, and do nothing
+ * more). A teardown takes a core for a moment, as a start does (a forked child copies its
+ * parent's memory in): in a burst, the children that already ended would otherwise slow the
+ * last ones' starts. So each waits until no process has taken a worker for a moment, at most a
+ * second.
+ */
+export class HeldTeardowns {
+  private lastStart = -Infinity;
+  private readonly held: { teardown: () => void; at: number }[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** A process took a worker. */
+  started(): void {
+    this.lastStart = this.now();
+    this.schedule();
+  }
+
+  hold(teardown: () => void): void {
+    this.held.push({ teardown, at: this.now() });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.held.length === 0) return;
+    const due = Math.min(this.lastStart + STARTS_QUIET_MS, this.held[0].at + MOST_HELD_MS);
+    this.timer = setTimeout(
+      () => {
+        for (const { teardown } of this.held.splice(0)) teardown();
+      },
+      Math.max(0, due - this.now()),
+    );
+  }
+}

@@ -11,7 +11,7 @@ import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
 import { DownloadMeter } from './download-meter';
-import { StartingProcesses, WarmPoolSize } from './pool-size';
+import { HeldTeardowns, StartingProcesses, WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
 import { decodePacked, unpackPages } from '../runtime/sparse-copy';
@@ -96,6 +96,7 @@ export class WorkerHost implements ProcessHost {
   /** Processes holding a worker now. */
   private running = 0;
   private readonly starting = new StartingProcesses();
+  private readonly teardowns = new HeldTeardowns();
 
   constructor(private readonly options: WorkerHostOptions) {
     this.snapshots = new SnapshotStore(options.snapshotCacheURL);
@@ -125,6 +126,7 @@ export class WorkerHost implements ProcessHost {
     this.unholdFront(next);
     this.running += 1;
     const up = this.starting.begin();
+    this.teardowns.started();
     // A burst of children that each end at once still wants its workers at once, run again.
     this.poolSize.launched(performance.now(), Math.max(this.running, wanted));
     this.refillSoon();
@@ -167,7 +169,7 @@ export class WorkerHost implements ProcessHost {
       answer: (seq, value) => line.answer(seq, value),
       setSwitchInterval: (ms) => line.setTicker(ms),
       setTerminalSize: (columns, rows) => line.setTerminalSize(columns, rows),
-      terminate: () => {
+      terminate: (halted = false) => {
         if (ended) return;
         ended = true;
         this.running -= 1;
@@ -177,8 +179,13 @@ export class WorkerHost implements ProcessHost {
           this.refillSoon(); // the extra workers a burst needs, now
         }
         line.close();
-        booted.worker.terminate();
-        booted.syscallPort.close();
+        const end = () => {
+          booted.worker.terminate();
+          booted.syscallPort.close();
+        };
+        // A worker that halted does nothing more: its teardown can wait for the starts.
+        if (halted) this.teardowns.hold(end);
+        else end();
       },
     };
   }
