@@ -91,3 +91,13 @@ describe('HeldTeardowns', () => {
     }
   });
 });
+
+describe('HeldTeardowns, many at once', () => {
+  it('holds at most eight: a program that starts and ends processes without pause', () => {
+    const teardowns = new HeldTeardowns(() => 0);
+    const ended: number[] = [];
+    teardowns.started();
+    for (let i = 0; i < 10; i++) teardowns.hold(() => ended.push(i));
+    expect(ended).toEqual([0, 1]); // the oldest, at once
+  });
+});

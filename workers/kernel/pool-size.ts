@@ -78,13 +78,16 @@ export class StartingProcesses {
 const STARTS_QUIET_MS = 300;
 /** The most a teardown waits, however starts go on. */
 const MOST_HELD_MS = 1000;
+/** The most workers held at once (each holds its memory): a program that starts and ends
+ * processes without pause ends the oldest at once beyond these. */
+const MOST_HELD = 8;
 
 /**
  * The teardowns of workers whose processes ended by themselves (they halt, and do nothing
  * more). A teardown takes a core for a moment, as a start does (a forked child copies its
  * parent's memory in): in a burst, the children that already ended would otherwise slow the
  * last ones' starts. So each waits until no process has taken a worker for a moment, at most a
- * second.
+ * second, and no more than MOST_HELD wait.
  */
 export class HeldTeardowns {
   private lastStart = -Infinity;
@@ -101,6 +104,7 @@ export class HeldTeardowns {
 
   hold(teardown: () => void): void {
     this.held.push({ teardown, at: this.now() });
+    while (this.held.length > MOST_HELD) this.held.shift()?.teardown();
     this.schedule();
   }
 
