@@ -113,7 +113,7 @@ with socketserver.TCPServer(("127.0.0.1", ${port}), Handler) as httpd:
 async function figure(frame, kind) {
   const done = frame.locator('#done');
   const pattern = new RegExp(`^${kind} ([0-9.]+)$`);
-  for (const until = Date.now() + 180_000; Date.now() < until; ) {
+  for (const until = Date.now() + 180_000; Date.now() < until;) {
     const text = await done.textContent({ timeout: 180_000 }).catch(() => '');
     const match = pattern.exec(text ?? '');
     if (match) return Number(match[1]);
