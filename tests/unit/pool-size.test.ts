@@ -101,3 +101,21 @@ describe('HeldTeardowns, many at once', () => {
     expect(ended).toEqual([0, 1]); // the oldest, at once
   });
 });
+
+describe('StartingProcesses, a start that says nothing', () => {
+  it('refills at most a second later', () => {
+    vi.useFakeTimers();
+    try {
+      const starting = new StartingProcesses();
+      let refills = 0;
+      starting.begin(); // a child that computes a long while before its first call
+      starting.whenAllUp(() => refills++);
+      vi.advanceTimersByTime(999);
+      expect(refills).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(refills).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -34,14 +34,20 @@ export class WarmPoolSize {
   }
 }
 
+/** The most an emptied pool's refill waits for starts (a process may compute a long while
+ * before its first call). */
+const MOST_REFILL_WAIT_MS = 1000;
+
 /**
  * The processes just given a worker that have not yet called the kernel. A start takes a core
  * (a forked child copies its parent's memory in), so a pool emptied by a burst refills once they
- * are all up: booting at once would give the burst's last children a core between two boots.
+ * are all up, at most a second later: booting at once would give the burst's last children a
+ * core between two boots.
  */
 export class StartingProcesses {
   private count = 0;
   private waiting: (() => void) | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** One more starts; the call it returns says it is up (once; later calls do nothing). */
   begin(): () => void {
@@ -58,17 +64,20 @@ export class StartingProcesses {
   /** Runs `refill` now if none is starting, else once all are up (a later call replaces it). */
   whenAllUp(refill: () => void): void {
     this.waiting = refill;
-    if (this.count === 0) this.release();
+    if (this.count === 0) return this.release();
+    this.timer ??= setTimeout(() => this.release(), MOST_REFILL_WAIT_MS);
   }
 
   /** The refill ran by another way: nothing waits any more. */
   cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.waiting = null;
   }
 
   private release(): void {
     const refill = this.waiting;
-    this.waiting = null;
+    this.cancel();
     refill?.();
   }
 }
