@@ -15,6 +15,7 @@
  */
 import type { ForkState, JsRefCopy } from '../protocol/process';
 import { clearSparse, packPages, unpackPages } from './sparse-copy';
+import { type ZeroPageTest, zeroPageTest } from './zero-pages';
 
 /** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
  * process worker's: shared-memory blocks and file mappings). */
@@ -26,6 +27,8 @@ export type ImagePlace = (bytes: number) => Uint8Array;
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
 export interface ForkableModule {
   HEAPU8: Uint8Array;
+  /** Emscripten's WebAssembly memory, read in place for zero pages where it is given. */
+  memory?: WebAssembly.Memory;
   _malloc(bytes: number): number;
   /** The end of the memory in use (what malloc has taken from the system). It never moves
    * back (Emscripten's malloc does not give memory back), so past it memory was never written. */
@@ -43,6 +46,10 @@ export interface ForkableModule {
   _PyOS_BeforeFork(): void;
   _PyOS_AfterFork_Parent(): void;
   _PyOS_AfterFork_Child(): void;
+}
+
+function pageTest(module: ForkableModule): ZeroPageTest | null {
+  return module.memory ? zeroPageTest(module.memory) : null;
 }
 
 /** Pyodide's own entries (null, globals, its API objects) come first in both tables. */
@@ -100,7 +107,7 @@ export function captureImage(
       module._emscripten_stack_get_current(),
     ];
     const memory = module.HEAPU8.subarray(0, module._sbrk(0));
-    const { length, pages, packed: heap } = packPages(memory, stack, place);
+    const { length, pages, packed: heap } = packPages(memory, stack, place, pageTest(module));
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
     const state: ImageState = {
       imageLength: length,
@@ -158,9 +165,10 @@ export function restoreImage(module: ForkableModule, heap: Uint8Array, state: Im
     }
   }
   const ownEnd = module._sbrk(0); // the child's own: past it, its memory is still zero
-  unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap });
+  const test = pageTest(module);
+  unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap }, false, test);
   // As fresh memory is, past the parent's end: malloc counts on it.
-  if (ownEnd > length) clearSparse(module.HEAPU8.subarray(0, ownEnd), length);
+  if (ownEnd > length) clearSparse(module.HEAPU8.subarray(0, ownEnd), length, test);
   state.jsRefs.forEach((copy, offset) => {
     module.__hiwire_set(FIRST_REF + offset, resolve(copy, own[offset]));
   });

@@ -11,6 +11,8 @@
  * written before the restore.
  */
 
+import type { ZeroPageTest } from './zero-pages';
+
 /** The operating system's page: the unit in which memory becomes resident. */
 export const PAGE_BYTES = 4096;
 
@@ -23,7 +25,20 @@ function words(bytes: Uint8Array): Uint32Array | null {
   return aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : null;
 }
 
-function isZero(bytes: Uint8Array, asWords: Uint32Array | null, start: number, end: number) {
+/** How a memory's pages are read: its words in JavaScript, or a whole page by `test` (zero-pages.ts)
+ * where the bytes are a WebAssembly memory's from its start. */
+interface Reader {
+  bytes: Uint8Array;
+  asWords: Uint32Array | null;
+  test: ZeroPageTest | null;
+}
+
+function reader(bytes: Uint8Array, test: ZeroPageTest | null = null): Reader {
+  return { bytes, asWords: words(bytes), test: bytes.byteOffset === 0 ? test : null };
+}
+
+function isZero({ bytes, asWords, test }: Reader, start: number, end: number) {
+  if (test && end - start === PAGE_BYTES && start % PAGE_BYTES === 0) return test(start);
   if (asWords && start % 4 === 0 && end % 4 === 0) {
     for (let i = start / 4; i < end / 4; i++) if (asWords[i] !== 0) return false;
     return true;
@@ -34,8 +49,12 @@ function isZero(bytes: Uint8Array, asWords: Uint32Array | null, start: number, e
 
 /** The pages of `memory` that are not zero (reading every one of them but those wholly in the
  * byte range `unused`, marked UNUSED). */
-export function writtenPages(memory: Uint8Array, unused: [number, number] = [0, 0]): WrittenPages {
-  const asWords = words(memory);
+export function writtenPages(
+  memory: Uint8Array,
+  unused: [number, number] = [0, 0],
+  test: ZeroPageTest | null = null,
+): WrittenPages {
+  const read = reader(memory, test);
   const pages = new Uint8Array(Math.ceil(memory.length / PAGE_BYTES));
   const [firstUnused, pastUnused] = [Math.ceil(unused[0] / PAGE_BYTES), unused[1] / PAGE_BYTES];
   for (let page = 0; page < pages.length; page++) {
@@ -44,9 +63,7 @@ export function writtenPages(memory: Uint8Array, unused: [number, number] = [0, 
       continue;
     }
     const start = page * PAGE_BYTES;
-    pages[page] = isZero(memory, asWords, start, Math.min(start + PAGE_BYTES, memory.length))
-      ? 0
-      : 1;
+    pages[page] = isZero(read, start, Math.min(start + PAGE_BYTES, memory.length)) ? 0 : 1;
   }
   return pages;
 }
@@ -55,10 +72,10 @@ export function writtenPages(memory: Uint8Array, unused: [number, number] = [0, 
  * `target`; a source longer than the target is copied plainly (and fails as `set` does). */
 export function copySparse(target: Uint8Array, source: Uint8Array, written: WrittenPages): void {
   if (source.length > target.length) return target.set(source);
-  const sourceWords = words(source);
+  const read = reader(source);
   for (let start = 0; start < source.length; start += PAGE_BYTES) {
     const end = Math.min(start + PAGE_BYTES, source.length);
-    if (isZero(source, sourceWords, start, end) && written[start / PAGE_BYTES] === 0) continue;
+    if (isZero(read, start, end) && written[start / PAGE_BYTES] === 0) continue;
     target.set(source.subarray(start, end), start);
   }
 }
@@ -84,13 +101,14 @@ function packedLength(length: number, pages: WrittenPages): number {
 }
 
 /** `memory` packed; the whole pages in `unused` (a byte range) are marked UNUSED, unread.
- * `place` gives the bytes the packed pages go to. */
+ * `place` gives the bytes the packed pages go to; `test` reads pages (a WebAssembly memory's). */
 export function packPages(
   memory: Uint8Array,
   unused: [number, number] = [0, 0],
   place: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes),
+  test: ZeroPageTest | null = null,
 ): PackedImage {
-  const pages = writtenPages(memory, unused);
+  const pages = writtenPages(memory, unused, test);
   const packed = place(packedLength(memory.length, pages));
   let at = 0;
   forEachRun(pages, (first, past) => {
@@ -104,8 +122,12 @@ export function packPages(
 /** `target.set(memory)` for the memory `image` packs; pages zero on both sides are left alone
  * (all of them when the target is `fresh`: known to be zero, and so not read), and so are the
  * image's UNUSED pages. */
-export function unpackPages(target: Uint8Array, image: PackedImage, fresh = false): void {
-  const targetWords = words(target);
+export function unpackPages(
+  target: Uint8Array,
+  image: PackedImage,
+  fresh = false,
+  test: ZeroPageTest | null = null,
+): void {
   let at = 0;
   forEachRun(image.pages, (first, past) => {
     const [start, end] = [first * PAGE_BYTES, Math.min(past * PAGE_BYTES, image.length)];
@@ -113,10 +135,11 @@ export function unpackPages(target: Uint8Array, image: PackedImage, fresh = fals
     at += end - start;
   });
   if (fresh) return;
+  const read = reader(target, test);
   image.pages.forEach((written, page) => {
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, image.length);
-    if (written === 0 && !isZero(target, targetWords, start, end)) target.fill(0, start, end);
+    if (written === 0 && !isZero(read, start, end)) target.fill(0, start, end);
   });
 }
 
@@ -163,11 +186,15 @@ export function decodePacked(bytes: Uint8Array): PackedImage | null {
 }
 
 /** `target.fill(0, from)`, writing only the pages that are not zero already. */
-export function clearSparse(target: Uint8Array, from: number): void {
-  const targetWords = words(target);
+export function clearSparse(
+  target: Uint8Array,
+  from: number,
+  test: ZeroPageTest | null = null,
+): void {
+  const read = reader(target, test);
   for (let start = from; start < target.length;) {
     const end = Math.min((Math.floor(start / PAGE_BYTES) + 1) * PAGE_BYTES, target.length);
-    if (!isZero(target, targetWords, start, end)) target.fill(0, start, end);
+    if (!isZero(read, start, end)) target.fill(0, start, end);
     start = end;
   }
 }
