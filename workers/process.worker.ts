@@ -15,7 +15,7 @@ import type {
   ProcessRuntimeApi,
   Syscalls,
 } from './protocol/process';
-import { FORK_SLOT_WAIT_MS, claimForkSlot, forkSlotBytes, freeForkSlot } from './ipc/fork-area';
+import { claimForkSlot, forkSlotBytes, freeForkSlot } from './ipc/fork-area';
 import { SharedMirrors } from './ipc/mirror';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
 import { ipcSlice } from './runtime/ipc-slice';
@@ -218,7 +218,7 @@ const runtime = {
         fence(); // shared memory and file mappings as other processes see them, then the copy
         let imageSlot = null as ForkSlot | null;
         const { heap, state } = captureImage(module, booted, (bytes) => {
-          const claimed = claimForkSlot(request.ipc.forkArea, bytes, FORK_SLOT_WAIT_MS);
+          const claimed = claimForkSlot(request.ipc.forkArea, bytes);
           imageSlot = claimed?.held ?? null;
           return claimed?.into ?? new Uint8Array(bytes);
         });
