@@ -16,7 +16,7 @@
  *               (v128.or (v128.load offset=32 (local.get $at)) (v128.load offset=48 (local.get $at)))))
  *           (then (return (i32.const 0))))
  *         (local.set $at (i32.add (local.get $at) (i32.const 64)))
- *         (br_if $blocks (i32.lt_u (local.get $at) (local.get $end))))
+ *         (br_if $blocks (i32.ne (local.get $at) (local.get $end))))
  *       (i32.const 1)))
  */
 import { PAGE_BYTES } from './sparse-copy';
@@ -33,7 +33,8 @@ const BODY = [
   ...load(0), ...load(16), ...OR, ...load(32), ...load(48), ...OR, ...OR,
   0xfd, 0x53, 0x04, 0x40, 0x41, 0x00, 0x0f, 0x0b, // v128.any_true; if: return 0
   0x20, 0x00, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0x00, // $at += 64
-  0x20, 0x00, 0x20, 0x01, 0x49, 0x0d, 0x00, // br_if the loop while $at < $end
+  // br_if the loop while $at != $end: a page ending at 4 GiB has $end 0, as the i32 wraps
+  0x20, 0x00, 0x20, 0x01, 0x47, 0x0d, 0x00,
   0x0b, 0x41, 0x01, 0x0b, // end loop; 1
 ];
 const ZERO_MODULE = new Uint8Array([
