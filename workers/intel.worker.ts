@@ -62,7 +62,7 @@ async function keptSnapshot(waitMs: number): Promise<Uint8Array | null> {
     const image = kept && decodePacked(kept.bytes);
     if (image) {
       const bytes = new Uint8Array(image.length);
-      unpackPages(bytes, image, true);
+      unpackPages(bytes, image, 'fresh');
       return bytes;
     }
     if (performance.now() >= until || !('caches' in globalThis)) return null;

@@ -35,13 +35,15 @@ import {
   afterForkChild,
   bootRefs,
   captureImage,
+  changedSinceSnapshot,
   type ForkableModule,
   restoreImage,
+  type SnapshotBase,
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
 import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
-import { withSharedSnapshot } from './runtime/sparse-copy';
+import { memoryOffset, withSharedSnapshot } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
 import { plainCalls } from './runtime/plain-calls';
 import { InterruptibleWaits } from './runtime/waits';
@@ -54,6 +56,10 @@ let interruptBuffer: Int32Array | null = null;
 let threads: GreenThreads | null = null;
 /** Pyodide's JavaScript references as boot left them: a forked child has its own of these. */
 let booted: unknown[] = [];
+/** The snapshot this process booted from: its fork images leave out what is still the same. */
+let snapshotBase: SnapshotBase | null = null;
+/** Its pages that differ from that snapshot when its boot ended (fork-image.ts). */
+let changedPages: Uint8Array | null = null;
 const waits = new InterruptibleWaits();
 
 function forkable(py: PyodideAPI): ForkableModule & WasmHeap {
@@ -86,11 +92,14 @@ const runtime = {
   async boot(request: BootRequest): Promise<BootResult> {
     const started = performance.now();
     const makeSnapshot = request.snapshot === null;
+    const shared = request.snapshot;
+    const snapshotBytes =
+      shared && new Uint8Array(shared.memory.buffer, shared.start, shared.length);
     const { loaded: py, written } = await withCompiledPyodide(request.wasm, () =>
       withSharedStdlib(
         request.stdlib,
         () =>
-          withSharedSnapshot(request.snapshot, request.writtenBeforeRestore, (snapshot) =>
+          withSharedSnapshot(snapshotBytes, request.writtenBeforeRestore, (snapshot) =>
             loadPyodide({
               indexURL: request.pyodideIndexURL,
               env: { HOME: '/home/user', PYTHON_COLORS: '0' },
@@ -119,6 +128,12 @@ const runtime = {
     }
     pyodide = py;
     booted = bootRefs(forkable(py));
+    const offset = snapshotBytes && memoryOffset(snapshotBytes);
+    if (shared && offset) {
+      const { memory, start, length, id, pages } = shared;
+      snapshotBase = { memory, offset: start + offset, length: length - offset, id, pages };
+    }
+    changedPages = changedSinceSnapshot(forkable(py), snapshotBase);
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
     syscallPort = request.syscallPort;
     interruptBuffer = new Int32Array(request.interruptBuffer); // read from exec on (see there)
@@ -139,7 +154,8 @@ const runtime = {
     if (job.kind === 'child' && fork) {
       const { imageSlot } = fork;
       const area = request.ipc.forkArea;
-      restoreImage(module, imageSlot ? forkSlotBytes(area, imageSlot) : job.payload, fork);
+      const image = imageSlot ? forkSlotBytes(area, imageSlot) : job.payload;
+      restoreImage(module, image, fork, snapshotBase, changedPages);
       if (imageSlot) freeForkSlot(area, imageSlot);
       // Its bytes go with the buffer's last reference, at a garbage collection: the request
       // lives as long as the program, and a detach would not free a buffer sent by transfer.
@@ -217,7 +233,7 @@ const runtime = {
       () => {
         fence(); // shared memory and file mappings as other processes see them, then the copy
         let imageSlot = null as ForkSlot | null;
-        const { heap, state } = captureImage(module, booted, (bytes) => {
+        const { heap, state } = captureImage(module, booted, snapshotBase, (bytes) => {
           const claimed = claimForkSlot(request.ipc.forkArea, bytes);
           imageSlot = claimed?.held ?? null;
           return claimed?.into ?? new Uint8Array(bytes);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SAME_MODULE } from '../../workers/runtime/page-tests';
 import { expect, script, test } from './fixtures';
 
 test('os.cpu_count() is navigator.hardwareConcurrency; pids are distinct', async ({ sandbox }) => {
@@ -72,4 +73,32 @@ test('recursion too deep for the browser ends in RecursionError, not a dead tab'
   expect(uncaught.exitCode).toBe(1);
   // The sandbox still runs programs afterwards.
   expect((await sandbox.run([script('ok.py', 'print("ok")\n')])).stdout).toBe('ok\n');
+});
+
+test('a fork’s page compare (WebAssembly multi-memory SIMD) finds any byte that differs', async ({
+  sandbox,
+}) => {
+  // The module the fork image is told against the snapshot with (runtime/page-tests.ts): Node
+  // lacks multi-memory, so Chromium runs it. The base is shared, and offset by an odd amount.
+  const results = await sandbox.runner.page.evaluate((bytes) => {
+    const PAGE = 4096;
+    const SHIFT = 100;
+    const module = new WebAssembly.Module(new Uint8Array(bytes));
+    const memory = new WebAssembly.Memory({ initial: 1 }); // 16 pages of 4 KiB
+    const base = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+    const { same } = new WebAssembly.Instance(module, { m: { memory, base } }).exports as {
+      same(at: number, from: number, end: number): number;
+    };
+    const own = new Uint8Array(memory.buffer);
+    const theirs = new Uint8Array(base.buffer);
+    for (let i = 0; i < own.length; i++) own[i] = theirs[i + SHIFT] = (i * 31) & 255;
+    const offsets = [0, 1, 15, 16, 63, 64, 2047, 4031, 4032, 4095];
+    offsets.forEach((offset, k) => (own[(k + 1) * PAGE + offset] ^= 0x80)); // pages 1–10
+    theirs[12 * PAGE + 4095 + SHIFT] ^= 1; // page 12: the base's byte differs
+    own[15 * PAGE + 4095] ^= 2; // the memory's last byte
+    return Array.from({ length: 16 }, (_, page) =>
+      same(page * PAGE, page * PAGE + SHIFT, (page + 1) * PAGE),
+    );
+  }, Array.from(SAME_MODULE));
+  expect(results).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0]);
 });

@@ -62,7 +62,6 @@ describe('fork area', () => {
           throw new RangeError('out of bounds');
         },
         __hiwire_immortal_add: () => {},
-        _hiwire_new: () => 0,
         _captureThreadState: () => 0,
         _PyOS_BeforeFork: () => {},
         _PyOS_AfterFork_Parent: () => {},
@@ -72,13 +71,13 @@ describe('fork area', () => {
     parent.HEAPU8.fill(5, 4096, 3 * 4096);
     const area = new SharedArrayBuffer(FORK_AREA_BYTES);
     let held = null as ReturnType<typeof claimForkSlot>;
-    const { heap, state } = captureImage(parent, bootRefs(parent), (bytes) => {
+    const { heap, state } = captureImage(parent, bootRefs(parent), null, (bytes) => {
       held = claimForkSlot(area, bytes);
       return held!.into;
     });
     expect(heap.buffer).toBe(area); // written in the slot, nothing else to send
     const child = module(new Uint8Array(memory).fill(9));
-    restoreImage(child, forkSlotBytes(area, held!.held), state);
+    restoreImage(child, forkSlotBytes(area, held!.held), state, null);
     expect([...child.HEAPU8]).toEqual([...parent.HEAPU8]);
   });
 

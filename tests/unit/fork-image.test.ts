@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   bootRefs,
   captureImage,
+  changedSinceSnapshot,
   type ForkableModule,
   restoreImage,
 } from '../../workers/runtime/fork-image';
-import { PAGE_BYTES } from '../../workers/runtime/sparse-copy';
+import { PAGE_BYTES, UNREAD } from '../../workers/runtime/sparse-copy';
 
 /** Pyodide's module as fork reads it: a memory, the reference and interned tables (indexes
  * past the end throw, as a WebAssembly table's do), malloc's end, CPython's fork steps. */
@@ -34,13 +35,13 @@ function fakeModule(memory: number, refs: unknown[], interned: string[]) {
     _emscripten_stack_get_current: () => module.stack[1],
     __hiwire_get: (index: number) => table(module.refs)(index),
     __hiwire_set(index: number, value: unknown) {
-      if (index >= module.refs.length) return -1;
+      if (index > module.refs.length) return -1;
+      if (index === module.refs.length) return module.refs.push(value) - 1; // a table grows so
       module.refs[index] = value;
       return 0;
     },
     __hiwire_immortal_get: (index: number) => table(module.interned)(index),
     __hiwire_immortal_add: (text: unknown) => void module.interned.push(String(text)),
-    _hiwire_new: (value: unknown) => module.refs.push(value) - 1,
     _captureThreadState: () => (calls.push('handback'), 1),
     _PyOS_BeforeFork: () => void calls.push('before'),
     _PyOS_AfterFork_Parent: () => void calls.push('parent'),
@@ -56,14 +57,14 @@ describe('fork image', () => {
     const parent = fakeModule(64, [...pyodideOwn()], Array(7).fill('x'));
     parent.HEAPU8.set([1, 2, 3, 4], 0);
     parent.end = 32;
-    const { heap } = captureImage(parent, bootRefs(parent));
+    const { heap } = captureImage(parent, bootRefs(parent), null);
     expect(heap.length).toBe(32);
     expect([...heap.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
     expect(parent.calls).toEqual(['before', 'parent']);
 
     const child = fakeModule(16, [...pyodideOwn()], Array(7).fill('x'));
     child.HEAPU8.fill(9);
-    restoreImage(child, heap, captureImage(parent, bootRefs(parent)).state);
+    restoreImage(child, heap, captureImage(parent, bootRefs(parent), null).state, null);
     expect(child.HEAPU8.length).toBeGreaterThanOrEqual(32);
     expect([...child.HEAPU8.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
     expect(child.HEAPU8.subarray(32).every((byte) => byte === 0)).toBe(true); // fresh memory
@@ -77,12 +78,12 @@ describe('fork image', () => {
     const bridge = { pid: 3 };
     parent.refs.push('a string', 42, null, bridge);
     parent.interned.push('procbox_name');
-    const { heap, state } = captureImage(parent, atBoot);
+    const { heap, state } = captureImage(parent, atBoot, null);
 
     const childBooted = { fromBoot: 'child' };
     const child = fakeModule(8, [...pyodideOwn(), childBooted], Array(7).fill('x'));
     const childAtBoot = bootRefs(child);
-    restoreImage(child, heap, state);
+    restoreImage(child, heap, state, null);
     expect(child.refs.slice(7, 11)).toEqual([childBooted, 'a string', 42, null]);
     expect(() => (child.refs[11] as { pid: number }).pid).toThrow(
       /this JavaScript Object stayed in the parent process at fork\(\)/,
@@ -91,7 +92,7 @@ describe('fork image', () => {
     expect(child.refs[0]).toEqual({ pyodide: 0 }); // Pyodide's own entries stay the child's
 
     // The child forks in turn: its placeholder stays a placeholder in the grandchild.
-    const again = captureImage(child, childAtBoot).state;
+    const again = captureImage(child, childAtBoot, null).state;
     expect(again.jsRefs.at(-1)).toEqual({ kind: 'gone', what: 'Object' });
   });
 
@@ -104,7 +105,7 @@ describe('fork image', () => {
     parent.HEAPU8.fill(4, 5 * page, 6 * page); // the heap, up to malloc's end
     parent.stack = [page, 4 * page];
     parent.end = 6 * page;
-    const { heap, state } = captureImage(parent, bootRefs(parent));
+    const { heap, state } = captureImage(parent, bootRefs(parent), null);
     expect(heap.length).toBe(3 * page); // the returned frames are not sent
     expect([...state.imagePages]).toEqual([1, 2, 2, 2, 1, 1]);
 
@@ -112,7 +113,7 @@ describe('fork image', () => {
     child.HEAPU8.fill(7, page, 2 * page); // its own returned frames
     child.HEAPU8.fill(9, 7 * page); // (never so: past its end memory is zero; this shows it unread)
     child.end = 5 * page;
-    restoreImage(child, heap, state);
+    restoreImage(child, heap, state, null);
     const at = (p: number) => child.HEAPU8[p * page];
     expect([0, 1, 2, 3, 4, 5, 6, 7].map(at)).toEqual([1, 7, 0, 0, 3, 4, 0, 9]);
   });
@@ -120,19 +121,55 @@ describe('fork image', () => {
   it('grows a smaller child to the parent’s length, though malloc first uses its free end', () => {
     const parent = fakeModule(64, [...pyodideOwn()], Array(7).fill('x'));
     parent.HEAPU8.fill(6);
-    const { heap, state } = captureImage(parent, bootRefs(parent));
+    const { heap, state } = captureImage(parent, bootRefs(parent), null);
     const child = fakeModule(16, [...pyodideOwn()], Array(7).fill('x'));
     const grow = child._malloc;
     child._malloc = (bytes: number) => grow(Math.ceil(bytes / 2)); // part came from its free end
-    restoreImage(child, heap, state);
+    restoreImage(child, heap, state, null);
     expect([...child.HEAPU8.subarray(0, 64)]).toEqual([...parent.HEAPU8]);
   });
 
   it('fails, rather than spin, when the child cannot grow to its parent’s length', () => {
     const parent = fakeModule(64, [...pyodideOwn()], Array(7).fill('x'));
-    const { heap, state } = captureImage(parent, bootRefs(parent));
+    const { heap, state } = captureImage(parent, bootRefs(parent), null);
     const child = fakeModule(16, [...pyodideOwn()], Array(7).fill('x'));
     child._malloc = () => 0; // out of memory
-    expect(() => restoreImage(child, heap, state)).toThrow(/cannot grow/);
+    expect(() => restoreImage(child, heap, state, null)).toThrow(/cannot grow/);
+  });
+
+  it('leaves out the pages still the snapshot’s, and refuses a child of another snapshot', () => {
+    const page = PAGE_BYTES;
+    // The snapshot, as the kernel shares it: its memory image after a header of one page; its
+    // last page is zero.
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const pages = new Uint8Array([1, 1, 1, 0]);
+    const snapshot = { memory: shared, offset: page, length: 4 * page, id: 2, pages };
+    const snapshotBytes = new Uint8Array(shared.buffer, page, 4 * page);
+    snapshotBytes.fill(5, 0, 3 * page);
+    const parent = fakeModule(6 * page, [...pyodideOwn()], Array(7).fill('x'));
+    parent.HEAPU8.set(snapshotBytes);
+    parent.HEAPU8.fill(6, 2 * page, 3 * page); // written since its boot
+    parent.HEAPU8.fill(7, 4 * page, 5 * page); // past the snapshot
+    const { heap, state } = captureImage(parent, bootRefs(parent), snapshot);
+    expect([...state.imagePages]).toEqual([0, 0, 1, 0, 1, 0]);
+    expect(heap.length).toBe(2 * page);
+    expect(state.imageBase).toBe(2);
+
+    // A child's boot wrote pages 1 and 3 after its restore: page 1 is found changed at once,
+    // page 3 (zero in the snapshot: maybe fresh) is left unread until the restore.
+    const child = fakeModule(6 * page, [...pyodideOwn()], Array(7).fill('x'));
+    child.HEAPU8.set(snapshotBytes);
+    child.HEAPU8.fill(8, page, 2 * page);
+    child.HEAPU8.fill(8, 3 * page, 4 * page);
+    const changed = changedSinceSnapshot(child, snapshot)!;
+    expect([...changed]).toEqual([0, 1, 0, UNREAD, UNREAD, UNREAD]);
+    restoreImage(child, heap, state, snapshot, changed);
+    expect([...child.HEAPU8]).toEqual([...parent.HEAPU8]);
+
+    const other = fakeModule(6 * page, [...pyodideOwn()], Array(7).fill('x'));
+    expect(() => restoreImage(other, heap, state, { ...snapshot, id: 3 })).toThrow(
+      /another snapshot/,
+    );
+    expect(() => restoreImage(other, heap, state, null)).toThrow(/another snapshot/);
   });
 });

@@ -134,6 +134,7 @@ export const spawnRequest = (name: string, method: 'fork' | 'spawn'): SpawnReque
         fork: {
           imageLength: 1,
           imagePages: new Uint8Array([1]),
+          imageBase: 0,
           imageSlot: null,
           jsRefs: [],
           interned: [],

@@ -89,10 +89,33 @@ describe('packPages and unpackPages', () => {
     const target = new Uint8Array(4 * PAGE_BYTES);
     target[0] = 9; // not so fresh after all: a fresh unpack must not have looked at it
     const writes = recordingWrites(target);
-    unpackPages(target, image, true);
+    unpackPages(target, image, 'fresh');
     expect([...writes]).toEqual([1]);
     expect(target[0]).toBe(9);
     expect(target[PAGE_BYTES]).toBe(3);
+  });
+
+  it('against a base, carry only the pages that differ from it, and restore the rest from it', () => {
+    // The base (a snapshot) is 4 pages; the memory, 6 and a bit: past the base it is zero.
+    const base = memory(4, { 0: 1, 1: 2, 2: 3, 3: 4 });
+    const source = new Uint8Array(6 * PAGE_BYTES + 8);
+    source.set(base);
+    source[PAGE_BYTES + 7] = 9; // page 1 written since
+    source.fill(0, 2 * PAGE_BYTES, 3 * PAGE_BYTES); // page 2 now zero: differs from the base
+    source[5 * PAGE_BYTES + 1] = 5; // past the base, not zero
+    const image = packPages(source, [0, 0], undefined, { bytes: base });
+    expect([...image.pages]).toEqual([0, 1, 1, 0, 0, 1, 0]);
+    expect(image.packed.length).toBe(3 * PAGE_BYTES);
+
+    // A child booted from the base, then written a little: its pages 0 and 6 drifted.
+    const target = new Uint8Array(7 * PAGE_BYTES);
+    target.set(base);
+    target[10] = 8;
+    target[6 * PAGE_BYTES + 2] = 6;
+    const writes = recordingWrites(target);
+    unpackPages(target, image, 'unknown', { bytes: base });
+    expect(target.subarray(0, source.length)).toEqual(source);
+    expect([...writes].sort()).toEqual([0, 1, 2, 5]); // the image's pages, and page 0's base
   });
 });
 
@@ -103,7 +126,7 @@ describe('encodePacked and decodePacked (how a snapshot is kept)', () => {
     expect(kept.length).toBe(8 + 5 + 2 * PAGE_BYTES); // header, page map, the two pages
     const image = decodePacked(kept)!;
     const target = new Uint8Array(image.length);
-    unpackPages(target, image, true);
+    unpackPages(target, image, 'fresh');
     expect(target).toEqual(original);
   });
 

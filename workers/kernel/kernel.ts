@@ -732,6 +732,7 @@ function isForkState(state: ForkState | undefined): state is ForkState {
     typeof state === 'object' &&
     state !== null &&
     Number.isInteger(state.imageLength) &&
+    Number.isInteger(state.imageBase) &&
     state.imagePages instanceof Uint8Array &&
     (state.imageSlot === null || isForkSlot(state.imageSlot)) &&
     Array.isArray(state.jsRefs) &&

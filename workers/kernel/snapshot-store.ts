@@ -46,14 +46,15 @@ export class SnapshotStore {
     return null;
   }
 
-  /** Keeps `snapshot` packed: a snapshot is 45% zero pages, which then cost neither the
-   * loading nor, in fresh memory, the unpacking. */
-  async save(snapshot: Uint8Array): Promise<void> {
+  /** Keeps `snapshot` packed, and gives it so: a snapshot is 45% zero pages, which then cost
+   * neither the loading nor, in fresh memory, the unpacking. */
+  async save(snapshot: Uint8Array): Promise<Uint8Array> {
     const packed = encodePacked(packPages(snapshot));
     await this.keepInBrowser(packed);
     if (this.folderURL) {
       await fetch(this.folderURL + ID, { method: 'PUT', body: packed }).catch(() => {});
     }
+    return packed;
   }
 
   private async keepInBrowser(packed: Uint8Array): Promise<void> {

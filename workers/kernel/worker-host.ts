@@ -3,6 +3,7 @@ import { INTERRUPT_BUFFER_BYTES } from '../protocol/constants';
 import type { BootProgress, BootReport, SnapshotSource } from '../protocol/kernel';
 import {
   type BootRequest,
+  type SharedSnapshot,
   type ProcessRuntimeApi,
   type Syscalls,
   isPlainCallMessage,
@@ -14,7 +15,7 @@ import { DownloadMeter } from './download-meter';
 import { HeldTeardowns, StartingProcesses, WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
-import { decodePacked, unpackPages } from '../runtime/sparse-copy';
+import { snapshotInSharedMemory } from './shared-snapshot';
 
 interface BootedWorker {
   worker: Worker;
@@ -47,25 +48,13 @@ function inSharedMemory(bytes: Uint8Array): Uint8Array {
   return shared;
 }
 
-/** A boot's message would copy an unshared snapshot: 30 MB, about 0.1 s of the kernel's time
- * each, while every process waits on it. One shared copy goes to every worker instead. */
-function snapshotInSharedMemory(bytes: Uint8Array): Uint8Array {
-  const image = decodePacked(bytes);
-  const shared = new Uint8Array(new SharedArrayBuffer(image?.length ?? bytes.length));
-  // Bytes that are no packed image go as they are: a damaged one then fails to boot, and is
-  // replaced.
-  if (image) unpackPages(shared, image, true);
-  else shared.set(bytes);
-  return shared;
-}
-
 /** A boot's standing in the queue: `spare` (beyond the usual pool) waits while a process runs. */
 interface BootTicket {
   spare: boolean;
 }
 
 interface Snapshot {
-  bytes: Uint8Array;
+  shared: SharedSnapshot;
   source: SnapshotSource;
   /** Learnt by the first boot from these bytes (BootRequest.writtenBeforeRestore). */
   writtenBeforeRestore: Uint8Array | null;
@@ -242,7 +231,7 @@ export class WorkerHost implements ProcessHost {
   private snapshotBytes(): Promise<Snapshot> {
     this.snapshot ??= this.snapshots.load().then(async (kept): Promise<Snapshot> => {
       if (kept) {
-        return { ...kept, bytes: snapshotInSharedMemory(kept.bytes), writtenBeforeRestore: null };
+        return { ...kept, shared: snapshotInSharedMemory(kept.bytes), writtenBeforeRestore: null };
       }
       const [wasm, stdlib] = await Promise.all([this.compiled(), this.sharedStdlib()]);
       this.options.onBootProgress({ stage: 'snapshot' });
@@ -260,9 +249,8 @@ export class WorkerHost implements ProcessHost {
         };
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
         if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
-        await this.snapshots.save(result.snapshot);
-        const bytes = inSharedMemory(result.snapshot);
-        return { bytes, source: 'made', writtenBeforeRestore: null };
+        const shared = snapshotInSharedMemory(await this.snapshots.save(result.snapshot));
+        return { shared, source: 'made', writtenBeforeRestore: null };
       } finally {
         worker.terminate();
       }
@@ -363,7 +351,7 @@ export class WorkerHost implements ProcessHost {
     const request: BootRequest = {
       pyodideIndexURL: this.options.pyodideIndexURL,
       wasm,
-      snapshot: made.bytes,
+      snapshot: made.shared,
       writtenBeforeRestore: made.writtenBeforeRestore,
       stdlib,
       interruptBuffer: interrupt.buffer as SharedArrayBuffer,

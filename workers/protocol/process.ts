@@ -15,9 +15,8 @@ export interface BootRequest {
   pyodideIndexURL: string;
   /** Pyodide's WebAssembly, compiled once by the kernel (runtime/shared-wasm.ts). */
   wasm: WebAssembly.Module;
-  /** A memory snapshot to boot from, in shared memory (every worker reads the one copy);
-   * absent when this worker is asked to make one. */
-  snapshot: Uint8Array | null;
+  /** A memory snapshot to boot from, absent when this worker is asked to make one. */
+  snapshot: SharedSnapshot | null;
   /** Which pages of a fresh memory the runtime writes before the snapshot's restore, as an
    * earlier boot from the same snapshot found them (runtime/sparse-copy.ts); null at first. */
   writtenBeforeRestore: Uint8Array | null;
@@ -27,6 +26,21 @@ export interface BootRequest {
   /** Int32Array view on shared memory: Pyodide's interrupt buffer, written by the kernel. */
   interruptBuffer: SharedArrayBuffer;
   syscallPort: MessagePort;
+}
+
+/** Pyodide's memory snapshot in shared WebAssembly memory: every worker boots from the one
+ * copy, and a fork's image leaves out the pages that are still the snapshot's
+ * (runtime/fork-image.ts), read beside the interpreter's own memory. */
+export interface SharedSnapshot {
+  memory: WebAssembly.Memory;
+  /** Where the snapshot's bytes are in `memory` (its memory image starts on a page). */
+  start: number;
+  length: number;
+  /** Which pages of its memory image may be written (1), and which are zero (0); null: all
+   * may be. */
+  pages: Uint8Array | null;
+  /** Which of the kernel's snapshots: a forked child must have booted from its parent's. */
+  id: number;
 }
 
 export interface BootResult {
@@ -46,7 +60,7 @@ export type Job =
       kind: 'child';
       method: StartMethod;
       /** spawn: CPython's preparation data and process object; fork: the parent's memory
-       * pages that are not zero (ForkState.imagePages). */
+       * pages that are not the snapshot's (ForkState.imagePages). */
       payload: Uint8Array;
       fork?: ForkState;
     }
@@ -89,10 +103,13 @@ export interface ProcessRuntimeApi {
 
 /** What a forked child needs beside its parent's memory (runtime/fork-image.ts). */
 export interface ForkState {
-  /** The parent's memory up to malloc's end: its length, and which of its pages are not zero
-   * (one byte each). The job's payload holds those pages, in order (runtime/sparse-copy.ts). */
+  /** The parent's memory up to malloc's end: its length, and which of its pages are not the
+   * snapshot's (one byte each). The job's payload holds those pages, in order
+   * (runtime/sparse-copy.ts). */
   imageLength: number;
   imagePages: Uint8Array;
+  /** The snapshot the pages were told against (SharedSnapshot.id), or 0: against zero. */
+  imageBase: number;
   /** The fork-area slot that holds those pages (ipc/fork-area.ts), or null: the job's payload
    * holds them. */
   imageSlot: ForkSlot | null;

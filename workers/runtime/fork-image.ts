@@ -14,12 +14,23 @@
  * as a suspension does, and runs in a new task: as on Linux, only the forking thread goes on.
  */
 import type { ForkState, JsRefCopy } from '../protocol/process';
-import { clearSparse, packPages, unpackPages } from './sparse-copy';
-import { type ZeroPageTest, zeroPageTest } from './zero-pages';
+import {
+  clearSparse,
+  type PageBase,
+  packPages,
+  type TargetPages,
+  unpackPages,
+  type WrittenPages,
+  changedPages,
+} from './sparse-copy';
+import { samePageTest, zeroPageTest } from './page-tests';
 
 /** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
  * process worker's: shared-memory blocks and file mappings). */
-export type ImageState = Pick<ForkState, 'imageLength' | 'imagePages' | 'jsRefs' | 'interned'>;
+export type ImageState = Pick<
+  ForkState,
+  'imageLength' | 'imagePages' | 'imageBase' | 'jsRefs' | 'interned'
+>;
 
 /** Gives the bytes a fork's packed pages are written to. */
 export type ImagePlace = (bytes: number) => Uint8Array;
@@ -27,7 +38,7 @@ export type ImagePlace = (bytes: number) => Uint8Array;
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
 export interface ForkableModule {
   HEAPU8: Uint8Array;
-  /** Emscripten's WebAssembly memory, read in place for zero pages where it is given. */
+  /** Emscripten's WebAssembly memory, read in place by page tests where it is given. */
   memory?: WebAssembly.Memory;
   _malloc(bytes: number): number;
   /** The end of the memory in use (what malloc has taken from the system). It never moves
@@ -42,14 +53,47 @@ export interface ForkableModule {
   __hiwire_set(index: number, value: unknown): number;
   __hiwire_immortal_get(index: number): unknown;
   __hiwire_immortal_add(value: unknown): void;
-  _hiwire_new(value: unknown): number;
   _PyOS_BeforeFork(): void;
   _PyOS_AfterFork_Parent(): void;
   _PyOS_AfterFork_Child(): void;
 }
 
-function pageTest(module: ForkableModule): ZeroPageTest | null {
-  return module.memory ? zeroPageTest(module.memory) : null;
+/**
+ * The snapshot a process booted from, as the base of its fork images. Every process restores
+ * the same snapshot, so a page the parent has not written since is in the child's memory
+ * already: the image leaves it out (three in five of a pool parent's written pages). Both read
+ * the one shared copy, page by page beside their own memory.
+ */
+export interface SnapshotBase {
+  /** Shared memory that holds the snapshot's memory image from `offset`, `length` bytes. */
+  memory: WebAssembly.Memory;
+  offset: number;
+  length: number;
+  /** SharedSnapshot.id: a child must have booted from its parent's snapshot. */
+  id: number;
+  /** Which pages of the memory image may be written (1) and which are zero (0), if known. */
+  pages: Uint8Array | null;
+}
+
+function pageBase(module: ForkableModule, snapshot: SnapshotBase | null): PageBase {
+  const own = module.memory;
+  const zero = own ? zeroPageTest(own) : null;
+  if (!snapshot) return { zero };
+  const { memory, offset, length, pages } = snapshot;
+  const same = own ? samePageTest(own, memory, offset) : null;
+  return { bytes: new Uint8Array(memory.buffer, offset, length), pages, zero, same };
+}
+
+/**
+ * A booted process's pages that differ from its snapshot (Pyodide's start after the restore
+ * wrote them), read at the end of its boot. Nothing runs in the worker from then until a fork's
+ * image arrives, so the restore goes by this map instead of reading both memories again.
+ */
+export function changedSinceSnapshot(
+  module: ForkableModule,
+  snapshot: SnapshotBase | null,
+): WrittenPages | null {
+  return snapshot ? changedPages(module.HEAPU8, pageBase(module, snapshot)) : null;
 }
 
 /** Pyodide's own entries (null, globals, its API objects) come first in both tables. */
@@ -95,6 +139,7 @@ function describe(value: unknown, booted: unknown): JsRefCopy {
 export function captureImage(
   module: ForkableModule,
   booted: unknown[],
+  snapshot: SnapshotBase | null,
   place?: ImagePlace,
 ): { heap: Uint8Array; state: ImageState } {
   module._PyOS_BeforeFork();
@@ -107,11 +152,13 @@ export function captureImage(
       module._emscripten_stack_get_current(),
     ];
     const memory = module.HEAPU8.subarray(0, module._sbrk(0));
-    const { length, pages, packed: heap } = packPages(memory, stack, place, pageTest(module));
+    const base = pageBase(module, snapshot);
+    const { length, pages, packed: heap } = packPages(memory, stack, place, base);
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
     const state: ImageState = {
       imageLength: length,
       imagePages: pages,
+      imageBase: snapshot?.id ?? 0,
       jsRefs: refs.map((value, index) => describe(value, booted[index])),
       interned: tableEntries((index) => module.__hiwire_immortal_get(index), FIRST_INTERNED).map(
         String,
@@ -141,34 +188,44 @@ function stayedInParent(what: string): object {
 /**
  * The child's side, in a freshly booted worker before anything else runs Python: its memory
  * becomes the parent's, and its reference table matches the parent's index for index.
+ * `changed`: its pages that differ from the snapshot (`changedSinceSnapshot`), if known.
  */
-export function restoreImage(module: ForkableModule, heap: Uint8Array, state: ImageState): void {
-  // Grow the table through Pyodide's own allocator (its bookkeeping is in memory, replaced below).
-  const last = FIRST_REF + state.jsRefs.length - 1;
-  const exists = (index: number) => {
-    try {
-      module.__hiwire_get(index);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  while (!exists(last)) module._hiwire_new(null);
-  const own = bootRefs(module);
+export function restoreImage(
+  module: ForkableModule,
+  heap: Uint8Array,
+  state: ImageState,
+  snapshot: SnapshotBase | null,
+  changed: WrittenPages | null = null,
+): void {
+  if (state.imageBase !== (snapshot?.id ?? 0)) {
+    throw new Error('fork: the child booted from another snapshot than its parent');
+  }
+  // The reference table grows to the parent's length. Its entries are no memory, so it grows
+  // by setting one past its end (as Pyodide's allocator does); the allocator's bookkeeping in
+  // memory is the parent's after the copy below.
+  let own = bootRefs(module);
+  for (let index = FIRST_REF + own.length; index < FIRST_REF + state.jsRefs.length; index++) {
+    if (module.__hiwire_set(index, null) === -1) throw new Error('fork: the table cannot grow');
+  }
+  own = bootRefs(module);
+  // Growing the memory writes malloc's bookkeeping: then which pages differ from the snapshot
+  // is known no more.
+  let known: TargetPages = changed ?? 'unknown';
   const length = state.imageLength;
   // Grows the memory (and its views); malloc may first use what is free at its end, so again
   // until it is long enough. What it takes is overwritten: the parent's heap replaces it all.
   while (module.HEAPU8.length < length) {
     const before = module.HEAPU8.length;
+    known = 'unknown';
     if (module._malloc(length - before) === 0 && module.HEAPU8.length === before) {
       throw new Error("fork: the child's memory cannot grow to its parent's");
     }
   }
   const ownEnd = module._sbrk(0); // the child's own: past it, its memory is still zero
-  const test = pageTest(module);
-  unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap }, false, test);
+  const base = pageBase(module, snapshot);
+  unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap }, known, base);
   // As fresh memory is, past the parent's end: malloc counts on it.
-  if (ownEnd > length) clearSparse(module.HEAPU8.subarray(0, ownEnd), length, test);
+  if (ownEnd > length) clearSparse(module.HEAPU8.subarray(0, ownEnd), length, base.zero);
   state.jsRefs.forEach((copy, offset) => {
     module.__hiwire_set(FIRST_REF + offset, resolve(copy, own[offset]));
   });

@@ -11,7 +11,7 @@
  * written before the restore.
  */
 
-import type { ZeroPageTest } from './zero-pages';
+import type { PageTest } from './page-tests';
 
 /** The operating system's page: the unit in which memory becomes resident. */
 export const PAGE_BYTES = 4096;
@@ -25,20 +25,52 @@ function words(bytes: Uint8Array): Uint32Array | null {
   return aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : null;
 }
 
-/** How a memory's pages are read: its words in JavaScript, or a whole page by `test` (zero-pages.ts)
- * where the bytes are a WebAssembly memory's from its start. */
+/**
+ * What an image leaves out (its base), and how pages are read. By default the base is fresh
+ * memory, all zero. A fork's base is the snapshot every process boots from: a page the parent
+ * has not written since its boot is in the child's memory already (fork-image.ts).
+ */
+export interface PageBase {
+  /** The base's bytes from the memory's start; past them it is zero. None: all zero. */
+  bytes?: Uint8Array;
+  /** Which of the base's pages may be written (1) and which are zero (0): a page compared with
+   * a zero one is only tested for zero, and the base's page is not read. */
+  pages?: WrittenPages | null;
+  /** WebAssembly tests of a memory's whole pages (page-tests.ts): zero, and equal to `bytes`'.
+   * They read the memory from its start, so they serve only views that start there. */
+  zero?: PageTest | null;
+  same?: PageTest | null;
+}
+
+/** How a memory's pages are read: its words in JavaScript, or a whole page by a test. */
 interface Reader {
   bytes: Uint8Array;
   asWords: Uint32Array | null;
-  test: ZeroPageTest | null;
+  zero: PageTest | null;
+  same: PageTest | null;
+  base: Uint8Array | null;
+  baseWords: Uint32Array | null;
+  basePages: WrittenPages | null;
 }
 
-function reader(bytes: Uint8Array, test: ZeroPageTest | null = null): Reader {
-  return { bytes, asWords: words(bytes), test: bytes.byteOffset === 0 ? test : null };
+function reader(bytes: Uint8Array, { bytes: base, zero, same, pages }: PageBase = {}): Reader {
+  const fromStart = bytes.byteOffset === 0;
+  return {
+    bytes,
+    asWords: words(bytes),
+    zero: (fromStart && zero) || null,
+    same: (fromStart && same) || null,
+    base: base ?? null,
+    baseWords: base ? words(base.subarray(0, base.length - (base.length % 4))) : null,
+    basePages: pages ?? null,
+  };
 }
 
-function isZero({ bytes, asWords, test }: Reader, start: number, end: number) {
-  if (test && end - start === PAGE_BYTES && start % PAGE_BYTES === 0) return test(start);
+const isWholePage = (start: number, end: number) =>
+  end - start === PAGE_BYTES && start % PAGE_BYTES === 0;
+
+function isZero({ bytes, asWords, zero }: Reader, start: number, end: number) {
+  if (zero && isWholePage(start, end)) return zero(start);
   if (asWords && start % 4 === 0 && end % 4 === 0) {
     for (let i = start / 4; i < end / 4; i++) if (asWords[i] !== 0) return false;
     return true;
@@ -47,14 +79,38 @@ function isZero({ bytes, asWords, test }: Reader, start: number, end: number) {
   return true;
 }
 
-/** The pages of `memory` that are not zero (reading every one of them but those wholly in the
- * byte range `unused`, marked UNUSED). */
+/** Whether the bytes from `start` to `end` are the base's. */
+function isBase(read: Reader, start: number, end: number): boolean {
+  const { bytes, asWords, base, baseWords, same, basePages } = read;
+  if (!base || start >= base.length) return isZero(read, start, end);
+  if (basePages?.[Math.floor(start / PAGE_BYTES)] === 0 && isWholePage(start, end)) {
+    return isZero(read, start, end);
+  }
+  if (end > base.length) return isBase(read, start, base.length) && isZero(read, base.length, end);
+  if (same && isWholePage(start, end)) return same(start);
+  if (asWords && baseWords && start % 4 === 0 && end % 4 === 0) {
+    for (let i = start / 4; i < end / 4; i++) if (asWords[i] !== baseWords[i]) return false;
+    return true;
+  }
+  for (let i = start; i < end; i++) if (bytes[i] !== base[i]) return false;
+  return true;
+}
+
+/** Writes the base's bytes from `start` to `end` into `target`. */
+function putBase(target: Uint8Array, start: number, end: number, base?: Uint8Array): void {
+  const from = base ? Math.min(end, Math.max(start, base.length)) : start;
+  if (base && from > start) target.set(base.subarray(start, from), start);
+  target.fill(0, from, end);
+}
+
+/** The pages of `memory` that are not the base's (not zero, by default), reading every one of
+ * them but those wholly in the byte range `unused`, marked UNUSED. */
 export function writtenPages(
   memory: Uint8Array,
   unused: [number, number] = [0, 0],
-  test: ZeroPageTest | null = null,
+  base: PageBase = {},
 ): WrittenPages {
-  const read = reader(memory, test);
+  const read = reader(memory, base);
   const pages = new Uint8Array(Math.ceil(memory.length / PAGE_BYTES));
   const [firstUnused, pastUnused] = [Math.ceil(unused[0] / PAGE_BYTES), unused[1] / PAGE_BYTES];
   for (let page = 0; page < pages.length; page++) {
@@ -63,7 +119,26 @@ export function writtenPages(
       continue;
     }
     const start = page * PAGE_BYTES;
-    pages[page] = isZero(read, start, Math.min(start + PAGE_BYTES, memory.length)) ? 0 : 1;
+    pages[page] = isBase(read, start, Math.min(start + PAGE_BYTES, memory.length)) ? 0 : 1;
+  }
+  return pages;
+}
+
+/** A page of a target map that was not read: whether it is the base's is not known. */
+export const UNREAD = 2;
+
+/** The pages of `memory` that differ from `base` (1) or not (0), reading only those where the
+ * base is not zero (UNREAD): the memory's other pages may be fresh, and reading those can make
+ * them resident. */
+export function changedPages(memory: Uint8Array, base: PageBase): WrittenPages {
+  const read = reader(memory, base);
+  const pages = new Uint8Array(Math.ceil(memory.length / PAGE_BYTES));
+  const baseLength = base.bytes?.length ?? 0;
+  for (let page = 0; page < pages.length; page++) {
+    const start = page * PAGE_BYTES;
+    const end = Math.min(start + PAGE_BYTES, memory.length);
+    const baseZero = start >= baseLength || base.pages?.[page] === 0;
+    pages[page] = baseZero ? UNREAD : isBase(read, start, end) ? 0 : 1;
   }
   return pages;
 }
@@ -80,9 +155,9 @@ export function copySparse(target: Uint8Array, source: Uint8Array, written: Writ
   }
 }
 
-/** A memory image as only its pages that are not zero: `pages` marks them (`WRITTEN`),
- * `packed` holds them in order. A fork sends its memory so: less to copy, and fresh pages cost
- * a fault each. A page marked `UNUSED` holds nothing anyone will read before writing it (the
+/** A memory image as only its pages that are not its base's (zero, by default): `pages` marks
+ * them (`WRITTEN`), `packed` holds them in order. A fork sends its memory so: less to copy, and
+ * fresh pages cost a fault each. A page marked `UNUSED` holds nothing anyone will read before writing it (the
  * stack below its pointer): a copy leaves the target's page as it is, read or not. */
 export interface PackedImage {
   length: number;
@@ -100,15 +175,15 @@ function packedLength(length: number, pages: WrittenPages): number {
   return count * PAGE_BYTES - (pages.at(-1) === WRITTEN ? PAGE_BYTES - lastPage : 0);
 }
 
-/** `memory` packed; the whole pages in `unused` (a byte range) are marked UNUSED, unread.
- * `place` gives the bytes the packed pages go to; `test` reads pages (a WebAssembly memory's). */
+/** `memory` packed against `base`; the whole pages in `unused` (a byte range) are marked
+ * UNUSED, unread. `place` gives the bytes the packed pages go to. */
 export function packPages(
   memory: Uint8Array,
   unused: [number, number] = [0, 0],
   place: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes),
-  test: ZeroPageTest | null = null,
+  base: PageBase = {},
 ): PackedImage {
-  const pages = writtenPages(memory, unused, test);
+  const pages = writtenPages(memory, unused, base);
   const packed = place(packedLength(memory.length, pages));
   let at = 0;
   forEachRun(pages, (first, past) => {
@@ -119,14 +194,19 @@ export function packPages(
   return { length: memory.length, pages, packed };
 }
 
-/** `target.set(memory)` for the memory `image` packs; pages zero on both sides are left alone
- * (all of them when the target is `fresh`: known to be zero, and so not read), and so are the
- * image's UNUSED pages. */
+/** What is known of a target's pages before an unpack: nothing (each page the image has as its
+ * base's is read), that all are the base's (`fresh`), or which differ from it (`changedPages`,
+ * taken when nothing has written the target since; its UNREAD pages are read). */
+export type TargetPages = 'unknown' | 'fresh' | WrittenPages;
+
+/** `target.set(memory)` for the memory `image` packs against `base`; the image's pages that
+ * are the base's are written only where the target's differ (by `known`, else read), and its
+ * UNUSED pages are left alone. */
 export function unpackPages(
   target: Uint8Array,
   image: PackedImage,
-  fresh = false,
-  test: ZeroPageTest | null = null,
+  known: TargetPages = 'unknown',
+  base: PageBase = {},
 ): void {
   let at = 0;
   forEachRun(image.pages, (first, past) => {
@@ -134,12 +214,19 @@ export function unpackPages(
     target.set(image.packed.subarray(at, at + end - start), start);
     at += end - start;
   });
-  if (fresh) return;
-  const read = reader(target, test);
+  if (known === 'fresh') return;
+  const read = reader(target, base);
+  const differs =
+    known === 'unknown'
+      ? (start: number, end: number) => !isBase(read, start, end)
+      : (start: number, end: number) => {
+          const page = known[start / PAGE_BYTES] ?? UNREAD;
+          return page === UNREAD ? !isBase(read, start, end) : page === 1;
+        };
   image.pages.forEach((written, page) => {
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, image.length);
-    if (written === 0 && !isZero(read, start, end)) target.fill(0, start, end);
+    if (written === 0 && differs(start, end)) putBase(target, start, end, base.bytes);
   });
 }
 
@@ -186,12 +273,8 @@ export function decodePacked(bytes: Uint8Array): PackedImage | null {
 }
 
 /** `target.fill(0, from)`, writing only the pages that are not zero already. */
-export function clearSparse(
-  target: Uint8Array,
-  from: number,
-  test: ZeroPageTest | null = null,
-): void {
-  const read = reader(target, test);
+export function clearSparse(target: Uint8Array, from: number, zero: PageTest | null = null): void {
+  const read = reader(target, { zero });
   for (let start = from; start < target.length;) {
     const end = Math.min((Math.floor(start / PAGE_BYTES) + 1) * PAGE_BYTES, target.length);
     if (!isZero(read, start, end)) target.fill(0, start, end);
@@ -209,7 +292,7 @@ export function release(bytes: Uint8Array): void {
 }
 
 /** Where the memory starts in a Pyodide snapshot: its header's second word (Pyodide's format). */
-function memoryOffset(snapshot: Uint8Array): number | null {
+export function memoryOffset(snapshot: Uint8Array): number | null {
   if (snapshot.length < 8) return null;
   const offset = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(4, true);
   return offset > 0 && offset < snapshot.length && offset % 4 === 0 ? offset : null;
