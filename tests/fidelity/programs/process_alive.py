@@ -9,7 +9,7 @@ def work(seconds):
 
 
 if __name__ == "__main__":
-    slow = mp.Process(target=work, args=(0.5,), name="slow")
+    slow = mp.Process(target=work, args=(2,), name="slow")
     quick = mp.Process(target=work, args=(0,), name="quick")
     slow.start()
     quick.start()
@@ -27,7 +27,7 @@ if __name__ == "__main__":
     doomed.terminate()
     doomed.join()
     print("doomed:", doomed.is_alive(), doomed.exitcode)
-    many = [mp.Process(target=work, args=(0.2,)) for _ in range(6)]
+    many = [mp.Process(target=work, args=(2,)) for _ in range(6)]
     for p in many:
         p.start()
     print("many alive:", sum(p.is_alive() for p in many))
