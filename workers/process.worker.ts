@@ -123,7 +123,8 @@ const runtime = {
         module._emscripten_stack_get_current(),
       );
       const snapshot = py.makeMemorySnapshot();
-      const made = { snapshot, writtenBeforeRestore: null, bootMs: performance.now() - started };
+      const bootMs = performance.now() - started;
+      const made = { snapshot, writtenBeforeRestore: null, writtenAfterRestore: null, bootMs };
       return Comlink.transfer(made, [snapshot.buffer]);
     }
     pyodide = py;
@@ -133,11 +134,18 @@ const runtime = {
       const { memory, start, length, id, pages } = shared;
       snapshotBase = { memory, offset: start + offset, length: length - offset, id, pages };
     }
-    changedPages = changedSinceSnapshot(forkable(py), snapshotBase);
+    let writtenAfterRestore = null;
+    if (snapshotBase) {
+      const learnt = request.writtenAfterRestore;
+      const found = changedSinceSnapshot(forkable(py), snapshotBase, learnt);
+      changedPages = found.changed;
+      writtenAfterRestore = found.writtenAfterRestore;
+    }
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
     syscallPort = request.syscallPort;
     interruptBuffer = new Int32Array(request.interruptBuffer); // read from exec on (see there)
-    return { snapshot: null, writtenBeforeRestore: written, bootMs: performance.now() - started };
+    const bootMs = performance.now() - started;
+    return { snapshot: null, writtenBeforeRestore: written, writtenAfterRestore, bootMs };
   },
 
   async exec(request: ExecRequest): Promise<void> {

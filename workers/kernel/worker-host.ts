@@ -56,8 +56,10 @@ interface BootTicket {
 interface Snapshot {
   shared: SharedSnapshot;
   source: SnapshotSource;
-  /** Learnt by the first boot from these bytes (BootRequest.writtenBeforeRestore). */
+  /** Learnt by the first boot from these bytes (BootRequest.writtenBeforeRestore and
+   * writtenAfterRestore). */
   writtenBeforeRestore: Uint8Array | null;
+  writtenAfterRestore: Uint8Array | null;
 }
 
 /**
@@ -231,7 +233,8 @@ export class WorkerHost implements ProcessHost {
   private snapshotBytes(): Promise<Snapshot> {
     this.snapshot ??= this.snapshots.load().then(async (kept): Promise<Snapshot> => {
       if (kept) {
-        return { ...kept, shared: snapshotInSharedMemory(kept.bytes), writtenBeforeRestore: null };
+        const shared = snapshotInSharedMemory(kept.bytes);
+        return { ...kept, shared, writtenBeforeRestore: null, writtenAfterRestore: null };
       }
       const [wasm, stdlib] = await Promise.all([this.compiled(), this.sharedStdlib()]);
       this.options.onBootProgress({ stage: 'snapshot' });
@@ -243,6 +246,7 @@ export class WorkerHost implements ProcessHost {
           wasm,
           snapshot: null,
           writtenBeforeRestore: null,
+          writtenAfterRestore: null,
           stdlib,
           interruptBuffer: new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES),
           syscallPort: channel.port2,
@@ -250,7 +254,7 @@ export class WorkerHost implements ProcessHost {
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
         if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
         const shared = snapshotInSharedMemory(await this.snapshots.save(result.snapshot));
-        return { shared, source: 'made', writtenBeforeRestore: null };
+        return { shared, source: 'made', writtenBeforeRestore: null, writtenAfterRestore: null };
       } finally {
         worker.terminate();
       }
@@ -353,6 +357,7 @@ export class WorkerHost implements ProcessHost {
       wasm,
       snapshot: made.shared,
       writtenBeforeRestore: made.writtenBeforeRestore,
+      writtenAfterRestore: made.writtenAfterRestore,
       stdlib,
       interruptBuffer: interrupt.buffer as SharedArrayBuffer,
       syscallPort: channel.port2,
@@ -360,6 +365,7 @@ export class WorkerHost implements ProcessHost {
     try {
       const booted = await runtime.boot(Comlink.transfer(request, [channel.port2]));
       made.writtenBeforeRestore ??= booted.writtenBeforeRestore;
+      made.writtenAfterRestore ??= booted.writtenAfterRestore;
     } catch (error) {
       worker.terminate();
       throw error;

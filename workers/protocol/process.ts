@@ -20,6 +20,9 @@ export interface BootRequest {
   /** Which pages of a fresh memory the runtime writes before the snapshot's restore, as an
    * earlier boot from the same snapshot found them (runtime/sparse-copy.ts); null at first. */
   writtenBeforeRestore: Uint8Array | null;
+  /** Which pages the snapshot has zero a boot from it writes, as an earlier boot found them
+   * (runtime/fork-image.ts, `changedSinceSnapshot`); null at first. */
+  writtenAfterRestore: Uint8Array | null;
   /** Python's standard library (Pyodide's zip) in shared memory, fetched once by the kernel
    * (runtime/shared-stdlib.ts); null: the worker fetches its own. */
   stdlib: Uint8Array | null;
@@ -48,6 +51,8 @@ export interface BootResult {
   snapshot: Uint8Array | null;
   /** Present when the request had none: what this boot found (BootRequest.writtenBeforeRestore). */
   writtenBeforeRestore: Uint8Array | null;
+  /** Present when the request had none: what this boot found (BootRequest.writtenAfterRestore). */
+  writtenAfterRestore: Uint8Array | null;
   bootMs: number;
 }
 

@@ -22,6 +22,7 @@ import {
   unpackPages,
   type WrittenPages,
   changedPages,
+  PAGE_BYTES,
 } from './sparse-copy';
 import { samePageTest, zeroPageTest } from './page-tests';
 
@@ -88,12 +89,24 @@ function pageBase(module: ForkableModule, snapshot: SnapshotBase | null): PageBa
  * A booted process's pages that differ from its snapshot (Pyodide's start after the restore
  * wrote them), read at the end of its boot. Nothing runs in the worker from then until a fork's
  * image arrives, so the restore goes by this map instead of reading both memories again.
+ * `learnt`: the pages the snapshot has zero that a boot from it writes, as the kernel's first
+ * boot found them (`writtenAfterRestore`); without it they are read, and returned.
  */
 export function changedSinceSnapshot(
   module: ForkableModule,
-  snapshot: SnapshotBase | null,
-): WrittenPages | null {
-  return snapshot ? changedPages(module.HEAPU8, pageBase(module, snapshot)) : null;
+  snapshot: SnapshotBase,
+  learnt: WrittenPages | null,
+): { changed: WrittenPages; writtenAfterRestore: WrittenPages | null } {
+  const changed = changedPages(module.HEAPU8, pageBase(module, snapshot), learnt);
+  if (learnt) return { changed, writtenAfterRestore: null };
+  const zeroInSnapshot = (page: number) =>
+    page * PAGE_BYTES >= snapshot.length || snapshot.pages?.[page] === 0;
+  return {
+    changed,
+    writtenAfterRestore: changed.map((differs, page) =>
+      differs === 1 && zeroInSnapshot(page) ? 1 : 0,
+    ),
+  };
 }
 
 /** Pyodide's own entries (null, globals, its API objects) come first in both tables. */

@@ -124,13 +124,19 @@ export function writtenPages(
   return pages;
 }
 
-/** A page of a target map that was not read: whether it is the base's is not known. */
-export const UNREAD = 2;
-
-/** The pages of `memory` that differ from `base` (1) or not (0), reading only those where the
- * base is not zero (UNREAD): the memory's other pages may be fresh, and reading those can make
- * them resident. */
-export function changedPages(memory: Uint8Array, base: PageBase): WrittenPages {
+/**
+ * The pages of `memory` that differ from `base` (1) or not (0). Where the base is zero, only
+ * the pages `mayBeWritten` marks are read, or all with none given: the others are taken to be
+ * fresh, as reading them can make them resident. Which pages a boot writes there is the same
+ * in every boot from one snapshot (each runs the same code on the same input), so the first
+ * boot reads them all and the others go by what it found, as with `WrittenPages` before the
+ * restore.
+ */
+export function changedPages(
+  memory: Uint8Array,
+  base: PageBase,
+  mayBeWritten: WrittenPages | null,
+): WrittenPages {
   const read = reader(memory, base);
   const pages = new Uint8Array(Math.ceil(memory.length / PAGE_BYTES));
   const baseLength = base.bytes?.length ?? 0;
@@ -138,7 +144,8 @@ export function changedPages(memory: Uint8Array, base: PageBase): WrittenPages {
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, memory.length);
     const baseZero = start >= baseLength || base.pages?.[page] === 0;
-    pages[page] = baseZero ? UNREAD : isBase(read, start, end) ? 0 : 1;
+    if (baseZero && mayBeWritten && mayBeWritten[page] !== 1) continue;
+    pages[page] = isBase(read, start, end) ? 0 : 1;
   }
   return pages;
 }
@@ -196,7 +203,7 @@ export function packPages(
 
 /** What is known of a target's pages before an unpack: nothing (each page the image has as its
  * base's is read), that all are the base's (`fresh`), or which differ from it (`changedPages`,
- * taken when nothing has written the target since; its UNREAD pages are read). */
+ * taken when nothing has written the target since; pages past its map are read). */
 export type TargetPages = 'unknown' | 'fresh' | WrittenPages;
 
 /** `target.set(memory)` for the memory `image` packs against `base`; the image's pages that
@@ -220,8 +227,8 @@ export function unpackPages(
     known === 'unknown'
       ? (start: number, end: number) => !isBase(read, start, end)
       : (start: number, end: number) => {
-          const page = known[start / PAGE_BYTES] ?? UNREAD;
-          return page === UNREAD ? !isBase(read, start, end) : page === 1;
+          const page = known[start / PAGE_BYTES];
+          return page === undefined ? !isBase(read, start, end) : page === 1;
         };
   image.pages.forEach((written, page) => {
     const start = page * PAGE_BYTES;
