@@ -178,6 +178,11 @@ describe('fork image', () => {
       ...parent.HEAPU8.subarray(0, 5 * page),
     ]);
     expect(child.HEAPU8[5 * page]).toBe(9);
+    // A page past what the first boot knew (a memory that grew further) is read.
+    const grown = booted();
+    grown.HEAPU8[5 * page] = 9;
+    const known = first.writtenAfterRestore!.subarray(0, 5);
+    expect([...changedSinceSnapshot(grown, snapshot, known).changed]).toEqual([0, 1, 0, 1, 0, 1]);
 
     const other = fakeModule(6 * page, [...pyodideOwn()], Array(7).fill('x'));
     expect(() => restoreImage(other, heap, state, { ...snapshot, id: 3 })).toThrow(

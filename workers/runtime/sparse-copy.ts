@@ -126,8 +126,8 @@ export function writtenPages(
 
 /**
  * The pages of `memory` that differ from `base` (1) or not (0). Where the base is zero, only
- * the pages `mayBeWritten` marks are read, or all with none given: the others are taken to be
- * fresh, as reading them can make them resident. Which pages a boot writes there is the same
+ * the pages `mayBeWritten` marks (and any past its end) are read, or all with none given: the
+ * others are taken to be fresh, as reading them can make them resident. Which pages a boot writes there is the same
  * in every boot from one snapshot (each runs the same code on the same input), so the first
  * boot reads them all and the others go by what it found, as with `WrittenPages` before the
  * restore.
@@ -144,7 +144,7 @@ export function changedPages(
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, memory.length);
     const baseZero = start >= baseLength || base.pages?.[page] === 0;
-    if (baseZero && mayBeWritten && mayBeWritten[page] !== 1) continue;
+    if (baseZero && mayBeWritten && page < mayBeWritten.length && !mayBeWritten[page]) continue;
     pages[page] = isBase(read, start, end) ? 0 : 1;
   }
   return pages;
