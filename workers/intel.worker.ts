@@ -26,7 +26,7 @@ import type {
   TextAt,
 } from './protocol/intel';
 import { SnapshotStore } from './kernel/snapshot-store';
-import { LAYER_DIR, layerFiles } from './runtime/python-layer';
+import { LAYER_DIR, writeLayerFiles } from './runtime/python-layer';
 import { decodePacked, unpackPages, withSharedSnapshot } from './runtime/sparse-copy';
 import { lockDown } from './runtime/sandbox';
 
@@ -96,10 +96,7 @@ async function bootPython(config: IntelConfig): Promise<{ py: PyodideAPI; status
     py = await boot(config, null);
   }
   // The layer as processes have it (a plain boot has none), intel.py and intel_scope.py included.
-  for (const { path, content } of layerFiles) {
-    py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
-    py.FS.writeFile(path, content);
-  }
+  writeLayerFiles(py.FS);
   py.runPython(
     `import sys, importlib\nif ${JSON.stringify(LAYER_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})\nimportlib.invalidate_caches()`,
   );

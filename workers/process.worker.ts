@@ -24,7 +24,7 @@ import { makeQuietWatch } from './runtime/quiet-watch';
 import { installKernelFds } from './runtime/kernel-fds';
 import { netSlice } from './runtime/net-slice';
 import { processSlice } from './runtime/process-slice';
-import { LAYER_DIR, layerFiles } from './runtime/python-layer';
+import { LAYER_DIR, writeLayerFiles } from './runtime/python-layer';
 import { mountVolume } from './runtime/fs-mount';
 import { FileMappings, type WasmHeap } from './runtime/file-mappings';
 import { fileSlice } from './runtime/file-slice';
@@ -66,13 +66,6 @@ function forkable(py: PyodideAPI): ForkableModule & WasmHeap {
   return (py as unknown as { _module: ForkableModule & WasmHeap })._module;
 }
 
-function writeFiles(py: PyodideAPI, files: { path: string; content: string }[]): void {
-  for (const { path, content } of files) {
-    py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')) || '/');
-    py.FS.writeFile(path, content);
-  }
-}
-
 /** Every kernel call is a synchronisation point for shared memory, before and after. */
 function fenced(calls: LayerCalls, fence: () => void): LayerCalls {
   const wrapped: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
@@ -110,7 +103,7 @@ const runtime = {
         ({ loaded }) => loaded.FS as unknown as StdlibFs,
       ),
     );
-    writeFiles(py, layerFiles);
+    writeLayerFiles(py.FS);
     if (makeSnapshot) {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);
       py.runPython('import procbox.preload');

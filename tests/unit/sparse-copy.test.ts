@@ -58,6 +58,24 @@ describe('copySparse', () => {
     expect(target[0]).toBe(1);
   });
 
+  it('copies each run of pages with one set: no view per page', () => {
+    const source = memory(9, { 1: 7, 2: 7, 3: 7, 6: 1, 8: 2 });
+    const target = new Uint8Array(source.length);
+    const calls: [number, number][] = [];
+    const set = target.set.bind(target);
+    target.set = (from: ArrayLike<number>, offset = 0) => {
+      calls.push([offset / PAGE_BYTES, from.length / PAGE_BYTES]);
+      set(from, offset);
+    };
+    copySparse(target, source, writtenPages(target));
+    expect(target.slice()).toEqual(source);
+    expect(calls).toEqual([
+      [1, 3],
+      [6, 1],
+      [8, 1],
+    ]);
+  });
+
   it('leaves the target past a shorter source alone', () => {
     const target = memory(3, { 1: 2, 2: 6 });
     copySparse(target, memory(1, { 0: 4 }), writtenPages(target));

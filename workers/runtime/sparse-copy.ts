@@ -155,11 +155,16 @@ export function changedPages(
 export function copySparse(target: Uint8Array, source: Uint8Array, written: WrittenPages): void {
   if (source.length > target.length) return target.set(source);
   const read = reader(source);
+  // Runs of pages to copy go in one `set`: a view per page would be garbage for every boot.
+  let run = -1;
   for (let start = 0; start < source.length; start += PAGE_BYTES) {
     const end = Math.min(start + PAGE_BYTES, source.length);
-    if (isZero(read, start, end) && written[start / PAGE_BYTES] === 0) continue;
-    target.set(source.subarray(start, end), start);
+    const skip = isZero(read, start, end) && written[start / PAGE_BYTES] === 0;
+    if (skip && run >= 0) target.set(source.subarray(run, start), run);
+    if (skip) run = -1;
+    else if (run < 0) run = start;
   }
+  if (run >= 0) target.set(source.subarray(run), run);
 }
 
 /** A memory image as only its pages that are not its base's (zero, by default): `pages` marks
