@@ -1,6 +1,7 @@
 /** The snapshot's keeping (workers/kernel/snapshot-store.ts): Cache Storage, then the folder. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotStore } from '../../workers/kernel/snapshot-store';
+import { release } from '../../workers/runtime/sparse-copy';
 
 /** Cache Storage as a browser has it, one cache, in memory. */
 function fakeCaches() {
@@ -42,6 +43,32 @@ describe('SnapshotStore', () => {
     expect(next?.source).toBe('browser cache');
     expect([...next!.bytes]).toEqual([1, 2, 3, 4]);
     expect(fetched).toHaveLength(1);
+  });
+
+  it('takes its copies at once: the kernel frees the bytes it loaded or made right away', async () => {
+    const { kept, caches } = fakeCaches();
+    vi.stubGlobal('caches', caches);
+    const put: Uint8Array[] = [];
+    vi.stubGlobal('fetch', async (_url: string, init?: RequestInit) => {
+      if (init?.method === 'PUT')
+        put.push(new Uint8Array(await new Response(init.body).arrayBuffer()));
+      return new Response(new Uint8Array([5, 6, 7]));
+    });
+    const store = new SnapshotStore(FOLDER);
+    const loaded = await store.load();
+    release(loaded!.bytes); // into shared memory, then freed, while its copy is on its way
+    expect(loaded!.bytes.length).toBe(0);
+    await vi.waitFor(() => expect(kept.size).toBe(1));
+    expect([...(await new SnapshotStore(null).load())!.bytes]).toEqual([5, 6, 7]);
+
+    const made = new Uint8Array(4 * 4096).fill(3);
+    const packed = await store.save(made);
+    const keptBytes = (await new SnapshotStore(null).load())!.bytes.slice();
+    release(packed);
+    release(made);
+    expect(put).toHaveLength(1);
+    expect([...put[0]]).toEqual([...keptBytes]); // the folder's copy and the browser's: whole
+    expect(keptBytes.length).toBeGreaterThan(0);
   });
 
   it('a discard forgets the copy on its way into Cache Storage too', async () => {

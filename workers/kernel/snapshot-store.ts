@@ -57,11 +57,14 @@ export class SnapshotStore {
     return packed;
   }
 
+  /** Takes its copy of `packed` at once (a Response copies its body): the caller may release
+   * the bytes as soon as this returns. */
   private async keepInBrowser(packed: Uint8Array): Promise<void> {
+    const response = new Response(packed as Uint8Array<ArrayBuffer>);
     try {
       const cache = await caches.open(CACHE);
       for (const request of await cache.keys()) await cache.delete(request);
-      await cache.put(KEY, new Response(packed as Uint8Array<ArrayBuffer>));
+      await cache.put(KEY, response);
     } catch {
       // Caching is an optimisation only.
     }

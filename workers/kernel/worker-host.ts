@@ -15,6 +15,7 @@ import { DownloadMeter } from './download-meter';
 import { HeldTeardowns, StartingProcesses, WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
+import { release } from '../runtime/sparse-copy';
 import { snapshotInSharedMemory } from './shared-snapshot';
 
 interface BootedWorker {
@@ -232,9 +233,17 @@ export class WorkerHost implements ProcessHost {
 
   private snapshotBytes(): Promise<Snapshot> {
     this.snapshot ??= this.snapshots.load().then(async (kept): Promise<Snapshot> => {
+      // The bytes loaded or made go as soon as they are in shared memory (release): tens of
+      // megabytes the kernel, mostly quiet, might otherwise keep until its memory reducer runs.
       if (kept) {
         const shared = snapshotInSharedMemory(kept.bytes);
-        return { ...kept, shared, writtenBeforeRestore: null, writtenAfterRestore: null };
+        release(kept.bytes);
+        return {
+          source: kept.source,
+          shared,
+          writtenBeforeRestore: null,
+          writtenAfterRestore: null,
+        };
       }
       const [wasm, stdlib] = await Promise.all([this.compiled(), this.sharedStdlib()]);
       this.options.onBootProgress({ stage: 'snapshot' });
@@ -253,7 +262,10 @@ export class WorkerHost implements ProcessHost {
         };
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
         if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
-        const shared = snapshotInSharedMemory(await this.snapshots.save(result.snapshot));
+        const packed = await this.snapshots.save(result.snapshot);
+        const shared = snapshotInSharedMemory(packed);
+        release(result.snapshot);
+        release(packed);
         return { shared, source: 'made', writtenBeforeRestore: null, writtenAfterRestore: null };
       } finally {
         worker.terminate();
@@ -278,7 +290,13 @@ export class WorkerHost implements ProcessHost {
   private sharedStdlib(): Promise<Uint8Array | null> {
     this.stdlib ??= fetch(this.options.pyodideIndexURL + STDLIB_FILE)
       .then((response) => (response.ok ? this.downloads.track(response).arrayBuffer() : null))
-      .then((bytes) => bytes && inSharedMemory(new Uint8Array(bytes)))
+      .then((buffer) => {
+        if (!buffer) return null;
+        const bytes = new Uint8Array(buffer);
+        const shared = inSharedMemory(bytes);
+        release(bytes);
+        return shared;
+      })
       .catch(() => null);
     return this.stdlib;
   }
