@@ -43,7 +43,7 @@ import {
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
 import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
-import { memoryOffset, withSharedSnapshot } from './runtime/sparse-copy';
+import { encodePacked, memoryOffset, packPages, withSharedSnapshot } from './runtime/sparse-copy';
 import { closeWaiter } from './runtime/close-wait';
 import { plainCalls } from './runtime/plain-calls';
 import { InterruptibleWaits } from './runtime/waits';
@@ -115,7 +115,7 @@ const runtime = {
         module._emscripten_stack_get_end(),
         module._emscripten_stack_get_current(),
       );
-      const snapshot = py.makeMemorySnapshot();
+      const snapshot = encodePacked(packPages(py.makeMemorySnapshot()));
       const bootMs = performance.now() - started;
       const made = { snapshot, writtenBeforeRestore: null, writtenAfterRestore: null, bootMs };
       return Comlink.transfer(made, [snapshot.buffer]);

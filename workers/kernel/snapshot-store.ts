@@ -5,7 +5,6 @@
  * hash of the Python layer, so a new build never boots an old snapshot.
  */
 import type { SnapshotSource } from '../protocol/kernel';
-import { encodePacked, packPages } from '../runtime/sparse-copy';
 
 const CACHE = 'procbox-snapshots';
 const ID = `procbox-snapshot-${__PROCBOX_SNAPSHOT_ID__}`;
@@ -46,15 +45,17 @@ export class SnapshotStore {
     return null;
   }
 
-  /** Keeps `snapshot` packed, and gives it so: a snapshot is 45% zero pages, which then cost
-   * neither the loading nor, in fresh memory, the unpacking. */
-  async save(snapshot: Uint8Array): Promise<Uint8Array> {
-    const packed = encodePacked(packPages(snapshot));
+  /** Keeps `packed`, a snapshot as its worker packed it: a snapshot is 45% zero pages, which
+   * then cost neither the loading nor, in fresh memory, the unpacking. Takes its copies at once:
+   * the caller may release the bytes when this returns. */
+  async save(packed: Uint8Array): Promise<void> {
     await this.keepInBrowser(packed);
     if (this.folderURL) {
-      await fetch(this.folderURL + ID, { method: 'PUT', body: packed }).catch(() => {});
+      await fetch(this.folderURL + ID, {
+        method: 'PUT',
+        body: packed as Uint8Array<ArrayBuffer>,
+      }).catch(() => {});
     }
-    return packed;
   }
 
   /** Takes its copy of `packed` at once (a Response copies its body): the caller may release

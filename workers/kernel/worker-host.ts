@@ -262,10 +262,9 @@ export class WorkerHost implements ProcessHost {
         };
         const result = await runtime.boot(Comlink.transfer(request, [channel.port2]));
         if (!result.snapshot) throw new Error('the snapshot worker returned no snapshot');
-        const packed = await this.snapshots.save(result.snapshot);
-        const shared = snapshotInSharedMemory(packed);
+        await this.snapshots.save(result.snapshot);
+        const shared = snapshotInSharedMemory(result.snapshot);
         release(result.snapshot);
-        release(packed);
         return { shared, source: 'made', writtenBeforeRestore: null, writtenAfterRestore: null };
       } finally {
         worker.terminate();

@@ -47,7 +47,8 @@ export interface SharedSnapshot {
 }
 
 export interface BootResult {
-  /** Present when the boot request had no snapshot: the snapshot this worker made. */
+  /** Present when the boot request had no snapshot: the snapshot this worker made, packed
+   * (runtime/sparse-copy.ts `encodePacked`): what the kernel keeps, and half the bytes to send. */
   snapshot: Uint8Array | null;
   /** Present when the request had none: what this boot found (BootRequest.writtenBeforeRestore). */
   writtenBeforeRestore: Uint8Array | null;
