@@ -29,7 +29,7 @@ import { cacheDir } from './cli-cache.mjs';
 import { startCall, stopDaemon } from './cli-calls.mjs';
 import { WorkspaceTooBig, readWorkspace, runWorkspace, writeBack } from './workspace-dir.mjs';
 
-const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] [--trace FILE] FILE [FILE ...]
+const USAGE = `usage: procbox run [--timeout SECONDS] [--start-method fork|spawn] [--plain] [--write-back] [--verbose] [--trace FILE] FILE [FILE ...]
        procbox check [--lang en|zh-CN] [--show-output] LESSON_DIR FILE [FILE ...]
        procbox daemon stop`;
 const COLOURS = [36, 33, 35, 32, 34, 96, 93, 95];
