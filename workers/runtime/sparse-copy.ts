@@ -154,17 +154,15 @@ export function changedPages(
  * `target`; a source longer than the target is copied plainly (and fails as `set` does). */
 export function copySparse(target: Uint8Array, source: Uint8Array, written: WrittenPages): void {
   if (source.length > target.length) return target.set(source);
-  const read = reader(source);
-  // Runs of pages to copy go in one `set`: a view per page would be garbage for every boot.
-  let run = -1;
-  for (let start = 0; start < source.length; start += PAGE_BYTES) {
-    const end = Math.min(start + PAGE_BYTES, source.length);
-    const skip = isZero(read, start, end) && written[start / PAGE_BYTES] === 0;
-    if (skip && run >= 0) target.set(source.subarray(run, start), run);
-    if (skip) run = -1;
-    else if (run < 0) run = start;
-  }
-  if (run >= 0) target.set(source.subarray(run), run);
+  const pages = writtenPages(source);
+  pages.forEach((_, page) => {
+    if (written[page] !== 0) pages[page] = WRITTEN;
+  });
+  // One `set` a run: a view per page would be garbage for every boot.
+  forEachRun(pages, (first, past) => {
+    const start = first * PAGE_BYTES;
+    target.set(source.subarray(start, Math.min(past * PAGE_BYTES, source.length)), start);
+  });
 }
 
 /** A memory image as only its pages that are not its base's (zero, by default): `pages` marks
