@@ -27,7 +27,8 @@ import type {
 } from './protocol/intel';
 import { SnapshotStore } from './kernel/snapshot-store';
 import { LAYER_DIR, writeLayerFiles } from './runtime/python-layer';
-import { decodePacked, unpackPages, withSharedSnapshot } from './runtime/sparse-copy';
+import { decodePacked, unpackPages } from './runtime/sparse-copy';
+import { withSharedSnapshot } from './runtime/snapshot-restore';
 import { lockDown } from './runtime/sandbox';
 
 const SNAPSHOT_POLL_MS = 500;

@@ -43,7 +43,8 @@ import {
 import { stdioSlice } from './runtime/stdio-slice';
 import { withCompiledPyodide } from './runtime/shared-wasm';
 import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
-import { encodePacked, memoryOffset, packPages, withSharedSnapshot } from './runtime/sparse-copy';
+import { encodePacked, memoryOffset, packPages } from './runtime/sparse-copy';
+import { withSharedSnapshot } from './runtime/snapshot-restore';
 import { closeWaiter } from './runtime/close-wait';
 import { plainCalls } from './runtime/plain-calls';
 import { InterruptibleWaits } from './runtime/waits';
@@ -237,7 +238,7 @@ const runtime = {
         const { heap, state } = captureImage(module, booted, snapshotBase, (bytes) => {
           const claimed = claimForkSlot(request.ipc.forkArea, bytes);
           imageSlot = claimed?.held ?? null;
-          return claimed?.into ?? new Uint8Array(bytes);
+          return claimed?.into ?? null; // no slot: packed smaller, to go by message
         });
         const inherited = { sharedBlocks: mirrors.list(), fileMappings: mappings.list() };
         // An image in a slot of the fork area is not sent: the child reads it there.

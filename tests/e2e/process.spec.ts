@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SAME_MODULE } from '../../workers/runtime/page-tests';
+import { SAME_CHUNKS_MODULE, SAME_MODULE } from '../../workers/runtime/page-tests';
 import { expect, script, test } from './fixtures';
 
 test('os.cpu_count() is navigator.hardwareConcurrency; pids are distinct', async ({ sandbox }) => {
@@ -101,4 +101,35 @@ test('a fork’s page compare (WebAssembly multi-memory SIMD) finds any byte tha
     );
   }, Array.from(SAME_MODULE));
   expect(results).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0]);
+});
+
+test('a fork’s chunk compare (the patches of an image sent by message) finds each chunk that differs', async ({
+  sandbox,
+}) => {
+  // SAME_CHUNKS_MODULE (runtime/page-tests.ts): which of a page's 32 chunks of 128 bytes differ
+  // from the base's. Multi-memory again: Chromium runs it.
+  const masks = await sandbox.runner.page.evaluate((bytes) => {
+    const PAGE = 4096;
+    const SHIFT = 100;
+    const module = new WebAssembly.Module(new Uint8Array(bytes));
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const base = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+    const { chunks } = new WebAssembly.Instance(module, { m: { memory, base } }).exports as {
+      chunks(at: number, from: number): number;
+    };
+    const own = new Uint8Array(memory.buffer);
+    const theirs = new Uint8Array(base.buffer);
+    for (let i = 0; i < own.length; i++) own[i] = theirs[i + SHIFT] = (i * 31) & 255;
+    own[PAGE + 0] ^= 1; // page 1: chunk 0's first byte, chunk 7's last, chunk 31's last
+    own[PAGE + 7 * 128 + 127] ^= 1;
+    own[PAGE + 4095] ^= 1;
+    theirs[3 * PAGE + 16 * 128 + 64 + SHIFT] ^= 1; // page 3: the base's byte in chunk 16
+    for (let i = 5 * PAGE; i < 6 * PAGE; i += 128) own[i + 3] ^= 1; // page 5: every chunk
+    return Array.from({ length: 16 }, (_, page) => chunks(page * PAGE, page * PAGE + SHIFT) >>> 0);
+  }, Array.from(SAME_CHUNKS_MODULE));
+  const expected = Array<number>(16).fill(0);
+  expected[1] = (1 | (1 << 7) | (1 << 31)) >>> 0;
+  expected[3] = 1 << 16;
+  expected[5] = 0xffffffff;
+  expect(masks).toEqual(expected);
 });

@@ -4,12 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   PAGE_BYTES,
+  PATCHED,
   clearSparse,
   packPages,
   unpackPages,
   writtenPages,
 } from '../../workers/runtime/sparse-copy';
-import { samePageTest, zeroPageTest } from '../../workers/runtime/page-tests';
+import { samePageTest, zeroChunkTest, zeroPageTest } from '../../workers/runtime/page-tests';
 
 describe('zeroPageTest', () => {
   const memory = new WebAssembly.Memory({ initial: 2 }); // 32 pages of 4 KiB
@@ -44,6 +45,27 @@ describe('zeroPageTest', () => {
     expect(targetBytes.subarray(0, view.length)).toEqual(view);
     clearSparse(targetBytes, view.length, zeroPageTest(target));
     expect(targetBytes.subarray(view.length).every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('reads chunks as the JavaScript reading does: a patched image from it is the same', () => {
+    bytes.fill(0);
+    const chunks = zeroChunkTest(memory)!;
+    expect(chunks).not.toBeNull();
+    expect(zeroChunkTest(memory)).toBe(chunks); // one instance a memory
+    // Page 1: the first and last bytes of chunks 0, 5 and 31; page 2 wholly written.
+    for (const at of [0, 5 * 128 + 127, 31 * 128, 4095]) bytes[PAGE_BYTES + at] = 1;
+    bytes.fill(3, 2 * PAGE_BYTES, 3 * PAGE_BYTES);
+    expect(chunks(0)).toBe(0);
+    expect(chunks(PAGE_BYTES) >>> 0).toBe((1 | (1 << 5) | (1 << 31)) >>> 0);
+    expect(chunks(2 * PAGE_BYTES)).toBe(-1); // all 32
+    const view = bytes.subarray(0, 4 * PAGE_BYTES);
+    const noRoom = () => null;
+    const image = packPages(view, [0, 0], noRoom, { zero: test, zeroChunks: chunks });
+    expect(image.packed).toEqual(packPages(view, [0, 0], noRoom).packed);
+    expect([...image.pages]).toEqual([0, PATCHED, 1, 0]);
+    const target = new Uint8Array(view.length);
+    unpackPages(target, image, 'fresh');
+    expect(target).toEqual(view);
   });
 
   it('is null, not wrong, where the engine lacks multi-memory', () => {

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   PAGE_BYTES,
+  PATCHED,
   clearSparse,
   copySparse,
   decodePacked,
   encodePacked,
   packPages,
   unpackPages,
-  withSharedSnapshot,
   writtenPages,
 } from '../../workers/runtime/sparse-copy';
+import { withSharedSnapshot } from '../../workers/runtime/snapshot-restore';
 import { processLimitFor } from '../../src/kernel-client';
 import { DEFAULT_PROCESS_LIMIT } from '../../workers/protocol/constants';
 
@@ -134,6 +135,69 @@ describe('packPages and unpackPages', () => {
     unpackPages(target, image, 'unknown', { bytes: base });
     expect(target.subarray(0, source.length)).toEqual(source);
     expect([...writes].sort()).toEqual([0, 1, 2, 5]); // the image's pages, and page 0's base
+  });
+});
+
+describe('packPages with patches (a fork image that goes by message)', () => {
+  /** A place with no room for the whole pages (every fork-area slot taken). */
+  const noRoom = () => null;
+  /** A base of `pages` pages of varied bytes, as a snapshot's memory is. */
+  function varied(pages: number): Uint8Array {
+    const bytes = new Uint8Array(pages * PAGE_BYTES);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 12)) % 251;
+    return bytes;
+  }
+
+  it('carry a page written in a few places as those places, and restore it exactly', () => {
+    const base = varied(4);
+    const source = new Uint8Array(5 * PAGE_BYTES + 12); // past the base, and a partial page
+    source.set(base);
+    source[PAGE_BYTES + 5] ^= 1; // page 1: two bytes, in two chunks
+    source[PAGE_BYTES + 4000] ^= 1;
+    source.fill(0, 2 * PAGE_BYTES, 3 * PAGE_BYTES); // page 2: every chunk differs, sent whole
+    source[4 * PAGE_BYTES + 64] = 3; // page 4: past the base, one chunk against zero
+    source[5 * PAGE_BYTES + 11] = 4; // the partial last page: whole
+    const image = packPages(source, [0, 0], noRoom, { bytes: base });
+    expect([...image.pages]).toEqual([0, PATCHED, 1, 0, PATCHED, 1]);
+    // Two patches of a mask (4 bytes) and their chunks (128 bytes each), a page, 12 bytes.
+    expect(image.packed.length).toBe(4 + 2 * 128 + PAGE_BYTES + 4 + 128 + 12);
+    // Where there is room, the same memory goes as whole pages: three and a bit.
+    expect(packPages(source, [0, 0], undefined, { bytes: base }).packed.length).toBe(
+      3 * PAGE_BYTES + 12,
+    );
+
+    // A child booted from the base and then wrote its own pages 1 and 4: a patch lands on the
+    // base's page, so those are put back first.
+    const target = new Uint8Array(6 * PAGE_BYTES);
+    target.set(base);
+    target[PAGE_BYTES + 100] = 99;
+    target[4 * PAGE_BYTES + 8] = 1;
+    unpackPages(target, image, 'unknown', { bytes: base });
+    expect(target.subarray(0, source.length)).toEqual(source);
+
+    // Going by a map of the child's changed pages instead of reading them.
+    const mapped = new Uint8Array(6 * PAGE_BYTES);
+    mapped.set(base);
+    mapped[PAGE_BYTES + 100] = 99;
+    unpackPages(mapped, image, Uint8Array.from([0, 1, 0, 0, 0, 0]), { bytes: base });
+    expect(mapped.subarray(0, source.length)).toEqual(source);
+  });
+
+  it('leave a page the base has zero unread, and compare it with zero', () => {
+    // The map says the base's page 1 is zero; its bytes say otherwise: were they read, every
+    // chunk would differ and the page would go whole.
+    const base = varied(3);
+    const source = base.slice();
+    source.fill(0, PAGE_BYTES, 2 * PAGE_BYTES);
+    source[PAGE_BYTES + 40] = 8;
+    const pages = Uint8Array.from([1, 0, 1]);
+    const image = packPages(source, [0, 0], noRoom, { bytes: base, pages });
+    expect([...image.pages]).toEqual([0, PATCHED, 0]);
+    expect(image.packed.length).toBe(4 + 128);
+    const target = base.slice();
+    target.fill(0, PAGE_BYTES, 2 * PAGE_BYTES); // the child's page, zero as the map says
+    unpackPages(target, image, 'fresh', { bytes: base, pages });
+    expect(target).toEqual(source);
   });
 });
 

@@ -7,7 +7,8 @@
  * bytes, and detaching the buffer does not free them (Chromium frees them with the message,
  * at a garbage collection). A slot is written by the parent, read by the child, and given back
  * by the child once its memory is restored; its pages serve the next fork, already resident.
- * An image larger than a slot, or a fork when every slot is taken, goes by transfer as before.
+ * An image larger than a slot, or a fork when every slot is taken, goes by transfer, packed
+ * smaller (its pages as patches: runtime/page-patches.ts).
  *
  * Layout: one state word per slot (0 free, else the token of the fork that holds it), a
  * counter for tokens, then the slots.

@@ -24,7 +24,7 @@ import {
   changedPages,
   PAGE_BYTES,
 } from './sparse-copy';
-import { samePageTest, zeroPageTest } from './page-tests';
+import { sameChunkTest, samePageTest, zeroChunkTest, zeroPageTest } from './page-tests';
 
 /** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
  * process worker's: shared-memory blocks and file mappings). */
@@ -33,8 +33,9 @@ export type ImageState = Pick<
   'imageLength' | 'imagePages' | 'imageBase' | 'jsRefs' | 'interned'
 >;
 
-/** Gives the bytes a fork's packed pages are written to. */
-export type ImagePlace = (bytes: number) => Uint8Array;
+/** Gives the bytes a fork's packed pages are written to, or null where there is no room for
+ * them (then they are packed smaller, into bytes of their own: sparse-copy.ts). */
+export type ImagePlace = (bytes: number) => Uint8Array | null;
 
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
 export interface ForkableModule {
@@ -76,13 +77,18 @@ export interface SnapshotBase {
   pages: Uint8Array | null;
 }
 
-function pageBase(module: ForkableModule, snapshot: SnapshotBase | null): PageBase {
+/** The snapshot as the base of `module`'s pages, with the WebAssembly tests that read them:
+ * by chunks too, for a fork's image (`chunks`). */
+function pageBase(module: ForkableModule, snapshot: SnapshotBase | null, chunks = false): PageBase {
   const own = module.memory;
   const zero = own ? zeroPageTest(own) : null;
-  if (!snapshot) return { zero };
+  const zeroChunks = own && chunks ? zeroChunkTest(own) : null;
+  if (!snapshot) return { zero, zeroChunks };
   const { memory, offset, length, pages } = snapshot;
   const same = own ? samePageTest(own, memory, offset) : null;
-  return { bytes: new Uint8Array(memory.buffer, offset, length), pages, zero, same };
+  const sameChunks = own && chunks ? sameChunkTest(own, memory, offset) : null;
+  const bytes = new Uint8Array(memory.buffer, offset, length);
+  return { bytes, pages, zero, same, zeroChunks, sameChunks };
 }
 
 /**
@@ -165,7 +171,7 @@ export function captureImage(
       module._emscripten_stack_get_current(),
     ];
     const memory = module.HEAPU8.subarray(0, module._sbrk(0));
-    const base = pageBase(module, snapshot);
+    const base = pageBase(module, snapshot, true);
     const { length, pages, packed: heap } = packPages(memory, stack, place, base);
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
     const state: ImageState = {

@@ -41,8 +41,10 @@
 const PAGE = 4096; // sparse-copy.ts's PAGE_BYTES (imported from there it would be a cycle)
 
 const text = (name: string) => [name.length, ...[...name].map((c) => c.charCodeAt(0))];
-/** A section: its id, its length (each here is under 128 bytes: one LEB128 byte), its bytes. */
-const section = (id: number, bytes: number[]) => [id, bytes.length, ...bytes];
+/** An unsigned LEB128 number, as sizes are written (those here are under 16,384). */
+const size = (n: number) => (n < 128 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
+/** A section: its id, its length, its bytes. */
+const section = (id: number, bytes: number[]) => [id, ...size(bytes.length), ...bytes];
 const I32 = 0x7f;
 /** `v128.load offset` at local `local`, from memory 0 or (multi-memory's memarg) memory 1. */
 const load = (local: number, offset: number, memory: 0 | 1 = 0) =>
@@ -62,15 +64,19 @@ function module(
   imports: number[][],
   name: string,
   body: number[],
+  locals = 0,
 ): Uint8Array<ArrayBuffer> {
-  const code = [0x00, 0x03, 0x40, ...body, ...END_LOOP_RETURN_1]; // no locals; loop … end
+  // `locals` i32 locals; without them the body is a loop that ends by returning 1.
+  const code = locals
+    ? [0x01, locals, I32, ...body, 0x0b]
+    : [0x00, 0x03, 0x40, ...body, ...END_LOOP_RETURN_1];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, [1, 0x60, params, ...Array<number>(params).fill(I32), 1, I32]),
     ...section(2, [imports.length, ...imports.flat()]),
     ...section(3, [1, 0]), // one function, of that type
     ...section(7, [1, ...text(name), 0x00, 0]),
-    ...section(10, [1, code.length, ...code]),
+    ...section(10, [1, ...size(code.length), ...code]),
   ]);
 }
 
@@ -89,6 +95,31 @@ export const SAME_MODULE = module(3, [MEMORY_IMPORT, BASE_IMPORT], 'same', [
   ...IF_ANY_RETURN_0, ...add64(0), ...add64(1), ...BR_IF_AT_NOT_END(2),
 ]);
 
+/** One turn of a chunk loop: the chunk's flag (on the stack) shifted to bit `$bit` is or-ed into
+ * `$mask`, each address local moves on a chunk (128 bytes), and the loop goes on for 32. */
+const chunkTurn = (mask: number, bit: number, addresses: number[]) => [
+  ...[0x20, bit, 0x74, 0x20, mask, 0x72, 0x21, mask], // mask |= flag << bit
+  ...addresses.flatMap((local) => [0x20, local, 0x41, 0x80, 0x01, 0x6a, 0x21, local]), // += 128
+  ...[0x20, bit, 0x41, 0x01, 0x6a, 0x22, bit, 0x41, 0x20, 0x47, 0x0d, 0x00], // ++bit != 32
+];
+const ANY_TRUE = [0xfd, 0x53];
+const LOOP = [0x03, 0x40];
+/** The 128 bytes of a chunk or-ed into one v128: `part(offset)` pushes 16 of them. */
+const wholeChunk = (part: (offset: number) => number[]) => [
+  ...part(0),
+  ...[16, 32, 48, 64, 80, 96, 112].flatMap((offset) => [...part(offset), ...OR]),
+];
+// prettier-ignore
+export const ZERO_CHUNKS_MODULE = module(1, [MEMORY_IMPORT], 'chunks', [
+  ...LOOP, ...wholeChunk((offset) => load(0, offset)), ...ANY_TRUE, ...chunkTurn(1, 2, [0]), 0x0b,
+  0x20, 1,
+], 2);
+// prettier-ignore
+export const SAME_CHUNKS_MODULE = module(2, [MEMORY_IMPORT, BASE_IMPORT], 'chunks', [
+  ...LOOP, ...wholeChunk(diff), ...ANY_TRUE, ...chunkTurn(2, 3, [0, 1]), 0x0b,
+  0x20, 2,
+], 2);
+
 /** Whether the whole page at `start` (a multiple of the page size) is zero, or equal to the
  * base's. */
 export type PageTest = (start: number) => boolean;
@@ -103,26 +134,46 @@ function compile(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
   return compiled.get(bytes)!;
 }
 
-const zeroTests = new WeakMap<WebAssembly.Memory, PageTest>();
-const sameTests = new WeakMap<
+/** The tests made, by memory and module: one instance each, kept while the memory lives. */
+const made = new WeakMap<
   WebAssembly.Memory,
-  { base: WebAssembly.Memory; offset: number; test: PageTest }
+  Map<Uint8Array, { base: WebAssembly.Memory | null; offset: number; test: unknown }>
 >();
+
+/** `wrap` of the exports of `bytes` instantiated on `memory` (and `base`, a shared memory, read
+ * `offset` bytes further on), or null where the engine lacks what the module uses. */
+function testOf<Test, Exports>(
+  bytes: Uint8Array<ArrayBuffer>,
+  memory: WebAssembly.Memory,
+  base: WebAssembly.Memory | null,
+  offset: number,
+  wrap: (exports: Exports) => Test,
+): Test | null {
+  const module = compile(bytes);
+  if (!module) return null;
+  const byModule = made.get(memory) ?? new Map();
+  made.set(memory, byModule);
+  const kept = byModule.get(bytes);
+  if (kept?.base === base && kept.offset === offset) return kept.test as Test;
+  const memories: WebAssembly.ModuleImports = base ? { memory, base } : { memory };
+  const exports = new WebAssembly.Instance(module, { m: memories }).exports as Exports;
+  const test = wrap(exports);
+  byModule.set(bytes, { base, offset, test });
+  return test;
+}
 
 /** The zero test for `memory`'s pages, or null where WebAssembly SIMD is missing (the caller
  * reads them in JavaScript). */
 export function zeroPageTest(memory: WebAssembly.Memory): PageTest | null {
-  const compiledZero = compile(ZERO_MODULE);
-  if (!compiledZero) return null;
-  let test = zeroTests.get(memory);
-  if (!test) {
-    const { zero } = new WebAssembly.Instance(compiledZero, { m: { memory } }).exports as {
-      zero(at: number, end: number): number;
-    };
-    test = (start) => zero(start, start + PAGE) === 1;
-    zeroTests.set(memory, test);
-  }
-  return test;
+  return testOf(
+    ZERO_MODULE,
+    memory,
+    null,
+    0,
+    ({ zero }: { zero(at: number, end: number): number }) =>
+      (start: number) =>
+        zero(start, start + PAGE) === 1,
+  );
 }
 
 /** Whether `memory`'s page at `start` equals the page at `start + offset` of `base` (a shared
@@ -132,14 +183,46 @@ export function samePageTest(
   base: WebAssembly.Memory,
   offset: number,
 ): PageTest | null {
-  const compiledSame = compile(SAME_MODULE);
-  if (!compiledSame) return null;
-  const kept = sameTests.get(memory);
-  if (kept?.base === base && kept.offset === offset) return kept.test;
-  const { same } = new WebAssembly.Instance(compiledSame, { m: { memory, base } }).exports as {
-    same(at: number, from: number, end: number): number;
-  };
-  const test: PageTest = (start) => same(start, start + offset, start + PAGE) === 1;
-  sameTests.set(memory, { base, offset, test });
-  return test;
+  return testOf(
+    SAME_MODULE,
+    memory,
+    base,
+    offset,
+    ({ same }: { same(at: number, from: number, end: number): number }) =>
+      (start: number) =>
+        same(start, start + offset, start + PAGE) === 1,
+  );
+}
+
+/** A mask of which of the 32 chunks (128 bytes each) of the page at `start` differ from the
+ * base's (bit 0 the first): what a fork sends of a page it patches (page-patches.ts). */
+export type ChunkTest = (start: number) => number;
+
+/** The chunks of `memory` that are not zero, or null where SIMD is missing. */
+export function zeroChunkTest(memory: WebAssembly.Memory): ChunkTest | null {
+  return testOf(
+    ZERO_CHUNKS_MODULE,
+    memory,
+    null,
+    0,
+    ({ chunks }: { chunks(at: number): number }) => chunks,
+  );
+}
+
+/** The chunks of `memory` that differ from `base`'s at `offset` further on, or null where
+ * multi-memory or SIMD is missing. */
+export function sameChunkTest(
+  memory: WebAssembly.Memory,
+  base: WebAssembly.Memory,
+  offset: number,
+): ChunkTest | null {
+  return testOf(
+    SAME_CHUNKS_MODULE,
+    memory,
+    base,
+    offset,
+    ({ chunks }: { chunks(at: number, from: number): number }) =>
+      (start: number) =>
+        chunks(start, start + offset),
+  );
 }

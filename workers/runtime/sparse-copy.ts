@@ -11,7 +11,8 @@
  * written before the restore.
  */
 
-import type { PageTest } from './page-tests';
+import type { ChunkTest, PageTest } from './page-tests';
+import { applyPatch, patchLength, patchOf, writePatch } from './page-patches';
 
 /** The operating system's page: the unit in which memory becomes resident. */
 export const PAGE_BYTES = 4096;
@@ -40,6 +41,9 @@ export interface PageBase {
    * They read the memory from its start, so they serve only views that start there. */
   zero?: PageTest | null;
   same?: PageTest | null;
+  /** The same for the 128-byte chunks of a page (a patch's, page-patches.ts), if given. */
+  zeroChunks?: ChunkTest | null;
+  sameChunks?: ChunkTest | null;
 }
 
 /** How a memory's pages are read: its words in JavaScript, or a whole page by a test. */
@@ -51,9 +55,12 @@ interface Reader {
   base: Uint8Array | null;
   baseWords: Uint32Array | null;
   basePages: WrittenPages | null;
+  zeroChunks: ChunkTest | null;
+  sameChunks: ChunkTest | null;
 }
 
-function reader(bytes: Uint8Array, { bytes: base, zero, same, pages }: PageBase = {}): Reader {
+function reader(bytes: Uint8Array, baseOf: PageBase = {}): Reader {
+  const { bytes: base, zero, same, pages, zeroChunks, sameChunks } = baseOf;
   const fromStart = bytes.byteOffset === 0;
   return {
     bytes,
@@ -63,6 +70,8 @@ function reader(bytes: Uint8Array, { bytes: base, zero, same, pages }: PageBase 
     base: base ?? null,
     baseWords: base ? words(base.subarray(0, base.length - (base.length % 4))) : null,
     basePages: pages ?? null,
+    zeroChunks: (fromStart && zeroChunks) || null,
+    sameChunks: (fromStart && sameChunks) || null,
   };
 }
 
@@ -124,6 +133,23 @@ export function writtenPages(
   return pages;
 }
 
+/** Marks PATCHED the WRITTEN pages of `memory` that are smaller as patches against `base`
+ * (page-patches.ts); returns their masks, by page. A page that is partial, or that straddles
+ * the base's end, stays whole. */
+function patchPages(memory: Uint8Array, pages: WrittenPages, base: PageBase): Uint32Array {
+  const read = reader(memory, base);
+  const baseEnd = base.bytes?.length ?? 0;
+  const masks = new Uint32Array(pages.length);
+  pages.forEach((mark, page) => {
+    const [start, end] = [page * PAGE_BYTES, (page + 1) * PAGE_BYTES];
+    if (mark !== WRITTEN || end > memory.length || (start < baseEnd && end > baseEnd)) return;
+    const zeroBase = start >= baseEnd || base.pages?.[page] === 0;
+    const test = zeroBase ? read.zeroChunks : read.sameChunks;
+    if (patchOf(memory, zeroBase ? null : base.bytes!, page, masks, test)) pages[page] = PATCHED;
+  });
+  return masks;
+}
+
 /**
  * The pages of `memory` that differ from `base` (1) or not (0). Where the base is zero, only
  * the pages `mayBeWritten` marks (and any past its end) are read, or all with none given: the
@@ -168,7 +194,8 @@ export function copySparse(target: Uint8Array, source: Uint8Array, written: Writ
 /** A memory image as only its pages that are not its base's (zero, by default): `pages` marks
  * them (`WRITTEN`), `packed` holds them in order. A fork sends its memory so: less to copy, and
  * fresh pages cost a fault each. A page marked `UNUSED` holds nothing anyone will read before writing it (the
- * stack below its pointer): a copy leaves the target's page as it is, read or not. */
+ * stack below its pointer): a copy leaves the target's page as it is, read or not. A page
+ * marked `PATCHED` is the base's but for the chunks its patch carries (page-patches.ts). */
 export interface PackedImage {
   length: number;
   pages: WrittenPages;
@@ -176,9 +203,10 @@ export interface PackedImage {
 }
 export const WRITTEN = 1;
 export const UNUSED = 2;
+export const PATCHED = 3;
 
-/** The bytes the pages `pages` marks take, of a memory `length` long (its last page may be
- * partial). */
+/** The bytes the pages `pages` marks WRITTEN take, of a memory `length` long (its last page may
+ * be partial). */
 function packedLength(length: number, pages: WrittenPages): number {
   const count = pages.reduce((sum, page) => sum + (page === WRITTEN ? 1 : 0), 0);
   const lastPage = length - (pages.length - 1) * PAGE_BYTES; // bytes in the last page
@@ -186,21 +214,35 @@ function packedLength(length: number, pages: WrittenPages): number {
 }
 
 /** `memory` packed against `base`; the whole pages in `unused` (a byte range) are marked
- * UNUSED, unread. `place` gives the bytes the packed pages go to. */
+ * UNUSED, unread. `place` gives the bytes the packed pages go to; where it has no room for
+ * them (null), the pages that differ from the base in a few places go as patches, into bytes
+ * of their own: slower to make, but a fraction of the size. */
 export function packPages(
   memory: Uint8Array,
   unused: [number, number] = [0, 0],
-  place: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes),
+  place: (bytes: number) => Uint8Array | null = (bytes) => new Uint8Array(bytes),
   base: PageBase = {},
 ): PackedImage {
   const pages = writtenPages(memory, unused, base);
-  const packed = place(packedLength(memory.length, pages));
+  let packed = place(packedLength(memory.length, pages));
+  let masks: Uint32Array | null = null;
+  if (!packed) {
+    masks = patchPages(memory, pages, base);
+    let patchBytes = 0;
+    pages.forEach((mark, page) => (patchBytes += mark === PATCHED ? patchLength(masks![page]) : 0));
+    packed = new Uint8Array(packedLength(memory.length, pages) + patchBytes);
+  }
+  const into = packed;
   let at = 0;
-  forEachRun(pages, (first, past) => {
-    const bytes = memory.subarray(first * PAGE_BYTES, Math.min(past * PAGE_BYTES, memory.length));
-    packed.set(bytes, at);
-    at += bytes.length;
-  });
+  forEachRun(
+    pages,
+    (first, past) => {
+      const end = Math.min(past * PAGE_BYTES, memory.length);
+      into.set(memory.subarray(first * PAGE_BYTES, end), at);
+      at += end - first * PAGE_BYTES;
+    },
+    (page) => (at += writePatch(memory, page, masks![page], into, at)),
+  );
   return { length: memory.length, pages, packed };
 }
 
@@ -210,41 +252,56 @@ export function packPages(
 export type TargetPages = 'unknown' | 'fresh' | WrittenPages;
 
 /** `target.set(memory)` for the memory `image` packs against `base`; the image's pages that
- * are the base's are written only where the target's differ (by `known`, else read), and its
- * UNUSED pages are left alone. */
+ * are the base's, or patched, are first made the base's where the target's differ (by `known`,
+ * else read), and its UNUSED pages are left alone. */
 export function unpackPages(
   target: Uint8Array,
   image: PackedImage,
   known: TargetPages = 'unknown',
   base: PageBase = {},
 ): void {
-  let at = 0;
-  forEachRun(image.pages, (first, past) => {
-    const [start, end] = [first * PAGE_BYTES, Math.min(past * PAGE_BYTES, image.length)];
-    target.set(image.packed.subarray(at, at + end - start), start);
-    at += end - start;
-  });
-  if (known === 'fresh') return;
   const read = reader(target, base);
-  const differs =
-    known === 'unknown'
-      ? (start: number, end: number) => !isBase(read, start, end)
-      : (start: number, end: number) => {
-          const page = known[start / PAGE_BYTES];
-          return page === undefined ? !isBase(read, start, end) : page === 1;
-        };
-  image.pages.forEach((written, page) => {
+  const differs = (page: number, start: number, end: number) => {
+    if (known === 'fresh') return false;
+    const mark = known === 'unknown' ? undefined : known[page];
+    return mark === undefined ? !isBase(read, start, end) : mark === 1;
+  };
+  const toBase = (page: number) => {
     const start = page * PAGE_BYTES;
     const end = Math.min(start + PAGE_BYTES, image.length);
-    if (written === 0 && differs(start, end)) putBase(target, start, end, base.bytes);
-  });
+    if (differs(page, start, end)) putBase(target, start, end, base.bytes);
+  };
+  const { packed } = image;
+  let at = 0;
+  forEachRun(
+    image.pages,
+    (first, past) => {
+      const [start, end] = [first * PAGE_BYTES, Math.min(past * PAGE_BYTES, image.length)];
+      target.set(packed.subarray(at, at + end - start), start);
+      at += end - start;
+    },
+    (page) => {
+      toBase(page);
+      at += applyPatch(target, page, packed, at);
+    },
+    toBase,
+  );
 }
 
-/** Calls `run(first, past)` for each run of WRITTEN pages, in order: one copy a run, not a
+/** Calls `run(first, past)` for each run of WRITTEN pages, `patched(page)` for each PATCHED
+ * page and `plain(page)` for each page that is its base's, in order: one copy a run, not a
  * page. */
-function forEachRun(pages: WrittenPages, run: (first: number, past: number) => void): void {
+function forEachRun(
+  pages: WrittenPages,
+  run: (first: number, past: number) => void,
+  patched?: (page: number) => void,
+  plain?: (page: number) => void,
+): void {
   for (let page = 0; page < pages.length;) {
-    if (pages[page] !== WRITTEN) {
+    const mark = pages[page];
+    if (mark !== WRITTEN) {
+      if (mark === PATCHED) patched!(page);
+      else if (mark === 0) plain?.(page);
       page += 1;
       continue;
     }
@@ -306,60 +363,4 @@ export function memoryOffset(snapshot: Uint8Array): number | null {
   if (snapshot.length < 8) return null;
   const offset = new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(4, true);
   return offset > 0 && offset < snapshot.length && offset % 4 === 0 ? offset : null;
-}
-
-/**
- * Runs `load` (Pyodide's boot) with `shared`, a snapshot in shared memory that every worker
- * reads and none copies whole, as what Pyodide restores. Pyodide wants its snapshot as unshared
- * bytes (it decodes the header with a TextDecoder), so it gets a fresh buffer of the same
- * length with only the header in it: fresh memory costs nothing until written. Its restore
- * copies the memory with one `HEAP8.set` and offers no hook, so that call, recognised by its
- * source, copies from `shared` instead, sparsely: pages zero in the snapshot and in the target
- * are skipped, the target's going by `written` (see above) or, without it, read once and
- * returned for later boots. A boot whose restore went another way fails rather than run on an
- * empty memory.
- */
-export async function withSharedSnapshot<T>(
-  shared: Uint8Array | null,
-  written: WrittenPages | null,
-  load: (snapshot: Uint8Array | null) => Promise<T>,
-): Promise<{ loaded: T; written: WrittenPages | null }> {
-  const offset = shared && memoryOffset(shared);
-  if (!shared || !offset) return { loaded: await load(shared && shared.slice()), written: null };
-  const local = new Uint8Array(shared.length);
-  local.set(shared.subarray(0, offset));
-  const typedArray = Object.getPrototypeOf(Int8Array.prototype) as {
-    set(this: Uint8Array, source: ArrayLike<number>, offset?: number): void;
-  };
-  const set = typedArray.set;
-  let measured: WrittenPages | null = null;
-  let restored = false;
-  let copying = false; // copySparse's own page copies take the plain way
-  typedArray.set = function (this: Uint8Array, source: ArrayLike<number>, at?: number) {
-    const isRestore =
-      ArrayBuffer.isView(source) &&
-      source.buffer === local.buffer &&
-      source.byteOffset === local.byteOffset + offset &&
-      this.BYTES_PER_ELEMENT === 1 &&
-      (at ?? 0) === 0;
-    if (copying || !isRestore) return set.call(this, source, at);
-    const target = new Uint8Array(this.buffer, this.byteOffset, this.length);
-    copying = true;
-    try {
-      const known = written?.length === Math.ceil(target.length / PAGE_BYTES) ? written : null;
-      measured = known ? null : writtenPages(target);
-      copySparse(target, shared.subarray(offset), known ?? measured!);
-      restored = true;
-    } finally {
-      copying = false;
-    }
-  };
-  try {
-    const loaded = await load(local);
-    if (!restored) throw new Error("Pyodide's snapshot restore was not the one this boot knows");
-    return { loaded, written: measured };
-  } finally {
-    typedArray.set = set;
-    release(local); // Pyodide keeps its options: free what it holds
-  }
 }
