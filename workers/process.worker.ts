@@ -15,7 +15,7 @@ import type {
   ProcessRuntimeApi,
   Syscalls,
 } from './protocol/process';
-import { claimForkSlot, forkSlotBytes, freeForkSlot } from './ipc/fork-area';
+import { type ForkArea, claimForkSlot, forkSlotBytes, freeForkSlot } from './ipc/fork-area';
 import { SharedMirrors } from './ipc/mirror';
 import { type GreenThreads, installGreenThreads } from './runtime/green-threads';
 import { ipcSlice } from './runtime/ipc-slice';
@@ -59,6 +59,8 @@ let threads: GreenThreads | null = null;
 let booted: unknown[] = [];
 /** The snapshot this process booted from: its fork images leave out what is still the same. */
 let snapshotBase: SnapshotBase | null = null;
+/** Where fork images wait, after that snapshot in its memory (ipc/fork-area.ts). */
+let forkArea: ForkArea | null = null;
 /** Its pages that differ from that snapshot when its boot ended (fork-image.ts). */
 let changedPages: Uint8Array | null = null;
 const waits = new InterruptibleWaits();
@@ -127,6 +129,7 @@ const runtime = {
     if (shared && offset) {
       const { memory, start, length, id, pages } = shared;
       snapshotBase = { memory, offset: start + offset, length: length - offset, id, pages };
+      forkArea = { buffer: memory.buffer, start: shared.forkArea };
     }
     let writtenAfterRestore = null;
     if (snapshotBase) {
@@ -155,10 +158,9 @@ const runtime = {
     // A forked child's memory is its parent's from here on: nothing may run Python before.
     if (job.kind === 'child' && fork) {
       const { imageSlot } = fork;
-      const area = request.ipc.forkArea;
-      const image = imageSlot ? forkSlotBytes(area, imageSlot) : job.payload;
+      const image = imageSlot && forkArea ? forkSlotBytes(forkArea, imageSlot) : job.payload;
       restoreImage(module, image, fork, snapshotBase, changedPages);
-      if (imageSlot) freeForkSlot(area, imageSlot);
+      if (imageSlot) freeForkSlot(request.ipc.forkSlots, imageSlot);
       // Its bytes go with the buffer's last reference, at a garbage collection: the request
       // lives as long as the program, and a detach would not free a buffer sent by transfer.
       else job.payload = new Uint8Array(0);
@@ -236,9 +238,9 @@ const runtime = {
         fence(); // shared memory and file mappings as other processes see them, then the copy
         let imageSlot = null as ForkSlot | null;
         const { heap, state } = captureImage(module, booted, snapshotBase, (bytes) => {
-          const claimed = claimForkSlot(request.ipc.forkArea, bytes);
-          imageSlot = claimed?.held ?? null;
-          return claimed?.into ?? null; // no slot: packed smaller, to go by message
+          imageSlot = forkArea && claimForkSlot(request.ipc.forkSlots, bytes);
+          // No slot: the image goes by message.
+          return imageSlot && forkSlotBytes(forkArea!, imageSlot, bytes);
         });
         const inherited = { sharedBlocks: mirrors.list(), fileMappings: mappings.list() };
         // An image in a slot of the fork area is not sent: the child reads it there.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SAME_CHUNKS_MODULE, SAME_MODULE } from '../../workers/runtime/page-tests';
+import { PATCH_APPLY_MODULE, PATCH_WRITE_MODULE } from '../../workers/runtime/patch-copies';
 import { expect, script, test } from './fixtures';
 
 test('os.cpu_count() is navigator.hardwareConcurrency; pids are distinct', async ({ sandbox }) => {
@@ -103,7 +104,67 @@ test('a fork’s page compare (WebAssembly multi-memory SIMD) finds any byte tha
   expect(results).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0]);
 });
 
-test('a fork’s chunk compare (the patches of an image sent by message) finds each chunk that differs', async ({
+test('a fork’s patches (WebAssembly multi-memory) are written into the fork area and applied exactly', async ({
+  sandbox,
+}) => {
+  // runtime/patch-copies.ts: the parent writes a page's chunks that its mask marks into the
+  // fork area (in the snapshot's shared memory); the child puts back the base's page (or zero)
+  // and lays the chunks on it. Multi-memory: Chromium runs it.
+  const result = await sandbox.runner.page.evaluate(
+    ([writeBytes, applyBytes]) => {
+      const PAGE = 4096;
+      const memory = new WebAssembly.Memory({ initial: 1 }); // 16 pages of 4 KiB
+      const base = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      const imports = { m: { memory, base } };
+      const instance = (bytes: number[]) =>
+        new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), imports).exports;
+      const { write } = instance(writeBytes) as { write(f: number, m: number, t: number): number };
+      const { apply } = instance(applyBytes) as { apply(t: number, f: number, p: number): number };
+      const own = new Uint8Array(memory.buffer);
+      const shared = new Uint8Array(base.buffer);
+      for (let i = 0; i < 2 * PAGE; i++) own[i] = (i * 7) & 255; // the parent's pages 0 and 1
+      shared.fill(9, 3 * PAGE, 4 * PAGE); // the base's page 3
+      const mask = 1 | (1 << 5) | (1 << 31) | 0;
+      const AREA = 8 * PAGE + 100; // a slot, at an odd place
+      const wrote = write(PAGE, mask, AREA);
+      const header = [...shared.subarray(AREA, AREA + 4)];
+      own.fill(1, 4 * PAGE, 6 * PAGE); // the child's pages 4 and 5, its own bytes
+      const applied = apply(4 * PAGE, AREA, 3 * PAGE); // put back from the base's page 3
+      const zeroed = apply(5 * PAGE, AREA, -2); // put back a zero page
+      const kept = apply(6 * PAGE, AREA, -1); // the page is the base's already (here zero)
+      const expected = (page: number, other: number) =>
+        Array.from({ length: PAGE }, (_, i) =>
+          [0, 5, 31].includes(i >> 7) ? ((page + i) * 7) & 255 : other,
+        );
+      const same = (at: number, other: number) =>
+        own.subarray(at, at + PAGE).every((byte, i) => byte === expected(PAGE, other)[i]);
+      return {
+        wrote,
+        header,
+        applied,
+        zeroed,
+        kept,
+        fromBase: same(4 * PAGE, 9),
+        fromZero: same(5 * PAGE, 0),
+        asItWas: same(6 * PAGE, 0),
+      };
+    },
+    [Array.from(PATCH_WRITE_MODULE), Array.from(PATCH_APPLY_MODULE)],
+  );
+  const bytes = 4 + 3 * 128; // the mask, then three chunks
+  expect(result).toEqual({
+    wrote: bytes,
+    header: [0x21, 0x00, 0x00, 0x80], // the mask, little-endian
+    applied: bytes,
+    zeroed: bytes,
+    kept: bytes,
+    fromBase: true,
+    fromZero: true,
+    asItWas: true,
+  });
+});
+
+test('a fork’s chunk compare (the patches of a fork image) finds each chunk that differs', async ({
   sandbox,
 }) => {
   // SAME_CHUNKS_MODULE (runtime/page-tests.ts): which of a page's 32 chunks of 128 bytes differ

@@ -1,12 +1,13 @@
 /** The fork area (ipc/fork-area.ts): slots of shared memory that fork images wait in. */
 import { describe, expect, it } from 'vitest';
 import {
-  FORK_AREA_BYTES,
   FORK_SLOTS,
   FORK_SLOT_BYTES,
   claimForkSlot,
   forkSlotBytes,
   freeForkSlot,
+  FORK_AREA_BYTES,
+  FORK_SLOT_STATES_BYTES,
   isForkSlot,
 } from '../../workers/ipc/fork-area';
 import { processSlice } from '../../workers/runtime/process-slice';
@@ -19,26 +20,33 @@ import {
 } from '../../workers/runtime/fork-image';
 
 describe('fork area', () => {
+  const slotStates = () => new SharedArrayBuffer(FORK_SLOT_STATES_BYTES);
+
   it('gives each fork a slot of its own, none when all are taken or the image is too large', () => {
-    const area = new SharedArrayBuffer(FORK_AREA_BYTES);
-    expect(claimForkSlot(area, FORK_SLOT_BYTES + 1)).toBeNull();
-    const claims = Array.from({ length: FORK_SLOTS }, () => claimForkSlot(area, 4096)!);
-    expect(new Set(claims.map((c) => c.held.slot)).size).toBe(FORK_SLOTS);
-    expect(claims.every((c) => c.into.length === 4096 && c.into.buffer === area)).toBe(true);
-    expect(claimForkSlot(area, 4096)).toBeNull(); // all taken: the image goes by transfer
-    freeForkSlot(area, claims[1].held);
-    expect(claimForkSlot(area, 4096)?.held.slot).toBe(claims[1].held.slot);
+    const states = slotStates();
+    expect(claimForkSlot(states, FORK_SLOT_BYTES + 1)).toBeNull();
+    const claims = Array.from({ length: FORK_SLOTS }, () => claimForkSlot(states, 4096)!);
+    expect(new Set(claims.map((c) => c.slot)).size).toBe(FORK_SLOTS);
+    expect(claimForkSlot(states, 4096)).toBeNull(); // all taken: the image goes by transfer
+    freeForkSlot(states, claims[1]);
+    expect(claimForkSlot(states, 4096)?.slot).toBe(claims[1].slot);
+    // Each slot's bytes are its own, after the area's start.
+    const area = { buffer: new SharedArrayBuffer(100 + FORK_AREA_BYTES), start: 100 };
+    const views = claims.map((held) => forkSlotBytes(area, held, 4096));
+    expect(views.map((view) => view.byteOffset).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: FORK_SLOTS }, (_, slot) => 100 + slot * FORK_SLOT_BYTES),
+    );
   });
 
   it('a slot given back and taken again is not freed by its earlier holder', () => {
-    const area = new SharedArrayBuffer(FORK_AREA_BYTES);
-    const first = claimForkSlot(area, 8)!.held;
-    freeForkSlot(area, first); // the child, restored
-    const second = claimForkSlot(area, 8)!.held;
+    const states = slotStates();
+    const first = claimForkSlot(states, 8)!;
+    freeForkSlot(states, first); // the child, restored
+    const second = claimForkSlot(states, 8)!;
     expect(second.slot).toBe(first.slot);
-    freeForkSlot(area, first); // the kernel, as the first child ends: not its slot any more
-    for (let i = 1; i < FORK_SLOTS; i++) expect(claimForkSlot(area, 8)).not.toBeNull();
-    expect(claimForkSlot(area, 8)).toBeNull(); // the second still holds its slot
+    freeForkSlot(states, first); // the kernel, as the first child ends: not its slot any more
+    for (let i = 1; i < FORK_SLOTS; i++) expect(claimForkSlot(states, 8)).not.toBeNull();
+    expect(claimForkSlot(states, 8)).toBeNull(); // the second still holds its slot
     expect(isForkSlot(second)).toBe(true);
     expect(isForkSlot({ slot: FORK_SLOTS, token: 1 })).toBe(false);
     expect(isForkSlot({ slot: 0, token: 0 })).toBe(false);
@@ -69,33 +77,34 @@ describe('fork area', () => {
       }) satisfies ForkableModule;
     const parent = module(new Uint8Array(memory));
     parent.HEAPU8.fill(5, 4096, 3 * 4096);
-    const area = new SharedArrayBuffer(FORK_AREA_BYTES);
+    const states = slotStates();
+    const area = { buffer: new SharedArrayBuffer(FORK_AREA_BYTES), start: 0 };
     let held = null as ReturnType<typeof claimForkSlot>;
     const { heap, state } = captureImage(parent, bootRefs(parent), null, (bytes) => {
-      held = claimForkSlot(area, bytes);
-      return held!.into;
+      held = claimForkSlot(states, bytes);
+      return forkSlotBytes(area, held!, bytes);
     });
-    expect(heap.buffer).toBe(area); // written in the slot, nothing else to send
+    expect(heap.buffer).toBe(area.buffer); // written in the slot, nothing else to send
     const child = module(new Uint8Array(memory).fill(9));
-    restoreImage(child, forkSlotBytes(area, held!.held), state, null);
+    restoreImage(child, forkSlotBytes(area, held!), state, null);
     expect([...child.HEAPU8]).toEqual([...parent.HEAPU8]);
   });
 
   it('a copy never sent, its fork failed in Python, gives its slot back at the next fork or exit', async () => {
-    const area = new SharedArrayBuffer(FORK_AREA_BYTES);
+    const states = slotStates();
     const spawned: unknown[] = [];
     const kernel = {
       spawn: async (request: unknown) => (spawned.push(request), { pid: 2, sentinel: null }),
       exit: async () => {},
     };
     const request = {
-      ipc: { forkArea: area },
+      ipc: { forkSlots: states },
       isatty: [false, false, false],
     } as unknown as ExecRequest;
     const capture = () => {
-      const claimed = claimForkSlot(area, 8);
+      const claimed = claimForkSlot(states, 8);
       if (!claimed) throw new Error('no slot free');
-      const state = { imageSlot: claimed.held } as ForkState;
+      const state = { imageSlot: claimed } as ForkState;
       return { heap: new Uint8Array(0), state };
     };
     Object.assign(globalThis, { navigator: globalThis.navigator ?? { hardwareConcurrency: 2 } });
@@ -113,7 +122,7 @@ describe('fork area', () => {
     expect(spawned).toHaveLength(1); // its slot is the kernel's and the child's now
     bridge.forkCapture();
     bridge.exit(0); // this copy was never sent
-    const free = Array.from({ length: FORK_SLOTS }, () => claimForkSlot(area, 8));
+    const free = Array.from({ length: FORK_SLOTS }, () => claimForkSlot(states, 8));
     expect(free.filter((claim) => claim !== null)).toHaveLength(FORK_SLOTS - 1);
   });
 });

@@ -217,17 +217,17 @@ describe('process table', () => {
     const { kernel } = setup(
       {
         'main.py': async (sys, request) => {
-          const area = request.ipc.forkArea;
+          const states = request.ipc.forkSlots;
           const forkFrom = (held: ForkSlot) => {
             const fork = { ...spawnRequest('Process-1', 'fork').fork!, imageSlot: held };
             return sys.spawn({ ...spawnRequest('Process-1', 'fork'), fork });
           };
-          const child = pidOf(await forkFrom(claimForkSlot(area, 8)!.held));
+          const child = pidOf(await forkFrom(claimForkSlot(states, 8)!));
           await sys.waitpid(child, null); // it ended without giving its slot back
           pidOf(await sys.spawn(spawnRequest('Process-2', 'spawn'))); // now at the limit
-          expect(await forkFrom(claimForkSlot(area, 8)!.held)).toEqual({ errno: Errno.EAGAIN });
+          expect(await forkFrom(claimForkSlot(states, 8)!)).toEqual({ errno: Errno.EAGAIN });
           let free = 0;
-          while (claimForkSlot(area, 8)) free += 1;
+          while (claimForkSlot(states, 8)) free += 1;
           freeAfter = free;
         },
         // The forked child ends at once; the spawned one stays.

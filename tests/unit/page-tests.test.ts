@@ -60,8 +60,8 @@ describe('zeroPageTest', () => {
     expect(chunks(2 * PAGE_BYTES)).toBe(-1); // all 32
     const view = bytes.subarray(0, 4 * PAGE_BYTES);
     const noRoom = () => null;
-    const image = packPages(view, [0, 0], noRoom, { zero: test, zeroChunks: chunks });
-    expect(image.packed).toEqual(packPages(view, [0, 0], noRoom).packed);
+    const image = packPages(view, [0, 0], noRoom, { zero: test, zeroChunks: chunks }, true);
+    expect(image.packed).toEqual(packPages(view, [0, 0], noRoom, {}, true).packed);
     expect([...image.pages]).toEqual([0, PATCHED, 1, 0]);
     const target = new Uint8Array(view.length);
     unpackPages(target, image, 'fresh');

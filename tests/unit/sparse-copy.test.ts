@@ -138,8 +138,8 @@ describe('packPages and unpackPages', () => {
   });
 });
 
-describe('packPages with patches (a fork image that goes by message)', () => {
-  /** A place with no room for the whole pages (every fork-area slot taken). */
+describe('packPages with patches (a fork image)', () => {
+  /** The image goes into bytes of its own (as when every fork-area slot is taken). */
   const noRoom = () => null;
   /** A base of `pages` pages of varied bytes, as a snapshot's memory is. */
   function varied(pages: number): Uint8Array {
@@ -157,11 +157,11 @@ describe('packPages with patches (a fork image that goes by message)', () => {
     source.fill(0, 2 * PAGE_BYTES, 3 * PAGE_BYTES); // page 2: every chunk differs, sent whole
     source[4 * PAGE_BYTES + 64] = 3; // page 4: past the base, one chunk against zero
     source[5 * PAGE_BYTES + 11] = 4; // the partial last page: whole
-    const image = packPages(source, [0, 0], noRoom, { bytes: base });
+    const image = packPages(source, [0, 0], noRoom, { bytes: base }, true);
     expect([...image.pages]).toEqual([0, PATCHED, 1, 0, PATCHED, 1]);
     // Two patches of a mask (4 bytes) and their chunks (128 bytes each), a page, 12 bytes.
     expect(image.packed.length).toBe(4 + 2 * 128 + PAGE_BYTES + 4 + 128 + 12);
-    // Where there is room, the same memory goes as whole pages: three and a bit.
+    // Unpatched, the same memory goes as whole pages: three and a bit.
     expect(packPages(source, [0, 0], undefined, { bytes: base }).packed.length).toBe(
       3 * PAGE_BYTES + 12,
     );
@@ -191,7 +191,7 @@ describe('packPages with patches (a fork image that goes by message)', () => {
     source.fill(0, PAGE_BYTES, 2 * PAGE_BYTES);
     source[PAGE_BYTES + 40] = 8;
     const pages = Uint8Array.from([1, 0, 1]);
-    const image = packPages(source, [0, 0], noRoom, { bytes: base, pages });
+    const image = packPages(source, [0, 0], noRoom, { bytes: base, pages }, true);
     expect([...image.pages]).toEqual([0, PATCHED, 0]);
     expect(image.packed.length).toBe(4 + 128);
     const target = base.slice();

@@ -38,7 +38,7 @@ import { Trace } from './trace';
 import { WORKSPACE_SYNC_MS, Workspace } from './workspace';
 import { FileLocks, fileLockCallsFor } from './file-locks';
 import { DeadlockWatch, kernelWaitWorld } from './deadlock-watch';
-import { FORK_AREA_BYTES, freeForkSlot, isForkSlot } from '../ipc/fork-area';
+import { FORK_SLOT_STATES_BYTES, freeForkSlot, isForkSlot } from '../ipc/fork-area';
 import type { InheritedFile } from '../protocol/fs';
 
 /** A booted process worker, as the kernel drives it. */
@@ -118,9 +118,9 @@ export class Kernel {
   private readonly outbox: Outbox;
   private readonly console: ConsoleOutput;
   private readonly handles = new Map<Pid, ProcessHandle>();
-  /** Where fork images wait for their children, and the slot each child has yet to give back
+  /** Which slots of the fork area are held, and the slot each child has yet to give back
    * (ipc/fork-area.ts). */
-  private readonly forkArea = new SharedArrayBuffer(FORK_AREA_BYTES);
+  private readonly forkSlotStates = new SharedArrayBuffer(FORK_SLOT_STATES_BYTES);
   private readonly forkSlots = new Map<Pid, ForkSlot>();
   /** The console: its input, size and foreground process. */
   private readonly terminal: Terminal;
@@ -405,7 +405,7 @@ export class Kernel {
         arena: this.ipc.arena,
         console: this.console.ring,
         ports: this.net.portDirectory,
-        forkArea: this.forkArea,
+        forkSlots: this.forkSlotStates,
         fds: this.fds.list(record.pid),
       },
     };
@@ -493,7 +493,7 @@ export class Kernel {
     // A fork image in the fork area is given back by the child once restored, or here.
     const imageSlot = job.kind === 'child' ? job.fork?.imageSlot : null;
     if (imageSlot && 'pid' in started) this.forkSlots.set(started.pid, imageSlot);
-    else if (imageSlot) freeForkSlot(this.forkArea, imageSlot);
+    else if (imageSlot) freeForkSlot(this.forkSlotStates, imageSlot);
     return 'pid' in started ? { pid: started.pid, sentinel: started.sentinel } : started;
   }
 
@@ -683,7 +683,7 @@ export class Kernel {
     this.fds.release(self.pid);
     this.ipc.release(self.pid);
     const imageSlot = this.forkSlots.get(self.pid);
-    if (imageSlot) freeForkSlot(this.forkArea, imageSlot); // it ended before its restore
+    if (imageSlot) freeForkSlot(this.forkSlotStates, imageSlot); // it ended before its restore
     this.forkSlots.delete(self.pid);
     this.fileLocks.released(self.pid);
     this.console.exited(self.pid);

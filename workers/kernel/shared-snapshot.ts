@@ -6,8 +6,9 @@
  * against the snapshot's with WebAssembly (runtime/fork-image.ts). The snapshot's memory image
  * is placed on a page boundary, so that its pages are the interpreter's pages, and it comes
  * with a map of which of them are zero: those need not be read to be compared (reading a page
- * of fresh memory can make it resident as a write does).
+ * of fresh memory can make it resident as a write does). The fork area's slots follow it.
  */
+import { FORK_AREA_BYTES } from '../ipc/fork-area';
 import type { SharedSnapshot } from '../protocol/process';
 import {
   PAGE_BYTES,
@@ -48,12 +49,14 @@ export function snapshotInSharedMemory(bytes: Uint8Array): SharedSnapshot {
   const head = image ? firstPage(image) : bytes;
   const offset = head && memoryOffset(head);
   const start = offset ? (PAGE_BYTES - (offset % PAGE_BYTES)) % PAGE_BYTES : 0;
-  const size = Math.max(1, Math.ceil((start + length) / WASM_PAGE_BYTES));
+  // The fork area's slots follow, on a page of their own (ipc/fork-area.ts).
+  const forkArea = Math.ceil((start + length) / WASM_PAGE_BYTES) * WASM_PAGE_BYTES;
+  const size = (forkArea + FORK_AREA_BYTES) / WASM_PAGE_BYTES;
   const memory = new WebAssembly.Memory({ initial: size, maximum: size, shared: true });
   const shared = new Uint8Array(memory.buffer, start, length);
   if (image) unpackPages(shared, image, 'fresh');
   else shared.set(bytes);
   snapshotsMade += 1;
   const pages = image && offset ? memoryPages(image, offset) : null;
-  return { memory, start, length, id: snapshotsMade, pages };
+  return { memory, start, length, id: snapshotsMade, pages, forkArea };
 }

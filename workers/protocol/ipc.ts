@@ -103,7 +103,7 @@ export interface IpcInheritance {
   /** The network's port directory (ipc/connect-stock.ts). */
   ports: number;
   /** Where fork images wait for their children (ipc/fork-area.ts). */
-  forkArea: SharedArrayBuffer;
+  forkSlots: SharedArrayBuffer;
   fds: FdEntry[];
 }
 

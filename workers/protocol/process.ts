@@ -44,6 +44,8 @@ export interface SharedSnapshot {
   pages: Uint8Array | null;
   /** Which of the kernel's snapshots: a forked child must have booted from its parent's. */
   id: number;
+  /** Where in `memory` the fork area's slots start (ipc/fork-area.ts), after the snapshot. */
+  forkArea: number;
 }
 
 export interface BootResult {

@@ -25,6 +25,7 @@ import {
   PAGE_BYTES,
 } from './sparse-copy';
 import { sameChunkTest, samePageTest, zeroChunkTest, zeroPageTest } from './page-tests';
+import { areaPatches } from './patch-copies';
 
 /** What lives beside the memory copy that this module gathers (the rest of `ForkState` is the
  * process worker's: shared-memory blocks and file mappings). */
@@ -33,8 +34,9 @@ export type ImageState = Pick<
   'imageLength' | 'imagePages' | 'imageBase' | 'jsRefs' | 'interned'
 >;
 
-/** Gives the bytes a fork's packed pages are written to, or null where there is no room for
- * them (then they are packed smaller, into bytes of their own: sparse-copy.ts). */
+/** Gives the bytes a fork's image of `bytes` is written to (a slot of the fork area, in the
+ * snapshot's memory: ipc/fork-area.ts), or null where there is no room for it (then it goes
+ * into bytes of its own, sent by message). */
 export type ImagePlace = (bytes: number) => Uint8Array | null;
 
 /** The parts of Pyodide's Emscripten module that fork reads and writes. */
@@ -77,18 +79,25 @@ export interface SnapshotBase {
   pages: Uint8Array | null;
 }
 
-/** The snapshot as the base of `module`'s pages, with the WebAssembly tests that read them:
- * by chunks too, for a fork's image (`chunks`). */
-function pageBase(module: ForkableModule, snapshot: SnapshotBase | null, chunks = false): PageBase {
+/** The snapshot as the base of `module`'s pages, with the WebAssembly functions that read them;
+ * for a fork's image (`image`), the copies of patches in the fork area too, and to pack one,
+ * the tests by chunks. */
+function pageBase(
+  module: ForkableModule,
+  snapshot: SnapshotBase | null,
+  image: 'pack' | 'unpack' | null = null,
+): PageBase {
   const own = module.memory;
+  const chunks = image === 'pack';
   const zero = own ? zeroPageTest(own) : null;
   const zeroChunks = own && chunks ? zeroChunkTest(own) : null;
   if (!snapshot) return { zero, zeroChunks };
   const { memory, offset, length, pages } = snapshot;
   const same = own ? samePageTest(own, memory, offset) : null;
   const sameChunks = own && chunks ? sameChunkTest(own, memory, offset) : null;
+  const area = own && image ? areaPatches(own, memory) : null;
   const bytes = new Uint8Array(memory.buffer, offset, length);
-  return { bytes, pages, zero, same, zeroChunks, sameChunks };
+  return { bytes, pages, zero, same, zeroChunks, sameChunks, area };
 }
 
 /**
@@ -171,8 +180,8 @@ export function captureImage(
       module._emscripten_stack_get_current(),
     ];
     const memory = module.HEAPU8.subarray(0, module._sbrk(0));
-    const base = pageBase(module, snapshot, true);
-    const { length, pages, packed: heap } = packPages(memory, stack, place, base);
+    const base = pageBase(module, snapshot, 'pack');
+    const { length, pages, packed: heap } = packPages(memory, stack, place, base, true);
     const refs = tableEntries((index) => module.__hiwire_get(index), FIRST_REF);
     const state: ImageState = {
       imageLength: length,
@@ -241,7 +250,7 @@ export function restoreImage(
     }
   }
   const ownEnd = module._sbrk(0); // the child's own: past it, its memory is still zero
-  const base = pageBase(module, snapshot);
+  const base = pageBase(module, snapshot, 'unpack');
   unpackPages(module.HEAPU8, { length, pages: state.imagePages, packed: heap }, known, base);
   // As fresh memory is, past the parent's end: malloc counts on it.
   if (ownEnd > length) clearSparse(module.HEAPU8.subarray(0, ownEnd), length, base.zero);

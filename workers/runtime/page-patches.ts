@@ -5,10 +5,9 @@
  * 128-byte chunks that differ 1.3 MB. Such a page can travel as a patch: a mask of its chunks
  * that differ (32 bits, one word, little-endian), then those chunks in order.
  *
- * An image that goes by message (every fork-area slot taken) is packed so: the message's bytes
- * stay resident until the child's next full garbage collection, 15–40 s on. An image in a slot
- * goes whole: patches take longer to make and to apply (the child applies them in a worker
- * that has run none of this code yet), and a burst of starts waits on both.
+ * Every fork image is packed so. In the fork area the patches are written and applied by
+ * WebAssembly (patch-copies.ts); the functions here are the JavaScript way, for an image that
+ * goes by message (its bytes are no WebAssembly memory) and where multi-memory is missing.
  *
  * Chunks are copied a run of them at a time with `set`, not a word at a time: unoptimised, a
  * loop over words costs more than the copy.

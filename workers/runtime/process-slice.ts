@@ -29,7 +29,7 @@ export function processSlice(
   let forked: { heap: Uint8Array; state: ForkState } | null = null;
   /** A copy that was never sent (its fork failed in Python) gives its fork-area slot back. */
   const dropUnsent = () => {
-    if (forked?.state.imageSlot) freeForkSlot(request.ipc.forkArea, forked.state.imageSlot);
+    if (forked?.state.imageSlot) freeForkSlot(request.ipc.forkSlots, forked.state.imageSlot);
     forked = null;
   };
   return {

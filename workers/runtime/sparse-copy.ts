@@ -13,6 +13,7 @@
 
 import type { ChunkTest, PageTest } from './page-tests';
 import { applyPatch, patchLength, patchOf, writePatch } from './page-patches';
+import { type AreaPatches, PUT_NOTHING_BACK, PUT_ZERO_BACK } from './patch-copies';
 
 /** The operating system's page: the unit in which memory becomes resident. */
 export const PAGE_BYTES = 4096;
@@ -44,6 +45,9 @@ export interface PageBase {
   /** The same for the 128-byte chunks of a page (a patch's, page-patches.ts), if given. */
   zeroChunks?: ChunkTest | null;
   sameChunks?: ChunkTest | null;
+  /** WebAssembly copies of patches for images packed into a shared memory (patch-copies.ts):
+   * they serve images in that memory's buffer, read or written from the memory's start. */
+  area?: AreaPatches | null;
 }
 
 /** How a memory's pages are read: its words in JavaScript, or a whole page by a test. */
@@ -113,41 +117,40 @@ function putBase(target: Uint8Array, start: number, end: number, base?: Uint8Arr
 }
 
 /** The pages of `memory` that are not the base's (not zero, by default), reading every one of
- * them but those wholly in the byte range `unused`, marked UNUSED. */
+ * them but those wholly in the byte range `unused`, marked UNUSED. With `masks`, a page smaller
+ * as a patch against the base (page-patches.ts) is marked PATCHED and its mask kept there: it
+ * is read by chunks at once, not tested whole first. A page that is partial, or that straddles
+ * the base's end, goes whole. */
 export function writtenPages(
   memory: Uint8Array,
   unused: [number, number] = [0, 0],
   base: PageBase = {},
+  masks: Uint32Array | null = null,
 ): WrittenPages {
   const read = reader(memory, base);
   const pages = new Uint8Array(Math.ceil(memory.length / PAGE_BYTES));
   const [firstUnused, pastUnused] = [Math.ceil(unused[0] / PAGE_BYTES), unused[1] / PAGE_BYTES];
+  const baseEnd = base.bytes?.length ?? 0;
   for (let page = 0; page < pages.length; page++) {
     if (page >= firstUnused && page + 1 <= pastUnused) {
       pages[page] = UNUSED;
       continue;
     }
     const start = page * PAGE_BYTES;
-    pages[page] = isBase(read, start, Math.min(start + PAGE_BYTES, memory.length)) ? 0 : 1;
+    const end = Math.min(start + PAGE_BYTES, memory.length);
+    if (masks && end === start + PAGE_BYTES && (start >= baseEnd || end <= baseEnd)) {
+      const zeroBase = start >= baseEnd || base.pages?.[page] === 0;
+      const test = zeroBase ? read.zeroChunks : read.sameChunks;
+      // In JavaScript the whole page is tested first: most are the base's, and words are
+      // read faster than chunks.
+      if (!test && isBase(read, start, end)) continue;
+      const bytes = patchOf(memory, zeroBase ? null : base.bytes!, page, masks, test);
+      pages[page] = masks[page] === 0 ? 0 : bytes ? PATCHED : WRITTEN;
+      continue;
+    }
+    pages[page] = isBase(read, start, end) ? 0 : 1;
   }
   return pages;
-}
-
-/** Marks PATCHED the WRITTEN pages of `memory` that are smaller as patches against `base`
- * (page-patches.ts); returns their masks, by page. A page that is partial, or that straddles
- * the base's end, stays whole. */
-function patchPages(memory: Uint8Array, pages: WrittenPages, base: PageBase): Uint32Array {
-  const read = reader(memory, base);
-  const baseEnd = base.bytes?.length ?? 0;
-  const masks = new Uint32Array(pages.length);
-  pages.forEach((mark, page) => {
-    const [start, end] = [page * PAGE_BYTES, (page + 1) * PAGE_BYTES];
-    if (mark !== WRITTEN || end > memory.length || (start < baseEnd && end > baseEnd)) return;
-    const zeroBase = start >= baseEnd || base.pages?.[page] === 0;
-    const test = zeroBase ? read.zeroChunks : read.sameChunks;
-    if (patchOf(memory, zeroBase ? null : base.bytes!, page, masks, test)) pages[page] = PATCHED;
-  });
-  return masks;
 }
 
 /**
@@ -214,34 +217,33 @@ function packedLength(length: number, pages: WrittenPages): number {
 }
 
 /** `memory` packed against `base`; the whole pages in `unused` (a byte range) are marked
- * UNUSED, unread. `place` gives the bytes the packed pages go to; where it has no room for
- * them (null), the pages that differ from the base in a few places go as patches, into bytes
- * of their own: slower to make, but a fraction of the size. */
+ * UNUSED, unread. `patched`: the pages that differ from the base in a few places go as patches
+ * (a fork's image: a fraction of the size). `place` gives the bytes the image goes to, or null
+ * where it has no room (then it goes into bytes of its own). */
 export function packPages(
   memory: Uint8Array,
   unused: [number, number] = [0, 0],
-  place: (bytes: number) => Uint8Array | null = (bytes) => new Uint8Array(bytes),
+  place: (bytes: number) => Uint8Array | null = () => null,
   base: PageBase = {},
+  patched = false,
 ): PackedImage {
-  const pages = writtenPages(memory, unused, base);
-  let packed = place(packedLength(memory.length, pages));
-  let masks: Uint32Array | null = null;
-  if (!packed) {
-    masks = patchPages(memory, pages, base);
-    let patchBytes = 0;
-    pages.forEach((mark, page) => (patchBytes += mark === PATCHED ? patchLength(masks![page]) : 0));
-    packed = new Uint8Array(packedLength(memory.length, pages) + patchBytes);
-  }
-  const into = packed;
+  const masks = patched ? new Uint32Array(Math.ceil(memory.length / PAGE_BYTES)) : null;
+  const pages = writtenPages(memory, unused, base, masks);
+  let bytes = packedLength(memory.length, pages);
+  pages.forEach((mark, page) => (bytes += mark === PATCHED ? patchLength(masks![page]) : 0));
+  const packed = place(bytes) ?? new Uint8Array(bytes);
+  const write = memory.byteOffset === 0 && packed.buffer === base.area?.buffer && base.area.write;
   let at = 0;
   forEachRun(
     pages,
     (first, past) => {
       const end = Math.min(past * PAGE_BYTES, memory.length);
-      into.set(memory.subarray(first * PAGE_BYTES, end), at);
+      packed.set(memory.subarray(first * PAGE_BYTES, end), at);
       at += end - first * PAGE_BYTES;
     },
-    (page) => (at += writePatch(memory, page, masks![page], into, at)),
+    write
+      ? (page) => (at += write(page * PAGE_BYTES, masks![page], packed.byteOffset + at))
+      : (page) => (at += writePatch(memory, page, masks![page], packed, at)),
   );
   return { length: memory.length, pages, packed };
 }
@@ -272,6 +274,15 @@ export function unpackPages(
     if (differs(page, start, end)) putBase(target, start, end, base.bytes);
   };
   const { packed } = image;
+  const apply = target.byteOffset === 0 && packed.buffer === base.area?.buffer && base.area.apply;
+  const baseEnd = base.bytes?.length ?? 0;
+  /** Where the page's base is to be put back from, for `apply`: a patched page lies wholly
+   * within the base or wholly past it. */
+  const putBack = (page: number) => {
+    const start = page * PAGE_BYTES;
+    if (!differs(page, start, start + PAGE_BYTES)) return PUT_NOTHING_BACK;
+    return start < baseEnd ? base.bytes!.byteOffset + start : PUT_ZERO_BACK;
+  };
   let at = 0;
   forEachRun(
     image.pages,
@@ -280,10 +291,12 @@ export function unpackPages(
       target.set(packed.subarray(at, at + end - start), start);
       at += end - start;
     },
-    (page) => {
-      toBase(page);
-      at += applyPatch(target, page, packed, at);
-    },
+    apply
+      ? (page) => (at += apply(page * PAGE_BYTES, packed.byteOffset + at, putBack(page)))
+      : (page) => {
+          toBase(page);
+          at += applyPatch(target, page, packed, at);
+        },
     toBase,
   );
 }
