@@ -67,7 +67,13 @@ const I32_AND = 0x71;
 const I32_SHL = 0x74;
 const I32_CTZ = 0x68;
 const I32_EQZ = 0x45;
+const I32_EQ = 0x46;
+const I32_GE_S = 0x4e;
+const I32_LOAD = 0x28;
+const I32_STORE = 0x36;
 const IF = [0x04, 0x40];
+/** memory.fill of memory `memory` (dest, value, length on the stack). */
+const fill = (memory: number) => [0xfc, 0x0b, memory];
 /** memory.copy from memory `from` to memory `to` (dest, source, length on the stack). */
 const copy = (to: number, from: number) => [0xfc, 0x0a, to, from];
 
@@ -107,7 +113,7 @@ const BASE = memoryImport('base', true);
 // write($from 0, $mask 1, $to 2), $at 3
 // prettier-ignore
 export const PATCH_WRITE_MODULE = module(3, [MEMORY, BASE], 'write', [
-  ...get(2), ...get(1), 0x36, ...memarg(1, 0),
+  ...get(2), ...get(1), I32_STORE, ...memarg(1, 0),
   ...get(2), ...i32(4), I32_ADD, ...set(3),
   ...chunkLoop(1, 3, 0, true),
   ...get(3), ...get(2), I32_SUB,
@@ -116,9 +122,9 @@ export const PATCH_WRITE_MODULE = module(3, [MEMORY, BASE], 'write', [
 // apply($to 0, $from 1, $putBack 2), $mask 3, $at 4
 // prettier-ignore
 export const PATCH_APPLY_MODULE = module(3, [MEMORY, BASE], 'apply', [
-  ...get(2), ...i32(0), 0x4e, ...IF, ...get(0), ...get(2), ...i32(4096), ...copy(0, 1), END,
-  ...get(2), 0x41, 0x7e, 0x46, ...IF, ...get(0), ...i32(0), ...i32(4096), 0xfc, 0x0b, 0, END,
-  ...get(1), 0x28, ...memarg(1, 0), ...set(3),
+  ...get(2), ...i32(0), I32_GE_S, ...IF, ...get(0), ...get(2), ...i32(4096), ...copy(0, 1), END,
+  ...get(2), 0x41, 0x7e /* -2 */, I32_EQ, ...IF, ...get(0), ...i32(0), ...i32(4096), ...fill(0), END,
+  ...get(1), I32_LOAD, ...memarg(1, 0), ...set(3),
   ...get(1), ...i32(4), I32_ADD, ...set(4),
   ...chunkLoop(3, 4, 0, false),
   ...get(4), ...get(1), I32_SUB,
@@ -139,8 +145,8 @@ export const PUT_ZERO_BACK = -2;
  * what pack and unpack use for the images there. */
 export interface AreaPatches {
   buffer: ArrayBufferLike;
-  write: PatchWrite | null;
-  apply: PatchApply | null;
+  write: PatchWrite;
+  apply: PatchApply;
 }
 
 /** The patch copies for `memory` and `base`, or null where the engine lacks multi-memory. */
@@ -162,5 +168,5 @@ export function areaPatches(
     0,
     (exports: { apply: PatchApply }) => exports.apply,
   );
-  return write || apply ? { buffer: base.buffer, write, apply } : null;
+  return write && apply ? { buffer: base.buffer, write, apply } : null;
 }

@@ -9,13 +9,12 @@ export const text = (name: string) => [name.length, ...[...name].map((c) => c.ch
 export const size = (n: number) => (n < 128 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
 /** A section: its id, its length, its bytes. */
 const section = (id: number, bytes: number[]) => [id, ...size(bytes.length), ...bytes];
-export const I32 = 0x7f;
+const I32 = 0x7f;
 export const LOOP = [0x03, 0x40];
 export const BLOCK = [0x02, 0x40];
 export const END = 0x0b;
 export const get = (local: number) => [0x20, local];
 export const set = (local: number) => [0x21, local];
-export const tee = (local: number) => [0x22, local];
 /** `i32.const n` for 0 ≤ n < 8,192 (signed LEB128). */
 export const i32 = (n: number) => (n < 64 ? [0x41, n] : [0x41, (n & 0x7f) | 0x80, n >> 7]);
 /** A memory operation's memarg (alignment 1) on memory `memory`: multi-memory's form past 0. */
