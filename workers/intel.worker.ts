@@ -27,6 +27,7 @@ import type {
 } from './protocol/intel';
 import { SnapshotStore } from './kernel/snapshot-store';
 import { LAYER_DIR, writeLayerFiles } from './runtime/python-layer';
+import { layerImage } from './runtime/python-sources';
 import { decodePacked, unpackPages } from './runtime/sparse-copy';
 import { withSharedSnapshot } from './runtime/snapshot-restore';
 import { lockDown } from './runtime/sandbox';
@@ -97,7 +98,7 @@ async function bootPython(config: IntelConfig): Promise<{ py: PyodideAPI; status
     py = await boot(config, null);
   }
   // The layer as processes have it (a plain boot has none), intel.py and intel_scope.py included.
-  writeLayerFiles(py.FS);
+  writeLayerFiles(py.FS, layerImage());
   py.runPython(
     `import sys, importlib\nif ${JSON.stringify(LAYER_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})\nimportlib.invalidate_caches()`,
   );

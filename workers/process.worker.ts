@@ -106,7 +106,7 @@ const runtime = {
         ({ loaded }) => loaded.FS as unknown as StdlibFs,
       ),
     );
-    writeLayerFiles(py.FS);
+    writeLayerFiles(py.FS, request.layer);
     if (makeSnapshot) {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);
       py.runPython('import procbox.preload');

@@ -29,6 +29,46 @@ if __name__ == "__main__":
   expect(child).toBe(`child ${parentPid + 1} ${parentPid}`);
 });
 
+test('every process reads the Python layer from one copy, read-only as /usr/lib is', async ({
+  sandbox,
+}) => {
+  const result = await sandbox.run([
+    script(
+      'layer.py',
+      `import multiprocessing as mp, os, procbox.main
+
+PATH = procbox.main.__file__
+
+def first_line(path=PATH):
+    with open(path) as f:
+        return f.readline().rstrip()
+
+EXPECTED = first_line()
+
+def child(method):
+    print(method, first_line() == EXPECTED)
+
+if __name__ == "__main__":
+    print(oct(os.stat(PATH).st_mode & 0o777), EXPECTED.startswith('"""'))
+    try:
+        open(PATH, "r+").write("#")
+    except PermissionError as error:
+        print("PermissionError", error.errno)
+    for method in ("fork", "spawn"):
+        p = mp.get_context(method).Process(target=child, args=(method,))
+        p.start()
+        p.join()
+`,
+    ),
+  ]);
+  expect(result.stdout.trim().split('\n')).toEqual([
+    '0o444 True',
+    'PermissionError 13',
+    'fork True',
+    'spawn True',
+  ]);
+});
+
 test('time.sleep shows its process asleep; the trace records spawn, the wait, signal and exit', async ({
   sandbox,
 }) => {

@@ -15,6 +15,7 @@ import { DownloadMeter } from './download-meter';
 import { HeldTeardowns, StartingProcesses, WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
+import { layerImage } from '../runtime/python-sources';
 import { release } from '../runtime/sparse-copy';
 import { snapshotInSharedMemory } from './shared-snapshot';
 
@@ -74,6 +75,8 @@ export class WorkerHost implements ProcessHost {
   private snapshot: Promise<Snapshot> | null = null;
   private wasm: Promise<WebAssembly.Module> | null = null;
   private stdlib: Promise<Uint8Array | null> | null = null;
+  /** The Python layer's files, shared by every worker. */
+  private readonly layer = layerImage();
   private booting = 0;
   private readonly bootQueue: { ticket: BootTicket; go: () => void }[] = [];
   /** The tickets of the pool's boots: a spare one taken by a process boots at once. */
@@ -257,6 +260,7 @@ export class WorkerHost implements ProcessHost {
           writtenBeforeRestore: null,
           writtenAfterRestore: null,
           stdlib,
+          layer: this.layer,
           interruptBuffer: new SharedArrayBuffer(INTERRUPT_BUFFER_BYTES),
           syscallPort: channel.port2,
         };
@@ -376,6 +380,7 @@ export class WorkerHost implements ProcessHost {
       writtenBeforeRestore: made.writtenBeforeRestore,
       writtenAfterRestore: made.writtenAfterRestore,
       stdlib,
+      layer: this.layer,
       interruptBuffer: interrupt.buffer as SharedArrayBuffer,
       syscallPort: channel.port2,
     };

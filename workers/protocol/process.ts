@@ -26,9 +26,18 @@ export interface BootRequest {
   /** Python's standard library (Pyodide's zip) in shared memory, fetched once by the kernel
    * (runtime/shared-stdlib.ts); null: the worker fetches its own. */
   stdlib: Uint8Array | null;
+  /** The Python layer's files, one copy in shared memory for every worker
+   * (runtime/python-layer.ts). */
+  layer: LayerImage;
   /** Int32Array view on shared memory: Pyodide's interrupt buffer, written by the kernel. */
   interruptBuffer: SharedArrayBuffer;
   syscallPort: MessagePort;
+}
+
+/** Files packed in one buffer: each one's path, and where its bytes are. */
+export interface LayerImage {
+  bytes: Uint8Array;
+  files: { path: string; start: number; length: number }[];
 }
 
 /** Pyodide's memory snapshot in shared WebAssembly memory: every worker boots from the one

@@ -1,30 +1,27 @@
-/** The Python layer's `.py` files, bundled as text and written into each interpreter. */
-
-const sources = import.meta.glob('../python/**/*.py', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-}) as Record<string, string>;
+/** The Python layer's `.py` files as each interpreter has them: views on one image of them all
+ * (python-sources.ts makes it), shared by every process worker. */
+import type { LayerImage } from '../protocol/process';
 
 /** Directory on sys.path that holds the `procbox` package. */
 export const LAYER_DIR = '/usr/lib/procbox';
-
-export const layerFiles: { path: string; content: string }[] = Object.entries(sources).map(
-  ([key, content]) => ({ path: `${LAYER_DIR}/${key.replace('../python/', '')}`, content }),
-);
 
 /** The part of Pyodide's Emscripten FS that writing the layer takes. */
 export interface LayerFs {
   mkdirTree(path: string): void;
   writeFile(path: string, data: Uint8Array, options: { canOwn: boolean }): void;
+  chmod(path: string, mode: number): void;
 }
 
-/** Writes the layer's files as bytes each file owns: given a string, Emscripten first builds a
- * JavaScript array of its characters, a megabyte of garbage per boot for the whole layer. */
-export function writeLayerFiles(fs: LayerFs, files = layerFiles): void {
-  const encoder = new TextEncoder();
-  for (const { path, content } of files) {
+/** Read-only, as a system's /usr/lib is to its users. */
+const READ_ONLY = 0o444;
+
+/** Writes each file as a view on `image`: MEMFS keeps the bytes it may own as they are, so every
+ * worker reads the kernel's one copy. They are read-only: MEMFS would write into that copy in
+ * place. (Given a string, Emscripten would first build an array of its characters.) */
+export function writeLayerFiles(fs: LayerFs, image: LayerImage): void {
+  for (const { path, start, length } of image.files) {
     fs.mkdirTree(path.slice(0, path.lastIndexOf('/')) || '/');
-    fs.writeFile(path, encoder.encode(content), { canOwn: true });
+    fs.writeFile(path, image.bytes.subarray(start, start + length), { canOwn: true });
+    fs.chmod(path, READ_ONLY);
   }
 }

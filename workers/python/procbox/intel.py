@@ -65,7 +65,7 @@ def doc_of(value, limit):
         return ""
     target = value.cls if isinstance(value, Instance) else value
     doc = pydoc.getdoc(target) or ""
-    return doc if len(doc) <= limit else doc[:limit].rstrip() + " …"
+    return doc if len(doc) <= limit else doc[:limit].rstrip() + " \u2026"
 
 
 def type_name(cls):

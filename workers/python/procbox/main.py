@@ -96,7 +96,7 @@ def run_script(path, argv=None):
 
 def run_command(argv, env):
     """A command a program started (``subprocess``): ``python`` with its command line, or one
-    of the tools (``sh``, ``echo``, …)."""
+    of the tools (``sh``, ``echo``, ...)."""
     if env is not None:
         os.environ.clear()
         os.environ.update(item.split("=", 1) for item in env if "=" in item)

@@ -178,8 +178,8 @@ def _closing(text, i):
 
 
 def _variable(text, i, word, quoted):
-    """``$NAME``, ``${NAME}`` (and ``${NAME:-word}``, ``${#NAME}``… as ``expand`` reads them),
-    ``$?``, ``$$``, ``$0``…``$9``, ``$#``, ``$@``; a lone ``$`` is itself."""
+    """``$NAME``, ``${NAME}`` (and ``${NAME:-word}``, ``${#NAME}``... as ``expand`` reads them),
+    ``$?``, ``$$``, ``$0``...``$9``, ``$#``, ``$@``; a lone ``$`` is itself."""
     n = len(text)
     if text.startswith("((", i + 1):  # $((expression))
         end = _closing(text, i + 1)

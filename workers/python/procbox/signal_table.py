@@ -18,7 +18,7 @@ _ALIASES = {"SIGCLD": "SIGCHLD", "SIGIOT": "SIGABRT", "SIGPOLL": "SIGIO"}
 
 
 def linux_signals(members):
-    """The ``Signals`` enum of Linux from ``members`` (name → number) as Emscripten has them.
+    """The ``Signals`` enum of Linux from ``members`` (name -> number) as Emscripten has them.
     As CPython builds it, sorted by number then name: the first name of a number is the one
     ``Signals(n)`` gives, the others its aliases (SIGCHLD before SIGCLD)."""
     values = dict(members)
@@ -64,7 +64,7 @@ def to_linux(handler):
 
 
 def linux_numbers():
-    """The numbers Linux's ``valid_signals()`` holds: 1–31 and the real-time 34–64."""
+    """The numbers Linux's ``valid_signals()`` holds: 1-31 and the real-time 34-64."""
     return [*range(1, 32), *range(LINUX_SIGRTMIN, LINUX_SIGRTMAX + 1)]
 
 

@@ -4,7 +4,7 @@ CPython's own ``subprocess`` module runs unchanged: only ``_fork_exec``, which f
 C, becomes the kernel's ``command`` call, and the names ``subprocess`` leaves out on Emscripten
 (``_del_safe``'s waitpid and friends) are put back. A command is ``python`` (``python3``,
 ``sys.executable``) with its command line, or one of ``procbox.tools``' programs (``sh``,
-``echo``, …); any other program is not found, as on a Linux without it.
+``echo``, ...); any other program is not found, as on a Linux without it.
 """
 
 import os

@@ -25,8 +25,8 @@ def main(args):
     try:
         return subprocess.call(args, env=environment)
     except FileNotFoundError:
-        print(f"env: ‘{args[0]}’: No such file or directory", file=sys.stderr)
+        print(f"env: \u2018{args[0]}\u2019: No such file or directory", file=sys.stderr)
         return 127
     except PermissionError:
-        print(f"env: ‘{args[0]}’: Permission denied", file=sys.stderr)
+        print(f"env: \u2018{args[0]}\u2019: Permission denied", file=sys.stderr)
         return 126
