@@ -1,5 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
-import { HeldTeardowns, StartingProcesses, WarmPoolSize } from '../../workers/kernel/pool-size';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  HeldTeardowns,
+  PoolRefill,
+  StartingProcesses,
+  WarmPoolSize,
+} from '../../workers/kernel/pool-size';
 
 describe('WarmPoolSize', () => {
   it('grows to the most processes run at once, up to its most, booted once nothing runs', () => {
@@ -117,5 +122,50 @@ describe('StartingProcesses, a start that says nothing', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('PoolRefill', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('refills a moment after each start is up, however soon the next start comes', () => {
+    const refills: number[] = [];
+    const pool = new PoolRefill(() => refills.push(Date.now()), 100);
+    const t0 = Date.now();
+    for (let start = 0; start < 3; start++) {
+      const up = pool.begin();
+      pool.soon(false);
+      vi.advanceTimersByTime(10);
+      up(); // its first call
+      vi.advanceTimersByTime(190); // the next start, 200 ms after this one
+    }
+    // One refill per start, each 100 ms after that start was up: none waits for the pool to
+    // empty (a refill put off by every start, the pool of two would be empty at the third).
+    expect(refills.map((at) => at - t0)).toEqual([110, 310, 510]);
+  });
+
+  it('refills an emptied pool as soon as the starts are up, and once only', () => {
+    let refills = 0;
+    const pool = new PoolRefill(() => (refills += 1), 100);
+    const ups = [pool.begin(), pool.begin()];
+    pool.soon(false);
+    pool.soon(true); // the burst took the last worker
+    ups[0]();
+    expect(refills).toBe(0);
+    ups[1]();
+    expect(refills).toBe(1);
+    vi.advanceTimersByTime(1000);
+    expect(refills).toBe(1);
+  });
+
+  it('waits for nothing once the pool was refilled another way', () => {
+    let refills = 0;
+    const pool = new PoolRefill(() => (refills += 1), 100);
+    pool.begin()();
+    pool.soon(false);
+    pool.cancel();
+    vi.advanceTimersByTime(1000);
+    expect(refills).toBe(0);
   });
 });

@@ -82,6 +82,52 @@ export class StartingProcesses {
   }
 }
 
+/** How long after the processes just started are up a pool they left workers in refills. */
+const REFILL_DELAY_MS = 100;
+
+/**
+ * When the warm pool refills after starts. Booting a worker takes a core for a few hundred
+ * milliseconds; doing it while the processes just started run would slow them down. So the
+ * pool refills a moment after they are all up, or as soon as they are if it is empty. (A moment
+ * after they are up, not after the last start: a program that starts a process every 200 ms
+ * would otherwise put the refill off until the pool is empty, and wait for a boot at every third
+ * start.)
+ */
+export class PoolRefill {
+  private readonly starting = new StartingProcesses();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly refill: () => void,
+    private readonly delayMs = REFILL_DELAY_MS,
+  ) {}
+
+  /** A process took a worker; the call it returns says it is up (StartingProcesses). */
+  begin(): () => void {
+    return this.starting.begin();
+  }
+
+  /** After a start or an end; `empty`: the pool has no worker left. */
+  soon(empty: boolean): void {
+    if (empty) return this.starting.whenAllUp(() => this.now());
+    this.starting.whenAllUp(() => {
+      this.timer ??= setTimeout(() => this.now(), this.delayMs);
+    });
+  }
+
+  now(): void {
+    this.cancel();
+    this.refill();
+  }
+
+  /** The pool refilled by another way: nothing waits any more. */
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.starting.cancel();
+  }
+}
+
 /** How long after a process took a worker the teardowns of ended workers wait: a burst's
  * starts come a few milliseconds apart. */
 const STARTS_QUIET_MS = 300;

@@ -12,7 +12,7 @@ import { InterruptLine } from './interrupts';
 import type { ProcessHandle, ProcessHost } from './kernel';
 import { SnapshotStore } from './snapshot-store';
 import { DownloadMeter } from './download-meter';
-import { HeldTeardowns, StartingProcesses, WarmPoolSize } from './pool-size';
+import { HeldTeardowns, PoolRefill, WarmPoolSize } from './pool-size';
 import { compilePyodide } from '../runtime/shared-wasm';
 import { STDLIB_FILE } from '../runtime/shared-stdlib';
 import { layerImage } from '../runtime/python-sources';
@@ -27,7 +27,6 @@ interface BootedWorker {
   syscallPort: MessagePort;
 }
 
-const REFILL_DELAY_MS = 300;
 /** The most workers kept booted after a burst of starts (WarmPoolSize): `Pool(8)` and its
  * parent, run again. */
 const MOST_WARM_WORKERS = 9;
@@ -85,12 +84,11 @@ export class WorkerHost implements ProcessHost {
   /** No worker has booted yet: the first boots alone, so that a page (or the CLI) is ready
    * sooner than if the first two shared the cores with the compile and the snapshot's load. */
   private first = true;
-  private refillTimer: ReturnType<typeof setTimeout> | undefined;
   private shrinkTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly poolSize: WarmPoolSize;
   /** Processes holding a worker now. */
   private running = 0;
-  private readonly starting = new StartingProcesses();
+  private readonly refills = new PoolRefill(() => this.refill());
   private readonly teardowns = new HeldTeardowns();
 
   constructor(private readonly options: WorkerHostOptions) {
@@ -120,11 +118,11 @@ export class WorkerHost implements ProcessHost {
     const next = this.idle.shift() ?? this.boot();
     this.unholdFront(next);
     this.running += 1;
-    const up = this.starting.begin();
+    const up = this.refills.begin();
     this.teardowns.started();
     // A burst of children that each end at once still wants its workers at once, run again.
     this.poolSize.launched(performance.now(), Math.max(this.running, wanted));
-    this.refillSoon();
+    this.refills.soon(this.idle.length === 0);
     this.shrinkLater();
     const booted = await next.catch((error: unknown) => {
       up();
@@ -171,7 +169,7 @@ export class WorkerHost implements ProcessHost {
         up();
         if (this.running === 0) {
           this.nextBoot(); // spare boots held while it ran
-          this.refillSoon(); // the extra workers a burst needs, now
+          this.refills.soon(this.idle.length === 0); // the extra workers a burst needs
         }
         line.close();
         const end = () => {
@@ -183,17 +181,6 @@ export class WorkerHost implements ProcessHost {
         else end();
       },
     };
-  }
-
-  /**
-   * Booting a worker takes a core for a few hundred milliseconds; doing it while the process
-   * just started runs would slow that process down. So the pool refills a moment later, unless
-   * it is empty: then as soon as the processes just started are up.
-   */
-  private refillSoon(): void {
-    if (this.idle.length === 0) return this.starting.whenAllUp(() => this.refill());
-    clearTimeout(this.refillTimer);
-    this.refillTimer = setTimeout(() => this.refill(), REFILL_DELAY_MS);
   }
 
   /** The worker a process takes, and the usual pool's worth behind it, boot now even if they
@@ -220,7 +207,7 @@ export class WorkerHost implements ProcessHost {
   }
 
   private refill(): void {
-    this.starting.cancel();
+    this.refills.cancel();
     while (this.idle.length < this.poolSize.target(performance.now(), this.running)) {
       const ticket = { spare: this.idle.length >= this.options.warmPoolSize };
       const booting = this.boot(ticket);
