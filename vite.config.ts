@@ -29,7 +29,10 @@ const contentTypes: Record<string, string> = {
   json: 'application/json',
 };
 
-/** Names the memory snapshot: a new Pyodide or Python layer must never boot an old one. */
+/** The files whose code makes the snapshot, beside the Python layer. */
+const SNAPSHOT_RECIPE = ['workers/process.worker.ts', 'workers/runtime/free-chunks.ts'];
+
+/** Names the memory snapshot: a new Pyodide, Python layer or recipe must never boot an old one. */
 function snapshotId(): string {
   const hash = createHash('sha256');
   hash.update(JSON.parse(readFileSync(resolve(pyodideDir, 'package.json'), 'utf8')).version);
@@ -37,6 +40,8 @@ function snapshotId(): string {
   for (const file of readdirSync(layer, { recursive: true }).map(String).sort()) {
     if (file.endsWith('.py')) hash.update(file).update(readFileSync(resolve(layer, file)));
   }
+  // The worker's steps after the layer's import shape the snapshot too (what it zeroes).
+  for (const file of SNAPSHOT_RECIPE) hash.update(readFileSync(resolve(import.meta.dirname, file)));
   return hash.digest('hex').slice(0, 16);
 }
 

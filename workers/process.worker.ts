@@ -41,6 +41,7 @@ import {
   type SnapshotBase,
 } from './runtime/fork-image';
 import { stdioSlice } from './runtime/stdio-slice';
+import { zeroFreeChunks } from './runtime/free-chunks';
 import { withCompiledPyodide } from './runtime/shared-wasm';
 import { type StdlibFs, withSharedStdlib } from './runtime/shared-stdlib';
 import { encodePacked, memoryOffset, packPages } from './runtime/sparse-copy';
@@ -110,14 +111,15 @@ const runtime = {
     if (makeSnapshot) {
       py.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(LAYER_DIR)})`);
       py.runPython('import procbox.preload');
-      // Below the stack pointer lie only returned frames: zero, they need no page in any
-      // process that restores the snapshot.
+      // Below the stack pointer lie only returned frames, and malloc's free chunks hold what
+      // the imports freed: zero, they need no page in any process that restores the snapshot.
       const module = forkable(py);
       module.HEAPU8.fill(
         0,
         module._emscripten_stack_get_end(),
         module._emscripten_stack_get_current(),
       );
+      zeroFreeChunks(module.HEAPU8, module.___heap_base, module._sbrk(0));
       const snapshot = encodePacked(packPages(py.makeMemorySnapshot()));
       const bootMs = performance.now() - started;
       const made = { snapshot, writtenBeforeRestore: null, writtenAfterRestore: null, bootMs };

@@ -59,6 +59,7 @@ describe('fork area', () => {
         HEAPU8: bytes,
         _malloc: () => 0,
         _sbrk: () => bytes.length,
+        ___heap_base: 0,
         _emscripten_stack_get_end: () => 0,
         _emscripten_stack_get_current: () => 0,
         __hiwire_get: (index: number) => {

@@ -31,6 +31,7 @@ function fakeModule(memory: number, refs: unknown[], interned: string[]) {
       return 8;
     },
     _sbrk: () => module.end,
+    ___heap_base: 0,
     _emscripten_stack_get_end: () => module.stack[0],
     _emscripten_stack_get_current: () => module.stack[1],
     __hiwire_get: (index: number) => table(module.refs)(index),

@@ -48,6 +48,8 @@ export interface ForkableModule {
   /** The end of the memory in use (what malloc has taken from the system). It never moves
    * back (Emscripten's malloc does not give memory back), so past it memory was never written. */
   _sbrk(increment: number): number;
+  /** Where malloc's heap begins (after the static data), up to `_sbrk(0)`. */
+  ___heap_base: number;
   /** The C stack's low end, and its pointer: the stack grows down to its end. */
   _emscripten_stack_get_end(): number;
   _emscripten_stack_get_current(): number;
