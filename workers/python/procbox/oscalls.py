@@ -4,6 +4,7 @@ They are replaced in the C modules (``posix``, ``time``) and in ``os``, so code 
 them either way sees the kernel's answers.
 """
 
+import mmap
 import os
 import posix
 import time
@@ -15,6 +16,24 @@ from .errors import EINVAL, ENOSYS, ENOTTY, error
 _WNOHANG = getattr(os, "WNOHANG", 1)
 _native_isatty = os.isatty
 _native_get_terminal_size = os.get_terminal_size
+
+
+# Linux's page size. WebAssembly's pages are 64 KiB, and Emscripten says so; a program sees
+# 4096, as on Linux, and multiprocessing's heap carves its first arena for Value and Array
+# (mirrored at every synchronisation point, workers/ipc/mirror.ts) of that size. Emscripten's
+# mmap takes offsets that are multiples of it.
+PAGE_SIZE = 4096
+_native_sysconf = os.sysconf
+_PAGE_SIZE_NAMES = ("SC_PAGESIZE", "SC_PAGE_SIZE")
+
+
+def sysconf(name):
+    """os.sysconf, with Linux's page size."""
+    if name in _PAGE_SIZE_NAMES or (
+        isinstance(name, int) and name in (os.sysconf_names.get(n) for n in _PAGE_SIZE_NAMES)
+    ):
+        return PAGE_SIZE
+    return _native_sysconf(name)
 
 
 def getpid():
@@ -127,9 +146,11 @@ def install():
         "_exit": _exit,
         "isatty": isatty,
         "get_terminal_size": get_terminal_size,
+        "sysconf": sysconf,
     }
     for name, func in replacements.items():
         setattr(os, name, func)
         if name != "process_cpu_count":
             setattr(posix, name, func)
     time.sleep = sleep
+    mmap.PAGESIZE = mmap.ALLOCATIONGRANULARITY = PAGE_SIZE
