@@ -37,6 +37,7 @@ import {
   captureImage,
   changedSinceSnapshot,
   type ForkableModule,
+  prepareForkFunctions,
   restoreImage,
   type SnapshotBase,
 } from './runtime/fork-image';
@@ -139,6 +140,7 @@ const runtime = {
       const found = changedSinceSnapshot(forkable(py), snapshotBase, learnt);
       changedPages = found.changed;
       writtenAfterRestore = found.writtenAfterRestore;
+      prepareForkFunctions(forkable(py), snapshotBase);
     }
     syscalls = Comlink.wrap<Syscalls>(request.syscallPort);
     syscallPort = request.syscallPort;

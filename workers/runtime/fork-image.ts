@@ -126,6 +126,16 @@ export function changedSinceSnapshot(
   };
 }
 
+/**
+ * Makes the WebAssembly functions that pack a fork's image and restore one (compiled and
+ * instantiated on this memory and the snapshot's, then kept), at the end of a boot, while no
+ * program waits: a start then pays none of it.
+ */
+export function prepareForkFunctions(module: ForkableModule, snapshot: SnapshotBase): void {
+  pageBase(module, snapshot, 'pack');
+  pageBase(module, snapshot, 'unpack');
+}
+
 /** Pyodide's own entries (null, globals, its API objects) come first in both tables. */
 const FIRST_REF = 7;
 const FIRST_INTERNED = 7;
