@@ -5,7 +5,7 @@
  * (daemon-protocol.mjs), each call on a fresh page, as an in-process run would be; it ends after
  * idleSeconds() without calls, when its browser goes, or when a CLI of another build comes.
  */
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cacheDir } from './cli-cache.mjs';
@@ -20,27 +20,41 @@ import {
 } from './daemon-protocol.mjs';
 import { checkLesson, openRunner, runControl, runToEnd, startApp } from './driver.mjs';
 
-/** One daemon a cache folder: the lock file holds its pid; a dead one's lock is taken over. */
+/** One daemon a cache folder: the lock file holds its pid; a dead one's lock is taken over.
+ * The lock appears with its pid already in it (a link to a file written first): a daemon
+ * starting at the same moment must never read it empty, take it for a dead one's, and serve
+ * too. */
 function takeLock(path) {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(path, 'utf8'));
+  const mine = `${path}.${process.pid}`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
-        if (pid > 0) {
-          process.kill(pid, 0);
-          return false; // alive: it serves, or is about to
+        linkSync(mine, path);
+        return true;
+      } catch (error) {
+        if (error.code !== 'EEXIST') throw error;
+        let pid;
+        try {
+          pid = Number(readFileSync(path, 'utf8'));
+        } catch {
+          continue; // its daemon let it go meanwhile: try again
         }
-      } catch {
-        // No such process: a daemon that was killed left it.
+        try {
+          if (pid > 0) {
+            process.kill(pid, 0);
+            return false; // alive: it serves, or is about to
+          }
+        } catch {
+          // No such process: a daemon that was killed left it.
+        }
+        rmSync(path, { force: true });
       }
-      rmSync(path, { force: true });
     }
+    return false;
+  } finally {
+    rmSync(mine, { force: true });
   }
-  return false;
 }
 
 /** A page booted ahead of its call. Its events go to whichever call holds it; until then the
